@@ -1,0 +1,137 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+/// Settings shared by every Ember target: Swift 6 language mode is the tools default;
+/// warnings are errors on our own code (dependencies stay silent).
+let emberSettings: [SwiftSetting] = [
+    .treatAllWarnings(as: .error),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Ember",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "ember", targets: ["ember"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+    ],
+    targets: [
+        // Domain types, errors and faults, configuration, request context. No NIO, no HTTP.
+        .target(
+            name: "EmberCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log")
+            ],
+            swiftSettings: emberSettings
+        ),
+        // Persistence: store protocols, SQLite and PostgreSQL implementations, migrations.
+        .target(
+            name: "EmberStore",
+            dependencies: [
+                "EmberCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "SQLiteNIO", package: "sqlite-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: emberSettings
+        ),
+        // paste.deploy loader, urlmap, middleware, versions app: the WSGI layer.
+        .target(
+            name: "EmberWSGI",
+            dependencies: [
+                "EmberCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: emberSettings
+        ),
+        // Launcher, WSGI server (HTTP/HTTPS), signals: cinder/service.py and cinder/wsgi.py.
+        .target(
+            name: "EmberService",
+            dependencies: [
+                "EmberCore",
+                "EmberWSGI",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: emberSettings
+        ),
+        .executableTarget(
+            name: "ember",
+            dependencies: [
+                "EmberCore",
+                "EmberService",
+                "EmberStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: emberSettings
+        ),
+        // Helpers shared by the test targets: temporary directories, certificates, processes.
+        .target(
+            name: "EmberTesting",
+            dependencies: [
+                "EmberCore"
+            ],
+            swiftSettings: emberSettings
+        ),
+        .testTarget(
+            name: "EmberCoreTests",
+            dependencies: ["EmberCore", "EmberTesting"],
+            swiftSettings: emberSettings
+        ),
+        .testTarget(
+            name: "EmberWSGITests",
+            dependencies: [
+                "EmberCore",
+                "EmberWSGI",
+                "EmberTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: emberSettings
+        ),
+        .testTarget(
+            name: "EmberServiceTests",
+            dependencies: [
+                "EmberCore",
+                "EmberWSGI",
+                "EmberService",
+                "EmberTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: emberSettings
+        ),
+        .testTarget(
+            name: "EmberStoreTests",
+            dependencies: ["EmberCore", "EmberStore", "EmberTesting"],
+            swiftSettings: emberSettings
+        ),
+    ]
+)

@@ -1,0 +1,243 @@
+import Foundation
+
+/// The merged view of every configuration file, read the way oslo.config reads `cinder.conf`.
+///
+/// Files are applied in order and a later file wins for each option. Values may refer to
+/// other options with `$name` or `${name}` (same section first, then `[DEFAULT]`, then the
+/// built-in defaults given at load time); `$$` is a literal dollar sign.
+public struct ConfigFiles: Sendable {
+    /// The parsed files, in the order they were applied.
+    public let documents: [INIDocument]
+    /// Values `$name` may refer to when no file sets them (`state_path`, for instance).
+    public let interpolationDefaults: [String: String]
+
+    public init(documents: [INIDocument] = [], interpolationDefaults: [String: String] = [:]) {
+        self.documents = documents
+        self.interpolationDefaults = interpolationDefaults
+    }
+
+    /// Reads `files` in order, then every `*.conf` in each of `directories` (sorted by name).
+    public static func load(
+        files: [String],
+        directories: [String] = [],
+        interpolationDefaults: [String: String] = [:]
+    ) throws(ConfigurationError) -> ConfigFiles {
+        var paths = files
+        for directory in directories {
+            let names: [String]
+            do {
+                names = try FileManager.default.contentsOfDirectory(atPath: directory)
+            } catch {
+                throw .unreadable(path: directory, reason: "not a readable directory")
+            }
+            paths += names.filter { $0.hasSuffix(".conf") }.sorted().map { directory + "/" + $0 }
+        }
+        var documents: [INIDocument] = []
+        for path in paths {
+            documents.append(try readDocument(path))
+        }
+        return ConfigFiles(documents: documents, interpolationDefaults: interpolationDefaults)
+    }
+
+    /// Reads and parses one INI file.
+    public static func readDocument(_ path: String) throws(ConfigurationError) -> INIDocument {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw .unreadable(path: path, reason: "no such file or not readable")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .unreadable(path: path, reason: "not UTF-8 text")
+        }
+        return try INIDocument(text: text, path: path)
+    }
+
+    /// The paths of the files in effect.
+    public var paths: [String] { documents.map(\.path) }
+
+    /// Every section name that appears in any file.
+    public var sectionNames: [String] {
+        var seen: [String] = []
+        for document in documents {
+            for section in document.sections where !seen.contains(section.name) {
+                seen.append(section.name)
+            }
+        }
+        return seen
+    }
+
+    /// Every option name set in `section` by any file.
+    public func optionNames(in section: String) -> [String] {
+        var seen: [String] = []
+        for document in documents {
+            for entry in document.section(Self.normalized(section))?.entries ?? [] where !seen.contains(entry.key) {
+                seen.append(entry.key)
+            }
+        }
+        return seen
+    }
+
+    /// The raw (uninterpolated) value of an option and the file that set it; the last file wins.
+    public func lookup(_ section: String, _ option: String) -> (value: String, path: String)? {
+        let section = Self.normalized(section)
+        for document in documents.reversed() {
+            if let value = document.section(section)?.value(option) {
+                return (value, document.path)
+            }
+        }
+        return nil
+    }
+
+    /// Every value of a repeatable option across all files, in order (oslo `MultiStrOpt`).
+    public func multi(_ section: String, _ option: String) -> [String] {
+        let section = Self.normalized(section)
+        return documents.flatMap { $0.section(section)?.values(option) ?? [] }.map {
+            interpolate($0, section: section)
+        }
+    }
+
+    /// The interpolated value of an option, or nil when no file sets it.
+    public func value(_ section: String, _ option: String) -> String? {
+        lookup(section, option).map { interpolate($0.value, section: Self.normalized(section)) }
+    }
+
+    public func string(_ section: String, _ option: String, default defaultValue: String) -> String {
+        value(section, option) ?? interpolate(defaultValue, section: Self.normalized(section))
+    }
+
+    public func optionalString(_ section: String, _ option: String) -> String? {
+        guard let value = value(section, option), !value.isEmpty else { return nil }
+        return value
+    }
+
+    public func int(
+        _ section: String,
+        _ option: String,
+        default defaultValue: Int,
+        minimum: Int? = nil,
+        maximum: Int? = nil
+    ) throws(ConfigurationError) -> Int {
+        guard let (raw, path) = lookup(section, option) else { return defaultValue }
+        let text = interpolate(raw, section: Self.normalized(section))
+        guard let number = Int(text) else {
+            throw .malformedValue(path: path, section: section, option: option, value: text, expected: "an integer")
+        }
+        if let minimum, number < minimum {
+            throw .malformedValue(
+                path: path, section: section, option: option, value: text, expected: "an integer of at least \(minimum)")
+        }
+        if let maximum, number > maximum {
+            throw .malformedValue(
+                path: path, section: section, option: option, value: text, expected: "an integer of at most \(maximum)")
+        }
+        return number
+    }
+
+    public func optionalInt(_ section: String, _ option: String, minimum: Int? = nil) throws(ConfigurationError) -> Int? {
+        guard lookup(section, option) != nil else { return nil }
+        return try int(section, option, default: 0, minimum: minimum)
+    }
+
+    public func double(_ section: String, _ option: String, default defaultValue: Double) throws(ConfigurationError)
+        -> Double
+    {
+        guard let (raw, path) = lookup(section, option) else { return defaultValue }
+        let text = interpolate(raw, section: Self.normalized(section))
+        guard let number = Double(text), number.isFinite else {
+            throw .malformedValue(path: path, section: section, option: option, value: text, expected: "a number")
+        }
+        return number
+    }
+
+    /// A boolean as oslo.config accepts it: true/false, yes/no, on/off, 1/0 (any case).
+    public func bool(_ section: String, _ option: String, default defaultValue: Bool) throws(ConfigurationError) -> Bool {
+        guard let (raw, path) = lookup(section, option) else { return defaultValue }
+        let text = interpolate(raw, section: Self.normalized(section))
+        switch text.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default:
+            throw .malformedValue(path: path, section: section, option: option, value: text, expected: "a boolean")
+        }
+    }
+
+    /// A comma-separated list (oslo `ListOpt`); empty items are dropped.
+    public func list(_ section: String, _ option: String, default defaultValue: [String]) -> [String] {
+        guard let text = value(section, option) else { return defaultValue }
+        return text.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+    }
+
+    /// One of a fixed set of choices (oslo `StrOpt(choices=…)`).
+    public func choice(_ section: String, _ option: String, default defaultValue: String, choices: [String])
+        throws(ConfigurationError) -> String
+    {
+        guard let (raw, path) = lookup(section, option) else { return defaultValue }
+        let text = interpolate(raw, section: Self.normalized(section))
+        guard choices.contains(text) else {
+            throw .malformedValue(
+                path: path, section: section, option: option, value: text,
+                expected: "one of " + choices.joined(separator: ", "))
+        }
+        return text
+    }
+
+    /// Replaces `$name` and `${name}` with other options' values; `$$` is a literal `$`.
+    public func interpolate(_ text: String, section: String, depth: Int = 0) -> String {
+        guard text.contains("$"), depth < 10 else { return text }
+        var output = ""
+        var index = text.startIndex
+        while index < text.endIndex {
+            let character = text[index]
+            guard character == "$" else {
+                output.append(character)
+                index = text.index(after: index)
+                continue
+            }
+            let next = text.index(after: index)
+            if next < text.endIndex, text[next] == "$" {
+                output.append("$")
+                index = text.index(after: next)
+                continue
+            }
+            var nameStart = next
+            var braced = false
+            if next < text.endIndex, text[next] == "{" {
+                braced = true
+                nameStart = text.index(after: next)
+            }
+            var nameEnd = nameStart
+            while nameEnd < text.endIndex, text[nameEnd].isLetter || text[nameEnd].isNumber || text[nameEnd] == "_"
+                || (braced && text[nameEnd] == ".")
+            {
+                nameEnd = text.index(after: nameEnd)
+            }
+            let name = String(text[nameStart..<nameEnd])
+            if name.isEmpty || (braced && (nameEnd == text.endIndex || text[nameEnd] != "}")) {
+                output.append("$")
+                index = next
+                continue
+            }
+            index = braced ? text.index(after: nameEnd) : nameEnd
+            output += resolve(name, section: section, depth: depth + 1) ?? ""
+        }
+        return output
+    }
+
+    private func resolve(_ name: String, section: String, depth: Int) -> String? {
+        var group = section
+        var option = name
+        if let dot = name.firstIndex(of: ".") {
+            group = String(name[..<dot])
+            option = String(name[name.index(after: dot)...])
+        }
+        for candidate in [group, "DEFAULT"] {
+            if let (value, _) = lookup(candidate, option) {
+                return interpolate(value, section: candidate, depth: depth)
+            }
+        }
+        return interpolationDefaults[option].map { interpolate($0, section: "DEFAULT", depth: depth) }
+    }
+
+    /// oslo.config treats `[default]` and `[DEFAULT]` alike.
+    static func normalized(_ section: String) -> String {
+        section.lowercased() == "default" ? "DEFAULT" : section
+    }
+}
