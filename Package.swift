@@ -82,6 +82,7 @@ let package = Package(
             name: "ember",
             dependencies: [
                 "EmberCore",
+                "EmberWSGI",
                 "EmberService",
                 "EmberStore",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -110,12 +111,15 @@ let package = Package(
                 "EmberTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: emberSettings
         ),
         .testTarget(
             name: "EmberServiceTests",
             dependencies: [
+                "ember",
                 "EmberCore",
                 "EmberWSGI",
                 "EmberService",

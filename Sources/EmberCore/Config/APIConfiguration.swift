@@ -42,18 +42,39 @@ public struct APIConfiguration: Sendable, Equatable {
         workers = try files.int("DEFAULT", "osapi_volume_workers", default: workers, minimum: 0)
         pasteConfig = files.string("DEFAULT", "api_paste_config", default: pasteConfig)
         authStrategy = try files.choice(
-            "DEFAULT", "auth_strategy", default: authStrategy, choices: ["noauth", "noauth_include_project_id", "keystone"])
-        let legacyLimit = try files.int("DEFAULT", "osapi_max_request_body_size", default: maxRequestBodySize, minimum: 1)
+            "DEFAULT",
+            "auth_strategy",
+            default: authStrategy,
+            choices: ["noauth", "noauth_include_project_id", "keystone"]
+        )
+        let legacyLimit = try files.int(
+            "DEFAULT",
+            "osapi_max_request_body_size",
+            default: maxRequestBodySize,
+            minimum: 1
+        )
         maxRequestBodySize = try files.int("oslo_middleware", "max_request_body_size", default: legacyLimit, minimum: 1)
         backlog = try files.int("DEFAULT", "backlog", default: backlog)
         tcpKeepIdle = try files.int("DEFAULT", "tcp_keepidle", default: tcpKeepIdle, minimum: 0)
-        clientSocketTimeout = try files.int("DEFAULT", "client_socket_timeout", default: clientSocketTimeout, minimum: 0)
+        clientSocketTimeout = try files.int(
+            "DEFAULT",
+            "client_socket_timeout",
+            default: clientSocketTimeout,
+            minimum: 0
+        )
         gracefulShutdownTimeout = try files.int(
-            "DEFAULT", "graceful_shutdown_timeout", default: gracefulShutdownTimeout, minimum: 0)
+            "DEFAULT",
+            "graceful_shutdown_timeout",
+            default: gracefulShutdownTimeout,
+            minimum: 0
+        )
         publicEndpoint = files.optionalString("DEFAULT", "public_endpoint")
         projectIDPattern = files.string("DEFAULT", "project_id_regex", default: projectIDPattern)
         enableProxyHeadersParsing = try files.bool(
-            "oslo_middleware", "enable_proxy_headers_parsing", default: enableProxyHeadersParsing)
+            "oslo_middleware",
+            "enable_proxy_headers_parsing",
+            default: enableProxyHeadersParsing
+        )
         apiRateLimit = try files.bool("DEFAULT", "api_rate_limit", default: apiRateLimit)
     }
 }
@@ -71,7 +92,13 @@ public struct SSLConfiguration: Sendable, Equatable {
     public var minimumVersion: String = "TLSv1_2"
     public var ciphers: String?
 
-    public init(certFile: String, keyFile: String, caFile: String? = nil, minimumVersion: String = "TLSv1_2", ciphers: String? = nil) {
+    public init(
+        certFile: String,
+        keyFile: String,
+        caFile: String? = nil,
+        minimumVersion: String = "TLSv1_2",
+        ciphers: String? = nil
+    ) {
         self.certFile = certFile
         self.keyFile = keyFile
         self.caFile = caFile
@@ -98,8 +125,12 @@ public struct SSLConfiguration: Sendable, Equatable {
         let accepted = ["TLSv1_2", "TLSv1.2", "TLSv1_3", "TLSv1.3"]
         guard accepted.contains(version) else {
             throw .malformedValue(
-                path: files.lookup("ssl", "version")?.path ?? "", section: "ssl", option: "version", value: version,
-                expected: "TLSv1_2 or TLSv1_3 (older protocols are not served)")
+                path: files.lookup("ssl", "version")?.path ?? "",
+                section: "ssl",
+                option: "version",
+                value: version,
+                expected: "TLSv1_2 or TLSv1_3 (older protocols are not served)"
+            )
         }
         minimumVersion = version.replacingOccurrences(of: ".", with: "_")
     }

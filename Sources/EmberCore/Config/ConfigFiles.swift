@@ -122,21 +122,36 @@ public struct ConfigFiles: Sendable {
         }
         if let minimum, number < minimum {
             throw .malformedValue(
-                path: path, section: section, option: option, value: text, expected: "an integer of at least \(minimum)")
+                path: path,
+                section: section,
+                option: option,
+                value: text,
+                expected: "an integer of at least \(minimum)"
+            )
         }
         if let maximum, number > maximum {
             throw .malformedValue(
-                path: path, section: section, option: option, value: text, expected: "an integer of at most \(maximum)")
+                path: path,
+                section: section,
+                option: option,
+                value: text,
+                expected: "an integer of at most \(maximum)"
+            )
         }
         return number
     }
 
-    public func optionalInt(_ section: String, _ option: String, minimum: Int? = nil) throws(ConfigurationError) -> Int? {
+    public func optionalInt(_ section: String, _ option: String, minimum: Int? = nil) throws(ConfigurationError) -> Int?
+    {
         guard lookup(section, option) != nil else { return nil }
         return try int(section, option, default: 0, minimum: minimum)
     }
 
-    public func double(_ section: String, _ option: String, default defaultValue: Double) throws(ConfigurationError)
+    public func double(
+        _ section: String,
+        _ option: String,
+        default defaultValue: Double
+    ) throws(ConfigurationError)
         -> Double
     {
         guard let (raw, path) = lookup(section, option) else { return defaultValue }
@@ -148,7 +163,8 @@ public struct ConfigFiles: Sendable {
     }
 
     /// A boolean as oslo.config accepts it: true/false, yes/no, on/off, 1/0 (any case).
-    public func bool(_ section: String, _ option: String, default defaultValue: Bool) throws(ConfigurationError) -> Bool {
+    public func bool(_ section: String, _ option: String, default defaultValue: Bool) throws(ConfigurationError) -> Bool
+    {
         guard let (raw, path) = lookup(section, option) else { return defaultValue }
         let text = interpolate(raw, section: Self.normalized(section))
         switch text.lowercased() {
@@ -166,15 +182,24 @@ public struct ConfigFiles: Sendable {
     }
 
     /// One of a fixed set of choices (oslo `StrOpt(choices=…)`).
-    public func choice(_ section: String, _ option: String, default defaultValue: String, choices: [String])
+    public func choice(
+        _ section: String,
+        _ option: String,
+        default defaultValue: String,
+        choices: [String]
+    )
         throws(ConfigurationError) -> String
     {
         guard let (raw, path) = lookup(section, option) else { return defaultValue }
         let text = interpolate(raw, section: Self.normalized(section))
         guard choices.contains(text) else {
             throw .malformedValue(
-                path: path, section: section, option: option, value: text,
-                expected: "one of " + choices.joined(separator: ", "))
+                path: path,
+                section: section,
+                option: option,
+                value: text,
+                expected: "one of " + choices.joined(separator: ", ")
+            )
         }
         return text
     }
@@ -204,8 +229,9 @@ public struct ConfigFiles: Sendable {
                 nameStart = text.index(after: next)
             }
             var nameEnd = nameStart
-            while nameEnd < text.endIndex, text[nameEnd].isLetter || text[nameEnd].isNumber || text[nameEnd] == "_"
-                || (braced && text[nameEnd] == ".")
+            while nameEnd < text.endIndex,
+                text[nameEnd].isLetter || text[nameEnd].isNumber || text[nameEnd] == "_"
+                    || (braced && text[nameEnd] == ".")
             {
                 nameEnd = text.index(after: nameEnd)
             }

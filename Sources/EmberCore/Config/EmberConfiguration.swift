@@ -31,11 +31,17 @@ public struct EmberConfiguration: Sendable {
     }
 
     /// Loads files and directories as `--config-file`/`--config-dir` name them.
-    public static func load(files: [String], directories: [String] = []) throws(ConfigurationError)
+    public static func load(
+        files: [String],
+        directories: [String] = []
+    ) throws(ConfigurationError)
         -> EmberConfiguration
     {
         let merged = try ConfigFiles.load(
-            files: files, directories: directories, interpolationDefaults: ["state_path": defaultStatePath])
+            files: files,
+            directories: directories,
+            interpolationDefaults: ["state_path": defaultStatePath]
+        )
         return try EmberConfiguration(files: merged)
     }
 

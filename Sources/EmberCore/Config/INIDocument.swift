@@ -82,7 +82,11 @@ public struct INIDocument: Sendable, Equatable {
                 continue
             }
             guard let index = current else {
-                throw .syntax(path: path, line: lineNumber, message: "option '\(trimmed)' appears before any [section] header")
+                throw .syntax(
+                    path: path,
+                    line: lineNumber,
+                    message: "option '\(trimmed)' appears before any [section] header"
+                )
             }
             guard let split = trimmed.firstIndex(where: { $0 == "=" || $0 == ":" }) else {
                 throw .syntax(path: path, line: lineNumber, message: "expected 'key = value', found '\(trimmed)'")
@@ -101,7 +105,7 @@ public struct INIDocument: Sendable, Equatable {
 
 extension StringProtocol {
     /// The text without leading and trailing spaces, tabs and newlines.
-    func trimmingWhitespace() -> String {
+    public func trimmingWhitespace() -> String {
         var slice = Substring(self)
         while let first = slice.first, first.isWhitespace { slice = slice.dropFirst() }
         while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }

@@ -41,7 +41,8 @@ public struct EmberError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public static func == (lhs: EmberError, rhs: EmberError) -> Bool {
         lhs.status == rhs.status && lhs.message == rhs.message
-            && lhs.headers.map(\.name) == rhs.headers.map(\.name) && lhs.headers.map(\.value) == rhs.headers.map(\.value)
+            && lhs.headers.map(\.name) == rhs.headers.map(\.name)
+            && lhs.headers.map(\.value) == rhs.headers.map(\.value)
     }
 }
 
@@ -51,7 +52,9 @@ extension EmberError {
     public static func forbidden(_ message: String) -> EmberError { EmberError(status: 403, message: message) }
     public static func notFound(_ message: String) -> EmberError { EmberError(status: 404, message: message) }
     public static func conflict(_ message: String) -> EmberError { EmberError(status: 409, message: message) }
-    public static func unsupportedMediaType(_ message: String) -> EmberError { EmberError(status: 415, message: message) }
+    public static func unsupportedMediaType(_ message: String) -> EmberError {
+        EmberError(status: 415, message: message)
+    }
     public static func serviceUnavailable(_ message: String) -> EmberError { EmberError(status: 503, message: message) }
 
     /// webob's text for a 500: what cinder returns for an error it cannot explain safely.

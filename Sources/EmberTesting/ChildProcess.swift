@@ -1,0 +1,114 @@
+import Foundation
+import Synchronization
+
+/// A program run by a test, with its standard error collected as it arrives.
+public final class ChildProcess: Sendable {
+    let process: Process
+    let output = OutputBuffer()
+    let stderrPipe = Pipe()
+    let stdoutPipe = Pipe()
+
+    public init(_ executable: String, arguments: [String], environment: [String: String]? = nil) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        process.standardError = stderrPipe
+        process.standardOutput = stdoutPipe
+        process.standardInput = FileHandle.nullDevice
+        self.process = process
+        for pipe in [stderrPipe, stdoutPipe] {
+            pipe.fileHandleForReading.readabilityHandler = { [output] handle in
+                let data = handle.availableData
+                if !data.isEmpty { output.append(String(decoding: data, as: UTF8.self)) }
+            }
+        }
+        try process.run()
+    }
+
+    public var pid: Int32 { process.processIdentifier }
+    /// Everything the program wrote to standard output and error so far.
+    public var log: String { output.text }
+    public var isRunning: Bool { process.isRunning }
+
+    public func signal(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// Polls until `text` appears in the output; returns the line that holds it.
+    @discardableResult
+    public func waitForLine(containing text: String, timeout: Duration = .seconds(30)) async throws -> String {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let line = log.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
+            if !process.isRunning {
+                throw ChildProcessError.exited(status: process.terminationStatus, log: log)
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw ChildProcessError.timedOut(waitingFor: text, log: log)
+    }
+
+    /// Waits for the program to end and returns its exit status, or nil after `timeout`.
+    public func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if !process.isRunning {
+                try await Task.sleep(for: .milliseconds(50))
+                return process.terminationStatus
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return nil
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        for pipe in [stderrPipe, stdoutPipe] { pipe.fileHandleForReading.readabilityHandler = nil }
+    }
+
+    /// Runs a program to completion and returns its status and output.
+    public static func run(
+        _ executable: String,
+        _ arguments: [String],
+        timeout: Duration = .seconds(60)
+    ) async throws
+        -> (status: Int32, output: String)
+    {
+        let child = try ChildProcess(executable, arguments: arguments)
+        guard let status = try await child.waitForExit(timeout: timeout) else {
+            child.signal(SIGKILL)
+            throw ChildProcessError.timedOut(waitingFor: "exit", log: child.log)
+        }
+        return (status, child.log)
+    }
+}
+
+public enum ChildProcessError: Error, CustomStringConvertible {
+    case exited(status: Int32, log: String)
+    case timedOut(waitingFor: String, log: String)
+
+    public var description: String {
+        switch self {
+        case .exited(let status, let log): "process exited with status \(status):\n\(log)"
+        case .timedOut(let text, let log): "timed out waiting for \(text):\n\(log)"
+        }
+    }
+}
+
+extension RepositoryPaths {
+    /// The `ember` executable of the current build (`swift build` puts it beside the tests).
+    public static var emberBinary: String {
+        let candidates = [".build/debug/ember", ".build/release/ember"].map { root + "/" + $0 }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) } ?? candidates[0]
+    }
+}
+
+/// Text appended from pipe callbacks and read from tests.
+final class OutputBuffer: Sendable {
+    private let storage = Mutex<String>("")
+
+    func append(_ text: String) { storage.withLock { $0 += text } }
+
+    var text: String { storage.withLock { $0 } }
+}

@@ -1,0 +1,41 @@
+import EmberCore
+import HTTPTypes
+import Hummingbird
+
+/// What `cinder/api/openstack/wsgi.py:Resource` does around every controller call:
+/// negotiate the microversion from `OpenStack-API-Version`, run the handler, and stamp the
+/// response (fault or not) with `OpenStack-API-Version`, `Vary` and `x-compute-request-id`.
+public enum MicroversionedResponder {
+    public static func respond(
+        to request: Request,
+        context: WSGIRequestContext,
+        handler: (APIVersionRequest) async throws -> Response
+    ) async rethrows -> Response {
+        switch APIVersionRequest.negotiate(header: request.headers[.openStackAPIVersion]) {
+        case .failure(let error):
+            var response = WSGIResponses.fault(error.emberError)
+            response.headers[.computeRequestID] = context.requestID
+            if let requested = error.requested {
+                stamp(&response, version: requested)
+            }
+            return response
+        case .success(let version):
+            var response: Response
+            do {
+                response = try await handler(version)
+            } catch let error as any EmberErrorConvertible {
+                response = WSGIResponses.fault(error.emberError)
+            }
+            response.headers[.computeRequestID] = context.requestID
+            stamp(&response, version: version)
+            return response
+        }
+    }
+
+    /// Adds `OpenStack-API-Version` and `Vary`. (cinder skips them for "legacy endpoints", a
+    /// substring test for `1.0`/`2.0` in the version string that no 3.x version matches.)
+    public static func stamp(_ response: inout Response, version: APIVersionRequest) {
+        response.headers[.openStackAPIVersion] = "volume \(version)"
+        response.headers[.vary] = "OpenStack-API-Version"
+    }
+}

@@ -1,0 +1,49 @@
+import EmberCore
+import Testing
+
+@Suite struct JSONValueTests {
+    @Test func serializesLikePythonJSONDumps() {
+        let value: JSONValue = [
+            "versions": [["id": "v3.0", "n": 3, "ok": true, "none": nil, "f": 1.5, "whole": 2.0, "list": []]]
+        ]
+        #expect(
+            value.serialized()
+                == #"{"versions": [{"id": "v3.0", "n": 3, "ok": true, "none": null, "f": 1.5, "whole": 2.0, "list": []}]}"#
+        )
+    }
+
+    @Test func escapesLikePythonEnsureASCII() {
+        #expect(JSONValue.string("é\"\\\n\u{1}").serialized() == #""\u00e9\"\\\n\u0001""#)
+        #expect(JSONValue.string("😀").serialized() == #""\ud83d\ude00""#)
+    }
+
+    @Test func parsesAndKeepsKindsApart() throws {
+        let value = try JSONValue.parse(
+            #"{"size": 1, "s": "1", "b": true, "f": 1.0, "n": null, "a": [1, {"x": "\u00e9\ud83d\ude00"}]}"#
+        )
+        #expect(value["size"] == .int(1))
+        #expect(value["s"] == .string("1"))
+        #expect(value["b"] == .bool(true))
+        #expect(value["f"] == .double(1.0))
+        #expect(value["n"] == .null)
+        #expect(value["a"] == [1, ["x": "é😀"]])
+    }
+
+    @Test func roundTripsThroughSerialization() throws {
+        let original: JSONValue = ["a": [1, 2.5, "x", false, nil], "b": ["c": "ü"]]
+        #expect(try JSONValue.parse(original.serialized()) == original)
+    }
+
+    @Test(arguments: [
+        #"{"volume": {"size": 1,"#, "", "{", #"{"a" 1}"#, "[1,]", "01", "tru", #""\x""#, "{} {}", #""\ud800""#, "1.",
+        "-", "\"a\u{01}\"",
+    ])
+    func rejectsMalformedDocuments(text: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
+    }
+
+    @Test func refusesDeepNesting() {
+        let deep = String(repeating: "[", count: 300) + String(repeating: "]", count: 300)
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(deep) }
+    }
+}

@@ -1,0 +1,252 @@
+import EmberCore
+import EmberService
+import EmberTesting
+import EmberWSGI
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+import Testing
+
+@Suite struct GracefulShutdownTests {
+    /// SIGTERM's path through the launcher, driven without an OS signal so that parallel tests
+    /// in this process are not disturbed.
+    @Test func inFlightRequestCompletesAndNewConnectionsAreRefused() async throws {
+        let logger = Logger(label: "test.shutdown")
+        let server = try WSGIServer(
+            configuration: .init(host: "127.0.0.1", port: 0),
+            app: SlowApp(delay: .milliseconds(1500)),
+            logger: logger
+        )
+        let launcher = Launcher(logger: logger, gracefulShutdownTimeout: .seconds(20), trapSignals: false)
+        await launcher.serve(server)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await launcher.wait() }
+            let port = await server.listeningPort()
+            try await withClient(port: port) { client in
+                try await withThrowingTaskGroup(of: TestClient.Response.self) { requests in
+                    requests.addTask { try await client.get("/slow") }
+                    try await Task.sleep(for: .milliseconds(300))
+                    await launcher.receive(.sigterm)
+                    var refused = false
+                    for _ in 0..<50 where !refused {
+                        refused = connectionRefused(port: port)
+                        if !refused { try await Task.sleep(for: .milliseconds(20)) }
+                    }
+                    #expect(refused, "a new connection was accepted after SIGTERM")
+                    let response = try #require(try await requests.next())
+                    #expect(response.status == .ok)
+                    #expect(String(buffer: try #require(response.body)) == "slow done")
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    @Test func shutdownTimeoutCancelsRequestsThatRunTooLong() async throws {
+        let logger = Logger(label: "test.shutdown")
+        let server = try WSGIServer(
+            configuration: .init(host: "127.0.0.1", port: 0),
+            app: SlowApp(delay: .seconds(60)),
+            logger: logger
+        )
+        let launcher = Launcher(logger: logger, gracefulShutdownTimeout: .milliseconds(500), trapSignals: false)
+        await launcher.serve(server)
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try? await launcher.wait() }
+            let port = await server.listeningPort()
+            let client = TestClient(
+                host: "127.0.0.1",
+                port: port,
+                configuration: .init(timeout: .seconds(30)),
+                eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton)
+            )
+            client.connect()
+            try await client.executeAndDontWaitForResponse(.init("/slow", method: .get))
+            try await Task.sleep(for: .milliseconds(200))
+            await launcher.shutdown()
+            try await group.waitForAll()
+            try? await client.shutdown()
+        }
+        #expect(ContinuousClock.now - start < .seconds(20))
+    }
+}
+
+extension GracefulShutdownTests {
+    @Test func secondSignalDuringShutdownExitsAtOnce() async throws {
+        let logger = Logger(label: "test.shutdown")
+        let server = try WSGIServer(
+            configuration: .init(host: "127.0.0.1", port: 0),
+            app: SlowApp(delay: .seconds(30)),
+            logger: logger
+        )
+        let exits = ExitRecorder()
+        let launcher = Launcher(
+            logger: logger,
+            gracefulShutdownTimeout: .seconds(60),
+            trapSignals: false,
+            forcedExit: { exits.record() }
+        )
+        await launcher.serve(server)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try? await launcher.wait() }
+            let port = await server.listeningPort()
+            let client = TestClient(
+                host: "127.0.0.1",
+                port: port,
+                configuration: .init(timeout: .seconds(60)),
+                eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton)
+            )
+            client.connect()
+            try await client.executeAndDontWaitForResponse(.init("/slow", method: .get))
+            try await Task.sleep(for: .milliseconds(200))
+            await launcher.receive(.sigterm)
+            #expect(exits.count == 0, "the first signal drains")
+            await launcher.receive(.sigint)
+            #expect(exits.count == 1, "the second signal exits at once")
+            try? await client.shutdown()
+            group.cancelAll()
+        }
+    }
+}
+
+final class ExitRecorder: Sendable {
+    private let calls = Mutex(0)
+    func record() { calls.withLock { $0 += 1 } }
+    var count: Int { calls.withLock { $0 } }
+}
+
+/// The real binary and real signals.
+@Suite(.serialized) struct EmberProcessTests {
+    func startEmber(_ extra: String = "") throws -> (ChildProcess, TemporaryDirectory) {
+        let dir = try TemporaryDirectory()
+        let conf = try dir.write(
+            "ember.conf",
+            """
+            [DEFAULT]
+            osapi_volume_listen = 127.0.0.1
+            osapi_volume_listen_port = 0
+            api_paste_config = \(RepositoryPaths.etc("api-paste.ini"))
+            state_path = \(dir.path)
+            graceful_shutdown_timeout = 30
+            \(extra)
+            """
+        )
+        let child = try ChildProcess(RepositoryPaths.emberBinary, arguments: ["api", "--config-file", conf])
+        return (child, dir)
+    }
+
+    func port(from line: String) throws -> Int {
+        let address = try #require(
+            line.components(separatedBy: "Started osapi_volume on ").last?.split(separator: " ").first
+        )
+        return try #require(address.split(separator: ":").last.flatMap { Int($0) })
+    }
+
+    @Test func sigtermStopsAcceptingClosesIdleConnectionsAndExitsZero() async throws {
+        let (ember, dir) = try startEmber()
+        defer { dir.remove() }
+        let port = try port(from: try await ember.waitForLine(containing: "Started osapi_volume on"))
+        let socket = try RawSocket(port: port)
+        try socket.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try socket.receive().hasPrefix("HTTP/1.1 300 Multiple Choices"))
+        ember.signal(SIGTERM)
+        try await ember.waitForLine(containing: "Caught SIGTERM")
+        var refused = false
+        for _ in 0..<100 where !refused {
+            refused = connectionRefused(port: port)
+            if !refused { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(refused, "a new connection was accepted after SIGTERM")
+        #expect(throws: POSIXError.self, "the idle keep-alive connection is closed") { try socket.receive() }
+        let status = try await ember.waitForExit()
+        #expect(status == 0, "\(ember.log)")
+        #expect(ember.log.contains("All services stopped"))
+    }
+
+    @Test func sighupReloadsTheLogLevelWithoutDroppingConnections() async throws {
+        let (ember, dir) = try startEmber()
+        defer { dir.remove() }
+        let port = try port(from: try await ember.waitForLine(containing: "Started osapi_volume on"))
+        let socket = try RawSocket(port: port)
+        try socket.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try socket.receive().hasPrefix("HTTP/1.1 300"))
+        let conf = dir.path + "/ember.conf"
+        let text = try String(contentsOfFile: conf, encoding: .utf8)
+        try text.replacingOccurrences(of: "[DEFAULT]", with: "[DEFAULT]\ndebug = true").write(
+            toFile: conf,
+            atomically: true,
+            encoding: .utf8
+        )
+        ember.signal(SIGHUP)
+        try await ember.waitForLine(containing: "Configuration reloaded")
+        #expect(ember.log.contains("debug=true"))
+        try socket.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
+        #expect(try socket.receive().hasPrefix("HTTP/1.1 300"), "the keep-alive connection survived SIGHUP")
+        ember.signal(SIGTERM)
+        #expect(try await ember.waitForExit() == 0)
+    }
+
+    @Test(arguments: [
+        ("osapi_volume_listen_port = http", "osapi_volume_listen_port", "'http'"),
+        ("auth_strategy = kerberos", "auth_strategy", "'kerberos'"),
+        ("api_paste_config = /nonexistent/api-paste.ini", "api_paste_config", "/nonexistent/api-paste.ini"),
+    ])
+    func malformedConfigurationStopsStartup(line: String, option: String, value: String) async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let conf = try dir.write("ember.conf", "[DEFAULT]\nosapi_volume_listen = 127.0.0.1\n\(line)\n")
+        let result = try await ChildProcess.run(RepositoryPaths.emberBinary, ["api", "--config-file", conf])
+        #expect(result.status == 1)
+        #expect(result.output.contains(option) && result.output.contains(value), "\(result.output)")
+    }
+
+    @Test func helpAndVersion() async throws {
+        let help = try await ChildProcess.run(RepositoryPaths.emberBinary, ["api", "--help"])
+        #expect(help.status == 0)
+        #expect(help.output.contains("--config-file") && help.output.contains("--config-dir"))
+        let version = try await ChildProcess.run(RepositoryPaths.emberBinary, ["--version"])
+        #expect(version.output.contains("3.71"))
+    }
+}
+
+/// A blocking TCP client for byte-level tests.
+final class RawSocket {
+    let fd: Int32
+
+    init(port: Int) throws {
+        fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard result == 0 else { throw POSIXError(.ECONNREFUSED) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    func send(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        guard write(fd, bytes, bytes.count) == bytes.count else { throw POSIXError(.EPIPE) }
+    }
+
+    /// Reads what has arrived (one read, waiting up to 10 s).
+    func receive() throws -> String {
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        let count = read(fd, &buffer, buffer.count)
+        guard count > 0 else { throw POSIXError(.ECONNRESET) }
+        return String(decoding: buffer[0..<count], as: UTF8.self)
+    }
+
+    deinit { close(fd) }
+}
