@@ -90,6 +90,13 @@ let package = Package(
             ],
             swiftSettings: emberSettings
         ),
+        // The bare-Hummingbird ceiling the wrk benchmark compares Ember with.
+        .executableTarget(
+            name: "HelloHummingbird",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/HelloHummingbird",
+            swiftSettings: emberSettings
+        ),
         // Helpers shared by the test targets: temporary directories, certificates, processes.
         .target(
             name: "EmberTesting",
