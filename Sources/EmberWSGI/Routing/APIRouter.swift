@@ -1,0 +1,151 @@
+import EmberCore
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+
+/// cinder's `APIRouter` plus `wsgi.Resource`: matches a route, then does what `Resource`
+/// does around the controller method.
+///
+/// - microversion negotiation and the `OpenStack-API-Version`/`Vary`/`x-compute-request-id`
+///   headers on every answer, faults included;
+/// - a `Content-Type` other than JSON → 415 `badMediaType`; no `Content-Type` → the body is
+///   ignored, as cinder does; unparsable JSON → 400 "Malformed request body";
+/// - a project id in the URL that is not the caller's → 400 "Malformed request url";
+/// - `POST …/action` with exactly one key dispatched to the controller's action handlers; an
+///   unknown key → 400 "There is no such action: …";
+/// - a method the controller lacks, or lacks at this microversion → 404 `itemNotFound`;
+/// - response extensions for the method, then JSON serialization.
+///
+/// `GET ""` redirects to `/`, `GET /` is the version document; anything unrouted is webob's 404.
+public struct APIRouter: WSGIApplication {
+    public let mapper: APIMapper
+    public let controllers: [String: APIController]
+    public let publicEndpoint: String?
+
+    public init(mapper: APIMapper, controllers: [String: APIController], publicEndpoint: String?) {
+        self.mapper = mapper
+        self.controllers = controllers
+        self.publicEndpoint = publicEndpoint
+    }
+
+    static let supportedContentTypes = ["application/json", "application/vnd.openstack.volume+json"]
+
+    public func respond(to request: Request, context: WSGIRequestContext) async throws -> Response {
+        let path = context.pathInfo
+        if path.isEmpty || path == "/" {
+            return try await VersionIndexRouter(publicEndpoint: publicEndpoint).respond(to: request, context: context)
+        }
+        guard let match = mapper.match(method: request.method, path: path),
+            let controller = controllers[match.controller]
+        else {
+            return WebObError.notFound.response(for: request)
+        }
+        context.logger.debug(
+            "Routed request",
+            metadata: ["controller": .string(match.controller), "action": .string(match.action)]
+        )
+        return try await MicroversionedResponder.respond(to: request, context: context) { version in
+            try await dispatch(request, context: context, version: version, match: match, controller: controller)
+        }
+    }
+
+    func dispatch(
+        _ request: Request,
+        context: WSGIRequestContext,
+        version: APIVersionRequest,
+        match: APIMapper.Match,
+        controller: APIController
+    ) async throws -> Response {
+        let body = try await decodeBody(request)
+        var methodName = match.action
+        var candidates = controller.methods[match.action]
+        if candidates == nil, ["action", "create", "update", "delete"].contains(match.action) {
+            if match.action == "action" {
+                guard case .object(let object)? = body, object.count == 1, let key = object.keys.first else {
+                    throw EmberError.badRequest("Malformed request body")
+                }
+                methodName = key
+            }
+            guard let actions = controller.actions[methodName] else {
+                if match.action == "action" {
+                    throw EmberError.badRequest(
+                        "There is no such action: \(methodName). Verify the request body and Content-Type header and try again."
+                    )
+                }
+                throw EmberError.notFound("The resource could not be found.")
+            }
+            candidates = actions
+        }
+        guard let candidates else { throw EmberError.notFound("The resource could not be found.") }
+        guard let method = candidates.first(where: { $0.accepts(version) }) else {
+            throw EmberError.notFound("")
+        }
+        if let projectID = match.parameters["project_id"], let identity = context.identity,
+            projectID != identity.projectID
+        {
+            throw EmberError.badRequest("Malformed request url")
+        }
+        let apiRequest = APIRequest(
+            method: request.method,
+            headers: request.headers,
+            query: Self.query(request.uri.query),
+            context: context,
+            version: version,
+            parameters: match.parameters,
+            body: body
+        )
+        var response = try await method.handler(apiRequest)
+        for extensionHandler in controller.extensions[methodName] ?? [] {
+            try await extensionHandler(apiRequest, &response)
+        }
+        context.logger.info(
+            "Request served",
+            metadata: ["url": .string(context.requestURL), "status": .stringConvertible(response.status.code)]
+        )
+        return Self.render(response, head: request.method == .head)
+    }
+
+    /// cinder's `get_body` and deserializer.
+    func decodeBody(_ request: Request) async throws -> JSONValue? {
+        guard let contentType = request.headers[.contentType] else { return nil }
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingWhitespace().lowercased() } ?? ""
+        guard Self.supportedContentTypes.contains(mediaType) else {
+            throw EmberError.unsupportedMediaType("Unsupported Content-Type")
+        }
+        let buffer = try await request.body.collect(upTo: .max)
+        guard buffer.readableBytes > 0 else { return nil }
+        do {
+            return try JSONValue.parse(buffer.readableBytesView)
+        } catch {
+            throw EmberError.badRequest("Malformed request body")
+        }
+    }
+
+    static func render(_ response: APIResponse, head: Bool) -> Response {
+        var headers = response.headers
+        guard let body = response.body else {
+            headers[.contentLength] = "0"
+            if headers[.contentType] == nil { headers[.contentType] = "text/html; charset=UTF-8" }
+            return Response(status: response.status, headers: headers)
+        }
+        var rendered = WSGIResponses.json(body, status: response.status, headers: headers)
+        if head { rendered.body = .init() }
+        return rendered
+    }
+
+    /// The query string decoded as webob decodes it (`+` is a space, percent escapes).
+    public static func query(_ query: String?) -> [(name: String, value: String)] {
+        guard let query, !query.isEmpty else { return [] }
+        return query.split(separator: "&").compactMap { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) -> String {
+                let spaced = text.replacingOccurrences(of: "+", with: " ")
+                return spaced.removingPercentEncoding ?? spaced
+            }
+            guard let name = parts.first, !name.isEmpty else { return nil }
+            return (decode(name), parts.count > 1 ? decode(parts[1]) : "")
+        }
+    }
+}
