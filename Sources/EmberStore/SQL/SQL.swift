@@ -1,0 +1,95 @@
+/// A SQL statement under construction: text with bound values, rendered per dialect.
+///
+/// Values are interpolated as parameters, never as text:
+/// `"SELECT * FROM volumes WHERE id = \(id)"` binds `id`; `\(raw: name)` inserts trusted text
+/// (identifiers from the schema); `\(other)` splices another `SQL`.
+struct SQL: Sendable, ExpressibleByStringInterpolation {
+    enum Piece: Sendable {
+        case text(String)
+        case bind(SQLValue)
+    }
+
+    var pieces: [Piece]
+
+    init(pieces: [Piece] = []) {
+        self.pieces = pieces
+    }
+
+    init(stringLiteral value: String) {
+        pieces = [.text(value)]
+    }
+
+    init(stringInterpolation: StringInterpolation) {
+        pieces = stringInterpolation.pieces
+    }
+
+    struct StringInterpolation: StringInterpolationProtocol {
+        var pieces: [Piece] = []
+
+        init(literalCapacity: Int, interpolationCount: Int) {
+            pieces.reserveCapacity(interpolationCount * 2 + 1)
+        }
+
+        mutating func appendLiteral(_ literal: String) {
+            if !literal.isEmpty { pieces.append(.text(literal)) }
+        }
+
+        mutating func appendInterpolation(_ value: some SQLEncodable) {
+            pieces.append(.bind(value.sqlValue))
+        }
+
+        mutating func appendInterpolation(raw text: String) {
+            pieces.append(.text(text))
+        }
+
+        mutating func appendInterpolation(_ sql: SQL) {
+            pieces += sql.pieces
+        }
+    }
+
+    static func raw(_ text: String) -> SQL { SQL(pieces: [.text(text)]) }
+
+    static func bind(_ value: SQLValue) -> SQL { SQL(pieces: [.bind(value)]) }
+
+    mutating func append(_ other: SQL) {
+        pieces += other.pieces
+    }
+
+    mutating func append(raw text: String) {
+        pieces.append(.text(text))
+    }
+
+    static func + (lhs: SQL, rhs: SQL) -> SQL { SQL(pieces: lhs.pieces + rhs.pieces) }
+
+    /// `parts` joined by `separator`.
+    static func joined(_ parts: [SQL], separator: String) -> SQL {
+        var result = SQL()
+        for (index, part) in parts.enumerated() {
+            if index > 0 { result.append(raw: separator) }
+            result.append(part)
+        }
+        return result
+    }
+
+    /// `(v1, v2, …)` as parameters; an empty list renders as `(NULL)`, which matches nothing.
+    static func list(_ values: [SQLValue]) -> SQL {
+        guard !values.isEmpty else { return "(NULL)" }
+        return "(" + joined(values.map { SQL.bind($0) }, separator: ", ") + ")"
+    }
+
+    /// The text with the dialect's placeholders, and the values in order.
+    func render(_ dialect: SQLDialect) -> (text: String, binds: [SQLValue]) {
+        var text = ""
+        var binds: [SQLValue] = []
+        for piece in pieces {
+            switch piece {
+            case .text(let fragment):
+                text += fragment
+            case .bind(let value):
+                binds.append(value)
+                text += dialect.placeholder(binds.count)
+            }
+        }
+        return (text, binds)
+    }
+}

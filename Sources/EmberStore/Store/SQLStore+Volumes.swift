@@ -1,0 +1,378 @@
+import EmberCore
+import Foundation
+
+extension SQLStore {
+    static let volumeSpec = ListSpec(
+        table: EmberSchema.volumes,
+        metadataTables: [("volume_metadata", "volume_id"), ("volume_admin_metadata", "volume_id")],
+        imageMetadataTable: ("volume_glance_metadata", "volume_id")
+    )
+
+    static func metadataTable(_ kind: VolumeMetadataKind) -> String {
+        switch kind {
+        case .user: "volume_metadata"
+        case .admin: "volume_admin_metadata"
+        case .image: "volume_glance_metadata"
+        }
+    }
+
+    public func createVolume(_ volume: Volume) async throws(StoreError) -> Volume {
+        try await writing { executor in
+            let now = Self.now()
+            var values = Self.volumeColumns(volume)
+            values += [
+                ("created_at", .date(SQLTimestamp.truncated(volume.createdAt))),
+                ("updated_at", volume.updatedAt.map { .date(SQLTimestamp.truncated($0)) } ?? .null),
+                ("deleted", .bool(false)),
+            ]
+            _ = try await executor.insert("volumes", values)
+            for (kind, pairs) in [
+                (VolumeMetadataKind.user, volume.metadata), (.admin, volume.adminMetadata),
+                (.image, volume.imageMetadata),
+            ] where !pairs.isEmpty {
+                _ = try await executor.setKeyValues(
+                    Self.metadataTable(kind),
+                    owner: "volume_id",
+                    id: volume.id,
+                    pairs,
+                    replace: false,
+                    now: now
+                )
+            }
+            return try await Self.loadVolume(id: volume.id, scope: .allProjects, executor: executor)
+        }
+    }
+
+    public func volume(id: String, scope: ProjectScope) async throws(StoreError) -> Volume {
+        try await reading { executor in
+            try await Self.loadVolume(id: id, scope: scope, executor: executor)
+        }
+    }
+
+    public func listVolumes(_ query: ListQuery) async throws(StoreError) -> Page<Volume> {
+        try await reading { executor in
+            let (rows, count) = try await Self.listRows(query, spec: Self.volumeSpec, executor: executor)
+            return Page(items: try await Self.volumes(from: rows, executor: executor), count: count)
+        }
+    }
+
+    public func updateVolume(id: String, _ changes: [VolumeUpdate]) async throws(StoreError) -> Volume {
+        try await writing { executor in
+            guard try await Self.updateVolumeRow(id: id, changes, condition: nil, executor: executor) != nil else {
+                throw StoreError.notFound(.volume, id: id)
+            }
+            return try await Self.loadVolume(id: id, scope: .allProjects, executor: executor)
+        }
+    }
+
+    public func conditionalUpdateVolume(
+        id: String,
+        set changes: [VolumeUpdate],
+        where condition: VolumeCondition
+    )
+        async throws(StoreError) -> Volume?
+    {
+        try await writing { executor in
+            guard try await Self.updateVolumeRow(id: id, changes, condition: condition, executor: executor) != nil
+            else { return nil }
+            return try await Self.loadVolume(id: id, scope: .allProjects, executor: executor)
+        }
+    }
+
+    public func deleteVolume(id: String) async throws(StoreError) {
+        try await writing { executor in
+            let now = Self.now()
+            let deleted = try await executor.softDelete(
+                "volumes",
+                id: .text(id),
+                now: now,
+                extra: [("status", .text(VolumeStatus.deleted.rawValue)), ("migration_status", .null)]
+            )
+            guard deleted else { throw StoreError.notFound(.volume, id: id) }
+            for table in ["volume_metadata", "volume_admin_metadata"] {
+                try await executor.deleteAllKeyValues(table, owner: "volume_id", id: id, now: now)
+            }
+        }
+    }
+
+    public func volumeMetadata(id: String, kind: VolumeMetadataKind) async throws(StoreError) -> [String: String] {
+        try await reading { executor in
+            guard try await executor.first("SELECT id FROM volumes WHERE id = \(id) AND deleted = FALSE") != nil else {
+                throw StoreError.notFound(.volume, id: id)
+            }
+            return try await executor.keyValues(Self.metadataTable(kind), owner: "volume_id", ids: [id])[id] ?? [:]
+        }
+    }
+
+    public func updateVolumeMetadata(
+        id: String,
+        kind: VolumeMetadataKind,
+        _ metadata: [String: String],
+        replace: Bool
+    )
+        async throws(StoreError) -> [String: String]
+    {
+        try await writing { executor in
+            guard
+                try await executor.first(
+                    "SELECT id FROM volumes WHERE id = \(id) AND deleted = FALSE\(raw: executor.dialect.forUpdate)"
+                )
+                    != nil
+            else { throw StoreError.notFound(.volume, id: id) }
+            let result = try await executor.setKeyValues(
+                Self.metadataTable(kind),
+                owner: "volume_id",
+                id: id,
+                metadata,
+                replace: replace,
+                now: Self.now()
+            )
+            try await executor.execute("UPDATE volumes SET updated_at = \(Self.now()) WHERE id = \(id)")
+            return result
+        }
+    }
+
+    public func deleteVolumeMetadata(id: String, kind: VolumeMetadataKind, key: String) async throws(StoreError) {
+        try await writing { executor in
+            guard try await executor.first("SELECT id FROM volumes WHERE id = \(id) AND deleted = FALSE") != nil else {
+                throw StoreError.notFound(.volume, id: id)
+            }
+            guard
+                try await executor.deleteKeyValue(
+                    Self.metadataTable(kind),
+                    owner: "volume_id",
+                    id: id,
+                    key: key,
+                    now: Self.now()
+                )
+            else { throw StoreError.metadataKeyNotFound(.volume, id: id, key: key) }
+        }
+    }
+
+    // MARK: - Rows
+
+    static func updateVolumeRow(
+        id: String,
+        _ changes: [VolumeUpdate],
+        condition: VolumeCondition?,
+        executor: any SQLExecutor
+    ) async throws -> SQLRow? {
+        var values: Assignments = []
+        var setSQL: [SQL] = []
+        for change in changes {
+            if case .previousStatusFromStatus = change {
+                // Evaluated against the row before the update on both backends.
+                setSQL.append("previous_status = status")
+            } else if let assignment = volumeAssignment(change) {
+                values.append(assignment)
+            }
+        }
+        values.append(("updated_at", .date(now())))
+        return try await executor.update(
+            "volumes",
+            id: .text(id),
+            values,
+            extra: condition.map(volumeCondition),
+            setSQL: setSQL
+        )
+    }
+
+    static func volumeCondition(_ condition: VolumeCondition) -> SQL {
+        var parts: [SQL] = ["TRUE"]
+        if let status = condition.status {
+            parts.append("status IN \(SQL.list(status.map { .text($0.rawValue) }))")
+        }
+        if let excluded = condition.statusNotIn, !excluded.isEmpty {
+            parts.append("status NOT IN \(SQL.list(excluded.map { .text($0.rawValue) }))")
+        }
+        if let attach = condition.attachStatus {
+            parts.append("attach_status IN \(SQL.list(attach.map { .text($0.rawValue) }))")
+        }
+        if let excluded = condition.attachStatusNotIn, !excluded.isEmpty {
+            parts.append(
+                "(attach_status IS NULL OR attach_status NOT IN \(SQL.list(excluded.map { .text($0.rawValue) })))"
+            )
+        }
+        if let migration = condition.migrationStatus {
+            let values = migration.compactMap { $0 }.map(SQLValue.text)
+            var options: [SQL] = []
+            if !values.isEmpty { options.append("migration_status IN \(SQL.list(values))") }
+            if migration.contains(nil) { options.append("migration_status IS NULL") }
+            parts.append(options.isEmpty ? "FALSE" : "(" + SQL.joined(options, separator: " OR ") + ")")
+        }
+        if let projectID = condition.projectID {
+            parts.append("project_id = \(projectID)")
+        }
+        if condition.hasNoSnapshots {
+            parts.append("NOT EXISTS (SELECT 1 FROM snapshots s WHERE s.volume_id = volumes.id AND s.deleted = FALSE)")
+        }
+        if condition.notInGroup {
+            parts.append("group_id IS NULL AND consistencygroup_id IS NULL")
+        }
+        return SQL.joined(parts, separator: " AND ")
+    }
+
+    static func loadVolume(id: String, scope: ProjectScope, executor: any SQLExecutor) async throws -> Volume {
+        let rows = try await executor.query(
+            "SELECT t.* FROM volumes t WHERE t.id = \(id) AND t.deleted = FALSE\(scope.condition(alias: "t"))"
+        )
+        guard let volume = try await volumes(from: rows, executor: executor).first else {
+            throw StoreError.notFound(.volume, id: id)
+        }
+        return volume
+    }
+
+    /// Volumes for `rows` with their metadata (one query for the three tables) and attachments.
+    static func volumes(from rows: [SQLRow], executor: any SQLExecutor) async throws -> [Volume] {
+        guard !rows.isEmpty else { return [] }
+        var volumes = try rows.map(volume(from:))
+        let ids = SQL.list(volumes.map { .text($0.id) })
+        let pairs = try await executor.query(
+            """
+            SELECT 'u' AS kind, volume_id, key, value, id FROM volume_metadata WHERE deleted = FALSE AND volume_id IN \(ids) \
+            UNION ALL SELECT 'a' AS kind, volume_id, key, value, id FROM volume_admin_metadata \
+            WHERE deleted = FALSE AND volume_id IN \(ids) \
+            UNION ALL SELECT 'g' AS kind, volume_id, key, value, id FROM volume_glance_metadata \
+            WHERE deleted = FALSE AND volume_id IN \(ids) ORDER BY id
+            """
+        )
+        let attachmentRows = try await executor.query(
+            "SELECT * FROM volume_attachment WHERE deleted = FALSE AND volume_id IN \(ids) ORDER BY created_at, id"
+        )
+        var position: [String: Int] = [:]
+        for (index, volume) in volumes.enumerated() { position[volume.id] = index }
+        for row in pairs {
+            let volumeID: String = try row["volume_id"]
+            guard let index = position[volumeID] else { continue }
+            let kind: String = try row["kind"]
+            let key: String = try row["key"]
+            let value: String = try row["value"] ?? ""
+            switch kind {
+            case "u": volumes[index].metadata[key] = value
+            case "a": volumes[index].adminMetadata[key] = value
+            default: volumes[index].imageMetadata[key] = value
+            }
+        }
+        for row in attachmentRows {
+            let attachment = try attachment(from: row)
+            if let index = position[attachment.volumeID] { volumes[index].attachments.append(attachment) }
+        }
+        return volumes
+    }
+
+    static func volume(from row: SQLRow) throws(StoreError) -> Volume {
+        Volume(
+            id: try row["id"],
+            userID: try row["user_id"],
+            projectID: try row["project_id"],
+            size: try row["size"] ?? 0,
+            volumeTypeID: try row["volume_type_id"],
+            status: try row["status"] ?? .error,
+            attachStatus: try row["attach_status"] ?? .detached,
+            displayName: try row["display_name"],
+            displayDescription: try row["display_description"],
+            availabilityZone: try row["availability_zone"],
+            snapshotID: try row["snapshot_id"],
+            sourceVolumeID: try row["source_volid"],
+            host: try row["host"],
+            clusterName: try row["cluster_name"],
+            migrationStatus: try row["migration_status"],
+            previousStatus: try row["previous_status"],
+            providerLocation: try row["provider_location"],
+            providerAuth: try row["provider_auth"],
+            providerID: try row["provider_id"],
+            encryptionKeyID: try row["encryption_key_id"],
+            consistencyGroupID: try row["consistencygroup_id"],
+            groupID: try row["group_id"],
+            bootable: try row["bootable"] ?? false,
+            multiattach: try row["multiattach"] ?? false,
+            replicationStatus: try row["replication_status"],
+            useQuota: try row["use_quota"],
+            sharedTargets: try row["shared_targets"],
+            serviceUUID: try row["service_uuid"],
+            nameID: try row["_name_id"],
+            scheduledAt: try row["scheduled_at"],
+            launchedAt: try row["launched_at"],
+            terminatedAt: try row["terminated_at"],
+            createdAt: try row["created_at"],
+            updatedAt: try row["updated_at"],
+            deletedAt: try row["deleted_at"],
+            deleted: try row["deleted"]
+        )
+    }
+
+    static func volumeColumns(_ volume: Volume) -> Assignments {
+        func date(_ value: Date?) -> SQLValue { value.map { .date(SQLTimestamp.truncated($0)) } ?? .null }
+        return [
+            ("id", .text(volume.id)),
+            ("user_id", volume.userID.sqlValue),
+            ("project_id", volume.projectID.sqlValue),
+            ("snapshot_id", volume.snapshotID.sqlValue),
+            ("source_volid", volume.sourceVolumeID.sqlValue),
+            ("host", volume.host.sqlValue),
+            ("cluster_name", volume.clusterName.sqlValue),
+            ("size", .int(volume.size)),
+            ("availability_zone", volume.availabilityZone.sqlValue),
+            ("status", volume.status.sqlValue),
+            ("attach_status", volume.attachStatus.sqlValue),
+            ("migration_status", volume.migrationStatus.sqlValue),
+            ("previous_status", volume.previousStatus.sqlValue),
+            ("display_name", volume.displayName.sqlValue),
+            ("display_description", volume.displayDescription.sqlValue),
+            ("volume_type_id", .text(volume.volumeTypeID)),
+            ("provider_location", volume.providerLocation.sqlValue),
+            ("provider_auth", volume.providerAuth.sqlValue),
+            ("provider_id", volume.providerID.sqlValue),
+            ("encryption_key_id", volume.encryptionKeyID.sqlValue),
+            ("consistencygroup_id", volume.consistencyGroupID.sqlValue),
+            ("group_id", volume.groupID.sqlValue),
+            ("bootable", .bool(volume.bootable)),
+            ("multiattach", .bool(volume.multiattach)),
+            ("replication_status", volume.replicationStatus.sqlValue),
+            ("use_quota", .bool(volume.useQuota)),
+            ("shared_targets", volume.sharedTargets.sqlValue),
+            ("service_uuid", volume.serviceUUID.sqlValue),
+            ("_name_id", volume.nameID.sqlValue),
+            ("scheduled_at", date(volume.scheduledAt)),
+            ("launched_at", date(volume.launchedAt)),
+            ("terminated_at", date(volume.terminatedAt)),
+        ]
+    }
+
+    static func volumeAssignment(_ change: VolumeUpdate) -> (column: String, value: SQLValue)? {
+        func date(_ value: Date?) -> SQLValue { value.map { .date(SQLTimestamp.truncated($0)) } ?? .null }
+        return switch change {
+        case .status(let value): ("status", value.sqlValue)
+        case .attachStatus(let value): ("attach_status", value.sqlValue)
+        case .migrationStatus(let value): ("migration_status", value.sqlValue)
+        case .previousStatus(let value): ("previous_status", value.sqlValue)
+        case .previousStatusFromStatus: nil
+        case .host(let value): ("host", value.sqlValue)
+        case .clusterName(let value): ("cluster_name", value.sqlValue)
+        case .size(let value): ("size", .int(value))
+        case .availabilityZone(let value): ("availability_zone", value.sqlValue)
+        case .displayName(let value): ("display_name", value.sqlValue)
+        case .displayDescription(let value): ("display_description", value.sqlValue)
+        case .volumeTypeID(let value): ("volume_type_id", .text(value))
+        case .providerLocation(let value): ("provider_location", value.sqlValue)
+        case .providerAuth(let value): ("provider_auth", value.sqlValue)
+        case .providerID(let value): ("provider_id", value.sqlValue)
+        case .encryptionKeyID(let value): ("encryption_key_id", value.sqlValue)
+        case .bootable(let value): ("bootable", .bool(value))
+        case .multiattach(let value): ("multiattach", .bool(value))
+        case .replicationStatus(let value): ("replication_status", value.sqlValue)
+        case .projectID(let value): ("project_id", .text(value))
+        case .userID(let value): ("user_id", .text(value))
+        case .groupID(let value): ("group_id", value.sqlValue)
+        case .useQuota(let value): ("use_quota", .bool(value))
+        case .serviceUUID(let value): ("service_uuid", value.sqlValue)
+        case .sharedTargets(let value): ("shared_targets", value.sqlValue)
+        case .scheduledAt(let value): ("scheduled_at", date(value))
+        case .launchedAt(let value): ("launched_at", date(value))
+        case .terminatedAt(let value): ("terminated_at", date(value))
+        case .nameID(let value): ("_name_id", value.sqlValue)
+        case .snapshotID(let value): ("snapshot_id", value.sqlValue)
+        case .sourceVolumeID(let value): ("source_volid", value.sqlValue)
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import EmberCore
+import Foundation
+import Logging
+import Testing
+
+@testable import EmberStore
+
+/// What the store does when the database is missing or goes away.
+@Suite("Database failures")
+struct FailureTests {
+    @Test
+    func unreachableDatabaseAtStartFailsAfterRetries() async throws {
+        let configuration = DatabaseConfiguration(
+            backend: try DatabaseConfiguration.parse("postgresql://ember:pw@127.0.0.1:1/ember?sslmode=disable"),
+            redactedConnection: "postgresql://ember:***@127.0.0.1:1/ember",
+            maxRetries: 2,
+            retryInterval: 0.05,
+            operationTimeout: 5
+        )
+        await #expect {
+            try await EmberDatabase.withDatabase(configuration: configuration, logger: TestBackend.logger) { _ in }
+        } throws: { error in
+            guard case .databaseUnavailable(let reason) = error as? StoreError else { return false }
+            return reason.contains("after 3 attempts") && !reason.contains(":pw@")
+        }
+    }
+
+    @Test
+    func sqliteDirectoryIsCreated() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "ember-sqlite-\(UUID().uuidString)/nested"
+        ).path
+        defer { try? FileManager.default.removeItem(atPath: (directory as NSString).deletingLastPathComponent) }
+        let configuration = DatabaseConfiguration(
+            backend: .sqlite(path: directory + "/ember.sqlite"),
+            redactedConnection: "sqlite"
+        )
+        let version = try await EmberDatabase.withDatabase(configuration: configuration, logger: TestBackend.logger) {
+            database in
+            #expect(try await database.currentVersion() == 0)
+            try await database.prepare()
+            return try await database.currentVersion()
+        }
+        #expect(version == EmberDatabase.latestVersion)
+        #expect(FileManager.default.fileExists(atPath: directory + "/ember.sqlite"))
+    }
+
+    /// Stops a real PostgreSQL under a running store, then starts it again.
+    @Test(.enabled(if: TestBackend.all.contains(.postgresql)))
+    func operationsFailWhileDatabaseIsDownAndRecoverAfter() async throws {
+        guard let cluster = try PrivatePostgres.start() else {
+            Issue.record("PostgreSQL server binaries not found; cannot run the reconnect test")
+            return
+        }
+        defer { cluster.destroy() }
+        let timeout = 3.0
+        let configuration = DatabaseConfiguration(
+            backend: try DatabaseConfiguration.parse(cluster.url),
+            redactedConnection: "private",
+            maxPoolSize: 2,
+            maxRetries: 5,
+            retryInterval: 0.5,
+            operationTimeout: timeout
+        )
+        try await EmberDatabase.withDatabase(configuration: configuration, logger: TestBackend.logger) { database in
+            try await database.migrate()
+            let store = database.store
+            let volume = try await store.createVolume(
+                Volume(userID: "u", projectID: "p", size: 1, volumeTypeID: "t", status: .available)
+            )
+
+            try cluster.stopServer()
+            for _ in 0..<3 {
+                let started = ContinuousClock.now
+                await #expect {
+                    _ = try await store.volume(id: volume.id, scope: .allProjects)
+                } throws: { error in
+                    if case .databaseUnavailable = error as? StoreError { return true }
+                    return false
+                }
+                // Bounded: the operation timeout plus scheduling slack, never a hang.
+                #expect(ContinuousClock.now - started < .seconds(timeout + 5))
+            }
+
+            try cluster.startServer()
+            var recovered: Volume?
+            for _ in 0..<120 where recovered == nil {
+                do {
+                    recovered = try await store.volume(id: volume.id, scope: .allProjects)
+                } catch let error as StoreError {
+                    guard case .databaseUnavailable = error else { throw error }
+                    try await Task.sleep(for: .milliseconds(250))
+                }
+            }
+            #expect(recovered?.id == volume.id)
+            #expect(try await store.updateVolume(id: volume.id, [.status(.inUse)]).status == .inUse)
+        }
+    }
+}

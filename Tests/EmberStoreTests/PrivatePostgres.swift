@@ -1,0 +1,100 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A throwaway PostgreSQL cluster this test process owns, so it can stop and restart the server
+/// without disturbing the shared test server.
+struct PrivatePostgres: Sendable {
+    let binDirectory: String
+    let directory: String
+    let port: Int
+    let password = "reconnect-test"
+
+    var url: String { "postgresql://ember:\(password)@127.0.0.1:\(port)/postgres?sslmode=disable" }
+
+    /// The server binaries, if PostgreSQL is installed.
+    static func findBinDirectory() -> String? {
+        let root = "/usr/lib/postgresql"
+        let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        for version in versions.sorted(by: >) {
+            let candidate = "\(root)/\(version)/bin"
+            if FileManager.default.isExecutableFile(atPath: candidate + "/initdb") { return candidate }
+        }
+        return nil
+    }
+
+    /// Creates the cluster (as the `postgres` user when running as root) and starts it.
+    static func start() throws -> PrivatePostgres? {
+        guard let binDirectory = findBinDirectory() else { return nil }
+        let directory = "/tmp/ember-reconnect-\(UUID().uuidString.prefix(8).lowercased())"
+        let cluster = PrivatePostgres(
+            binDirectory: binDirectory,
+            directory: directory,
+            port: Int.random(in: 56_000..<59_000)
+        )
+        try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
+        try (cluster.password + "\n").write(toFile: directory + "/pwfile", atomically: true, encoding: .utf8)
+        if getuid() == 0 {
+            try run("/bin/chown", ["-R", "postgres:postgres", directory])
+        }
+        try run("/bin/chmod", ["700", directory + "/data"])
+        try cluster.asPostgres(
+            "'\(binDirectory)/initdb' -D '\(directory)/data' -U ember --pwfile='\(directory)/pwfile' "
+                + "--auth-host=scram-sha-256 --auth-local=scram-sha-256 >'\(directory)/initdb.log' 2>&1"
+        )
+        try cluster.startServer()
+        return cluster
+    }
+
+    func startServer() throws {
+        try asPostgres(
+            "'\(binDirectory)/pg_ctl' -D '\(directory)/data' -l '\(directory)/server.log' -w -t 60 "
+                + "-o \"-p \(port) -k \(directory) -c listen_addresses=127.0.0.1\" start >/dev/null"
+        )
+    }
+
+    func stopServer() throws {
+        try asPostgres("'\(binDirectory)/pg_ctl' -D '\(directory)/data' -m fast -w stop >/dev/null")
+    }
+
+    func destroy() {
+        try? stopServer()
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    private func asPostgres(_ command: String) throws {
+        if getuid() == 0 {
+            try Self.run("/bin/su", ["postgres", "-s", "/bin/sh", "-c", command])
+        } else {
+            try Self.run("/bin/sh", ["-c", command])
+        }
+    }
+
+    struct CommandFailed: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    /// Runs a program and waits for it with posix_spawn/waitpid (Foundation's `Process` can
+    /// miss the exit of a child whose own children outlive it, as `pg_ctl start` does).
+    static func run(_ executable: String, _ arguments: [String]) throws {
+        var pid: pid_t = 0
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer {
+            for pointer in argv { free(pointer) }
+        }
+        let spawned = posix_spawn(&pid, executable, nil, nil, argv, environ)
+        guard spawned == 0 else {
+            throw CommandFailed(description: "cannot start \(executable): error \(spawned)")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw CommandFailed(description: "waitpid failed for \(executable)") }
+        }
+        // WIFEXITED && WEXITSTATUS == 0
+        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
+            throw CommandFailed(description: "\(executable) \(arguments) ended with status \(status)")
+        }
+    }
+}
