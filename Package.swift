@@ -97,6 +97,19 @@ let package = Package(
             path: "Benchmarks/HelloHummingbird",
             swiftSettings: emberSettings
         ),
+        // Message bus: versioned envelopes, `MessageBus` (cast, call, fanout), in-process and
+        // PostgreSQL transports: oslo.messaging's place.
+        .target(
+            name: "EmberBus",
+            dependencies: [
+                "EmberCore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: emberSettings
+        ),
         // Helpers shared by the test targets: temporary directories, certificates, processes.
         .target(
             name: "EmberTesting",
@@ -142,6 +155,17 @@ let package = Package(
         .testTarget(
             name: "EmberStoreTests",
             dependencies: ["EmberCore", "EmberStore", "EmberTesting"],
+            swiftSettings: emberSettings
+        ),
+        .testTarget(
+            name: "EmberBusTests",
+            dependencies: [
+                "EmberBus",
+                "EmberCore",
+                "EmberTesting",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: emberSettings
         ),
     ]
