@@ -82,7 +82,7 @@ public struct PostgresConsumer: MessageConsumer {
     /// Errors that no retry can fix: the message goes to the dead letters at once.
     static func isPermanent(_ error: any Error) -> Bool {
         switch error as? BusError {
-        case .unsupportedVersion, .malformedMessage: true
+        case .unsupportedVersion, .noSuchMethod, .malformedMessage: true
         default: false
         }
     }
