@@ -316,4 +316,40 @@ import Testing
             }
         }
     }
+
+    @Test(arguments: TransportKind.allCases)
+    func messageThatKeepsKillingConsumersIsDeadLettered(kind: TransportKind) async throws {
+        guard let bus = BusFixture.make(kind, BusOptions(maxAttempts: 2, visibilityTimeout: .seconds(1))) else {
+            return
+        }
+        let topic = BusFixture.topic()
+        let recorder = Recorder()
+        let envelope = BusFixture.envelope(topic, "create_volume")
+        try await withRunning(bus) {
+            try await bus.cast(envelope)
+            // Two consumers in turn take it and die without acknowledging.
+            for attempt in 1...2 {
+                let doomed = bus.makeConsumer(topic: topic, supportedVersion: .scheduler) { envelope in
+                    await recorder.record(attempt, envelope)
+                    try await Task.sleep(for: .seconds(3600))
+                    return .null
+                }
+                try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    tasks.addTask { try await doomed.run() }
+                    try await waitUntil("consumer \(attempt) took it") {
+                        await recorder.count(method: "create_volume") == attempt
+                    }
+                    tasks.cancelAll()
+                    try? await tasks.waitForAll()
+                }
+            }
+            // The next consumer must not run it a third time.
+            let survivor = Self.recording(bus, topic: topic, index: 3, recorder: recorder)
+            try await withConsumers([survivor]) {
+                try await waitUntil("the message is dead") { try await !bus.deadLetters(topic: topic).isEmpty }
+            }
+            #expect(try await bus.deadLetters(topic: topic).map(\.envelope.id) == [envelope.id])
+            #expect(await recorder.consumers(method: "create_volume") == [1, 2])
+        }
+    }
 }
