@@ -12,6 +12,8 @@ public enum BusError: Error, Sendable, Equatable, CustomStringConvertible {
     case unsupportedVersion(method: String, requested: RPCVersion, supported: RPCVersion)
     /// The in-process queue of a topic is full (see ``InProcessBus/Configuration/maxQueueDepth``).
     case queueFull(topic: String, limit: Int)
+    /// No handler for the method on that topic (oslo's `NoSuchMethod`).
+    case noSuchMethod(topic: String, method: String)
     /// The handler of a call raised an error.
     case remote(RemoteError)
     /// A message or reply that cannot be encoded or decoded.
@@ -25,6 +27,7 @@ public enum BusError: Error, Sendable, Equatable, CustomStringConvertible {
         case .unsupportedVersion(let method, let requested, let supported):
             "\(method) requires RPC version \(requested); this endpoint implements \(supported)"
         case .queueFull(let topic, let limit): "queue for \(topic) is full (\(limit) messages)"
+        case .noSuchMethod(let topic, let method): "no method \(method) on \(topic)"
         case .remote(let error): "remote error: \(error)"
         case .malformedMessage(let reason): "malformed message: \(reason)"
         }
@@ -42,7 +45,7 @@ extension BusError: EmberErrorConvertible {
             } else {
                 .internalError
             }
-        case .timeout, .unsupportedVersion, .malformedMessage:
+        case .timeout, .unsupportedVersion, .noSuchMethod, .malformedMessage:
             .internalError
         }
     }

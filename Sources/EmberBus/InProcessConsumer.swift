@@ -61,6 +61,8 @@ public struct InProcessConsumer: MessageConsumer {
             if let correlationID = envelope.correlationID {
                 await bus.reply(Reply(correlationID: correlationID, error: RemoteError(error)))
                 await bus.acknowledge(consumerID: consumerID, deliveryID: delivery.id)
+            } else if PostgresConsumer.isPermanent(error) {
+                await bus.reject(consumerID: consumerID, deliveryID: delivery.id, reason: "\(error)", retry: false)
             } else {
                 bus.logger.warning(
                     "Message handler failed",

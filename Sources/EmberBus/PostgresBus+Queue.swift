@@ -41,7 +41,8 @@ extension PostgresBus {
     func migrate() async throws {
         let prefix = configuration.tablePrefix
         try await client.withTransaction(logger: logger) { connection in
-            _ = try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(prefix)))", logger: logger).collect()
+            _ = try await connection.query("SELECT pg_advisory_xact_lock(hashtext(\(prefix)))", logger: logger)
+                .collect()
             _ = try await connection.query(
                 """
                 CREATE TABLE IF NOT EXISTS \(unescaped: messagesTable) (

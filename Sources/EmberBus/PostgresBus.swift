@@ -57,7 +57,9 @@ public final class PostgresBus: MessageBus {
             guard let first = prefix.unicodeScalars.first, ("a"..."z").contains(first), prefix.count <= 40 else {
                 return false
             }
-            return prefix.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" }
+            return prefix.unicodeScalars.allSatisfy {
+                ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_"
+            }
         }
     }
 

@@ -82,7 +82,7 @@ public struct PostgresConsumer: MessageConsumer {
     /// Errors that no retry can fix: the message goes to the dead letters at once.
     static func isPermanent(_ error: any Error) -> Bool {
         switch error as? BusError {
-        case .unsupportedVersion, .malformedMessage: true
+        case .unsupportedVersion, .noSuchMethod, .malformedMessage: true
         default: false
         }
     }
@@ -122,7 +122,11 @@ public struct PostgresConsumer: MessageConsumer {
         do {
             switch (outcome, envelope.correlationID, envelope.replyTo) {
             case (.success(let result), let correlationID?, let replyTo?):
-                try await bus.reply(Reply(correlationID: correlationID, result: result), to: replyTo, acknowledging: message)
+                try await bus.reply(
+                    Reply(correlationID: correlationID, result: result),
+                    to: replyTo,
+                    acknowledging: message
+                )
             case (.failure(let error), let correlationID?, let replyTo?):
                 let reply = Reply(correlationID: correlationID, error: RemoteError(error))
                 try await bus.reply(reply, to: replyTo, acknowledging: message)

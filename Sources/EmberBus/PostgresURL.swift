@@ -63,7 +63,8 @@ public struct PostgresURL: Sendable, Equatable {
                 }
             case "host":
                 if let value = item.value, value.hasPrefix("/") {
-                    url.unixSocketPath = value.hasSuffix(".s.PGSQL.\(url.port)") ? value : value + "/.s.PGSQL.\(url.port)"
+                    url.unixSocketPath =
+                        value.hasSuffix(".s.PGSQL.\(url.port)") ? value : value + "/.s.PGSQL.\(url.port)"
                 } else if let value = item.value, !value.isEmpty {
                     url.host = value
                 }

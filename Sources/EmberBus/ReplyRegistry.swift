@@ -54,7 +54,8 @@ actor ReplyRegistry {
     }
 
     /// Waits for the reply to `id`, failing with ``BusError/timeout(topic:method:seconds:)``.
-    nonisolated func awaitReply(_ id: UUID, timeout: Duration, topic: String, method: String) async throws -> JSONValue {
+    nonisolated func awaitReply(_ id: UUID, timeout: Duration, topic: String, method: String) async throws -> JSONValue
+    {
         let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
         return try await withThrowingTaskGroup(of: JSONValue?.self) { group in
             group.addTask { try await self.wait(id) }

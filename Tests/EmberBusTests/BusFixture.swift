@@ -18,7 +18,8 @@ struct BusOptions: Sendable {
     var maxAttempts = 5
     var visibilityTimeout: Duration = .seconds(60)
     /// Unique per test so runs cannot collide on one database.
-    var tablePrefix = "ember_bus_t" + String(UUID().uuidString.lowercased().prefix(8)).replacingOccurrences(of: "-", with: "")
+    var tablePrefix =
+        "ember_bus_t" + String(UUID().uuidString.lowercased().prefix(8)).replacingOccurrences(of: "-", with: "")
 }
 
 enum BusFixture {

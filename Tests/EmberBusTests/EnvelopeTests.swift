@@ -14,7 +14,8 @@ import Testing
         if compatible {
             try envelope.checkVersion(supported: server)
         } else {
-            #expect(throws: BusError.unsupportedVersion(method: "noop", requested: envelope.version, supported: server)) {
+            #expect(throws: BusError.unsupportedVersion(method: "noop", requested: envelope.version, supported: server))
+            {
                 try envelope.checkVersion(supported: server)
             }
         }
@@ -49,8 +50,10 @@ import Testing
         #expect(BusError.queueFull(topic: "t", limit: 1).emberError.status == 503)
         #expect(BusError.timeout(topic: "t", method: "m", seconds: 60).emberError == .internalError)
         #expect(BusError.remote(RemoteError(type: "E", message: "secret")).emberError == .internalError)
-        #expect(BusError.remote(RemoteError(EmberError.notFound("Volume v could not be found."))).emberError
-            == .notFound("Volume v could not be found."))
+        #expect(
+            BusError.remote(RemoteError(EmberError.notFound("Volume v could not be found."))).emberError
+                == .notFound("Volume v could not be found.")
+        )
     }
 
     @Test func topicsAreNamedAsCinderNamesThem() {

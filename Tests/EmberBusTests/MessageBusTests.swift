@@ -26,7 +26,9 @@ import Testing
         guard let bus = BusFixture.make(kind) else { return }
         let topic = BusFixture.topic()
         let recorder = Recorder()
-        let consumers = (0..<3).map { Self.recording(bus, topic: topic, index: $0, recorder: recorder, delay: .milliseconds(1)) }
+        let consumers = (0..<3).map {
+            Self.recording(bus, topic: topic, index: $0, recorder: recorder, delay: .milliseconds(1))
+        }
         try await withRunning(bus) {
             try await withConsumers(consumers) {
                 try await awaitConsumersReady(bus, topic: topic, count: 3, recorder: recorder)
@@ -100,7 +102,11 @@ import Testing
                 let entries = await recorder.entries(method: "update_service_capabilities")
                 #expect(entries.count == 15)
                 for consumer in 0..<3 {
-                    #expect(entries.filter { $0.consumer == consumer }.map(\.messageID).sorted { $0.uuidString < $1.uuidString } == sent.sorted { $0.uuidString < $1.uuidString })
+                    #expect(
+                        entries.filter { $0.consumer == consumer }.map(\.messageID).sorted {
+                            $0.uuidString < $1.uuidString
+                        } == sent.sorted { $0.uuidString < $1.uuidString }
+                    )
                 }
             }
         }
@@ -118,7 +124,12 @@ import Testing
         }
         try await withRunning(bus) {
             try await withConsumers([consumer]) {
-                let envelope = BusFixture.envelope(topic, "attach_volume", version: RPCVersion(3, 9), arguments: ["mode": "rw"])
+                let envelope = BusFixture.envelope(
+                    topic,
+                    "attach_volume",
+                    version: RPCVersion(3, 9),
+                    arguments: ["mode": "rw"]
+                )
                 let reply = try await bus.call(envelope, timeout: .seconds(30))
                 #expect(reply["echo"] == ["mode": "rw"])
                 #expect(reply["request_id"] == .string(envelope.context.requestID))
@@ -156,9 +167,15 @@ import Testing
         let events = Recorder()
         let gate = Gate()
         let consumer = bus.makeConsumer(topic: topic, supportedVersion: .scheduler) { envelope in
-            await events.record(0, Envelope(topic: topic, method: "started", version: envelope.version, context: envelope.context))
+            await events.record(
+                0,
+                Envelope(topic: topic, method: "started", version: envelope.version, context: envelope.context)
+            )
             await gate.wait()
-            await events.record(0, Envelope(topic: topic, method: "finished", version: envelope.version, context: envelope.context))
+            await events.record(
+                0,
+                Envelope(topic: topic, method: "finished", version: envelope.version, context: envelope.context)
+            )
             return .null
         }
         try await withRunning(bus) {
@@ -201,13 +218,17 @@ import Testing
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await stuck.run() }
                 try await bus.cast(envelope)
-                try await waitUntil("the first consumer claimed it") { await recorder.count(method: "create_volume") == 1 }
+                try await waitUntil("the first consumer claimed it") {
+                    await recorder.count(method: "create_volume") == 1
+                }
                 tasks.cancelAll()  // killed mid-message: never acknowledges
                 try? await tasks.waitForAll()
             }
             let rescuer = Self.recording(bus, topic: topic, index: 1, recorder: recorder)
             try await withConsumers([rescuer]) {
-                try await waitUntil("another consumer got it again") { await recorder.consumers(method: "create_volume") == [0, 1] }
+                try await waitUntil("another consumer got it again") {
+                    await recorder.consumers(method: "create_volume") == [0, 1]
+                }
             }
             #expect(await recorder.entries(method: "create_volume").map(\.messageID) == [envelope.id, envelope.id])
         }
@@ -281,7 +302,10 @@ import Testing
                 #expect(dead.first?.reason.contains("4.0") == true)
 
                 let error = await #expect(throws: BusError.self) {
-                    try await bus.call(BusFixture.envelope(topic, "attach_volume", version: RPCVersion(3, 21)), timeout: .seconds(30))
+                    try await bus.call(
+                        BusFixture.envelope(topic, "attach_volume", version: RPCVersion(3, 21)),
+                        timeout: .seconds(30)
+                    )
                 }
                 guard case .remote(let remote)? = error else {
                     Issue.record("expected a remote error, got \(String(describing: error))")
@@ -290,6 +314,42 @@ import Testing
                 #expect(remote.message.contains("3.21"))
                 #expect(await recorder.entries.isEmpty)
             }
+        }
+    }
+
+    @Test(arguments: TransportKind.allCases)
+    func messageThatKeepsKillingConsumersIsDeadLettered(kind: TransportKind) async throws {
+        guard let bus = BusFixture.make(kind, BusOptions(maxAttempts: 2, visibilityTimeout: .seconds(1))) else {
+            return
+        }
+        let topic = BusFixture.topic()
+        let recorder = Recorder()
+        let envelope = BusFixture.envelope(topic, "create_volume")
+        try await withRunning(bus) {
+            try await bus.cast(envelope)
+            // Two consumers in turn take it and die without acknowledging.
+            for attempt in 1...2 {
+                let doomed = bus.makeConsumer(topic: topic, supportedVersion: .scheduler) { envelope in
+                    await recorder.record(attempt, envelope)
+                    try await Task.sleep(for: .seconds(3600))
+                    return .null
+                }
+                try await withThrowingTaskGroup(of: Void.self) { tasks in
+                    tasks.addTask { try await doomed.run() }
+                    try await waitUntil("consumer \(attempt) took it") {
+                        await recorder.count(method: "create_volume") == attempt
+                    }
+                    tasks.cancelAll()
+                    try? await tasks.waitForAll()
+                }
+            }
+            // The next consumer must not run it a third time.
+            let survivor = Self.recording(bus, topic: topic, index: 3, recorder: recorder)
+            try await withConsumers([survivor]) {
+                try await waitUntil("the message is dead") { try await !bus.deadLetters(topic: topic).isEmpty }
+            }
+            #expect(try await bus.deadLetters(topic: topic).map(\.envelope.id) == [envelope.id])
+            #expect(await recorder.consumers(method: "create_volume") == [1, 2])
         }
     }
 }

@@ -34,7 +34,13 @@ import Testing
         #expect(
             configuration.transport
                 == .postgresql(
-                    PostgresURL(host: "db.example", port: 5433, username: "ember", password: "s@cret", database: "cinder")
+                    PostgresURL(
+                        host: "db.example",
+                        port: 5433,
+                        username: "ember",
+                        password: "s@cret",
+                        database: "cinder"
+                    )
                 )
         )
         #expect(configuration.rpcResponseTimeout == .seconds(30))
