@@ -60,6 +60,29 @@ let package = Package(
             ],
             swiftSettings: emberSettings
         ),
+        // The volume API (business layer), quota engine and what it asks the workers to do.
+        .target(
+            name: "EmberVolume",
+            dependencies: [
+                "EmberCore",
+                "EmberStore",
+                "EmberBus",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: emberSettings
+        ),
+        // Controllers, views, request schemas and the API routers.
+        .target(
+            name: "EmberAPI",
+            dependencies: [
+                "EmberCore",
+                "EmberWSGI",
+                "EmberStore",
+                "EmberVolume",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            swiftSettings: emberSettings
+        ),
         // Launcher, WSGI server (HTTP/HTTPS), signals: cinder/service.py and cinder/wsgi.py.
         .target(
             name: "EmberService",
@@ -83,9 +106,13 @@ let package = Package(
             dependencies: [
                 "EmberCore",
                 "EmberWSGI",
+                "EmberAPI",
+                "EmberVolume",
                 "EmberService",
                 "EmberStore",
+                "EmberBus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: emberSettings
@@ -149,6 +176,23 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: emberSettings
+        ),
+        .testTarget(
+            name: "EmberAPITests",
+            dependencies: [
+                "EmberCore",
+                "EmberWSGI",
+                "EmberAPI",
+                "EmberVolume",
+                "EmberStore",
+                "EmberTesting",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: emberSettings
         ),

@@ -11,7 +11,7 @@ struct EmberCommand: AsyncParsableCommand {
         commandName: "ember",
         abstract: "A Cinder-compatible block-storage service.",
         version: EmberVersion.string,
-        subcommands: [All.self, API.self],
+        subcommands: [All.self, API.self, Manage.self],
         defaultSubcommand: All.self
     )
 }
@@ -30,7 +30,7 @@ struct All: AsyncParsableCommand {
     @OptionGroup var config: ConfigOptions
 
     func run() async throws {
-        try await ServiceRunner(options: config, binary: "ember-all").run()
+        try await ServiceRunner(options: config, role: .all).run()
     }
 }
 
@@ -44,6 +44,6 @@ struct API: AsyncParsableCommand {
     @OptionGroup var config: ConfigOptions
 
     func run() async throws {
-        try await ServiceRunner(options: config, binary: "ember-api").run()
+        try await ServiceRunner(options: config, role: .api).run()
     }
 }

@@ -137,7 +137,7 @@ final class ExitRecorder: Sendable {
             \(extra)
             """
         )
-        let child = try ChildProcess(RepositoryPaths.emberBinary, arguments: ["api", "--config-file", conf])
+        let child = try ChildProcess(RepositoryPaths.emberBinary, arguments: ["all", "--config-file", conf])
         return (child, dir)
     }
 

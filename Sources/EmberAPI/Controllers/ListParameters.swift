@@ -1,0 +1,150 @@
+import EmberCore
+import EmberWSGI
+
+/// `cinder/api/common.py`'s pagination, sorting and filter parsing for list requests.
+struct ListParameters {
+    var query: ListQuery
+    /// The limit the page was asked for (capped), to decide whether a `next` link is due.
+    var effectiveLimit: Int
+
+    /// The REST names that map to other columns (`name` is `display_name`).
+    static let columnNames = [
+        "name": "display_name", "description": "display_description", "consumes_quota": "use_quota",
+    ]
+
+    /// Parses `limit`, `offset`, `marker`, `sort`/`sort_key`/`sort_dir`, `with_count` and the
+    /// resource filters. Non-admins may only filter on `allowedFilters`; admins on any of
+    /// `knownFilters`.
+    static func parse(
+        _ request: APIRequest,
+        scope: ProjectScope,
+        maxLimit: Int,
+        allowedFilters: Set<String>,
+        knownFilters: Set<String>
+    ) throws -> ListParameters {
+        var query = ListQuery(scope: scope)
+        var limit = maxLimit
+        if let text = request.queryValue("limit") {
+            guard let value = Int(text) else { throw EmberError.badRequest("limit param must be an integer") }
+            guard value >= 0 else { throw EmberError.badRequest("limit param must be positive") }
+            limit = min(value, maxLimit)
+        }
+        query.limit = limit
+        if let text = request.queryValue("offset") {
+            guard let value = Int(text) else { throw EmberError.badRequest("offset param must be an integer") }
+            guard value >= 0 else { throw EmberError.badRequest("offset param must be positive") }
+            query.offset = value
+        }
+        query.marker = request.queryValue("marker")
+        query.sort = try sortKeys(request)
+        if request.supports("3.45"), let text = request.queryValue("with_count") {
+            guard let flag = ParameterTypes.bool(.string(text)) else {
+                throw EmberError.badRequest("Invalid input received: with_count must be a boolean value.")
+            }
+            query.withCount = flag
+        }
+        let reserved: Set<String> = [
+            "limit", "offset", "marker", "sort", "sort_key", "sort_dir", "with_count", "all_tenants",
+        ]
+        var invalid: [String] = []
+        for (name, value) in request.query where !reserved.contains(name) {
+            let inexact = name.hasSuffix("~")
+            let base = inexact ? String(name.dropLast()) : name
+            let permitted = request.identity.isAdmin ? knownFilters : allowedFilters
+            guard permitted.contains(base), !inexact || request.supports("3.34") else {
+                invalid.append(name)
+                continue
+            }
+            query.filters.append(try filter(base, value: value, inexact: inexact))
+        }
+        if !invalid.isEmpty {
+            throw EmberError.badRequest(
+                "Invalid filters \(invalid.joined(separator: ", ")) are found in query options."
+            )
+        }
+        if !request.identity.isAdmin { query.filters.append(.excludeMigrationTargets) }
+        return ListParameters(query: query, effectiveLimit: limit)
+    }
+
+    static func filter(_ name: String, value: String, inexact: Bool) throws -> ListFilter {
+        let column = columnNames[name] ?? name
+        if inexact { return .contains(column, value) }
+        switch name {
+        case "metadata":
+            return .metadata(try pythonDict(value))
+        case "glance_metadata", "image_metadata":
+            return .imageMetadata(try pythonDict(value))
+        case "bootable", "consumes_quota", "multiattach":
+            guard let flag = ParameterTypes.bool(.string(value)) else {
+                throw EmberError.badRequest("Invalid input received: \(name) must be a boolean value.")
+            }
+            return .equals(column, flag ? "1" : "0")
+        case "created_at", "updated_at":
+            for comparison in [FilterComparison.gte, .gt, .lte, .lt, .neq, .eq]
+            where value.hasPrefix(comparison.rawValue + ":") {
+                return .compare(column, comparison, String(value.dropFirst(comparison.rawValue.count + 1)))
+            }
+            return .compare(column, .eq, value)
+        default:
+            return .equals(column, value)
+        }
+    }
+
+    /// The `sort` parameter, or the deprecated `sort_key`/`sort_dir` pair.
+    static func sortKeys(_ request: APIRequest) throws -> [SortKey] {
+        let sort = request.queryValues("sort")
+        let keys = request.queryValues("sort_key")
+        let dirs = request.queryValues("sort_dir")
+        if !sort.isEmpty && (!keys.isEmpty || !dirs.isEmpty) {
+            throw EmberError.badRequest(
+                "The 'sort_key' and 'sort_dir' parameters are deprecated and cannot be used with the 'sort' parameter."
+            )
+        }
+        var result: [SortKey] = []
+        if !sort.isEmpty {
+            for item in sort.joined(separator: ",").split(separator: ",") {
+                let parts = item.split(separator: ":", maxSplits: 1).map { $0.trimmingWhitespace() }
+                guard let key = parts.first, !key.isEmpty else { continue }
+                let direction = try parseDirection(parts.count > 1 ? parts[1] : "desc")
+                result.append(SortKey(columnNames[key] ?? key, direction))
+            }
+        } else if !keys.isEmpty || !dirs.isEmpty {
+            let directions = try dirs.map(parseDirection)
+            for (index, key) in keys.enumerated() {
+                result.append(
+                    SortKey(
+                        columnNames[key] ?? key,
+                        index < directions.count ? directions[index] : directions.last ?? .desc
+                    )
+                )
+            }
+            if keys.isEmpty { result.append(SortKey("created_at", directions.first ?? .desc)) }
+        }
+        return result.isEmpty ? [SortKey("created_at", .desc)] : result
+    }
+
+    static func parseDirection(_ text: String) throws -> SortDirection {
+        guard let direction = SortDirection(rawValue: text.lowercased()) else {
+            throw EmberError.badRequest("Invalid input received: Unknown sort direction, must be 'desc' or 'asc'")
+        }
+        return direction
+    }
+
+    /// cinder reads `metadata={'k': 'v'}` with `ast.literal_eval`; JSON objects work too.
+    static func pythonDict(_ text: String) throws -> [String: String] {
+        let json = text.replacingOccurrences(of: "'", with: "\"")
+        guard case .object(let object)? = try? JSONValue.parse(json) else {
+            throw EmberError.badRequest("Invalid input received: \(text) is not a valid dictionary.")
+        }
+        var result: [String: String] = [:]
+        for entry in object.entries {
+            switch entry.value {
+            case .string(let value): result[entry.key] = value
+            case .int(let value): result[entry.key] = String(value)
+            case .bool(let value): result[entry.key] = value ? "True" : "False"
+            default: result[entry.key] = entry.value.serialized()
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,112 @@
+import EmberCore
+import EmberStore
+import EmberVolume
+import EmberWSGI
+
+/// The read side of `os-quota-sets` (`cinder/api/contrib/quotas.py`) and `GET /limits`
+/// (`cinder/api/v3/limits.py` with the `used_limits` extension): what clients call at start.
+struct QuotaSetsController {
+    let api: VolumeAPI
+
+    /// The fixed resources, in the order cinder's views list them.
+    static let fixedResources = [
+        "volumes", "per_volume_gigabytes", "snapshots", "gigabytes", "backups", "backup_gigabytes",
+    ]
+
+    func controller() -> APIController {
+        var controller = APIController(name: "quota_sets")
+        controller.method("show") { request in
+            let projectID = try request.id()
+            try Self.authorize(request, projectID: projectID)
+            let usage = ParameterTypes.bool(request.queryValue("usage").map(JSONValue.string)) ?? false
+            return APIResponse(body: [
+                "quota_set": try await quotaSet(projectID: projectID, usage: usage, defaults: false)
+            ])
+        }
+        controller.method("defaults") { request in
+            let projectID = try request.id()
+            try Self.authorize(request, projectID: projectID)
+            return APIResponse(body: [
+                "quota_set": try await quotaSet(projectID: projectID, usage: false, defaults: true)
+            ])
+        }
+        return controller
+    }
+
+    /// A non-admin may only read its own project's quotas (cinder's READER rule on the URL project).
+    static func authorize(_ request: APIRequest, projectID: String) throws {
+        let identity = request.identity
+        guard identity.isAdmin || identity.projectID == projectID else {
+            throw EmberError.forbidden("Policy doesn't allow volume_extension:quotas:show to be performed.")
+        }
+    }
+
+    /// The type names, newest first, as cinder's per-type resources come out.
+    func typeNames() async throws -> [String] {
+        let page = try await api.store.listVolumeTypes(
+            ListQuery(scope: .allProjects, sort: [SortKey("created_at", .desc)])
+        )
+        return page.items.map(\.name)
+    }
+
+    func quotaSet(projectID: String, usage: Bool, defaults: Bool) async throws -> JSONValue {
+        let names = try await typeNames()
+        var limits: [String: Int]
+        if defaults {
+            limits = try await QuotaEngine(store: api.store, configuration: api.configuration)
+                .limits(projectID: "", typeNames: names)
+        } else {
+            limits = try await api.quotas.limits(projectID: projectID, typeNames: names)
+        }
+        let usages = usage ? try await api.store.quotaUsages(projectID: projectID) : [:]
+        var order = Self.fixedResources
+        for name in names { order += ["volumes_\(name)", "gigabytes_\(name)", "snapshots_\(name)"] }
+        order.append("groups")
+        var body = JSONObject()
+        for resource in order {
+            let limit = limits[resource] ?? -1
+            if usage {
+                let used = usages[resource]
+                body[resource] = [
+                    "limit": .int(limit), "in_use": .int(used?.inUse ?? 0), "reserved": .int(used?.reserved ?? 0),
+                ]
+            } else {
+                body[resource] = .int(limit)
+            }
+        }
+        body["id"] = .string(projectID)
+        return .object(body)
+    }
+}
+
+/// `GET /limits`: absolute limits and usage; `rate` is always empty in cinder 29.0.0.
+struct LimitsController {
+    let api: VolumeAPI
+
+    func controller() -> APIController {
+        var controller = APIController(name: "limits")
+        controller.method("index") { request in
+            var projectID = request.identity.projectID ?? ""
+            if request.supports("3.39"), request.identity.isAdmin, let asked = request.queryValue("project_id") {
+                projectID = asked
+            }
+            let limits = try await api.quotas.limits(projectID: projectID, typeNames: [])
+            let usages = try await api.store.quotaUsages(projectID: projectID)
+            func used(_ resource: String) -> JSONValue { .int(usages[resource]?.inUse ?? 0) }
+            let absolute: JSONObject = [
+                "maxTotalVolumes": .int(limits["volumes"] ?? -1),
+                "maxTotalSnapshots": .int(limits["snapshots"] ?? -1),
+                "maxTotalVolumeGigabytes": .int(limits["gigabytes"] ?? -1),
+                "maxTotalBackups": .int(limits["backups"] ?? -1),
+                "maxTotalBackupGigabytes": .int(limits["backup_gigabytes"] ?? -1),
+                "totalVolumesUsed": used("volumes"),
+                "totalGigabytesUsed": used("gigabytes"),
+                "totalSnapshotsUsed": used("snapshots"),
+                "totalBackupsUsed": used("backups"),
+                "totalBackupGigabytesUsed": used("backup_gigabytes"),
+            ]
+            return APIResponse(body: ["limits": ["rate": [], "absolute": .object(absolute)]])
+        }
+        return controller
+    }
+}

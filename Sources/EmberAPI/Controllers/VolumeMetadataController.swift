@@ -1,0 +1,86 @@
+import EmberCore
+import EmberVolume
+import EmberWSGI
+
+/// `cinder/api/v3/volume_metadata.py`: `/volumes/{volume_id}/metadata[/{key}]`.
+struct VolumeMetadataController {
+    let api: VolumeAPI
+
+    func controller() -> APIController {
+        var controller = APIController(name: "volume_metadata")
+        controller.method("index") { request in
+            let metadata = try await api.metadata(volumeID: try request.volumeID(), caller: request.identity)
+            return APIResponse(body: ["metadata": Self.json(metadata)])
+        }
+        controller.method("create") { request in
+            let metadata = try Self.parse(request.body, schema: VolumeSchemas.metadata, key: "metadata")
+            let merged = try await api.setMetadata(
+                volumeID: try request.volumeID(),
+                metadata,
+                replace: false,
+                caller: request.identity
+            )
+            return APIResponse(body: ["metadata": Self.json(merged)])
+        }
+        controller.method("update_all") { request in
+            let metadata = try Self.parse(request.body, schema: VolumeSchemas.metadata, key: "metadata")
+            let replaced = try await api.setMetadata(
+                volumeID: try request.volumeID(),
+                metadata,
+                replace: true,
+                caller: request.identity
+            )
+            return APIResponse(body: ["metadata": Self.json(replaced)])
+        }
+        controller.method("show") { request in
+            let key = try request.id()
+            let metadata = try await api.metadata(volumeID: try request.volumeID(), caller: request.identity)
+            guard let value = metadata[key] else {
+                throw EmberError.notFound("Volume \(try request.volumeID()) has no metadata with key \(key).")
+            }
+            return APIResponse(body: ["meta": [key: .string(value)]])
+        }
+        controller.method("update") { request in
+            let key = try request.id()
+            let meta = try Self.parse(request.body, schema: VolumeSchemas.metadataItem, key: "meta")
+            guard meta.count == 1 else { throw EmberError.badRequest("Request body contains too many items") }
+            guard meta[key] != nil else { throw EmberError.badRequest("Request body and URI mismatch") }
+            _ = try await api.setMetadata(
+                volumeID: try request.volumeID(),
+                meta,
+                replace: false,
+                caller: request.identity
+            )
+            return APIResponse(body: ["meta": Self.json(meta)])
+        }
+        controller.method("delete") { request in
+            try await api.deleteMetadata(
+                volumeID: try request.volumeID(),
+                key: try request.id(),
+                caller: request.identity
+            )
+            return APIResponse(status: .ok)
+        }
+        return controller
+    }
+
+    static func parse(_ body: JSONValue?, schema: Schema, key: String) throws -> [String: String] {
+        guard let body else { throw EmberError.badRequest("Missing required element '\(key)' in request body.") }
+        if let error = schema.validate(body) { throw EmberError.badRequest(error) }
+        var result: [String: String] = [:]
+        for entry in body[key]?.objectValue?.entries ?? [] { result[entry.key] = entry.value.stringValue }
+        return result
+    }
+
+    static func json(_ metadata: [String: String]) -> JSONValue {
+        .object(JSONObject(metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+    }
+}
+
+extension APIRequest {
+    /// The parent `{volume_id}` path parameter.
+    func volumeID() throws -> String {
+        guard let id = parameters["volume_id"] else { throw EmberError.notFound("The resource could not be found.") }
+        return id
+    }
+}

@@ -1,0 +1,190 @@
+import EmberCore
+import EmberVolume
+import EmberWSGI
+
+/// `cinder/api/v3/volumes.py` with the volume attribute extensions: the `/volumes` resource.
+struct VolumesController {
+    let api: VolumeAPI
+
+    /// The filters non-admins may use (`etc/cinder/resource_filters.json`, `volume`).
+    static let userFilters: Set<String> = [
+        "name", "status", "metadata", "bootable", "migration_status", "availability_zone", "group_id", "size",
+        "created_at", "updated_at", "consumes_quota",
+    ]
+    /// Every filter an admin may use.
+    static let adminFilters: Set<String> = userFilters.union([
+        "description", "project_id", "user_id", "host", "volume_type_id", "snapshot_id", "source_volid",
+        "image_metadata", "glance_metadata", "id", "multiattach", "replication_status", "attach_status",
+    ])
+
+    func controller() -> APIController {
+        var controller = APIController(name: "volumes")
+        controller.method("index") { request in try await list(request, detailed: false) }
+        controller.method("detail") { request in try await list(request, detailed: true) }
+        controller.method("show") { request in
+            let volume = try await api.volume(id: try request.id(), caller: request.identity)
+            return APIResponse(body: ["volume": try await detail(volume, request: request, extended: true)])
+        }
+        controller.method("create") { request in try await create(request) }
+        controller.method("update") { request in try await update(request) }
+        controller.method("delete") { request in
+            let force = try request.supports("3.23") ? request.boolQuery("force") : false
+            if force && !request.identity.isAdmin {
+                throw EmberError.forbidden("Policy doesn't allow volume:force_delete to be performed.")
+            }
+            try await api.deleteVolume(
+                id: try request.id(),
+                cascade: try request.boolQuery("cascade"),
+                force: force,
+                caller: request.identity,
+                requestID: request.context.requestID
+            )
+            return .accepted
+        }
+        controller.method("summary", minimum: "3.12") { request in
+            let summary = try await api.summary(scope: api.scope(for: request.identity, allTenants: request.allTenants))
+            var body: JSONObject = ["total_size": .int(summary.size), "total_count": .int(summary.count)]
+            if request.supports("3.36") {
+                body["metadata"] = .object(
+                    JSONObject(
+                        summary.metadata.sorted { $0.key < $1.key }.map {
+                            ($0.key, .array($0.value.map(JSONValue.string)))
+                        }
+                    )
+                )
+            }
+            return APIResponse(body: ["volume-summary": .object(body)])
+        }
+        return controller
+    }
+
+    func detail(_ volume: Volume, request: APIRequest, extended: Bool) async throws -> JSONValue {
+        let typeName = await api.volumeTypeName(id: volume.volumeTypeID)
+        return VolumeViewBuilder.detail(volume, typeName: typeName, request: request, extended: extended)
+    }
+
+    func list(_ request: APIRequest, detailed: Bool) async throws -> APIResponse {
+        let parameters = try ListParameters.parse(
+            request,
+            scope: api.scope(for: request.identity, allTenants: request.allTenants),
+            maxLimit: api.configuration.maxLimit,
+            allowedFilters: Self.userFilters,
+            knownFilters: Self.adminFilters
+        )
+        let page = try await api.listVolumes(parameters.query)
+        var items: [JSONValue] = []
+        for volume in page.items {
+            items.append(
+                detailed
+                    ? try await detail(volume, request: request, extended: true)
+                    : VolumeViewBuilder.summary(volume, request: request)
+            )
+        }
+        var body: JSONObject = ["volumes": .array(items)]
+        if let last = page.items.last, page.items.count >= parameters.effectiveLimit {
+            body["volumes_links"] = Links.next(
+                request: request,
+                path: detailed ? "volumes/detail" : "volumes",
+                marker: last.id
+            )
+        }
+        if parameters.query.withCount, let count = page.count { body["count"] = .int(count) }
+        return APIResponse(body: .object(body))
+    }
+
+    func create(_ request: APIRequest) async throws -> APIResponse {
+        let body = request.body ?? .null
+        if let error = VolumeSchemas.create(version: request.version).validate(body) {
+            throw EmberError.badRequest(error)
+        }
+        guard case .object(let volume)? = body["volume"] else {
+            throw EmberError.badRequest("'volume' is a required property")
+        }
+        if let image = volume["imageRef"] ?? volume["image_id"], image != .null {
+            // cinder looks the image up in the image service by id, then by name, and answers
+            // this when neither works; with no image service configured nothing can work.
+            throw EmberError.badRequest("Invalid image identifier or unable to access requested image.")
+        }
+        if request.supports("3.47"), let backupID = volume["backup_id"]?.stringValue {
+            try await api.requireBackupRestorable(id: backupID, caller: request.identity)
+        }
+        let size: Int?
+        switch volume["size"] {
+        case .int(let value)?: size = value
+        case .string(let text)?: size = Int(text)
+        default: size = nil
+        }
+        var metadata: [String: String] = [:]
+        for entry in volume["metadata"]?.objectValue?.entries ?? [] { metadata[entry.key] = entry.value.stringValue }
+        let create = VolumeCreateRequest(
+            size: size,
+            name: (volume["name"] ?? volume["display_name"])?.stringValue?.trimmingWhitespace(),
+            description: (volume["description"] ?? volume["display_description"])?.stringValue?.trimmingWhitespace(),
+            metadata: metadata,
+            availabilityZone: volume["availability_zone"]?.stringValue,
+            volumeType: volume["volume_type"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 },
+            snapshotID: volume["snapshot_id"]?.stringValue,
+            sourceVolumeID: volume["source_volid"]?.stringValue,
+            multiattach: ParameterTypes.bool(volume["multiattach"]) ?? false,
+            schedulerHints: body["OS-SCH-HNT:scheduler_hints"].flatMap { $0 == .null ? nil : $0 }
+        )
+        let created = try await api.createVolume(create, caller: request.identity, requestID: request.context.requestID)
+        return APIResponse(
+            status: .accepted,
+            body: ["volume": try await detail(created, request: request, extended: false)]
+        )
+    }
+
+    func update(_ request: APIRequest) async throws -> APIResponse {
+        let body = request.body ?? .null
+        if let error = VolumeSchemas.update(version: request.version).validate(body) {
+            throw EmberError.badRequest(error)
+        }
+        let volume = body["volume"]?.objectValue ?? JSONObject()
+        func field(_ names: String...) -> String?? {
+            for name in names {
+                if let value = volume[name] { return .some(value.stringValue?.trimmingWhitespace()) }
+            }
+            return nil
+        }
+        var metadata: [String: String]?
+        if let object = volume["metadata"]?.objectValue {
+            metadata = Dictionary(
+                uniqueKeysWithValues: object.entries.compactMap { entry in
+                    entry.value.stringValue.map { (entry.key, $0) }
+                }
+            )
+        }
+        let updated = try await api.updateVolume(
+            id: try request.id(),
+            name: field("name", "display_name"),
+            description: field("description", "display_description"),
+            metadata: metadata,
+            caller: request.identity
+        )
+        return APIResponse(body: ["volume": try await detail(updated, request: request, extended: false)])
+    }
+}
+
+extension APIRequest {
+    /// The `{id}` path parameter.
+    func id() throws -> String {
+        guard let id = parameters["id"] else { throw EmberError.notFound("The resource could not be found.") }
+        return id
+    }
+
+    /// `all_tenants` as cinder reads it: present and truthy, for admins only.
+    var allTenants: Bool {
+        guard identity.isAdmin, let value = queryValue("all_tenants") else { return false }
+        return ParameterTypes.bool(.string(value)) ?? !value.isEmpty
+    }
+
+    /// A boolean query parameter (`cascade`, `force`); absent is false, garbage is a 400.
+    func boolQuery(_ name: String) throws -> Bool {
+        guard let text = queryValue(name) else { return false }
+        guard let value = ParameterTypes.bool(.string(text)) else {
+            throw EmberError.badRequest("Invalid value '\(text)' for \(name); expected a boolean.")
+        }
+        return value
+    }
+}

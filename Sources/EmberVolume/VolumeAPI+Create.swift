@@ -1,0 +1,201 @@
+import EmberCore
+import EmberStore
+import Foundation
+import Logging
+
+/// A validated `POST /volumes` request.
+public struct VolumeCreateRequest: Sendable {
+    public var size: Int?
+    public var name: String?
+    public var description: String?
+    public var metadata: [String: String]
+    public var availabilityZone: String?
+    public var volumeType: String?
+    public var snapshotID: String?
+    public var sourceVolumeID: String?
+    public var multiattach: Bool
+    public var schedulerHints: JSONValue?
+
+    public init(
+        size: Int?,
+        name: String? = nil,
+        description: String? = nil,
+        metadata: [String: String] = [:],
+        availabilityZone: String? = nil,
+        volumeType: String? = nil,
+        snapshotID: String? = nil,
+        sourceVolumeID: String? = nil,
+        multiattach: Bool = false,
+        schedulerHints: JSONValue? = nil
+    ) {
+        self.size = size
+        self.name = name
+        self.description = description
+        self.metadata = metadata
+        self.availabilityZone = availabilityZone
+        self.volumeType = volumeType
+        self.snapshotID = snapshotID
+        self.sourceVolumeID = sourceVolumeID
+        self.multiattach = multiattach
+        self.schedulerHints = schedulerHints
+    }
+}
+
+extension VolumeAPI {
+    /// `volume_api.create`: the create flow of `cinder/volume/flows/api/create_volume.py`
+    /// (extract and validate → reserve quota → insert `creating` → commit quota → cast to the
+    /// scheduler). On a cast failure the volume goes to `error`, as cinder's flow reverts.
+    public nonisolated func createVolume(
+        _ request: VolumeCreateRequest,
+        caller: Identity,
+        requestID: String
+    )
+        async throws -> Volume
+    {
+        guard let projectID = caller.projectID else {
+            throw EmberError.badRequest("A project is required to create a volume.")
+        }
+        var size = request.size
+        var type: VolumeType?
+        var zone = request.availabilityZone
+        var resourceBackend: String?
+
+        if let snapshotID = request.snapshotID {
+            let snapshot: Snapshot
+            do {
+                snapshot = try await store.snapshot(
+                    id: snapshotID,
+                    scope: caller.isAdmin ? .allProjects : scope(for: caller)
+                )
+            } catch {
+                if case .notFound = error { throw EmberError.notFound("Snapshot \(snapshotID) could not be found.") }
+                throw error
+            }
+            guard snapshot.status == .available else {
+                throw EmberError.badRequest(
+                    "Invalid snapshot: Originating snapshot status must be one of 'available' values"
+                )
+            }
+            let snapshotSize = snapshot.volumeSize ?? 0
+            if let requested = size, requested < snapshotSize {
+                throw EmberError.badRequest(
+                    "Invalid input received: Volume size '\(requested)'GB cannot be smaller than the snapshot size \(snapshotSize)GB. They must be >= original snapshot size."
+                )
+            }
+            size = size ?? snapshotSize
+            type = try await volumeType(id: snapshot.volumeTypeID)
+            let source = try? await store.volume(id: snapshot.volumeID, scope: .allProjects)
+            zone = zone ?? source?.availabilityZone
+            resourceBackend = source?.host
+        }
+        if let sourceID = request.sourceVolumeID {
+            let source = try await volume(id: sourceID, caller: caller)
+            guard [.available, .inUse].contains(source.status) else {
+                throw EmberError.badRequest(
+                    "Invalid volume: Unable to clone volumes that are in \(source.status.rawValue) state."
+                )
+            }
+            if let requested = size, requested < source.size {
+                throw EmberError.badRequest(
+                    "Invalid input received: Volume size '\(requested)'GB cannot be smaller than original volume size \(source.size)GB. They must be >= original volume size."
+                )
+            }
+            size = size ?? source.size
+            type = try await volumeType(id: source.volumeTypeID)
+            zone = zone ?? source.availabilityZone
+            resourceBackend = source.host
+        }
+        guard let size, size > 0 else {
+            throw EmberError.badRequest(
+                "Invalid input received: Volume size '\(request.size.map(String.init) ?? "None")' must be an integer and greater than 0."
+            )
+        }
+        if let named = request.volumeType {
+            let resolved = try await resolveVolumeType(named)
+            if let fromSource = type, fromSource.id != resolved.id {
+                throw EmberError.badRequest(
+                    "Invalid input received: Volume type will be changed to be the same as the source volume."
+                )
+            }
+            type = resolved
+        }
+        let volumeType: VolumeType
+        if let type {
+            volumeType = type
+        } else {
+            volumeType = try await defaultVolumeType()
+        }
+        let availabilityZone = try validateZone(zone)
+        if request.multiattach {
+            throw EmberError.badRequest(
+                "The multiattach parameter is no longer supported; use a volume type with multiattach=\"<is> True\" instead."
+            )
+        }
+        let multiattach = volumeType.extraSpecs["multiattach"]?.lowercased() == "<is> true"
+
+        let reservation = try await quotas.reserve(
+            projectID: projectID,
+            deltas: QuotaEngine.volumeDeltas(size: size, typeName: volumeType.name),
+            typeName: volumeType.name
+        )
+        let volume: Volume
+        do {
+            volume = try await store.createVolume(
+                Volume(
+                    userID: caller.userID,
+                    projectID: projectID,
+                    size: size,
+                    volumeTypeID: volumeType.id,
+                    displayName: request.name,
+                    displayDescription: request.description,
+                    availabilityZone: availabilityZone,
+                    snapshotID: request.snapshotID,
+                    sourceVolumeID: request.sourceVolumeID,
+                    multiattach: multiattach,
+                    metadata: request.metadata
+                )
+            )
+        } catch {
+            try? await store.rollback(reservation)
+            throw error
+        }
+        try await store.commit(reservation)
+        logger.info(
+            "Volume created, casting to the scheduler",
+            metadata: [
+                "volume.id": .string(volume.id), "project.id": .string(projectID), "request.id": .string(requestID),
+            ]
+        )
+        let spec = VolumeRequestSpec(
+            volumeID: volume.id,
+            size: size,
+            volumeTypeID: volumeType.id,
+            availabilityZone: availabilityZone,
+            snapshotID: request.snapshotID,
+            sourceVolumeID: request.sourceVolumeID,
+            resourceBackend: resourceBackend,
+            multiattach: multiattach,
+            schedulerHints: request.schedulerHints
+        )
+        do {
+            try await caster.createVolume(volume, spec: spec, caller: caller, requestID: requestID)
+        } catch {
+            logger.error(
+                "Cast to the scheduler failed",
+                metadata: ["volume.id": .string(volume.id), "error": "\(error)"]
+            )
+            _ = try? await store.updateVolume(id: volume.id, [.status(.error)])
+            throw error
+        }
+        return volume
+    }
+
+    /// cinder's availability zone check: the zone must be one of the service zones.
+    nonisolated func validateZone(_ requested: String?) throws -> String {
+        guard let requested else { return configuration.effectiveDefaultZone }
+        let known: Set<String> = [configuration.storageAvailabilityZone, configuration.effectiveDefaultZone]
+        if known.contains(requested) { return requested }
+        if configuration.allowAvailabilityZoneFallback { return configuration.effectiveDefaultZone }
+        throw EmberError.badRequest("Invalid input received: Availability zone '\(requested)' is invalid.")
+    }
+}

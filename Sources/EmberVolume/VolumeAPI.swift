@@ -1,0 +1,161 @@
+import EmberCore
+import EmberStore
+import Foundation
+import Logging
+
+/// The stores the volume API works on.
+public typealias VolumeAPIStore = VolumeStore & SnapshotStore & VolumeTypeStore & QuotaStore & BackupStore
+
+/// `cinder/volume/api.py`: the business layer between the REST controllers and the workers.
+///
+/// Every status change goes through a conditional update in the store, so concurrent requests
+/// (and API nodes) cannot both win a transition. A create reserves quota, inserts the row,
+/// commits the quota and casts to the scheduler, as cinder's create flow does. The actor owns
+/// one piece of state, the cache of volume types; everything else is `nonisolated` and
+/// stateless, so requests never queue behind each other here.
+public actor VolumeAPI {
+    public nonisolated let store: any VolumeAPIStore
+    public nonisolated let configuration: VolumeServiceConfiguration
+    public nonisolated let quotas: QuotaEngine
+    nonisolated let caster: any VolumeWorkCaster
+    nonisolated let logger: Logger
+    private var typesByID: [String: VolumeType] = [:]
+
+    public init(
+        store: any VolumeAPIStore,
+        configuration: VolumeServiceConfiguration,
+        caster: any VolumeWorkCaster,
+        logger: Logger
+    ) {
+        self.store = store
+        self.configuration = configuration
+        self.quotas = QuotaEngine(store: store, configuration: configuration)
+        self.caster = caster
+        self.logger = logger
+    }
+
+    // MARK: - Volume types
+
+    /// Creates cinder's `__DEFAULT__` type when it is the configured default and missing (cinder's
+    /// database migration does the same).
+    public func ensureDefaultVolumeType() async throws {
+        do {
+            _ = try await store.volumeType(name: configuration.defaultVolumeType)
+        } catch {
+            guard case .volumeTypeNameNotFound = error, configuration.defaultVolumeType == "__DEFAULT__" else {
+                throw error
+            }
+            let created = try await store.createVolumeType(
+                VolumeType(name: "__DEFAULT__", description: "Default Volume Type")
+            )
+            logger.info("Created the default volume type", metadata: ["volume_type.id": .string(created.id)])
+        }
+    }
+
+    /// A type by id, cached after the first read (types change rarely; updates go through
+    /// ``forgetVolumeType(id:)``).
+    public func volumeType(id: String) async throws -> VolumeType {
+        if let cached = typesByID[id] { return cached }
+        let type = try await store.volumeType(id: id)
+        typesByID[id] = type
+        return type
+    }
+
+    public func forgetVolumeType(id: String) {
+        typesByID[id] = nil
+    }
+
+    /// The name a volume's type is shown as; the id when the type is gone.
+    public func volumeTypeName(id: String) async -> String? {
+        try? await volumeType(id: id).name
+    }
+
+    /// `volume_types.get_by_name_or_id`.
+    public nonisolated func resolveVolumeType(_ nameOrID: String) async throws -> VolumeType {
+        if let byID = try? await volumeType(id: nameOrID) { return byID }
+        do {
+            return try await store.volumeType(name: nameOrID)
+        } catch {
+            if case .volumeTypeNameNotFound = error {
+                throw EmberError.notFound("Volume type with name \(nameOrID) could not be found.")
+            }
+            throw error
+        }
+    }
+
+    /// The configured default type.
+    public nonisolated func defaultVolumeType() async throws -> VolumeType {
+        do {
+            return try await store.volumeType(name: configuration.defaultVolumeType)
+        } catch {
+            if case .volumeTypeNameNotFound = error {
+                throw EmberError.notFound(
+                    "Volume type with name \(configuration.defaultVolumeType) could not be found."
+                )
+            }
+            throw error
+        }
+    }
+
+    // MARK: - Reading
+
+    /// The project a caller may see: its own, or every project for an admin asking for all.
+    public nonisolated func scope(for caller: Identity, allTenants: Bool = false) -> ProjectScope {
+        if caller.isAdmin && (allTenants || caller.projectID == nil) { return .allProjects }
+        return .project(caller.projectID ?? "")
+    }
+
+    /// `volume_api.get`: a volume in the caller's project (any project for admins).
+    public nonisolated func volume(id: String, caller: Identity) async throws -> Volume {
+        do {
+            return try await store.volume(id: id, scope: caller.isAdmin ? .allProjects : scope(for: caller))
+        } catch {
+            if case .notFound = error { throw EmberError.notFound("Volume \(id) could not be found.") }
+            throw error
+        }
+    }
+
+    /// `backup_api.get` for a create from a backup: the backup must exist (404 as cinder
+    /// otherwise); restoring needs the backup service, which Ember does not run yet (400).
+    public nonisolated func requireBackupRestorable(id: String, caller: Identity) async throws {
+        do {
+            _ = try await store.backup(id: id, scope: caller.isAdmin ? .allProjects : scope(for: caller))
+        } catch {
+            if case .notFound = error { throw EmberError.notFound("Backup \(id) could not be found.") }
+            throw error
+        }
+        throw EmberError.badRequest("Invalid backup: no backup service is running to restore it.")
+    }
+
+    public nonisolated func listVolumes(_ query: ListQuery) async throws -> Page<Volume> {
+        try await store.listVolumes(query)
+    }
+
+    /// `GET /volumes/summary` (3.12): count, total size and (3.36) the union of metadata values.
+    public nonisolated func summary(
+        scope: ProjectScope
+    ) async throws -> (count: Int, size: Int, metadata: [String: [String]]) {
+        var count = 0
+        var size = 0
+        var metadata: [String: Set<String>] = [:]
+        var marker: String?
+        while true {
+            let page = try await store.listVolumes(
+                ListQuery(
+                    scope: scope,
+                    sort: [SortKey("created_at", .desc), SortKey("id", .desc)],
+                    marker: marker,
+                    limit: 1000
+                )
+            )
+            for volume in page.items {
+                count += 1
+                size += volume.size
+                for (key, value) in volume.metadata { metadata[key, default: []].insert(value) }
+            }
+            guard page.items.count == 1000, let last = page.items.last else { break }
+            marker = last.id
+        }
+        return (count, size, metadata.mapValues { $0.sorted() })
+    }
+}

@@ -1,0 +1,66 @@
+import EmberCore
+
+/// Options of `cinder/volume/api.py`, `cinder/quota.py` and `cinder/api/common.py` that the
+/// volume API honours, with cinder's names and defaults.
+///
+/// `[DEFAULT]`:
+/// - `default_volume_type` (`__DEFAULT__`): the type of volumes created without one.
+/// - `storage_availability_zone` (`nova`): the zone this deployment's backends are in.
+/// - `default_availability_zone` (unset: `storage_availability_zone`): the zone of volumes
+///   created without one.
+/// - `allow_availability_zone_fallback` (false): an unknown zone falls back to the default
+///   instead of a 400.
+/// - `osapi_max_limit` (1000): the most items one list page returns.
+/// - `quota_volumes` (10), `quota_snapshots` (10), `quota_gigabytes` (1000), `quota_backups`
+///   (10), `quota_backup_gigabytes` (1000), `quota_groups` (10), `per_volume_size_limit` (-1):
+///   default limits; -1 is unlimited.
+/// - `reservation_expire` (86400): seconds before an uncommitted reservation is rolled back.
+/// - `no_snapshot_gb_quota` (false): snapshots do not count against `gigabytes`.
+/// - `use_default_quota_class` (true): the `default` quota class overrides the defaults.
+public struct VolumeServiceConfiguration: Sendable, Equatable {
+    public var defaultVolumeType = "__DEFAULT__"
+    public var storageAvailabilityZone = "nova"
+    public var defaultAvailabilityZone: String?
+    public var allowAvailabilityZoneFallback = false
+    public var maxLimit = 1000
+    public var defaultQuotas: [String: Int] = [
+        "volumes": 10, "snapshots": 10, "gigabytes": 1000, "backups": 10, "backup_gigabytes": 1000, "groups": 10,
+        "per_volume_gigabytes": -1,
+    ]
+    public var reservationExpire = 86_400
+    public var noSnapshotGigabytesQuota = false
+    public var useDefaultQuotaClass = true
+
+    public init() {}
+
+    public init(files: ConfigFiles) throws(ConfigurationError) {
+        defaultVolumeType = files.string("DEFAULT", "default_volume_type", default: defaultVolumeType)
+        storageAvailabilityZone = files.string("DEFAULT", "storage_availability_zone", default: storageAvailabilityZone)
+        defaultAvailabilityZone = files.optionalString("DEFAULT", "default_availability_zone")
+        allowAvailabilityZoneFallback = try files.bool(
+            "DEFAULT",
+            "allow_availability_zone_fallback",
+            default: allowAvailabilityZoneFallback
+        )
+        maxLimit = try files.int("DEFAULT", "osapi_max_limit", default: maxLimit, minimum: 1)
+        let options = [
+            ("volumes", "quota_volumes"), ("snapshots", "quota_snapshots"), ("gigabytes", "quota_gigabytes"),
+            ("backups", "quota_backups"), ("backup_gigabytes", "quota_backup_gigabytes"), ("groups", "quota_groups"),
+            ("per_volume_gigabytes", "per_volume_size_limit"),
+        ]
+        for (resource, option) in options {
+            defaultQuotas[resource] = try files.int(
+                "DEFAULT",
+                option,
+                default: defaultQuotas[resource] ?? -1,
+                minimum: -1
+            )
+        }
+        reservationExpire = try files.int("DEFAULT", "reservation_expire", default: reservationExpire, minimum: 1)
+        noSnapshotGigabytesQuota = try files.bool("DEFAULT", "no_snapshot_gb_quota", default: noSnapshotGigabytesQuota)
+        useDefaultQuotaClass = try files.bool("DEFAULT", "use_default_quota_class", default: useDefaultQuotaClass)
+    }
+
+    /// The zone new volumes land in when the request names none.
+    public var effectiveDefaultZone: String { defaultAvailabilityZone ?? storageAvailabilityZone }
+}

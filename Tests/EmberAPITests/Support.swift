@@ -1,0 +1,115 @@
+import EmberAPI
+import EmberCore
+import EmberStore
+import EmberTesting
+import EmberVolume
+import EmberWSGI
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Synchronization
+
+/// Records the casts the volume API sends, so API tests can check them without workers.
+final class CastRecorder: VolumeWorkCaster {
+    private let log = Mutex<[String]>([])
+
+    func createVolume(_ volume: Volume, spec: VolumeRequestSpec, caller: Identity, requestID: String) async throws {
+        log.withLock { $0.append("create_volume:\(volume.id)") }
+    }
+
+    func deleteVolume(_ volume: Volume, cascade: Bool, caller: Identity, requestID: String) async throws {
+        log.withLock { $0.append("delete_volume:\(volume.id)") }
+    }
+
+    var casts: [String] { log.withLock { $0 } }
+}
+
+/// The stock paste pipeline over a real SQLite store in a temporary directory.
+struct APIHarness {
+    static let project = "e9b8d2d1c5a44c8d9a3f2b7c6d5e4f30"
+    static let token: HTTPFields = [.authToken: "admin:\(project)", .contentType: "application/json"]
+
+    static func headers(version: String? = nil, token: String = "admin:\(project)") -> HTTPFields {
+        var fields: HTTPFields = [.authToken: token, .contentType: "application/json"]
+        if let version { fields[.openStackAPIVersion] = "volume \(version)" }
+        return fields
+    }
+
+    /// Runs `body` with a test client for the API and the cast recorder.
+    static func run<Value: Sendable>(
+        conf: String = "",
+        _ body: @escaping @Sendable (any TestClientProtocol, CastRecorder, VolumeAPI) async throws -> Value
+    ) async throws -> Value {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let document = try INIDocument(text: "[DEFAULT]\nstate_path = \(dir.path)\n" + conf, path: "test.conf")
+        let configuration = try EmberConfiguration(files: ConfigFiles(documents: [document]))
+        let database = try DatabaseConfiguration(files: configuration.files, statePath: dir.path)
+        let logger = Logger(label: "test.api")
+        return try await EmberDatabase.withDatabase(configuration: database, logger: logger) { db in
+            _ = try await db.migrate()
+            let recorder = CastRecorder()
+            let api = VolumeAPI(
+                store: db.store,
+                configuration: try VolumeServiceConfiguration(files: configuration.files),
+                caster: recorder,
+                logger: logger
+            )
+            try await api.ensureDefaultVolumeType()
+            var registry = PasteFactoryRegistry.standard()
+            VolumeAPIRouter.register(in: &registry, api: api)
+            let loader = try PasteLoader(
+                path: RepositoryPaths.etc("api-paste.ini"),
+                registry: registry,
+                environment: PasteEnvironment(configuration: configuration, logger: logger)
+            )
+            let app = try loader.loadApp(named: "osapi_volume")
+            let application = Application(
+                responder: PasteResponder(app: app, scheme: "http", defaultHost: "localhost"),
+                logger: logger
+            )
+            return try await application.test(.router) { client in try await body(client, recorder, api) }
+        }
+    }
+}
+
+extension TestResponse {
+    var text: String { body.getString(at: body.readerIndex, length: body.readableBytes) ?? "" }
+    var json: JSONValue? { try? JSONValue.parse(Array(body.readableBytesView)) }
+}
+
+extension TestClientProtocol {
+    /// POSTs a volume and returns its id.
+    func createVolume(
+        _ body: String = #"{"volume": {"size": 1}}"#,
+        headers: HTTPFields = APIHarness.token
+    ) async throws
+        -> String
+    {
+        let response = try await execute(
+            uri: "/v3/\(APIHarness.project)/volumes",
+            method: .post,
+            headers: headers,
+            body: ByteBuffer(string: body)
+        )
+        guard response.status == .accepted, let id = response.json?["volume"]?["id"]?.stringValue else {
+            throw APITestError.unexpected(response.status.code, response.text)
+        }
+        return id
+    }
+}
+
+enum APITestError: Error {
+    case unexpected(Int, String)
+}
+
+extension JSONValue {
+    var keys: [String] { objectValue?.keys ?? [] }
+    var arrayValue: [JSONValue] {
+        if case .array(let values) = self { return values }
+        return []
+    }
+}

@@ -1,0 +1,401 @@
+import EmberAPI
+import EmberCore
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Testing
+
+@Suite struct VolumeCreateTests {
+    let base = "/v3/\(APIHarness.project)/volumes"
+
+    @Test func createAnswers202WithCindersViewAndCastsToTheScheduler() async throws {
+        try await APIHarness.run { client, casts, _ in
+            let response = try await client.execute(
+                uri: base,
+                method: .post,
+                headers: APIHarness.token,
+                body: ByteBuffer(string: #"{"volume": {"size": 1, "name": "a"}}"#)
+            )
+            #expect(response.status == .accepted)
+            let volume = try #require(response.json?["volume"])
+            #expect(
+                volume.keys == [
+                    "id", "status", "size", "availability_zone", "created_at", "updated_at", "name", "description",
+                    "volume_type", "snapshot_id", "source_volid", "metadata", "links", "user_id", "bootable",
+                    "encrypted",
+                    "replication_status", "consistencygroup_id", "multiattach", "attachments", "migration_status",
+                ]
+            )
+            let id = try #require(volume["id"]?.stringValue)
+            #expect(volume["status"] == "creating")
+            #expect(volume["bootable"] == "false")
+            #expect(volume["volume_type"] == "__DEFAULT__")
+            #expect(volume["availability_zone"] == "nova")
+            #expect(volume["user_id"] == "admin")
+            #expect(
+                volume["links"]
+                    == [
+                        ["rel": "self", "href": .string("http://localhost/v3/\(APIHarness.project)/volumes/\(id)")],
+                        ["rel": "bookmark", "href": .string("http://localhost/\(APIHarness.project)/volumes/\(id)")],
+                    ]
+            )
+            #expect(response.headers[.openStackAPIVersion] == "volume 3.0")
+            #expect(casts.casts == ["create_volume:\(id)"])
+        }
+    }
+
+    @Test func showAddsTheAdminAttributesAndMicroversionFields() async throws {
+        try await APIHarness.run { client, _, _ in
+            let id = try await client.createVolume()
+            let show = try await client.execute(uri: "\(base)/\(id)", method: .get, headers: APIHarness.token)
+            let volume = try #require(show.json?["volume"])
+            #expect(volume["os-vol-tenant-attr:tenant_id"] == .string(APIHarness.project))
+            #expect(volume["os-vol-host-attr:host"] == .null)
+            #expect(volume["os-vol-mig-status-attr:migstat"] == .null)
+            #expect(volume.keys.count == 25)
+            let v360 = try await client.execute(
+                uri: "\(base)/\(id)",
+                method: .get,
+                headers: APIHarness.headers(version: "3.60")
+            )
+            let keys360 = Set(try #require(v360.json?["volume"]).keys)
+            #expect(keys360.isSuperset(of: ["group_id", "provider_id", "service_uuid", "shared_targets"]))
+            #expect(!keys360.contains("cluster_name"))
+            let latest = try await client.execute(
+                uri: "\(base)/\(id)",
+                method: .get,
+                headers: APIHarness.headers(version: "latest")
+            )
+            let newest = try #require(latest.json?["volume"])
+            #expect(Set(newest.keys).isSuperset(of: ["cluster_name", "consumes_quota", "volume_type_id"]))
+            #expect(newest["shared_targets"] == true)
+            #expect(v360.json?["volume"]?["shared_targets"] == true)
+        }
+    }
+
+    @Test(arguments: [
+        (
+            #"{"volume": {"size": 0}}"#,
+            "Invalid input for field/attribute size. Value: 0. 0 is less than the minimum of 1"
+        ),
+        (
+            #"{"volume": {"size": "abc"}}"#,
+            "Invalid input for field/attribute size. Value: abc. 'abc' does not match '^[0-9]+$'"
+        ),
+        (#"{"size": 1}"#, "'volume' is a required property"),
+        (#"{"volume": {"size": 1}, "extra": 1}"#, "Additional properties are not allowed ('extra' was unexpected)"),
+        (
+            #"{"volume": {"size": 1, "availability_zone": "mars"}}"#,
+            "Invalid input received: Availability zone 'mars' is invalid."
+        ),
+        (
+            #"{"volume": {"size": 1, "imageRef": "cirros"}}"#,
+            "Invalid image identifier or unable to access requested image."
+        ),
+        (
+            #"{"volume": {"size": 1, "snapshot_id": "not-a-uuid"}}"#,
+            "Invalid input for field/attribute snapshot_id. Value: not-a-uuid. 'not-a-uuid' is not valid under any of the given schemas"
+        ),
+        (
+            #"{"volume": {"name": "x"}}"#,
+            "Invalid input received: Volume size 'None' must be an integer and greater than 0."
+        ),
+    ])
+    func badBodiesGetCindersMessages(body: String, message: String) async throws {
+        try await APIHarness.run { client, casts, _ in
+            let response = try await client.execute(
+                uri: base,
+                method: .post,
+                headers: APIHarness.token,
+                body: ByteBuffer(string: body)
+            )
+            #expect(response.status == .badRequest)
+            #expect(response.json?["badRequest"]?["message"] == .string(message))
+            #expect(casts.casts.isEmpty)
+        }
+    }
+
+    @Test func unknownVolumeTypeIs404() async throws {
+        try await APIHarness.run { client, _, _ in
+            let response = try await client.execute(
+                uri: base,
+                method: .post,
+                headers: APIHarness.token,
+                body: ByteBuffer(string: #"{"volume": {"size": 1, "volume_type": "gold"}}"#)
+            )
+            #expect(response.status == .notFound)
+            #expect(response.json?["itemNotFound"]?["message"] == "Volume type with name gold could not be found.")
+        }
+    }
+
+    @Test func quotaIsEnforcedWith413AndRetryAfter() async throws {
+        try await APIHarness.run(conf: "quota_volumes = 2\n") { client, _, _ in
+            _ = try await client.createVolume()
+            _ = try await client.createVolume()
+            let third = try await client.execute(
+                uri: base,
+                method: .post,
+                headers: APIHarness.token,
+                body: ByteBuffer(string: #"{"volume": {"size": 1}}"#)
+            )
+            #expect(third.status == .contentTooLarge)
+            #expect(
+                third.json?["overLimit"]?["message"]
+                    == "VolumeLimitExceeded: Maximum number of volumes allowed (2) exceeded for quota 'volumes'."
+            )
+            #expect(third.json?["overLimit"]?["retryAfter"] == "0")
+            let big = try await client.execute(
+                uri: base,
+                method: .post,
+                headers: APIHarness.token,
+                body: ByteBuffer(string: #"{"volume": {"size": 5000}}"#)
+            )
+            #expect(big.status == .contentTooLarge)
+        }
+    }
+}
+
+@Suite struct VolumeLifecycleTests {
+    let base = "/v3/\(APIHarness.project)/volumes"
+
+    @Test func updateMetadataAndDelete() async throws {
+        try await APIHarness.run { client, _, _ in
+            let id = try await client.createVolume(#"{"volume": {"size": 2, "metadata": {"a": "1"}}}"#)
+            let update = try await client.execute(
+                uri: "\(base)/\(id)",
+                method: .put,
+                headers: APIHarness.token,
+                body: ByteBuffer(string: #"{"volume": {"name": " renamed ", "description": "d"}}"#)
+            )
+            #expect(update.status == .ok)
+            #expect(update.json?["volume"]?["name"] == "renamed")
+            #expect(update.json?["volume"]?["description"] == "d")
+
+            let merged = try await client.execute(
+                uri: "\(base)/\(id)/metadata",
+                method: .post,
+                headers: APIHarness.token,
+                body: ByteBuffer(string: #"{"metadata": {"b": "2"}}"#)
+            )
+            #expect(merged.json?["metadata"] == ["a": "1", "b": "2"])
+            let replaced = try await client.execute(
+                uri: "\(base)/\(id)/metadata",
+                method: .put,
+                headers: APIHarness.token,
+                body: ByteBuffer(string: #"{"metadata": {"c": "3"}}"#)
+            )
+            #expect(replaced.json?["metadata"] == ["c": "3"])
+            let item = try await client.execute(
+                uri: "\(base)/\(id)/metadata/c",
+                method: .get,
+                headers: APIHarness.token
+            )
+            #expect(item.json?["meta"] == ["c": "3"])
+            let mismatch = try await client.execute(
+                uri: "\(base)/\(id)/metadata/c",
+                method: .put,
+                headers: APIHarness.token,
+                body: ByteBuffer(string: #"{"meta": {"d": "4"}}"#)
+            )
+            #expect(mismatch.json?["badRequest"]?["message"] == "Request body and URI mismatch")
+            let removed = try await client.execute(
+                uri: "\(base)/\(id)/metadata/c",
+                method: .delete,
+                headers: APIHarness.token
+            )
+            #expect(removed.status == .ok)
+            let gone = try await client.execute(
+                uri: "\(base)/\(id)/metadata/c",
+                method: .get,
+                headers: APIHarness.token
+            )
+            #expect(gone.status == .notFound)
+
+            let limitsBefore = try await client.execute(
+                uri: "/v3/\(APIHarness.project)/limits",
+                method: .get,
+                headers: APIHarness.token
+            )
+            #expect(limitsBefore.json?["limits"]?["absolute"]?["totalGigabytesUsed"] == 2)
+            let delete = try await client.execute(uri: "\(base)/\(id)", method: .delete, headers: APIHarness.token)
+            #expect(delete.status == .accepted)
+            #expect(delete.body.readableBytes == 0)
+            let after = try await client.execute(uri: "\(base)/\(id)", method: .get, headers: APIHarness.token)
+            #expect(after.status == .notFound)
+            #expect(after.json?["itemNotFound"]?["message"] == .string("Volume \(id) could not be found."))
+            let limitsAfter = try await client.execute(
+                uri: "/v3/\(APIHarness.project)/limits",
+                method: .get,
+                headers: APIHarness.token
+            )
+            #expect(limitsAfter.json?["limits"]?["absolute"]?["totalGigabytesUsed"] == 0)
+            #expect(limitsAfter.json?["limits"]?["absolute"]?["totalVolumesUsed"] == 0)
+        }
+    }
+
+    @Test func emptyUpdateIsRefusedFrom353() async throws {
+        try await APIHarness.run { client, _, _ in
+            let id = try await client.createVolume()
+            let old = try await client.execute(
+                uri: "\(base)/\(id)",
+                method: .put,
+                headers: APIHarness.token,
+                body: ByteBuffer(string: #"{"volume": {}}"#)
+            )
+            #expect(old.status == .ok)
+            let new = try await client.execute(
+                uri: "\(base)/\(id)",
+                method: .put,
+                headers: APIHarness.headers(version: "3.53"),
+                body: ByteBuffer(string: #"{"volume": {}}"#)
+            )
+            #expect(new.status == .badRequest)
+        }
+    }
+}
+
+@Suite struct VolumeListTests {
+    let base = "/v3/\(APIHarness.project)/volumes"
+
+    @Test func paginationSortingFiltersAndCount() async throws {
+        try await APIHarness.run { client, _, _ in
+            var ids: [String] = []
+            for name in ["e", "d", "c", "b", "a"] {
+                ids.append(try await client.createVolume(#"{"volume": {"size": 1, "name": "\#(name)"}}"#))
+            }
+            let summary = try await client.execute(uri: base, method: .get, headers: APIHarness.token)
+            let items = try #require(summary.json?["volumes"]).arrayValue
+            #expect(items.count == 5)
+            #expect(items.first?.keys == ["id", "name", "links"])
+            #expect(items.map { $0["id"]?.stringValue ?? "" } == ids.reversed())
+
+            let page = try await client.execute(
+                uri: "\(base)/detail?limit=2&sort=name:asc",
+                method: .get,
+                headers: APIHarness.token
+            )
+            let names = try #require(page.json?["volumes"]).arrayValue.map { $0["name"]?.stringValue ?? "" }
+            #expect(names == ["a", "b"])
+            let next = try #require(page.json?["volumes_links"]?.arrayValue.first?["href"]?.stringValue)
+            #expect(
+                next.hasPrefix(
+                    "http://localhost/v3/\(APIHarness.project)/volumes/detail?limit=2&sort=name%3Aasc&marker="
+                )
+            )
+            let marker = try #require(next.components(separatedBy: "marker=").last)
+            let second = try await client.execute(
+                uri: "\(base)/detail?limit=2&sort=name:asc&marker=\(marker)",
+                method: .get,
+                headers: APIHarness.token
+            )
+            #expect(
+                try #require(second.json?["volumes"]).arrayValue.map { $0["name"]?.stringValue ?? "" } == ["c", "d"]
+            )
+
+            let badMarker = try await client.execute(
+                uri: "\(base)?marker=nope",
+                method: .get,
+                headers: APIHarness.token
+            )
+            #expect(badMarker.status == .badRequest)
+            #expect(badMarker.json?["badRequest"]?["message"] == "Marker nope could not be found.")
+            let badLimit = try await client.execute(uri: "\(base)?limit=-1", method: .get, headers: APIHarness.token)
+            #expect(badLimit.json?["badRequest"]?["message"] == "limit param must be positive")
+            let mixed = try await client.execute(
+                uri: "\(base)?sort=name&sort_key=id",
+                method: .get,
+                headers: APIHarness.token
+            )
+            #expect(mixed.status == .badRequest)
+
+            let byName = try await client.execute(uri: "\(base)?name=c", method: .get, headers: APIHarness.token)
+            #expect(try #require(byName.json?["volumes"]).arrayValue.count == 1)
+            let counted = try await client.execute(
+                uri: "\(base)?with_count=true&limit=1",
+                method: .get,
+                headers: APIHarness.headers(version: "3.45")
+            )
+            #expect(counted.json?["count"] == 5)
+            let summaryCall = try await client.execute(
+                uri: "\(base)/summary",
+                method: .get,
+                headers: APIHarness.headers(version: "3.12")
+            )
+            #expect(summaryCall.json?["volume-summary"]?["total_count"] == 5)
+            #expect(summaryCall.json?["volume-summary"]?["total_size"] == 5)
+            let tooOld = try await client.execute(uri: "\(base)/summary", method: .get, headers: APIHarness.token)
+            #expect(tooOld.status == .notFound)
+        }
+    }
+
+    @Test func filtersFollowResourceFilters() async throws {
+        try await APIHarness.run { client, _, _ in
+            _ = try await client.createVolume(
+                #"{"volume": {"size": 1, "name": "alpha", "metadata": {"tier": "gold"}}}"#
+            )
+            _ = try await client.createVolume(#"{"volume": {"size": 2, "name": "beta"}}"#)
+            let inexact = try await client.execute(
+                uri: "/v3/\(APIHarness.project)/volumes?name~=lph",
+                method: .get,
+                headers: APIHarness.headers(version: "3.34")
+            )
+            #expect(try #require(inexact.json?["volumes"]).arrayValue.count == 1)
+            let metadata = try await client.execute(
+                uri: "/v3/\(APIHarness.project)/volumes?metadata=%7B%27tier%27%3A%27gold%27%7D",
+                method: .get,
+                headers: APIHarness.token
+            )
+            #expect(try #require(metadata.json?["volumes"]).arrayValue.count == 1)
+            let user = "member:\(APIHarness.project)"
+            _ = user
+            let projectless = try await client.execute(uri: "/v3/volumes", method: .get, headers: APIHarness.token)
+            #expect(try #require(projectless.json?["volumes"]).arrayValue.count == 2)
+            let links = try #require(projectless.json?["volumes"]).arrayValue.first?["links"]?.arrayValue.first?[
+                "href"
+            ]?.stringValue
+            #expect(links?.hasPrefix("http://localhost/v3/volumes/") == true)
+        }
+    }
+}
+
+@Suite struct QuotaReadTests {
+    @Test func quotaSetsAndDefaultsHaveCindersShape() async throws {
+        try await APIHarness.run { client, _, _ in
+            let show = try await client.execute(
+                uri: "/v3/\(APIHarness.project)/os-quota-sets/\(APIHarness.project)",
+                method: .get,
+                headers: APIHarness.token
+            )
+            let set = try #require(show.json?["quota_set"])
+            #expect(
+                set.keys == [
+                    "volumes", "per_volume_gigabytes", "snapshots", "gigabytes", "backups", "backup_gigabytes",
+                    "volumes___DEFAULT__", "gigabytes___DEFAULT__", "snapshots___DEFAULT__", "groups", "id",
+                ]
+            )
+            #expect(set["volumes"] == 10)
+            #expect(set["gigabytes"] == 1000)
+            _ = try await client.createVolume()
+            let usage = try await client.execute(
+                uri: "/v3/\(APIHarness.project)/os-quota-sets/\(APIHarness.project)?usage=True",
+                method: .get,
+                headers: APIHarness.token
+            )
+            #expect(usage.json?["quota_set"]?["volumes"] == ["limit": 10, "in_use": 1, "reserved": 0])
+            let defaults = try await client.execute(
+                uri: "/v3/\(APIHarness.project)/os-quota-sets/\(APIHarness.project)/defaults",
+                method: .get,
+                headers: APIHarness.token
+            )
+            #expect(defaults.json?["quota_set"]?["snapshots"] == 10)
+            let types = try await client.execute(
+                uri: "/v3/\(APIHarness.project)/types",
+                method: .get,
+                headers: APIHarness.token
+            )
+            #expect(types.json?["volume_types"]?.arrayValue.first?["name"] == "__DEFAULT__")
+            #expect(types.json?["volume_types"]?.arrayValue.first?["description"] == "Default Volume Type")
+        }
+    }
+}
