@@ -2,12 +2,23 @@ import EmberCore
 import EmberVolume
 import EmberWSGI
 
+/// The API generations Ember serves.
+public enum APIFlavor: Sendable {
+    /// `/v3`: microversions 3.0–3.71.
+    case v3
+    /// The seed's `/v2`: the v3.0 shape, no microversions.
+    case v2
+    /// The seed's `/v1`: `display_name`/`display_description`, no links, no microversions.
+    case v1
+}
+
 /// cinder's `cinder/api/v3/router.py:APIRouter`: the resource routes of the Block Storage API,
-/// over one ``VolumeAPI``. The seed's `/v2` router serves the same resources in the v3.0
-/// shape.
+/// over one ``VolumeAPI``; the seed's `/v2` and `/v1` routers serve the same controllers.
 public enum VolumeAPIRouter {
-    /// Builds the router for `/v3` (and `/v2`).
-    public static func make(api: VolumeAPI, configuration: EmberConfiguration) -> APIRouter {
+    /// Builds the router for one API generation.
+    public static func make(
+        api: VolumeAPI, configuration: EmberConfiguration, catalog: VersionCatalog, flavor: APIFlavor = .v3
+    ) -> APIRouter {
         var mapper = APIMapper(projectIDPattern: configuration.api.projectIDPattern)
         var controllers: [String: APIController] = [:]
 
@@ -17,7 +28,7 @@ public enum VolumeAPIRouter {
             collectionActions: [("detail", .get), ("summary", .get)],
             memberActions: [("action", .post)]
         )
-        controllers["volumes"] = VolumesController(api: api).controller()
+        controllers["volumes"] = VolumesController(api: api, flavor: flavor).controller()
 
         mapper.connect(
             "volumes/{volume_id}/metadata",
@@ -41,15 +52,19 @@ public enum VolumeAPIRouter {
         mapper.resource("os-quota-sets", controller: "quota_sets", memberActions: [("defaults", .get)])
         controllers["quota_sets"] = QuotaSetsController(api: api).controller()
 
-        return APIRouter(mapper: mapper, controllers: controllers, publicEndpoint: configuration.api.publicEndpoint)
+        return APIRouter(mapper: mapper, controllers: controllers, catalog: catalog, microversions: flavor == .v3)
     }
 
     /// Registers the v3 and v2 router factories (`cinder.api.v3.router:APIRouter.factory`,
     /// `cinder.api.v2.router:APIRouter.factory`) and the v1 one over `api`.
     public static func register(in registry: inout PasteFactoryRegistry, api: VolumeAPI) {
-        for name in PasteFactoryRegistry.apiRouterNames.values {
+        let flavors: [(String, APIFlavor)] = [("v3", .v3), ("v2", .v2), ("v1", .v1)]
+        for (key, flavor) in flavors {
+            guard let name = PasteFactoryRegistry.apiRouterNames[key] else { continue }
             registry.registerApp(name) { (context: PasteFactoryContext) throws(PasteError) in
-                make(api: api, configuration: context.environment.configuration)
+                make(
+                    api: api, configuration: context.environment.configuration, catalog: VersionCatalog(context: context),
+                    flavor: flavor)
             }
         }
     }

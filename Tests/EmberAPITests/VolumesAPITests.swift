@@ -298,8 +298,8 @@ import Testing
                 method: .get,
                 headers: APIHarness.token
             )
-            #expect(badMarker.status == .badRequest)
-            #expect(badMarker.json?["badRequest"]?["message"] == "Marker nope could not be found.")
+            #expect(badMarker.status == .notFound)
+            #expect(badMarker.json?["itemNotFound"]?["message"] == "Volume nope could not be found.")
             let badLimit = try await client.execute(uri: "\(base)?limit=-1", method: .get, headers: APIHarness.token)
             #expect(badLimit.json?["badRequest"]?["message"] == "limit param must be positive")
             let mixed = try await client.execute(

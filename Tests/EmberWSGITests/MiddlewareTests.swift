@@ -96,7 +96,7 @@ import Testing
         ("http://h/volume/v2/", "http://h/volume/v3/"), ("http://h/volume", "http://h/volume/v3/"),
     ])
     func selfLinkStripsTheVersion(base: String, expected: String) {
-        let document = VersionDocument.document(baseURL: base)
+        let document = VersionCatalog(publicEndpoint: nil).document(baseURL: base)
         let links = document["versions"].flatMap { value -> JSONValue? in
             if case .array(let items) = value { return items.first?["links"] }
             return nil
@@ -307,7 +307,7 @@ import Testing
     init() throws {
         var configuration = CORSMiddleware.Configuration()
         configuration.allowedOrigins = ["https://dashboard.example"]
-        app = VersionIndexRouter(publicEndpoint: nil).wrapped(in: [CORSMiddleware(configuration: configuration)])
+        app = VersionIndexRouter(catalog: VersionCatalog(publicEndpoint: nil)).wrapped(in: [CORSMiddleware(configuration: configuration)])
     }
 
     @Test func allowedOriginGetsCORSHeaders() async throws {

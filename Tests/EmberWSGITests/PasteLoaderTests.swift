@@ -55,7 +55,13 @@ import Testing
     @Test func seed2013LayoutLoadsAndServesV1AndV2() async throws {
         let app = try PasteHarness().load(path: RepositoryPaths.fixture("cinder-2013-api-paste.ini"))
         try await PasteHarness.test(app) { client in
-            #expect(try await client.execute(uri: "/", method: .get).status == .multipleChoices)
+            let root = try await client.execute(uri: "/", method: .get)
+            #expect(root.status == .multipleChoices)
+            let ids = root.json?["versions"].map { value -> [String] in
+                guard case .array(let items) = value else { return [] }
+                return items.compactMap { $0["id"]?.stringValue }
+            }
+            #expect(ids == ["v3.0", "v2.0", "v1.0"])
             for prefix in ["/v1/", "/v2/"] {
                 let response = try await client.execute(uri: prefix, method: .get, headers: [.authToken: "u:p"])
                 #expect(response.status == .ok, "\(prefix)")

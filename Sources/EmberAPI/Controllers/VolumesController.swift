@@ -1,10 +1,12 @@
 import EmberCore
+import EmberStore
 import EmberVolume
 import EmberWSGI
 
 /// `cinder/api/v3/volumes.py` with the volume attribute extensions: the `/volumes` resource.
 struct VolumesController {
     let api: VolumeAPI
+    var flavor: APIFlavor = .v3
 
     /// The filters non-admins may use (`etc/cinder/resource_filters.json`, `volume`).
     static let userFilters: Set<String> = [
@@ -60,6 +62,9 @@ struct VolumesController {
 
     func detail(_ volume: Volume, request: APIRequest, extended: Bool) async throws -> JSONValue {
         let typeName = await api.volumeTypeName(id: volume.volumeTypeID)
+        if flavor == .v1 {
+            return VolumeViewBuilder.v1(volume, typeName: typeName, request: request, extended: extended)
+        }
         return VolumeViewBuilder.detail(volume, typeName: typeName, request: request, extended: extended)
     }
 
@@ -71,11 +76,18 @@ struct VolumesController {
             allowedFilters: Self.userFilters,
             knownFilters: Self.adminFilters
         )
-        let page = try await api.listVolumes(parameters.query)
+        let page: Page<Volume>
+        do {
+            page = try await api.listVolumes(parameters.query)
+        } catch let error as StoreError {
+            // cinder looks the marker up with `volume_get`, so an unknown one is that 404.
+            if case .markerNotFound(let marker) = error { throw EmberError.notFound("Volume \(marker) could not be found.") }
+            throw error
+        }
         var items: [JSONValue] = []
         for volume in page.items {
             items.append(
-                detailed
+                detailed || flavor == .v1
                     ? try await detail(volume, request: request, extended: true)
                     : VolumeViewBuilder.summary(volume, request: request)
             )

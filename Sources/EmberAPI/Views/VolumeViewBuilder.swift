@@ -84,6 +84,38 @@ struct VolumeViewBuilder: Sendable {
         return .object(view)
     }
 
+    /// The v1 view of the seed's `cinder/api/v1/volumes.py`: `display_name` and
+    /// `display_description`, no links, attachments as `{id, volume_id, server_id, device}`.
+    static func v1(_ volume: Volume, typeName: String?, request: APIRequest, extended: Bool) -> JSONValue {
+        var view: JSONObject = [
+            "id": .string(volume.id),
+            "status": .string(volume.status.displayed.rawValue),
+            "size": .int(volume.size),
+            "availability_zone": .optional(volume.availabilityZone),
+            "created_at": .optional(APITime.format(volume.createdAt)),
+            "attachments": .array(
+                volume.attachments.filter { $0.attachStatus == .attached }.map {
+                    [
+                        "id": .string(volume.id), "volume_id": .string(volume.id),
+                        "server_id": .optional($0.instanceUUID), "device": .optional($0.mountpoint),
+                    ]
+                }),
+            "display_name": .optional(volume.displayName),
+            "display_description": .optional(volume.displayDescription),
+            "volume_type": .string(typeName ?? volume.volumeTypeID),
+            "snapshot_id": .optional(volume.snapshotID),
+            "source_volid": .optional(volume.sourceVolumeID),
+            "metadata": .object(JSONObject(volume.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            "bootable": .string(volume.bootable ? "true" : "false"),
+            "encrypted": .bool(volume.encryptionKeyID != nil),
+        ]
+        if extended {
+            if request.identity.isAdmin { view["os-vol-host-attr:host"] = .optional(volume.host) }
+            view["os-vol-tenant-attr:tenant_id"] = .optional(volume.projectID)
+        }
+        return .object(view)
+    }
+
     static func attachment(_ attachment: VolumeAttachment, volume: Volume, showHost: Bool) -> JSONValue {
         [
             "id": .string(volume.id),

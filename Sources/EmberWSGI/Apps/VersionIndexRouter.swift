@@ -8,12 +8,12 @@ import Hummingbird
 /// The full resource routes are layered over this by the API layer; a path neither knows is
 /// webob's 404.
 public struct VersionIndexRouter: WSGIApplication {
-    public let publicEndpoint: String?
+    public let catalog: VersionCatalog
     /// Routes tried after the version index; nil answers 404 for everything else.
     public let resources: (any WSGIApplication)?
 
-    public init(publicEndpoint: String?, resources: (any WSGIApplication)? = nil) {
-        self.publicEndpoint = publicEndpoint
+    public init(catalog: VersionCatalog, resources: (any WSGIApplication)? = nil) {
+        self.catalog = catalog
         self.resources = resources
     }
 
@@ -22,9 +22,9 @@ public struct VersionIndexRouter: WSGIApplication {
         case "":
             return Redirect.found(to: context.requestURL + "/")
         case "/":
-            let base = VersionDocument.baseURL(context: context, publicEndpoint: publicEndpoint)
+            let document = catalog.document(baseURL: catalog.baseURL(context: context))
             return await MicroversionedResponder.respond(to: request, context: context) { _ in
-                WSGIResponses.json(VersionDocument.document(baseURL: base))
+                WSGIResponses.json(document)
             }
         default:
             guard let resources else { return WebObError.notFound.response(for: request) }

@@ -2,33 +2,82 @@ import EmberCore
 import HTTPTypes
 import Hummingbird
 
-/// The version document of `cinder/api/versions.py` and `cinder/api/views/versions.py`.
-public enum VersionDocument {
-    /// `{"versions": [ … v3.0 … ]}` with the `self` link built from `baseURL`.
-    ///
-    /// cinder strips a trailing `vN` from the base URL and appends `v3/`.
-    public static func document(baseURL: String) -> JSONValue {
+/// Which API versions this deployment serves, for the version document: v3 always, and the
+/// seed's v2 and v1 when the paste file mounts them.
+public struct VersionCatalog: Sendable, Equatable {
+    /// `[DEFAULT] public_endpoint`: the base for links instead of the request's URL.
+    public var publicEndpoint: String?
+    public var servesV2: Bool
+    public var servesV1: Bool
+
+    public init(publicEndpoint: String?, servesV2: Bool = false, servesV1: Bool = false) {
+        self.publicEndpoint = publicEndpoint
+        self.servesV2 = servesV2
+        self.servesV1 = servesV1
+    }
+
+    /// The catalog a paste factory sees: v2/v1 when the file mounts `/v2`, `/v1` and the
+    /// configuration does not disable them.
+    public init(context: PasteFactoryContext) {
+        let files = context.environment.configuration.files
+        self.init(
+            publicEndpoint: context.environment.configuration.api.publicEndpoint,
+            servesV2: context.mountedPrefixes.contains("/v2")
+                && (try? files.bool("DEFAULT", "enable_v2_api", default: true)) != false,
+            servesV1: context.mountedPrefixes.contains("/v1")
+                && (try? files.bool("DEFAULT", "enable_v1_api", default: true)) != false)
+    }
+
+    /// The base for links: the public endpoint when set, else the request's application URL.
+    public func baseURL(context: WSGIRequestContext) -> String {
+        publicEndpoint ?? context.applicationURL
+    }
+
+    /// `{"versions": [...]}` as `cinder/api/views/versions.py` builds it: v3 (CURRENT) and, when
+    /// served, v2 and v1 with the statuses cinder gave them before removing them.
+    public func document(baseURL: String) -> JSONValue {
+        var versions: [JSONValue] = [
+            Self.entry(
+                id: "v3.0", status: "CURRENT", version: APIVersionRequest.maximum.description,
+                minVersion: APIVersionRequest.minimum.description, updated: APIVersionRequest.maximumUpdated,
+                major: 3, baseURL: baseURL)
+        ]
+        if servesV2 {
+            versions.append(
+                Self.entry(
+                    id: "v2.0", status: "DEPRECATED", version: "", minVersion: "", updated: "2017-02-25T12:00:00Z",
+                    major: 2, baseURL: baseURL))
+        }
+        if servesV1 {
+            versions.append(
+                Self.entry(
+                    id: "v1.0", status: "DEPRECATED", version: "", minVersion: "", updated: "2016-05-02T20:25:19Z",
+                    major: 1, baseURL: baseURL))
+        }
+        return ["versions": .array(versions)]
+    }
+
+    static func entry(
+        id: String, status: String, version: String, minVersion: String, updated: String, major: Int, baseURL: String
+    ) -> JSONValue {
         [
-            "versions": [
-                [
-                    "id": "v3.0",
-                    "status": "CURRENT",
-                    "version": .string(APIVersionRequest.maximum.description),
-                    "min_version": .string(APIVersionRequest.minimum.description),
-                    "updated": .string(APIVersionRequest.maximumUpdated),
-                    "links": [
-                        ["rel": "describedby", "type": "text/html", "href": "https://docs.openstack.org/"],
-                        ["rel": "self", "href": .string(selfLink(baseURL: baseURL))],
-                    ],
-                    "media-types": [
-                        ["base": "application/json", "type": "application/vnd.openstack.volume+json;version=3"]
-                    ],
-                ]
-            ]
+            "id": .string(id),
+            "status": .string(status),
+            "version": .string(version),
+            "min_version": .string(minVersion),
+            "updated": .string(updated),
+            "links": [
+                ["rel": "describedby", "type": "text/html", "href": "https://docs.openstack.org/"],
+                ["rel": "self", "href": .string(selfLink(baseURL: baseURL, major: major))],
+            ],
+            "media-types": [
+                ["base": "application/json", "type": .string("application/vnd.openstack.volume+json;version=\(major)")]
+            ],
         ]
     }
 
-    static func selfLink(baseURL: String) -> String {
+    /// cinder strips a trailing `vN` from the base URL and appends `vN/`.
+    static func selfLink(baseURL: String, major: Int) -> String {
         var base = baseURL
         if base.hasSuffix("/") { base.removeLast() }
         if let slash = base.lastIndex(of: "/") {
@@ -38,22 +87,17 @@ public enum VersionDocument {
             }
         }
         if !base.hasSuffix("/") { base += "/" }
-        return base + "v3/"
-    }
-
-    /// The base for links: `[DEFAULT] public_endpoint` when set, else the request's application URL.
-    public static func baseURL(context: WSGIRequestContext, publicEndpoint: String?) -> String {
-        publicEndpoint ?? context.applicationURL
+        return base + "v\(major)/"
     }
 }
 
 /// `osvolumeversionapp` (`cinder.api.versions:Versions.factory`): `GET /` answers 300 with
 /// the version document; an empty path redirects to `/`; anything else is webob's 404.
 public struct VersionsApplication: WSGIApplication {
-    public let publicEndpoint: String?
+    public let catalog: VersionCatalog
 
-    public init(publicEndpoint: String?) {
-        self.publicEndpoint = publicEndpoint
+    public init(catalog: VersionCatalog) {
+        self.catalog = catalog
     }
 
     public func respond(to request: Request, context: WSGIRequestContext) async throws -> Response {
@@ -61,9 +105,9 @@ public struct VersionsApplication: WSGIApplication {
         case "":
             return Redirect.found(to: context.requestURL + "/")
         case "/":
-            let base = VersionDocument.baseURL(context: context, publicEndpoint: publicEndpoint)
+            let document = catalog.document(baseURL: catalog.baseURL(context: context))
             return await MicroversionedResponder.respond(to: request, context: context) { _ in
-                WSGIResponses.json(VersionDocument.document(baseURL: base), status: .multipleChoices)
+                WSGIResponses.json(document, status: .multipleChoices)
             }
         default:
             return WebObError.notFound.response(for: request)

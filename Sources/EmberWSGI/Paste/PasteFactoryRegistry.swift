@@ -13,6 +13,8 @@ public struct PasteFactoryContext: Sendable {
     /// The section's own options, in file order, without `use` and factory lines.
     public var localConf: [(key: String, value: String)]
     public var environment: PasteEnvironment
+    /// Every path a urlmap in the file mounts (`/`, `/v3`, `/v2`…), normalized.
+    public var mountedPrefixes: Set<String> = []
 
     public func local(_ key: String) -> String? {
         localConf.last { $0.key == key }?.value

@@ -17,6 +17,8 @@ public struct PasteLoader: Sendable {
     let registry: PasteFactoryRegistry
     let environment: PasteEnvironment
     let defaults: [String: String]
+    /// Every `/path` key of the file's composite sections: what its url maps mount.
+    let mountedPrefixes: Set<String>
 
     static let appPrefixes = ["app", "application", "composite", "composit", "pipeline", "filter-app"]
     static let filterPrefixes = ["filter"]
@@ -42,6 +44,13 @@ public struct PasteLoader: Sendable {
         ]
         for entry in document.section("DEFAULT")?.entries ?? [] { defaults[entry.key] = entry.value }
         self.defaults = defaults
+        var mounted: Set<String> = []
+        for section in document.sections where Self.split(section.name).prefix.hasPrefix("composit") {
+            for entry in section.entries where entry.key.hasPrefix("/") {
+                mounted.insert(URLMapApplication.normalize(entry.key))
+            }
+        }
+        self.mountedPrefixes = mounted
     }
 
     /// Loads the application `name` (`osapi_volume`), as `cinder.wsgi.Loader.load_app` does.
@@ -224,7 +233,8 @@ public struct PasteLoader: Sendable {
             path: path,
             globalConf: defaults.merging(globals) { $1 },
             localConf: local,
-            environment: environment
+            environment: environment,
+            mountedPrefixes: mountedPrefixes
         )
     }
 

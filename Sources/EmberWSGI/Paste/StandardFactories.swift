@@ -98,7 +98,7 @@ extension PasteFactoryRegistry {
         }
         registry.registerApp("cinder.api.versions:Versions.factory") {
             (context: PasteFactoryContext) throws(PasteError) in
-            VersionsApplication(publicEndpoint: context.environment.configuration.api.publicEndpoint)
+            VersionsApplication(catalog: VersionCatalog(context: context))
         }
         registry.registerApp(
             "oslo_middleware:Healthcheck.app_factory",
@@ -114,7 +114,7 @@ extension PasteFactoryRegistry {
     public mutating func registerVersionIndexRouters() {
         for name in Self.apiRouterNames.values {
             registerApp(name) { (context: PasteFactoryContext) throws(PasteError) in
-                VersionIndexRouter(publicEndpoint: context.environment.configuration.api.publicEndpoint)
+                VersionIndexRouter(catalog: VersionCatalog(context: context))
             }
         }
     }

@@ -22,12 +22,16 @@ import NIOCore
 public struct APIRouter: WSGIApplication {
     public let mapper: APIMapper
     public let controllers: [String: APIController]
-    public let publicEndpoint: String?
+    public let catalog: VersionCatalog
+    /// False for the seed's `/v2` and `/v1` routers: no microversion negotiation or headers,
+    /// every request is served as 3.0.
+    public let microversions: Bool
 
-    public init(mapper: APIMapper, controllers: [String: APIController], publicEndpoint: String?) {
+    public init(mapper: APIMapper, controllers: [String: APIController], catalog: VersionCatalog, microversions: Bool = true) {
         self.mapper = mapper
         self.controllers = controllers
-        self.publicEndpoint = publicEndpoint
+        self.catalog = catalog
+        self.microversions = microversions
     }
 
     static let supportedContentTypes = ["application/json", "application/vnd.openstack.volume+json"]
@@ -35,7 +39,7 @@ public struct APIRouter: WSGIApplication {
     public func respond(to request: Request, context: WSGIRequestContext) async throws -> Response {
         let path = context.pathInfo
         if path.isEmpty || path == "/" {
-            return try await VersionIndexRouter(publicEndpoint: publicEndpoint).respond(to: request, context: context)
+            return try await VersionIndexRouter(catalog: catalog).respond(to: request, context: context)
         }
         guard let match = mapper.match(method: request.method, path: path),
             let controller = controllers[match.controller]
@@ -46,6 +50,16 @@ public struct APIRouter: WSGIApplication {
             "Routed request",
             metadata: ["controller": .string(match.controller), "action": .string(match.action)]
         )
+        guard microversions else {
+            do {
+                var response = try await dispatch(
+                    request, context: context, version: .minimum, match: match, controller: controller)
+                response.headers[.computeRequestID] = context.requestID
+                return response
+            } catch let error as any EmberErrorConvertible {
+                return WSGIResponses.fault(error.emberError)
+            }
+        }
         return try await MicroversionedResponder.respond(to: request, context: context) { version in
             try await dispatch(request, context: context, version: version, match: match, controller: controller)
         }

@@ -1,0 +1,60 @@
+"""python-cinderclient's `cinder` command, unchanged, in noauth mode."""
+import json
+import os
+import subprocess
+
+from conftest import PROJECT
+
+CINDER = os.path.join(os.path.dirname(os.path.realpath(os.sys.executable)), "cinder")
+
+
+def cinder(ember, *args):
+    command = [
+        CINDER, "--os-auth-type", "noauth", "--os-user-id", "admin", "--os-project-id", PROJECT,
+        "--os-endpoint", f"{ember}/v3/{PROJECT}", "--os-volume-api-version", "3.50", *args,
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, f"{' '.join(args)}: {result.stderr}{result.stdout}"
+    return result.stdout
+
+
+def field(output, name):
+    """The value of a `cinder show` table row."""
+    for line in output.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 2 and cells[0] == name:
+            return cells[1]
+    raise AssertionError(f"no {name} in {output}")
+
+
+def test_create_list_show_rename_metadata_delete(ember):
+    created = cinder(ember, "create", "1", "--name", "cc-volume", "--metadata", "tier=gold")
+    volume_id = field(created, "id")
+    assert field(created, "size") == "1"
+    assert field(created, "status") == "creating"
+
+    listed = cinder(ember, "list")
+    assert volume_id in listed and "cc-volume" in listed
+
+    shown = cinder(ember, "show", volume_id)
+    assert field(shown, "name") == "cc-volume"
+    assert "tier" in field(shown, "metadata")
+
+    cinder(ember, "rename", volume_id, "cc-renamed")
+    assert field(cinder(ember, "show", volume_id), "name") == "cc-renamed"
+
+    cinder(ember, "metadata", volume_id, "set", "owner=ops")
+    metadata = cinder(ember, "metadata-show", volume_id)
+    assert "owner" in metadata and "ops" in metadata
+    cinder(ember, "metadata", volume_id, "unset", "owner")
+    assert "owner" not in cinder(ember, "metadata-show", volume_id)
+
+    cinder(ember, "delete", volume_id)
+    assert volume_id not in cinder(ember, "list")
+
+
+def test_absolute_limits_and_quotas(ember):
+    limits = cinder(ember, "absolute-limits")
+    assert "maxTotalVolumes" in limits
+    quotas = cinder(ember, "quota-show", PROJECT)
+    assert "gigabytes" in quotas

@@ -1,0 +1,29 @@
+"""openstacksdk's block storage proxy, unchanged, with auth type none."""
+import openstack
+
+
+def connect(ember):
+    return openstack.connect(
+        auth_type="none",
+        auth={"endpoint": f"{ember}/v3"},
+        block_storage_endpoint_override=f"{ember}/v3",
+        block_storage_api_version="3",
+    )
+
+
+def test_list_create_update_delete(ember):
+    conn = connect(ember)
+    volume = conn.block_storage.create_volume(size=1, name="sdk-volume", metadata={"k": "v"})
+    assert volume.status == "creating"
+    assert any(item.id == volume.id for item in conn.block_storage.volumes())
+
+    fetched = conn.block_storage.get_volume(volume.id)
+    assert fetched.name == "sdk-volume"
+    assert fetched.metadata == {"k": "v"}
+
+    conn.block_storage.update_volume(volume.id, name="sdk-renamed", description="updated")
+    fetched = conn.block_storage.get_volume(volume.id)
+    assert fetched.name == "sdk-renamed" and fetched.description == "updated"
+
+    conn.block_storage.delete_volume(volume.id)
+    assert not any(item.id == volume.id for item in conn.block_storage.volumes())
