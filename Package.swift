@@ -137,6 +137,17 @@ let package = Package(
             ],
             swiftSettings: emberSettings
         ),
+        // ember-store-bench: store latency on 100,000 volumes per backend (Benchmarks/EmberStoreBenchmark).
+        .executableTarget(
+            name: "ember-store-bench",
+            dependencies: [
+                "EmberCore",
+                "EmberStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Benchmarks/EmberStoreBenchmark",
+            swiftSettings: emberSettings
+        ),
         // Helpers shared by the test targets: temporary directories, certificates, processes.
         .target(
             name: "EmberTesting",

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Starts a private, throwaway PostgreSQL cluster for Ember's store tests and exports
-# EMBER_TEST_POSTGRES_URL. Meant to be sourced by CI (as root, no systemd needed):
+# EMBER_TEST_POSTGRES_URL (TCP, loopback, password) and EMBER_TEST_POSTGRES_SOCKET_URL (the
+# same database over the unix socket). Meant to be sourced by CI (as root, no systemd needed):
 #
 #     source .ci/postgres.sh          # installs PostgreSQL if missing, starts, exports the URL
 #     swift test --filter EmberStoreTests
@@ -57,6 +58,8 @@ ember_postgres_start() {
     fi
 
     export EMBER_TEST_POSTGRES_URL="postgresql://ember:${EMBER_PG_PASSWORD}@127.0.0.1:${EMBER_PG_PORT}/ember_test"
+    # The same database over the unix socket (exercises the ?host=/dir form).
+    export EMBER_TEST_POSTGRES_SOCKET_URL="postgresql://ember:${EMBER_PG_PASSWORD}@/ember_test?host=${EMBER_PG_DIR}/socket&port=${EMBER_PG_PORT}"
 
     if "${bindir}/pg_isready" -q -h 127.0.0.1 -p "${EMBER_PG_PORT}" >/dev/null 2>&1; then
         echo "postgres.sh: cluster already running on 127.0.0.1:${EMBER_PG_PORT}" >&2
@@ -112,7 +115,7 @@ ember_postgres_stop() {
         ember_postgres_as_postgres "'${bindir}/pg_ctl' -D '${EMBER_PG_DIR}/data' -m fast -w stop >/dev/null" || true
     fi
     rm -rf "${EMBER_PG_DIR}"
-    unset EMBER_TEST_POSTGRES_URL
+    unset EMBER_TEST_POSTGRES_URL EMBER_TEST_POSTGRES_SOCKET_URL
 }
 
 ember_postgres_start

@@ -85,18 +85,20 @@ public final class EmberDatabase: ServiceLifecycle.Service, Sendable {
         _ body: @escaping @Sendable (EmberDatabase) async throws -> T
     ) async throws -> T {
         let database = try await open(configuration: configuration, logger: logger)
-        return try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask {
-                await database.driver.run()
-                return nil
+        do {
+            let result = try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    await database.driver.run()
+                }
+                defer { group.cancelAll() }
+                try await database.waitUntilReachable()
+                return try await body(database)
             }
-            defer { group.cancelAll() }
-            try await database.waitUntilReachable()
-            let result = try await body(database)
-            group.cancelAll()
-            while try await group.next() != nil {}
             await database.driver.shutdown()
             return result
+        } catch {
+            await database.driver.shutdown()
+            throw error
         }
     }
 

@@ -45,6 +45,23 @@ struct FailureTests {
         #expect(FileManager.default.fileExists(atPath: directory + "/ember.sqlite"))
     }
 
+    static var socketURL: String? { ProcessInfo.processInfo.environment["EMBER_TEST_POSTGRES_SOCKET_URL"] }
+
+    @Test(.enabled(if: FailureTests.socketURL != nil))
+    func connectsOverTheUnixSocket() async throws {
+        let url = try #require(Self.socketURL)
+        let backend = try DatabaseConfiguration.parse(url)
+        guard case .postgresql(let settings) = backend, case .unixSocket = settings.endpoint else {
+            Issue.record("\(url) is not a unix-socket URL")
+            return
+        }
+        let configuration = DatabaseConfiguration(backend: backend, redactedConnection: "socket", maxRetries: 0)
+        let version = try await EmberDatabase.withDatabase(configuration: configuration, logger: TestBackend.logger) {
+            database in try await database.currentVersion()
+        }
+        #expect(version >= 0)
+    }
+
     /// Stops a real PostgreSQL under a running store, then starts it again.
     @Test(.enabled(if: TestBackend.all.contains(.postgresql)))
     func operationsFailWhileDatabaseIsDownAndRecoverAfter() async throws {

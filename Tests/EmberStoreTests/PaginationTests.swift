@@ -221,4 +221,33 @@ struct PaginationTests {
             #expect(deep.items.map(\.id) == Array(expected[25..<28]))
         }
     }
+
+    @Test(arguments: TestBackend.all)
+    func largeUnboundedListsLoadEveryRowsMetadata(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for writer in 0..<4 {
+                    group.addTask {
+                        for number in stride(from: writer, to: 1_100, by: 4) {
+                            _ = try await store.createVolume(
+                                Volume(
+                                    userID: "u",
+                                    projectID: "big",
+                                    size: 1,
+                                    volumeTypeID: "t",
+                                    metadata: ["n": String(number)]
+                                )
+                            )
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let page = try await store.listVolumes(ListQuery(scope: .project("big"), withCount: true))
+            #expect(page.count == 1_100)
+            #expect(page.items.count == 1_100)
+            #expect(Set(page.items.compactMap { $0.metadata["n"] }).count == 1_100)
+        }
+    }
 }

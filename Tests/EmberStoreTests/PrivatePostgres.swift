@@ -25,10 +25,25 @@ struct PrivatePostgres: Sendable {
         return nil
     }
 
+    /// Stops and removes clusters left behind by test processes that were killed (their
+    /// directory name carries the owning process id).
+    static func removeStale(binDirectory: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: "/tmp")) ?? []
+        for name in names where name.hasPrefix("ember-reconnect-") {
+            let parts = name.split(separator: "-")
+            guard parts.count == 4, let owner = Int32(parts[2]), owner != getpid(), kill(owner, 0) != 0 else {
+                continue
+            }
+            let stale = PrivatePostgres(binDirectory: binDirectory, directory: "/tmp/" + name, port: 0)
+            stale.destroy()
+        }
+    }
+
     /// Creates the cluster (as the `postgres` user when running as root) and starts it.
     static func start() throws -> PrivatePostgres? {
         guard let binDirectory = findBinDirectory() else { return nil }
-        let directory = "/tmp/ember-reconnect-\(UUID().uuidString.prefix(8).lowercased())"
+        removeStale(binDirectory: binDirectory)
+        let directory = "/tmp/ember-reconnect-\(getpid())-\(UUID().uuidString.prefix(8).lowercased())"
         let cluster = PrivatePostgres(
             binDirectory: binDirectory,
             directory: directory,
@@ -56,7 +71,7 @@ struct PrivatePostgres: Sendable {
     }
 
     func stopServer() throws {
-        try asPostgres("'\(binDirectory)/pg_ctl' -D '\(directory)/data' -m fast -w stop >/dev/null")
+        try asPostgres("'\(binDirectory)/pg_ctl' -D '\(directory)/data' -m fast -w stop >/dev/null 2>&1")
     }
 
     func destroy() {

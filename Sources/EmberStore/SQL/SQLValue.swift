@@ -108,14 +108,15 @@ extension BackupStatus: SQLRawEnum {}
 /// Timestamps as cinder stores them in SQLite (`2024-01-01 00:00:00.000000`, UTC, which sorts
 /// as text), truncated to microseconds as both backends keep them.
 enum SQLTimestamp {
-    /// `date` cut to whole microseconds, so a value read back compares equal to the one written.
+    /// `date` at whole microseconds (rounded to the nearest, so a value that went through a
+    /// `Double` comes back to the same microsecond), as the databases keep it.
     static func truncated(_ date: Date) -> Date {
-        let micros = (date.timeIntervalSince1970 * 1_000_000).rounded(.down)
+        let micros = (date.timeIntervalSince1970 * 1_000_000).rounded()
         return Date(timeIntervalSince1970: micros / 1_000_000)
     }
 
     static func format(_ date: Date) -> String {
-        let totalMicros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded(.down))
+        let totalMicros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         var seconds = totalMicros / 1_000_000
         var micros = totalMicros % 1_000_000
         if micros < 0 {

@@ -4,19 +4,21 @@ import Foundation
 extension SQLExecutor {
     /// Live pairs of every owner in `ids`.
     func keyValues(_ table: String, owner: String, ids: [String]) async throws -> [String: [String: String]] {
-        guard !ids.isEmpty else { return [:] }
-        let rows = try await query(
-            """
-            SELECT \(raw: owner) AS owner, key, value FROM \(raw: table) \
-            WHERE deleted = FALSE AND \(raw: owner) IN \(SQL.list(ids.map(SQLValue.text))) ORDER BY id
-            """
-        )
         var result: [String: [String: String]] = [:]
-        for row in rows {
-            let ownerID: String = try row["owner"]
-            let key: String = try row["key"]
-            let value: String? = try row["value"]
-            result[ownerID, default: [:]][key] = value ?? ""
+        for start in stride(from: 0, to: ids.count, by: 500) {
+            let chunk = ids[start..<min(start + 500, ids.count)]
+            let rows = try await query(
+                """
+                SELECT \(raw: owner) AS owner, key, value FROM \(raw: table) \
+                WHERE deleted = FALSE AND \(raw: owner) IN \(SQL.list(chunk.map(SQLValue.text))) ORDER BY id
+                """
+            )
+            for row in rows {
+                let ownerID: String = try row["owner"]
+                let key: String = try row["key"]
+                let value: String? = try row["value"]
+                result[ownerID, default: [:]][key] = value ?? ""
+            }
         }
         return result
     }

@@ -194,7 +194,7 @@ extension SQLStore {
             let usageRows = try await executor.query(
                 """
                 SELECT id, in_use, reserved FROM quota_usages WHERE id IN \(SQL.list(ids)) \
-                ORDER BY resource\(raw: forUpdate)
+                ORDER BY resource, project_id, id\(raw: forUpdate)
                 """
             )
             var usages: [Int: (inUse: Int, reserved: Int)] = [:]

@@ -226,19 +226,25 @@ extension SQLStore {
     static func volumes(from rows: [SQLRow], executor: any SQLExecutor) async throws -> [Volume] {
         guard !rows.isEmpty else { return [] }
         var volumes = try rows.map(volume(from:))
-        let ids = SQL.list(volumes.map { .text($0.id) })
-        let pairs = try await executor.query(
-            """
-            SELECT 'u' AS kind, volume_id, key, value, id FROM volume_metadata WHERE deleted = FALSE AND volume_id IN \(ids) \
-            UNION ALL SELECT 'a' AS kind, volume_id, key, value, id FROM volume_admin_metadata \
-            WHERE deleted = FALSE AND volume_id IN \(ids) \
-            UNION ALL SELECT 'g' AS kind, volume_id, key, value, id FROM volume_glance_metadata \
-            WHERE deleted = FALSE AND volume_id IN \(ids) ORDER BY id
-            """
-        )
-        let attachmentRows = try await executor.query(
-            "SELECT * FROM volume_attachment WHERE deleted = FALSE AND volume_id IN \(ids) ORDER BY created_at, id"
-        )
+        var pairs: [SQLRow] = []
+        var attachmentRows: [SQLRow] = []
+        // Bound the number of parameters per statement (SQLite allows 32766, PostgreSQL 65535).
+        for start in stride(from: 0, to: volumes.count, by: 500) {
+            let ids = SQL.list(volumes[start..<min(start + 500, volumes.count)].map { .text($0.id) })
+            pairs += try await executor.query(
+                """
+                SELECT 'u' AS kind, volume_id, key, value, id FROM volume_metadata WHERE deleted = FALSE \
+                AND volume_id IN \(ids) \
+                UNION ALL SELECT 'a' AS kind, volume_id, key, value, id FROM volume_admin_metadata \
+                WHERE deleted = FALSE AND volume_id IN \(ids) \
+                UNION ALL SELECT 'g' AS kind, volume_id, key, value, id FROM volume_glance_metadata \
+                WHERE deleted = FALSE AND volume_id IN \(ids) ORDER BY id
+                """
+            )
+            attachmentRows += try await executor.query(
+                "SELECT * FROM volume_attachment WHERE deleted = FALSE AND volume_id IN \(ids) ORDER BY created_at, id"
+            )
+        }
         var position: [String: Int] = [:]
         for (index, volume) in volumes.enumerated() { position[volume.id] = index }
         for row in pairs {
