@@ -17,7 +17,10 @@ public enum APIFlavor: Sendable {
 public enum VolumeAPIRouter {
     /// Builds the router for one API generation.
     public static func make(
-        api: VolumeAPI, configuration: EmberConfiguration, catalog: VersionCatalog, flavor: APIFlavor = .v3
+        api: VolumeAPI,
+        configuration: EmberConfiguration,
+        catalog: VersionCatalog,
+        flavor: APIFlavor = .v3
     ) -> APIRouter {
         var mapper = APIMapper(projectIDPattern: configuration.api.projectIDPattern)
         var controllers: [String: APIController] = [:]
@@ -63,8 +66,11 @@ public enum VolumeAPIRouter {
             guard let name = PasteFactoryRegistry.apiRouterNames[key] else { continue }
             registry.registerApp(name) { (context: PasteFactoryContext) throws(PasteError) in
                 make(
-                    api: api, configuration: context.environment.configuration, catalog: VersionCatalog(context: context),
-                    flavor: flavor)
+                    api: api,
+                    configuration: context.environment.configuration,
+                    catalog: VersionCatalog(context: context),
+                    flavor: flavor
+                )
             }
         }
     }

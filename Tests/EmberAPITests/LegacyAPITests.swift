@@ -21,8 +21,13 @@ import Testing
     @Test func v1UsesDisplayNamesAndV2IsTheV30Shape() async throws {
         try await APIHarness.run { client, _, _ in
             let created = try await client.execute(
-                uri: "/v1/\(APIHarness.project)/volumes", method: .post, headers: APIHarness.token,
-                body: ByteBuffer(string: #"{"volume": {"size": 1, "display_name": "old-style", "display_description": "d"}}"#))
+                uri: "/v1/\(APIHarness.project)/volumes",
+                method: .post,
+                headers: APIHarness.token,
+                body: ByteBuffer(
+                    string: #"{"volume": {"size": 1, "display_name": "old-style", "display_description": "d"}}"#
+                )
+            )
             #expect(created.status == .accepted)
             let v1 = try #require(created.json?["volume"])
             #expect(v1["display_name"] == "old-style")
@@ -32,14 +37,24 @@ import Testing
             #expect(created.headers[.openStackAPIVersion] == nil)
 
             let v2 = try await client.execute(
-                uri: "/v2/\(APIHarness.project)/volumes/\(id)", method: .get, headers: APIHarness.headers(version: "3.60"))
+                uri: "/v2/\(APIHarness.project)/volumes/\(id)",
+                method: .get,
+                headers: APIHarness.headers(version: "3.60")
+            )
             let volume = try #require(v2.json?["volume"])
             #expect(volume["name"] == "old-style")
             #expect(volume["group_id"] == nil, "v2 has no microversions")
-            #expect(volume["links"]?.arrayValue.first?["href"] == .string("http://localhost/v2/\(APIHarness.project)/volumes/\(id)"))
+            #expect(
+                volume["links"]?.arrayValue.first?["href"]
+                    == .string("http://localhost/v2/\(APIHarness.project)/volumes/\(id)")
+            )
             #expect(v2.headers[.openStackAPIVersion] == nil)
 
-            let v1List = try await client.execute(uri: "/v1/\(APIHarness.project)/volumes", method: .get, headers: APIHarness.token)
+            let v1List = try await client.execute(
+                uri: "/v1/\(APIHarness.project)/volumes",
+                method: .get,
+                headers: APIHarness.token
+            )
             #expect(v1List.json?["volumes"]?.arrayValue.first?["display_name"] == "old-style", "\(v1List.text)")
         }
     }

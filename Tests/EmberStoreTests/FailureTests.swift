@@ -65,11 +65,11 @@ struct FailureTests {
     /// Stops a real PostgreSQL under a running store, then starts it again.
     @Test(.enabled(if: TestBackend.all.contains(.postgresql)))
     func operationsFailWhileDatabaseIsDownAndRecoverAfter() async throws {
-        guard let cluster = try PrivatePostgres.start() else {
+        guard let cluster = try await PrivatePostgres.offload({ try PrivatePostgres.start() }) else {
             Issue.record("PostgreSQL server binaries not found; cannot run the reconnect test")
             return
         }
-        defer { cluster.destroy() }
+        defer { PrivatePostgres.offloadAndForget { cluster.destroy() } }
         let timeout = 3.0
         let configuration = DatabaseConfiguration(
             backend: try DatabaseConfiguration.parse(cluster.url),
@@ -86,7 +86,7 @@ struct FailureTests {
                 Volume(userID: "u", projectID: "p", size: 1, volumeTypeID: "t", status: .available)
             )
 
-            try cluster.stopServer()
+            try await PrivatePostgres.offload { try cluster.stopServer() }
             for _ in 0..<3 {
                 let started = ContinuousClock.now
                 await #expect {
@@ -99,7 +99,7 @@ struct FailureTests {
                 #expect(ContinuousClock.now - started < .seconds(timeout + 5))
             }
 
-            try cluster.startServer()
+            try await PrivatePostgres.offload { try cluster.startServer() }
             var recovered: Volume?
             for _ in 0..<120 where recovered == nil {
                 do {

@@ -91,6 +91,20 @@ struct PrivatePostgres: Sendable {
         var description: String
     }
 
+    /// Runs blocking work (spawning programs, `waitpid`) on a thread of its own. The test process
+    /// shares Swift's cooperative pool, which has one thread per core (two here): blocking one
+    /// of them for the seconds `initdb` or `pg_ctl -w` take stalls every other test.
+    static func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread { continuation.resume(with: Result { try body() }) }.start()
+        }
+    }
+
+    /// Runs blocking clean-up on a thread of its own without waiting for it.
+    static func offloadAndForget(_ body: @escaping @Sendable () -> Void) {
+        Thread { body() }.start()
+    }
+
     /// Runs a program and waits for it with posix_spawn/waitpid (Foundation's `Process` can
     /// miss the exit of a child whose own children outlive it, as `pg_ctl start` does).
     static func run(_ executable: String, _ arguments: [String]) throws {

@@ -44,7 +44,11 @@ import Testing
         var parts = APIController(name: "parts")
         parts.method("index") { request in APIResponse(body: ["widget": .optional(request.parameters["widget_id"])]) }
         var router =
-            APIRouter(mapper: mapper, controllers: ["widgets": widgets, "parts": parts], catalog: VersionCatalog(publicEndpoint: nil))
+            APIRouter(
+                mapper: mapper,
+                controllers: ["widgets": widgets, "parts": parts],
+                catalog: VersionCatalog(publicEndpoint: nil)
+            )
             as any WSGIApplication
         router = router.wrapped(in: [
             RequestIDMiddleware(), FaultWrapMiddleware(), NoAuthMiddleware(includeProjectID: false),

@@ -307,7 +307,9 @@ import Testing
     init() throws {
         var configuration = CORSMiddleware.Configuration()
         configuration.allowedOrigins = ["https://dashboard.example"]
-        app = VersionIndexRouter(catalog: VersionCatalog(publicEndpoint: nil)).wrapped(in: [CORSMiddleware(configuration: configuration)])
+        app = VersionIndexRouter(catalog: VersionCatalog(publicEndpoint: nil)).wrapped(in: [
+            CORSMiddleware(configuration: configuration)
+        ])
     }
 
     @Test func allowedOriginGetsCORSHeaders() async throws {

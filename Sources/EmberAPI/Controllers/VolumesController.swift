@@ -81,7 +81,9 @@ struct VolumesController {
             page = try await api.listVolumes(parameters.query)
         } catch let error as StoreError {
             // cinder looks the marker up with `volume_get`, so an unknown one is that 404.
-            if case .markerNotFound(let marker) = error { throw EmberError.notFound("Volume \(marker) could not be found.") }
+            if case .markerNotFound(let marker) = error {
+                throw EmberError.notFound("Volume \(marker) could not be found.")
+            }
             throw error
         }
         var items: [JSONValue] = []

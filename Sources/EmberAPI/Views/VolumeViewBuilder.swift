@@ -99,13 +99,16 @@ struct VolumeViewBuilder: Sendable {
                         "id": .string(volume.id), "volume_id": .string(volume.id),
                         "server_id": .optional($0.instanceUUID), "device": .optional($0.mountpoint),
                     ]
-                }),
+                }
+            ),
             "display_name": .optional(volume.displayName),
             "display_description": .optional(volume.displayDescription),
             "volume_type": .string(typeName ?? volume.volumeTypeID),
             "snapshot_id": .optional(volume.snapshotID),
             "source_volid": .optional(volume.sourceVolumeID),
-            "metadata": .object(JSONObject(volume.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })),
+            "metadata": .object(
+                JSONObject(volume.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+            ),
             "bootable": .string(volume.bootable ? "true" : "false"),
             "encrypted": .bool(volume.encryptionKeyID != nil),
         ]

@@ -25,7 +25,8 @@ public struct VersionCatalog: Sendable, Equatable {
             servesV2: context.mountedPrefixes.contains("/v2")
                 && (try? files.bool("DEFAULT", "enable_v2_api", default: true)) != false,
             servesV1: context.mountedPrefixes.contains("/v1")
-                && (try? files.bool("DEFAULT", "enable_v1_api", default: true)) != false)
+                && (try? files.bool("DEFAULT", "enable_v1_api", default: true)) != false
+        )
     }
 
     /// The base for links: the public endpoint when set, else the request's application URL.
@@ -38,27 +39,52 @@ public struct VersionCatalog: Sendable, Equatable {
     public func document(baseURL: String) -> JSONValue {
         var versions: [JSONValue] = [
             Self.entry(
-                id: "v3.0", status: "CURRENT", version: APIVersionRequest.maximum.description,
-                minVersion: APIVersionRequest.minimum.description, updated: APIVersionRequest.maximumUpdated,
-                major: 3, baseURL: baseURL)
+                id: "v3.0",
+                status: "CURRENT",
+                version: APIVersionRequest.maximum.description,
+                minVersion: APIVersionRequest.minimum.description,
+                updated: APIVersionRequest.maximumUpdated,
+                major: 3,
+                baseURL: baseURL
+            )
         ]
         if servesV2 {
             versions.append(
                 Self.entry(
-                    id: "v2.0", status: "DEPRECATED", version: "", minVersion: "", updated: "2017-02-25T12:00:00Z",
-                    major: 2, baseURL: baseURL))
+                    id: "v2.0",
+                    status: "DEPRECATED",
+                    version: "",
+                    minVersion: "",
+                    updated: "2017-02-25T12:00:00Z",
+                    major: 2,
+                    baseURL: baseURL
+                )
+            )
         }
         if servesV1 {
             versions.append(
                 Self.entry(
-                    id: "v1.0", status: "DEPRECATED", version: "", minVersion: "", updated: "2016-05-02T20:25:19Z",
-                    major: 1, baseURL: baseURL))
+                    id: "v1.0",
+                    status: "DEPRECATED",
+                    version: "",
+                    minVersion: "",
+                    updated: "2016-05-02T20:25:19Z",
+                    major: 1,
+                    baseURL: baseURL
+                )
+            )
         }
         return ["versions": .array(versions)]
     }
 
     static func entry(
-        id: String, status: String, version: String, minVersion: String, updated: String, major: Int, baseURL: String
+        id: String,
+        status: String,
+        version: String,
+        minVersion: String,
+        updated: String,
+        major: Int,
+        baseURL: String
     ) -> JSONValue {
         [
             "id": .string(id),

@@ -27,7 +27,12 @@ public struct APIRouter: WSGIApplication {
     /// every request is served as 3.0.
     public let microversions: Bool
 
-    public init(mapper: APIMapper, controllers: [String: APIController], catalog: VersionCatalog, microversions: Bool = true) {
+    public init(
+        mapper: APIMapper,
+        controllers: [String: APIController],
+        catalog: VersionCatalog,
+        microversions: Bool = true
+    ) {
         self.mapper = mapper
         self.controllers = controllers
         self.catalog = catalog
@@ -53,7 +58,12 @@ public struct APIRouter: WSGIApplication {
         guard microversions else {
             do {
                 var response = try await dispatch(
-                    request, context: context, version: .minimum, match: match, controller: controller)
+                    request,
+                    context: context,
+                    version: .minimum,
+                    match: match,
+                    controller: controller
+                )
                 response.headers[.computeRequestID] = context.requestID
                 return response
             } catch let error as any EmberErrorConvertible {
