@@ -71,6 +71,21 @@ let package = Package(
             ],
             swiftSettings: emberSettings
         ),
+        // The RPC workers: scheduler manager, volume manager (one per backend) and drivers.
+        .target(
+            name: "EmberWorkers",
+            dependencies: [
+                "EmberCore",
+                "EmberStore",
+                "EmberBus",
+                "EmberVolume",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: emberSettings
+        ),
         // Controllers, views, request schemas and the API routers.
         .target(
             name: "EmberAPI",
@@ -108,6 +123,7 @@ let package = Package(
                 "EmberWSGI",
                 "EmberAPI",
                 "EmberVolume",
+                "EmberWorkers",
                 "EmberService",
                 "EmberStore",
                 "EmberBus",
@@ -203,6 +219,20 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: emberSettings
+        ),
+        .testTarget(
+            name: "EmberWorkersTests",
+            dependencies: [
+                "EmberCore",
+                "EmberStore",
+                "EmberBus",
+                "EmberVolume",
+                "EmberWorkers",
+                "EmberTesting",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: emberSettings

@@ -11,7 +11,7 @@ struct EmberCommand: AsyncParsableCommand {
         commandName: "ember",
         abstract: "A Cinder-compatible block-storage service.",
         version: EmberVersion.string,
-        subcommands: [All.self, API.self, Manage.self],
+        subcommands: [All.self, API.self, SchedulerCommand.self, VolumeCommand.self, Manage.self],
         defaultSubcommand: All.self
     )
 }
@@ -45,5 +45,33 @@ struct API: AsyncParsableCommand {
 
     func run() async throws {
         try await ServiceRunner(options: config, role: .api).run()
+    }
+}
+
+/// `ember scheduler`: the scheduler only (`cinder-scheduler`).
+struct SchedulerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scheduler",
+        abstract: "Run the Block Storage scheduler (cinder-scheduler)."
+    )
+
+    @OptionGroup var config: ConfigOptions
+
+    func run() async throws {
+        try await ServiceRunner(options: config, role: .scheduler).run()
+    }
+}
+
+/// `ember volume`: the volume backends of `enabled_backends` (`cinder-volume`).
+struct VolumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "volume",
+        abstract: "Run the Block Storage volume service for the enabled backends (cinder-volume)."
+    )
+
+    @OptionGroup var config: ConfigOptions
+
+    func run() async throws {
+        try await ServiceRunner(options: config, role: .volume).run()
     }
 }

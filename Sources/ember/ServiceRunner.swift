@@ -6,6 +6,7 @@ import EmberService
 import EmberStore
 import EmberVolume
 import EmberWSGI
+import EmberWorkers
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -16,6 +17,10 @@ enum Role: String {
     case all
     /// `ember api`: the REST API (`cinder-api`).
     case api
+    /// `ember scheduler`: the scheduler (`cinder-scheduler`).
+    case scheduler
+    /// `ember volume`: the volume backends of `enabled_backends` (`cinder-volume`).
+    case volume
 
     var binary: String { "ember-" + rawValue }
 }
@@ -72,37 +77,82 @@ struct ServiceRunner {
         try await launcher.wait()
     }
 
-    /// The database, the bus and the API server, in the order they start (they stop in reverse).
+    /// The database, the bus, then the API server, the scheduler and the volume backends the
+    /// role runs, in the order they start (they stop in reverse).
     func makeServices(configuration: EmberConfiguration) async throws -> [any Service] {
+        let runsAPI = role == .all || role == .api
+        let runsScheduler = role == .all || role == .scheduler
+        let runsVolumes = role == .all || role == .volume
         // Cheap checks first, so a typo in a path is reported before any database is touched.
-        _ = try APIServerBuilder.pasteConfigPath(configuration)
+        if runsAPI { _ = try APIServerBuilder.pasteConfigPath(configuration) }
+        let workers = try WorkerConfiguration(
+            files: configuration.files,
+            host: configuration.host,
+            statePath: configuration.statePath,
+            defaultBackend: role == .all
+        )
+        if role == .volume && workers.backends.isEmpty {
+            throw ConfigurationError.invalid(message: "ember volume: [DEFAULT] enabled_backends names no backend")
+        }
         var database = try DatabaseConfiguration(files: configuration.files, statePath: configuration.statePath)
-        if role == .api, configuration.files.lookup("database", "sync_on_startup") == nil {
-            // Separate API nodes expect `ember manage db sync` to have run; only the embedded
+        if role != .all, configuration.files.lookup("database", "sync_on_startup") == nil {
+            // Separate nodes expect `ember manage db sync` to have run; only the embedded
             // mode migrates by default.
             database.syncOnStartup = false
         }
         let db = try await EmberDatabase.open(configuration: database, logger: Logger(label: "ember.db"))
         let bus = try TransportConfiguration(files: configuration.files).makeBus(logger: Logger(label: "ember.bus"))
-        let volumeAPI = VolumeAPI(
-            store: db.store,
-            configuration: try VolumeServiceConfiguration(files: configuration.files),
-            caster: BusVolumeWorkCaster(bus: bus),
-            logger: Logger(label: "ember.volume.api")
-        )
+        let gate = PrepareOnce()
+        let prepare: @Sendable () async throws -> Void = { try await gate.run { try await db.prepare() } }
+        var services: [any Service] = [db, bus]
 
-        var registry = PasteFactoryRegistry.standard()
-        VolumeAPIRouter.register(in: &registry, api: volumeAPI)
-        let server = try APIServerBuilder.build(
-            configuration: configuration,
-            registry: registry,
-            logger: Logger(label: "ember.api")
-        )
-        let api = PreparedService(name: "osapi_volume", service: server) {
-            try await db.prepare()
-            try await volumeAPI.ensureDefaultVolumeType()
+        if runsAPI {
+            let volumeAPI = VolumeAPI(
+                store: db.store,
+                configuration: try VolumeServiceConfiguration(files: configuration.files),
+                caster: BusVolumeWorkCaster(bus: bus),
+                logger: Logger(label: "ember.volume.api")
+            )
+            var registry = PasteFactoryRegistry.standard()
+            VolumeAPIRouter.register(in: &registry, api: volumeAPI)
+            let server = try APIServerBuilder.build(
+                configuration: configuration,
+                registry: registry,
+                logger: Logger(label: "ember.api")
+            )
+            services.append(
+                PreparedService(name: "osapi_volume", service: server) {
+                    try await prepare()
+                    try await volumeAPI.ensureDefaultVolumeType()
+                }
+            )
         }
-        return [db, bus, api]
+        if runsScheduler {
+            services.append(
+                SchedulerManager(
+                    configuration: workers,
+                    store: db.store,
+                    bus: bus,
+                    logger: Logger(label: "ember.scheduler"),
+                    prepare: prepare
+                )
+            )
+        }
+        if runsVolumes {
+            for backend in workers.backends {
+                services.append(
+                    VolumeManager(
+                        backend: backend,
+                        configuration: workers,
+                        store: db.store,
+                        bus: bus,
+                        logger: Logger(label: "ember.volume.manager"),
+                        prepare: prepare
+                    )
+                )
+            }
+        }
+        return services
     }
 
     /// Sections Ember reads; others are reported at debug level and ignored.

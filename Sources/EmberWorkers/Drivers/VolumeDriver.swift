@@ -1,0 +1,52 @@
+import EmberCore
+
+/// What a volume backend does with real storage: cinder's `VolumeDriver` interface, reduced
+/// to what Ember's volume manager uses. Sizes are GiB.
+public protocol VolumeDriver: Sendable {
+    /// Prepares the backend at start-up (creates directories, checks access): `do_setup`.
+    func setUp() async throws
+    /// Creates an empty volume of `size` GiB.
+    func createVolume(id: String, size: Int) async throws
+    /// Creates a volume from a snapshot's data, then grows it to `size` GiB if larger.
+    func createVolume(id: String, size: Int, fromSnapshot snapshotID: String) async throws
+    /// Creates a volume as a copy of another volume of this backend, grown to `size` GiB.
+    func createVolume(id: String, size: Int, cloneOf sourceID: String) async throws
+    /// Deletes a volume; a volume that does not exist is already deleted.
+    func deleteVolume(id: String) async throws
+    /// Grows a volume to `newSize` GiB.
+    func extendVolume(id: String, newSize: Int) async throws
+    /// Takes a snapshot of a volume.
+    func createSnapshot(id: String, volumeID: String) async throws
+    /// Deletes a snapshot; a snapshot that does not exist is already deleted.
+    func deleteSnapshot(id: String) async throws
+    /// Puts a snapshot's data back into its volume.
+    func revertToSnapshot(volumeID: String, snapshotID: String) async throws
+    /// The connection info a host uses to reach the volume (`initialize_connection`).
+    func connectionInfo(volumeID: String) async throws -> JSONValue
+    /// Whether the volume's data exists on the backend.
+    func volumeExists(id: String) async -> Bool
+    /// The backend's capacity now.
+    func capacity() async throws -> DriverCapacity
+}
+
+/// The capacity a driver reports, in GiB.
+public struct DriverCapacity: Sendable, Equatable {
+    public var totalGiB: Double
+    public var freeGiB: Double
+
+    public init(totalGiB: Double, freeGiB: Double) {
+        self.totalGiB = totalGiB
+        self.freeGiB = freeGiB
+    }
+}
+
+/// Why a driver operation failed.
+public struct DriverError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var message: String
+
+    public init(_ message: String) {
+        self.message = message
+    }
+
+    public var description: String { message }
+}

@@ -1,0 +1,123 @@
+import EmberBus
+import EmberCore
+import EmberStore
+import EmberVolume
+import Foundation
+
+extension SchedulerManager {
+    /// `create_volume(volume_id, snapshot_id, image_id, request_spec, filter_properties,
+    /// backup_id)`: places the volume, stores its `host` and `scheduled_at`, then casts
+    /// `create_volume` to the backend. No valid backend: `error` and a user message.
+    func createVolume(_ envelope: Envelope) async throws -> JSONValue {
+        let arguments = envelope.arguments
+        guard let id = arguments["volume_id"]?.stringValue ?? arguments["volume"]?["id"]?.stringValue else {
+            return .null
+        }
+        guard let volume = try await store.liveVolume(id: id) else { return .null }
+        guard volume.status == .creating else { return .null }
+        let spec = arguments["request_spec"].flatMap { try? Self.decodeSpec($0) }
+        var extraSpecs: [String: String] = [:]
+        if let type = try? await store.volumeType(id: spec?.volumeTypeID ?? volume.volumeTypeID) {
+            extraSpecs = type.extraSpecs
+        }
+        let request = PlacementRequest(
+            sizeGiB: spec?.size ?? volume.size,
+            availabilityZone: spec?.availabilityZone ?? volume.availabilityZone,
+            extraSpecs: extraSpecs,
+            resourceBackend: spec?.resourceBackend
+        )
+        guard let backend = place(request) else {
+            logger.error(
+                "Failed to schedule_create_volume: No valid backend was found. No weighed backends available",
+                metadata: ["volume.id": .string(id)]
+            )
+            _ = try await store.conditionalUpdateVolume(
+                id: id,
+                set: [.status(.error)],
+                where: VolumeCondition(status: [.creating])
+            )
+            await messages.record(
+                .scheduleAllocateVolume,
+                .noBackendAvailable,
+                resourceID: id,
+                projectID: volume.projectID,
+                context: envelope.context
+            )
+            return .null
+        }
+        let scheduled = try await store.conditionalUpdateVolume(
+            id: id,
+            set: [.host(backend.hostWithPool), .scheduledAt(Date())],
+            where: VolumeCondition(status: [.creating])
+        )
+        guard scheduled != nil else { return .null }
+        logger.info(
+            "Scheduled volume",
+            metadata: ["volume.id": .string(id), "host": .string(backend.hostWithPool)]
+        )
+        let client = RPCClient(bus: bus, topic: VolumeRPC.topic(forHost: backend.hostWithPool))
+        try await client.cast(
+            "create_volume",
+            context: envelope.context,
+            [
+                "volume_id": .string(id),
+                "request_spec": arguments["request_spec"] ?? .null,
+                "filter_properties": arguments["filter_properties"] ?? [:],
+                "allow_reschedule": false,
+            ]
+        )
+        return .null
+    }
+
+    /// `extend_volume(volume_id, new_size, reservations)`: checks the volume's backend has
+    /// room for the growth, then casts `extend_volume` to it. No room: the volume goes back
+    /// to `available`, the reservations are rolled back, and a user message says why.
+    func extendVolume(_ envelope: Envelope) async throws -> JSONValue {
+        let arguments = envelope.arguments
+        guard let id = arguments["volume_id"]?.stringValue, let newSize = arguments["new_size"]?.number else {
+            return .null
+        }
+        guard let volume = try await store.liveVolume(id: id) else { return .null }
+        guard let host = volume.host else { return .null }
+        let backend = host.split(separator: "#").first.map(String.init) ?? host
+        let growth = max(0, Int(newSize) - volume.size)
+        let request = PlacementRequest(sizeGiB: growth, resourceBackend: backend)
+        if place(request) == nil {
+            logger.error("Extend failed: no room on the volume's backend", metadata: ["volume.id": .string(id)])
+            if let projectID = volume.projectID, case .array(let items) = arguments["reservations"] ?? .null {
+                try await store.rollback(QuotaReservation(projectID: projectID, uuids: items.compactMap(\.stringValue)))
+            }
+            _ = try await store.conditionalUpdateVolume(
+                id: id,
+                set: [.status(.available)],
+                where: VolumeCondition(status: [.extending])
+            )
+            await messages.record(
+                .extendVolume,
+                .noBackendAvailable,
+                resourceID: id,
+                projectID: volume.projectID,
+                context: envelope.context
+            )
+            return .null
+        }
+        try await RPCClient(bus: bus, topic: VolumeRPC.topic(forHost: host))
+            .cast("extend_volume", context: envelope.context, arguments.objectValue ?? [:])
+        return .null
+    }
+
+    /// `create_snapshot(volume_id, snapshot_id, backend)`: forwards to the volume's backend.
+    func createSnapshot(_ envelope: Envelope) async throws -> JSONValue {
+        let arguments = envelope.arguments
+        guard let volumeID = arguments["volume_id"]?.stringValue else { return .null }
+        guard let volume = try await store.liveVolume(id: volumeID) else { return .null }
+        guard let host = volume.host else { return .null }
+        try await RPCClient(bus: bus, topic: VolumeRPC.topic(forHost: host))
+            .cast("create_snapshot", context: envelope.context, arguments.objectValue ?? [:])
+        return .null
+    }
+
+    static func decodeSpec(_ value: JSONValue) throws -> VolumeRequestSpec {
+        try JSONDecoder().decode(VolumeRequestSpec.self, from: Data(value.serialized().utf8))
+    }
+}

@@ -1,0 +1,70 @@
+import EmberCore
+import EmberStore
+import Logging
+
+/// A worker's row in `services` and its heartbeat: cinder's `Service.start` (create or reuse
+/// the row) and `report_state` (every `report_interval`).
+public struct ServiceHeartbeat: Sendable {
+    public let store: any ServiceStore
+    public let host: String
+    public let binary: String
+    public let topic: String
+    public let availabilityZone: String
+    public let interval: Duration
+    let logger: Logger
+
+    public init(
+        store: any ServiceStore,
+        host: String,
+        binary: String,
+        topic: String,
+        availabilityZone: String,
+        interval: Duration,
+        logger: Logger
+    ) {
+        self.store = store
+        self.host = host
+        self.binary = binary
+        self.topic = topic
+        self.availabilityZone = availabilityZone
+        self.interval = interval
+        self.logger = logger
+    }
+
+    /// Finds or creates the service row; returns its id.
+    public func register() async throws -> Int {
+        if let existing = try await store.existingService(host: host, binary: binary) {
+            if existing.availabilityZone != availabilityZone {
+                _ = try await store.updateService(id: existing.id, [.availabilityZone(availabilityZone)])
+            }
+            _ = try await store.recordHeartbeat(serviceID: existing.id)
+            return existing.id
+        }
+        let created = try await store.createService(
+            ServiceRecord(host: host, binary: binary, topic: topic, availabilityZone: availabilityZone)
+        )
+        _ = try await store.recordHeartbeat(serviceID: created.id)
+        logger.info("Registered service", metadata: ["host": .string(host), "binary": .string(binary)])
+        return created.id
+    }
+
+    /// Records a heartbeat every `interval` until cancelled. A failed heartbeat is logged and
+    /// retried at the next tick (the database may come back).
+    public func beat(serviceID: Int) async {
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: interval)
+            } catch {
+                return
+            }
+            do {
+                _ = try await store.recordHeartbeat(serviceID: serviceID)
+            } catch {
+                logger.warning(
+                    "Service heartbeat failed",
+                    metadata: ["host": .string(host), "binary": .string(binary), "error": "\(error)"]
+                )
+            }
+        }
+    }
+}

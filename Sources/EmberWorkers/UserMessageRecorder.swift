@@ -1,0 +1,59 @@
+import EmberBus
+import EmberCore
+import EmberStore
+import Foundation
+import Logging
+
+/// Writes user messages (API 3.3) the way cinder's `message_api.create` does: event id
+/// `VOLUME_<resource type>_<action>_<detail>`, level `ERROR`, expiring after
+/// `message_ttl` (30 days).
+struct UserMessageRecorder: Sendable {
+    /// cinder's `message_field.Action` ids Ember uses.
+    enum Action: String {
+        case scheduleAllocateVolume = "001"
+        case extendVolume = "007"
+        case createVolumeFromBackend = "008"
+        case snapshotCreate = "009"
+        case snapshotDelete = "010"
+    }
+
+    /// cinder's `message_field.Detail` ids Ember uses.
+    enum Detail: String {
+        case unknownError = "001"
+        case noBackendAvailable = "003"
+        case driverFailedExtend = "010"
+        case driverFailedCreate = "012"
+        case snapshotCreateError = "013"
+    }
+
+    let store: any MessageStore
+    let logger: Logger
+    var timeToLive: TimeInterval = 2_592_000
+
+    /// Records a message for `resourceID` in the caller's project; failures are only logged.
+    func record(
+        _ action: Action,
+        _ detail: Detail,
+        resourceType: String = "VOLUME",
+        resourceID: String,
+        projectID: String?,
+        context: RPCContext
+    ) async {
+        guard let projectID = projectID ?? context.projectID else { return }
+        let message = UserMessage(
+            projectID: projectID,
+            requestID: context.requestID,
+            resourceType: resourceType,
+            resourceUUID: resourceID,
+            eventID: "VOLUME_\(resourceType)_\(action.rawValue)_\(detail.rawValue)",
+            detailID: detail.rawValue,
+            actionID: action.rawValue,
+            expiresAt: Date().addingTimeInterval(timeToLive)
+        )
+        do {
+            _ = try await store.createMessage(message)
+        } catch {
+            logger.warning("Failed to create user message", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,66 @@
+import EmberBus
+import EmberCore
+import EmberStore
+import Foundation
+
+extension VolumeManager {
+    /// Reports capabilities once now, then every `periodic_interval`, until cancelled.
+    func reportPeriodically() async {
+        while !Task.isCancelled {
+            await reportCapabilities()
+            do {
+                try await Task.sleep(for: configuration.periodicInterval)
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// The capabilities cinder's `_report_driver_status` publishes for this backend.
+    public func capabilities() async throws -> JSONObject {
+        let capacity = try await driver.capacity()
+        var allocated = 0
+        let page = try await store.listVolumes(
+            ListQuery(scope: .allProjects, filters: [.contains("host", host)])
+        )
+        for volume in page.items where ownsHost(volume.host) { allocated += volume.size }
+        return [
+            "volume_backend_name": .string(backend.volumeBackendName),
+            "pool_name": .string(backend.volumeBackendName),
+            "vendor_name": "Ember",
+            "driver_version": "1.0.0",
+            "storage_protocol": "local",
+            "total_capacity_gb": .double(capacity.totalGiB),
+            "free_capacity_gb": .double(capacity.freeGiB),
+            "allocated_capacity_gb": .int(allocated),
+            "provisioned_capacity_gb": .int(allocated),
+            "reserved_percentage": .int(backend.reservedPercentage),
+            "max_over_subscription_ratio": .double(backend.maxOverSubscriptionRatio),
+            "thin_provisioning_support": true,
+            "thick_provisioning_support": false,
+            "multiattach": false,
+            "availability_zone": .string(backend.availabilityZone),
+        ]
+    }
+
+    /// Fanout `update_service_capabilities` to every scheduler; failures are logged.
+    public func reportCapabilities() async {
+        do {
+            let capabilities = try await capabilities()
+            let client = RPCClient(bus: bus, topic: Topic.scheduler, version: RPCVersion(3, 0))
+            try await client.fanoutCast(
+                "update_service_capabilities",
+                context: .service(requestID: Self.requestID()),
+                [
+                    "service_name": "volume",
+                    "host": .string(host),
+                    "capabilities": .object(capabilities),
+                    "cluster_name": .null,
+                    "timestamp": .string(Date().formatted(.iso8601)),
+                ]
+            )
+        } catch {
+            logger.warning("Capability report failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,189 @@
+import EmberBus
+import EmberCore
+import EmberStore
+import EmberVolume
+import Foundation
+
+extension VolumeManager {
+    /// `create_volume(volume_id, request_spec, filter_properties, allow_reschedule)`: creates
+    /// the volume's data (blank, from a snapshot, or a clone) and sets it `available`; a
+    /// driver failure sets `error` with a user message.
+    func createVolume(_ envelope: Envelope) async throws -> JSONValue {
+        guard let id = Self.id(envelope.arguments, "volume") else { return .null }
+        return try await serialized(id) {
+            guard let volume = try await liveVolume(id), volume.status == .creating else {
+                logger.info("create_volume: volume gone or not creating; ignored", metadata: ["volume.id": .string(id)])
+                return .null
+            }
+            let spec = envelope.arguments["request_spec"]
+            let snapshotID = volume.snapshotID ?? spec?["snapshotID"]?.stringValue
+            let sourceID = volume.sourceVolumeID ?? spec?["sourceVolumeID"]?.stringValue
+            do {
+                if let snapshotID {
+                    try await driver.createVolume(id: id, size: volume.size, fromSnapshot: snapshotID)
+                } else if let sourceID {
+                    try await driver.createVolume(id: id, size: volume.size, cloneOf: sourceID)
+                } else {
+                    try await driver.createVolume(id: id, size: volume.size)
+                }
+            } catch {
+                logger.error("Volume creation failed", metadata: ["volume.id": .string(id), "error": "\(error)"])
+                _ = try await store.conditionalUpdateVolume(
+                    id: id,
+                    set: [.status(.error)],
+                    where: VolumeCondition(status: [.creating])
+                )
+                await messages.record(
+                    .createVolumeFromBackend,
+                    .driverFailedCreate,
+                    resourceID: id,
+                    projectID: volume.projectID,
+                    context: envelope.context
+                )
+                return .null
+            }
+            let created = try await store.conditionalUpdateVolume(
+                id: id,
+                set: [.status(.available), .launchedAt(Date())],
+                where: VolumeCondition(status: [.creating])
+            )
+            if created == nil {
+                logger.warning("create_volume: volume changed while creating", metadata: ["volume.id": .string(id)])
+            } else {
+                logger.info("Created volume", metadata: ["volume.id": .string(id), "size": "\(volume.size)"])
+            }
+            return .null
+        }
+    }
+
+    /// `delete_volume(volume_id, unmanage_only, cascade)`: removes the data (and with
+    /// `cascade` the snapshots), soft-deletes the row and gives the quota back. A driver
+    /// failure sets `error_deleting`.
+    func deleteVolume(_ envelope: Envelope) async throws -> JSONValue {
+        guard let id = Self.id(envelope.arguments, "volume") else { return .null }
+        let cascade = envelope.arguments["cascade"] == .bool(true)
+        return try await serialized(id) {
+            guard let volume = try await liveVolume(id) else { return .null }
+            try await finishDelete(volume, cascade: cascade, context: envelope.context)
+            return .null
+        }
+    }
+
+    /// The delete itself; the caller holds the volume's lock.
+    func finishDelete(_ volume: Volume, cascade: Bool, context: RPCContext) async throws {
+        do {
+            if cascade {
+                let snapshots = try await store.listSnapshots(
+                    ListQuery(scope: .allProjects, filters: [.equals("volume_id", volume.id)])
+                )
+                for snapshot in snapshots.items {
+                    try await driver.deleteSnapshot(id: snapshot.id)
+                    try await store.deleteSnapshot(id: snapshot.id)
+                    try await releaseSnapshotQuota(snapshot)
+                }
+            }
+            try await driver.deleteVolume(id: volume.id)
+        } catch {
+            logger.error("Volume deletion failed", metadata: ["volume.id": .string(volume.id), "error": "\(error)"])
+            _ = try await store.conditionalUpdateVolume(
+                id: volume.id,
+                set: [.status(.errorDeleting)],
+                where: VolumeCondition(status: [.deleting, .errorManagingDeleting])
+            )
+            return
+        }
+        try await store.deleteVolume(id: volume.id)
+        do {
+            try await releaseVolumeQuota(volume)
+        } catch {
+            logger.error("Failed to update usages deleting volume", metadata: ["volume.id": .string(volume.id)])
+        }
+        logger.info("Deleted volume", metadata: ["volume.id": .string(volume.id)])
+    }
+
+    /// `extend_volume(volume_id, new_size, reservations)`: grows the data, then sets the new
+    /// size and `available`; commits the API's reservations on success, rolls them back on a
+    /// failure (`error_extending` with a user message).
+    func extendVolume(_ envelope: Envelope) async throws -> JSONValue {
+        guard let id = Self.id(envelope.arguments, "volume"), let newSize = envelope.arguments["new_size"]?.number
+        else { return .null }
+        let reservationIDs = envelope.arguments["reservations"].flatMap(Self.strings) ?? []
+        return try await serialized(id) {
+            guard let volume = try await liveVolume(id) else { return .null }
+            let reservation = volume.projectID.map { QuotaReservation(projectID: $0, uuids: reservationIDs) }
+            do {
+                try await driver.extendVolume(id: id, newSize: Int(newSize))
+            } catch {
+                logger.error("Volume extension failed", metadata: ["volume.id": .string(id), "error": "\(error)"])
+                if let reservation, !reservationIDs.isEmpty { try await store.rollback(reservation) }
+                _ = try await store.conditionalUpdateVolume(
+                    id: id,
+                    set: [.status(.errorExtending)],
+                    where: VolumeCondition(status: [.extending])
+                )
+                await messages.record(
+                    .extendVolume,
+                    .driverFailedExtend,
+                    resourceID: id,
+                    projectID: volume.projectID,
+                    context: envelope.context
+                )
+                return .null
+            }
+            if let reservation, !reservationIDs.isEmpty { try await store.commit(reservation) }
+            let status: VolumeStatus = volume.attachments.isEmpty ? .available : .inUse
+            _ = try await store.conditionalUpdateVolume(
+                id: id,
+                set: [.size(Int(newSize)), .status(status)],
+                where: VolumeCondition(status: [.extending])
+            )
+            logger.info("Extended volume", metadata: ["volume.id": .string(id), "size": "\(Int(newSize))"])
+            return .null
+        }
+    }
+
+    // MARK: - Helpers
+
+    /// The live volume, or nil when it does not exist (deleted meanwhile).
+    func liveVolume(_ id: String) async throws -> Volume? {
+        try await store.liveVolume(id: id)
+    }
+
+    /// Gives back a deleted volume's quota: a negative reservation, committed (cinder's
+    /// manager does the same after `delete_volume`).
+    func releaseVolumeQuota(_ volume: Volume) async throws {
+        guard volume.useQuota, let projectID = volume.projectID else { return }
+        let typeName = (try? await store.volumeType(id: volume.volumeTypeID).name) ?? volume.volumeTypeID
+        let deltas = QuotaEngine.volumeDeltas(size: volume.size, typeName: typeName).mapValues { -$0 }
+        try await commitNegative(projectID: projectID, deltas: deltas)
+    }
+
+    /// Gives back a deleted snapshot's quota.
+    func releaseSnapshotQuota(_ snapshot: Snapshot) async throws {
+        guard snapshot.useQuota, let projectID = snapshot.projectID else { return }
+        let typeName = (try? await store.volumeType(id: snapshot.volumeTypeID).name) ?? snapshot.volumeTypeID
+        let size = snapshot.volumeSize ?? 0
+        let deltas = ["snapshots": -1, "gigabytes": -size, "snapshots_\(typeName)": -1, "gigabytes_\(typeName)": -size]
+        try await commitNegative(projectID: projectID, deltas: deltas)
+    }
+
+    private func commitNegative(projectID: String, deltas: [String: Int]) async throws {
+        let reservation = try await store.reserve(
+            projectID: projectID,
+            deltas: deltas,
+            limits: [:],
+            expiresAt: Date().addingTimeInterval(86_400)
+        )
+        try await store.commit(reservation)
+    }
+
+    /// `<name>_id`, or the `id` of the `<name>` object cinder sends.
+    static func id(_ arguments: JSONValue, _ name: String) -> String? {
+        arguments[name + "_id"]?.stringValue ?? arguments[name]?["id"]?.stringValue
+    }
+
+    static func strings(_ value: JSONValue) -> [String]? {
+        guard case .array(let items) = value else { return nil }
+        return items.compactMap(\.stringValue)
+    }
+}

@@ -1,0 +1,190 @@
+import EmberBus
+import EmberCore
+import EmberStore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The volume manager of one backend: cinder's `VolumeManager`, consuming
+/// `cinder-volume.HOST@BACKEND`.
+///
+/// `run()` prepares the driver, registers the `cinder-volume` service row, recovers
+/// interrupted work (``initHost()``), then consumes its topic while it heartbeats every
+/// `report_interval` and reports capabilities to the schedulers every `periodic_interval`.
+/// Operations on one volume run one at a time (a lock per volume id); operations on
+/// different volumes interleave. Status changes are conditional updates.
+public actor VolumeManager: Service {
+    /// The backend's configuration.
+    public nonisolated let backend: BackendConfiguration
+    /// `HOST@BACKEND`: the service host and the topic's server.
+    public nonisolated let host: String
+    public nonisolated let store: any BlockStorageStore
+    public nonisolated let bus: any MessageBus
+    public nonisolated let driver: any VolumeDriver
+    nonisolated let configuration: WorkerConfiguration
+    nonisolated let logger: Logger
+    nonisolated let prepare: @Sendable () async throws -> Void
+    nonisolated let messages: UserMessageRecorder
+    private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+
+    /// - Parameters:
+    ///   - prepare: runs first in `run()` (wait for the database, migrate).
+    public init(
+        backend: BackendConfiguration,
+        configuration: WorkerConfiguration,
+        store: any BlockStorageStore,
+        bus: any MessageBus,
+        driver: (any VolumeDriver)? = nil,
+        logger: Logger = Logger(label: "ember.volume.manager"),
+        prepare: @escaping @Sendable () async throws -> Void = {}
+    ) {
+        self.backend = backend
+        self.host = configuration.host + "@" + backend.name
+        self.configuration = configuration
+        self.store = store
+        self.bus = bus
+        self.driver = driver ?? FileDriver(directory: backend.fileVolumeDirectory)
+        var logger = logger
+        logger[metadataKey: "backend"] = .string(configuration.host + "@" + backend.name)
+        self.logger = logger
+        self.prepare = prepare
+        self.messages = UserMessageRecorder(store: store, logger: logger)
+    }
+
+    /// The topic this manager consumes: `cinder-volume.HOST@BACKEND`.
+    public nonisolated var topic: String { Topic.volume(serviceTopicQueue: host) }
+
+    /// Runs the manager until graceful shutdown: consumers drain the message in hand; the
+    /// periodic tasks stop.
+    public nonisolated func run() async throws {
+        try await prepare()
+        try await driver.setUp()
+        let heartbeat = ServiceHeartbeat(
+            store: store,
+            host: host,
+            binary: "cinder-volume",
+            topic: Topic.volume,
+            availabilityZone: backend.availabilityZone,
+            interval: configuration.reportInterval,
+            logger: logger
+        )
+        let serviceID = try await heartbeat.register()
+        await initHost()
+        let consumer = bus.makeConsumer(topic: topic, supportedVersion: .volume, handler: dispatcher().handler)
+        var fanout = RPCDispatcher(topic: Topic.volume)
+        fanout.on("publish_service_capabilities") { [self] _ in
+            await reportCapabilities()
+            return .null
+        }
+        let fanoutConsumer = bus.makeConsumer(topic: Topic.volume, supportedVersion: .volume, handler: fanout.handler)
+        logger.info("Volume service started", metadata: ["topic": .string(topic)])
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await consumer.run() }
+            group.addTask { try await fanoutConsumer.run() }
+            group.addTask { await cancelWhenGracefulShutdown { await heartbeat.beat(serviceID: serviceID) } }
+            group.addTask { await cancelWhenGracefulShutdown { await self.reportPeriodically() } }
+            try await group.waitForAll()
+        }
+        logger.info("Volume service stopped")
+    }
+
+    /// The methods of `cinder/volume/rpcapi.py` this manager serves.
+    nonisolated func dispatcher() -> RPCDispatcher {
+        var dispatcher = RPCDispatcher(topic: topic)
+        dispatcher.on("create_volume") { [self] in try await createVolume($0) }
+        dispatcher.on("delete_volume") { [self] in try await deleteVolume($0) }
+        dispatcher.on("extend_volume") { [self] in try await extendVolume($0) }
+        dispatcher.on("create_snapshot") { [self] in try await createSnapshot($0) }
+        dispatcher.on("delete_snapshot") { [self] in try await deleteSnapshot($0) }
+        dispatcher.on("revert_to_snapshot") { [self] in try await revertToSnapshot($0) }
+        dispatcher.on("initialize_connection") { [self] in try await initializeConnection($0) }
+        dispatcher.on("terminate_connection") { [self] in try await terminateConnection($0) }
+        dispatcher.on("publish_service_capabilities") { [self] _ in
+            await reportCapabilities()
+            return .null
+        }
+        return dispatcher
+    }
+
+    // MARK: - Per-volume serialisation
+
+    /// Runs `body` while holding the lock of `id`: one operation per volume at a time.
+    func serialized<T: Sendable>(_ id: String, _ body: () async throws -> T) async throws -> T {
+        await acquire(id)
+        defer { release(id) }
+        return try await body()
+    }
+
+    private func acquire(_ id: String) async {
+        if waiters[id] == nil {
+            waiters[id] = []
+            return
+        }
+        await withCheckedContinuation { waiters[id, default: []].append($0) }
+    }
+
+    private func release(_ id: String) {
+        guard var queue = waiters[id], !queue.isEmpty else {
+            waiters[id] = nil
+            return
+        }
+        let next = queue.removeFirst()
+        waiters[id] = queue
+        next.resume()
+    }
+
+    // MARK: - Start-up recovery
+
+    /// cinder's `init_host` cleanup: this backend's volumes left `creating` become `error`;
+    /// those left `deleting` are deleted now.
+    public func initHost() async {
+        let page: Page<Volume>
+        do {
+            page = try await store.listVolumes(
+                ListQuery(scope: .allProjects, filters: [.oneOf("status", ["creating", "deleting"])])
+            )
+        } catch {
+            logger.error("init_host: cannot list volumes", metadata: ["error": "\(error)"])
+            return
+        }
+        for volume in page.items where ownsHost(volume.host) {
+            do {
+                switch volume.status {
+                case .creating:
+                    _ = try await store.conditionalUpdateVolume(
+                        id: volume.id,
+                        set: [.status(.error)],
+                        where: VolumeCondition(status: [.creating])
+                    )
+                    logger.info(
+                        "init_host: volume left creating set to error",
+                        metadata: ["volume.id": .string(volume.id)]
+                    )
+                case .deleting:
+                    logger.info(
+                        "init_host: finishing the delete of volume",
+                        metadata: ["volume.id": .string(volume.id)]
+                    )
+                    try await serialized(volume.id) {
+                        try await finishDelete(volume, cascade: false, context: .service(requestID: Self.requestID()))
+                    }
+                default:
+                    break
+                }
+            } catch {
+                logger.error(
+                    "init_host: recovery failed",
+                    metadata: ["volume.id": .string(volume.id), "error": "\(error)"]
+                )
+            }
+        }
+    }
+
+    /// Whether a volume's `host` (`HOST@BACKEND#POOL`) is this backend.
+    nonisolated func ownsHost(_ volumeHost: String?) -> Bool {
+        guard let volumeHost else { return false }
+        return volumeHost == host || volumeHost.hasPrefix(host + "#")
+    }
+
+    static func requestID() -> String { "req-" + UUID().uuidString.lowercased() }
+}

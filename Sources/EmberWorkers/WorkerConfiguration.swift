@@ -1,0 +1,57 @@
+import EmberCore
+
+/// Options the scheduler and the volume workers share, with cinder's names and defaults.
+///
+/// `[DEFAULT]`:
+/// - `host` (the machine's host name): the name services report; volume topics are
+///   `cinder-volume.HOST@BACKEND`.
+/// - `storage_availability_zone` (`nova`): the zone of every backend that does not set
+///   `backend_availability_zone`.
+/// - `report_interval` (10): seconds between service heartbeats in the `services` table.
+/// - `periodic_interval` (60): seconds between capability reports of each volume backend.
+/// - `service_down_time` (60): seconds after which a capability report is stale; the
+///   scheduler adds one `periodic_interval` so that a backend reporting on schedule never
+///   flaps.
+/// - `enabled_backends` (empty): the sections naming the volume backends; empty means one
+///   file backend named `file` in the embedded mode (see ``BackendConfiguration``).
+/// - `state_path` (`./ember-data`): file backends keep volumes under `$state_path/volumes`.
+public struct WorkerConfiguration: Sendable, Equatable {
+    public var host: String
+    public var storageAvailabilityZone = "nova"
+    public var reportInterval: Duration = .seconds(10)
+    public var periodicInterval: Duration = .seconds(60)
+    public var serviceDownTime: Duration = .seconds(60)
+    public var statePath: String
+    /// The backends, in `enabled_backends` order.
+    public var backends: [BackendConfiguration]
+
+    public init(host: String, statePath: String, backends: [BackendConfiguration] = []) {
+        self.host = host
+        self.statePath = statePath
+        self.backends = backends
+    }
+
+    /// Reads `[DEFAULT]` and every section `enabled_backends` names.
+    ///
+    /// - Parameter defaultBackend: without `enabled_backends`, configure one file backend named
+    ///   `file` (the embedded mode); otherwise no backend.
+    public init(files: ConfigFiles, host: String, statePath: String, defaultBackend: Bool) throws(ConfigurationError) {
+        self.init(host: host, statePath: statePath)
+        storageAvailabilityZone = files.string("DEFAULT", "storage_availability_zone", default: storageAvailabilityZone)
+        reportInterval = .seconds(try files.int("DEFAULT", "report_interval", default: 10, minimum: 1))
+        periodicInterval = .seconds(try files.int("DEFAULT", "periodic_interval", default: 60, minimum: 1))
+        serviceDownTime = .seconds(try files.int("DEFAULT", "service_down_time", default: 60, minimum: 1))
+        var names = files.list("DEFAULT", "enabled_backends", default: [])
+        if names.isEmpty && defaultBackend { names = ["file"] }
+        for name in names {
+            backends.append(
+                try BackendConfiguration(
+                    files: files,
+                    section: name,
+                    statePath: statePath,
+                    defaultZone: storageAvailabilityZone
+                )
+            )
+        }
+    }
+}
