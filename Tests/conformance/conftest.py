@@ -49,3 +49,14 @@ def ember():
     yield f"http://127.0.0.1:{port}"
     process.terminate()
     assert process.wait(timeout=30) == 0, open(os.path.join(state, "ember.log")).read()
+
+
+def wait_for(predicate, timeout=30, interval=0.1):
+    """Polls `predicate` until it returns a truthy value; fails after `timeout` seconds."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"condition not met within {timeout} s")

@@ -3,9 +3,9 @@ import json
 import os
 import subprocess
 
-from conftest import PROJECT
+from conftest import PROJECT, wait_for
 
-CINDER = os.path.join(os.path.dirname(os.path.realpath(os.sys.executable)), "cinder")
+CINDER = os.path.join(os.path.dirname(os.sys.executable), "cinder")
 
 
 def cinder(ember, *args):
@@ -33,6 +33,8 @@ def test_create_list_show_rename_metadata_delete(ember):
     assert field(created, "size") == "1"
     assert field(created, "status") == "creating"
 
+    wait_for(lambda: field(cinder(ember, "show", volume_id), "status") == "available")
+
     listed = cinder(ember, "list")
     assert volume_id in listed and "cc-volume" in listed
 
@@ -50,7 +52,7 @@ def test_create_list_show_rename_metadata_delete(ember):
     assert "owner" not in cinder(ember, "metadata-show", volume_id)
 
     cinder(ember, "delete", volume_id)
-    assert volume_id not in cinder(ember, "list")
+    wait_for(lambda: volume_id not in cinder(ember, "list"))
 
 
 def test_absolute_limits_and_quotas(ember):

@@ -3,7 +3,9 @@ import json
 import os
 import subprocess
 
-OPENSTACK = os.path.join(os.path.dirname(os.path.realpath(os.sys.executable)), "openstack")
+from conftest import wait_for
+
+OPENSTACK = os.path.join(os.path.dirname(os.sys.executable), "openstack")
 
 
 def openstack(ember, *args):
@@ -20,6 +22,8 @@ def test_volume_list_create_show_set_delete(ember):
     created = openstack(ember, "volume", "create", "--size", "2", "--property", "a=b", "osc-volume")
     volume_id = created["id"]
     assert created["size"] == 2
+
+    wait_for(lambda: openstack(ember, "volume", "show", volume_id)["status"] == "available")
 
     listed = openstack(ember, "volume", "list")
     assert any(item["ID"] == volume_id for item in listed)
@@ -38,4 +42,4 @@ def test_volume_list_create_show_set_delete(ember):
         [OPENSTACK, "--os-auth-type", "none", "--os-endpoint", f"{ember}/v3", "--os-volume-api-version", "3",
          "volume", "delete", volume_id],
         check=True, capture_output=True, timeout=60)
-    assert not any(item["ID"] == volume_id for item in openstack(ember, "volume", "list"))
+    wait_for(lambda: not any(item["ID"] == volume_id for item in openstack(ember, "volume", "list")))

@@ -1,6 +1,8 @@
 """openstacksdk's block storage proxy, unchanged, with auth type none."""
 import openstack
 
+from conftest import wait_for
+
 
 def connect(ember):
     return openstack.connect(
@@ -16,6 +18,7 @@ def test_list_create_update_delete(ember):
     volume = conn.block_storage.create_volume(size=1, name="sdk-volume", metadata={"k": "v"})
     assert volume.status == "creating"
     assert any(item.id == volume.id for item in conn.block_storage.volumes())
+    wait_for(lambda: conn.block_storage.get_volume(volume.id).status == "available")
 
     fetched = conn.block_storage.get_volume(volume.id)
     assert fetched.name == "sdk-volume"
@@ -26,4 +29,4 @@ def test_list_create_update_delete(ember):
     assert fetched.name == "sdk-renamed" and fetched.description == "updated"
 
     conn.block_storage.delete_volume(volume.id)
-    assert not any(item.id == volume.id for item in conn.block_storage.volumes())
+    wait_for(lambda: not any(item.id == volume.id for item in conn.block_storage.volumes()))
