@@ -399,3 +399,36 @@ import Testing
         }
     }
 }
+
+@Suite struct MetadataETagTests {
+    @Test func ifMatchGuardsMetadataUpdatesFrom315() async throws {
+        try await APIHarness.run { client, _, _ in
+            let id = try await client.createVolume(#"{"volume": {"size": 1, "metadata": {"a": "1"}}}"#)
+            let uri = "/v3/\(APIHarness.project)/volumes/\(id)/metadata"
+            let read = try await client.execute(uri: uri, method: .get, headers: APIHarness.headers(version: "3.15"))
+            let etag = try #require(read.headers[HTTPField.Name("ETag")!])
+            #expect(etag == MD5.hexDigest(Array(read.body.readableBytesView)))
+            var stale = APIHarness.headers(version: "3.15")
+            stale[HTTPField.Name("If-Match")!] = "\"0123\""
+            let refused = try await client.execute(
+                uri: uri,
+                method: .put,
+                headers: stale,
+                body: ByteBuffer(string: #"{"metadata": {"b": "2"}}"#)
+            )
+            #expect(refused.status == .preconditionFailed)
+            var fresh = APIHarness.headers(version: "3.15")
+            fresh[HTTPField.Name("If-Match")!] = "\"\(etag)\""
+            let accepted = try await client.execute(
+                uri: uri,
+                method: .put,
+                headers: fresh,
+                body: ByteBuffer(string: #"{"metadata": {"b": "2"}}"#)
+            )
+            #expect(accepted.status == .ok)
+            #expect(accepted.json?["metadata"] == ["b": "2"])
+            let old = try await client.execute(uri: uri, method: .get, headers: APIHarness.token)
+            #expect(old.headers[HTTPField.Name("ETag")!] == nil)
+        }
+    }
+}

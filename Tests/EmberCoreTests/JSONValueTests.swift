@@ -47,3 +47,16 @@ import Testing
         #expect(throws: JSONParseError.self) { try JSONValue.parse(deep) }
     }
 }
+
+@Suite struct MD5Tests {
+    @Test(arguments: [
+        ("", "d41d8cd98f00b204e9800998ecf8427e"),
+        ("abc", "900150983cd24fb0d6963f7d28e17f72"),
+        ("The quick brown fox jumps over the lazy dog", "9e107d9d372bb6826bd81d3542a419d6"),
+        (String(repeating: "a", count: 1000), "cabe45dcc9ae5b66ba86600cca6b8ba8"),
+        (#"{"metadata": {"a": "1"}}"#, "f4e52f163c86f262780f0c8b8670b3e6"),
+    ])
+    func matchesKnownDigests(text: String, digest: String) {
+        #expect(MD5.hexDigest(Array(text.utf8)) == digest)
+    }
+}

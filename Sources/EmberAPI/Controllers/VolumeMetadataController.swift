@@ -1,6 +1,7 @@
 import EmberCore
 import EmberVolume
 import EmberWSGI
+import HTTPTypes
 
 /// `cinder/api/v3/volume_metadata.py`: `/volumes/{volume_id}/metadata[/{key}]`.
 struct VolumeMetadataController {
@@ -10,7 +11,12 @@ struct VolumeMetadataController {
         var controller = APIController(name: "volume_metadata")
         controller.method("index") { request in
             let metadata = try await api.metadata(volumeID: try request.volumeID(), caller: request.identity)
-            return APIResponse(body: ["metadata": Self.json(metadata)])
+            let body: JSONValue = ["metadata": Self.json(metadata)]
+            var response = APIResponse(body: body)
+            if request.supports("3.15") {
+                response.headers[HTTPField.Name("ETag")!] = MD5.hexDigest(body.serializedBytes())
+            }
+            return response
         }
         controller.method("create") { request in
             let metadata = try Self.parse(request.body, schema: VolumeSchemas.metadata, key: "metadata")
@@ -23,6 +29,7 @@ struct VolumeMetadataController {
             return APIResponse(body: ["metadata": Self.json(merged)])
         }
         controller.method("update_all") { request in
+            if let refused = try await preconditionFailed(request) { return refused }
             let metadata = try Self.parse(request.body, schema: VolumeSchemas.metadata, key: "metadata")
             let replaced = try await api.setMetadata(
                 volumeID: try request.volumeID(),
@@ -41,10 +48,11 @@ struct VolumeMetadataController {
             return APIResponse(body: ["meta": [key: .string(value)]])
         }
         controller.method("update") { request in
+            if let refused = try await preconditionFailed(request) { return refused }
             let key = try request.id()
             let meta = try Self.parse(request.body, schema: VolumeSchemas.metadataItem, key: "meta")
-            guard meta.count == 1 else { throw EmberError.badRequest("Request body contains too many items") }
             guard meta[key] != nil else { throw EmberError.badRequest("Request body and URI mismatch") }
+            guard meta.count == 1 else { throw EmberError.badRequest("Request body contains too many items") }
             _ = try await api.setMetadata(
                 volumeID: try request.volumeID(),
                 meta,
@@ -62,6 +70,18 @@ struct VolumeMetadataController {
             return APIResponse(status: .ok)
         }
         return controller
+    }
+
+    /// From 3.15, an `If-Match` that names none of the current metadata's ETags → an empty 412,
+    /// as cinder answers.
+    func preconditionFailed(_ request: APIRequest) async throws -> APIResponse? {
+        guard request.supports("3.15"), let ifMatch = request.headers[HTTPField.Name("If-Match")!] else { return nil }
+        let metadata = try await api.metadata(volumeID: try request.volumeID(), caller: request.identity)
+        let body: JSONValue = ["metadata": Self.json(metadata)]
+        let current = MD5.hexDigest(body.serializedBytes())
+        let tags = ifMatch.split(separator: ",").map { $0.trimmingWhitespace().trimmingQuotes() }
+        if tags.contains("*") || tags.contains(current) { return nil }
+        return APIResponse(status: .preconditionFailed)
     }
 
     static func parse(_ body: JSONValue?, schema: Schema, key: String) throws -> [String: String] {
@@ -82,5 +102,15 @@ extension APIRequest {
     func volumeID() throws -> String {
         guard let id = parameters["volume_id"] else { throw EmberError.notFound("The resource could not be found.") }
         return id
+    }
+}
+
+extension String {
+    /// An entity tag without its quotes (`"abc"` → `abc`).
+    func trimmingQuotes() -> String {
+        var text = Substring(self)
+        if text.hasPrefix("W/") { text = text.dropFirst(2) }
+        if text.hasPrefix("\""), text.hasSuffix("\""), text.count >= 2 { text = text.dropFirst().dropLast() }
+        return String(text)
     }
 }
