@@ -17,6 +17,11 @@ import Testing
         #expect(JSONValue.string("😀").serialized() == #""\ud83d\ude00""#)
     }
 
+    @Test func byteAndStringSerializationAgree() {
+        let value: JSONValue = ["é\"\\\n\u{1}😀": ["plain", 1, -2.5, true, nil, ["k": "ü\t"]], "": []]
+        #expect(String(decoding: value.serializedBytes(), as: UTF8.self) == value.serialized())
+    }
+
     @Test func parsesAndKeepsKindsApart() throws {
         let value = try JSONValue.parse(
             #"{"size": 1, "s": "1", "b": true, "f": 1.0, "n": null, "a": [1, {"x": "\u00e9\ud83d\ude00"}]}"#

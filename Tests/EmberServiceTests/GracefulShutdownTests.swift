@@ -206,6 +206,53 @@ final class ExitRecorder: Sendable {
         #expect(result.output.contains(option) && result.output.contains(value), "\(result.output)")
     }
 
+    @Test func manageDatabaseSyncAndVersionOnSQLiteAndPostgreSQL() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let sqlite = try dir.write("sqlite.conf", "[DEFAULT]\nstate_path = \(dir.path)\n")
+        let before = try await ChildProcess.run(
+            RepositoryPaths.emberBinary,
+            ["manage", "db", "version", "--config-file", sqlite]
+        )
+        #expect(before.status == 0 && before.output.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        let sync = try await ChildProcess.run(
+            RepositoryPaths.emberBinary,
+            ["manage", "db", "sync", "--config-file", sqlite]
+        )
+        #expect(sync.status == 0 && sync.output.contains("Migrated database from version 0 to"), "\(sync.output)")
+        let after = try await ChildProcess.run(
+            RepositoryPaths.emberBinary,
+            ["manage", "db", "version", "--config-file", sqlite]
+        )
+        let latest = after.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(Int(latest) ?? 0 > 0)
+        let again = try await ChildProcess.run(
+            RepositoryPaths.emberBinary,
+            ["manage", "db", "sync", "--config-file", sqlite]
+        )
+        #expect(again.status == 0 && again.output.contains("nothing to do"))
+
+        guard let url = ProcessInfo.processInfo.environment["EMBER_TEST_POSTGRES_URL"] else {
+            print("notice: EMBER_TEST_POSTGRES_URL not set; skipping ember manage db on PostgreSQL")
+            #expect(ProcessInfo.processInfo.environment["CI"] == nil, "CI must run the PostgreSQL half")
+            return
+        }
+        let postgres = try dir.write(
+            "pg.conf",
+            "[database]\nconnection = \(url.replacingOccurrences(of: "postgresql://", with: "postgresql+psycopg2://"))\n"
+        )
+        let pgSync = try await ChildProcess.run(
+            RepositoryPaths.emberBinary,
+            ["manage", "db", "sync", "--config-file", postgres]
+        )
+        #expect(pgSync.status == 0, "\(pgSync.output)")
+        let pgVersion = try await ChildProcess.run(
+            RepositoryPaths.emberBinary,
+            ["manage", "db", "version", "--config-file", postgres]
+        )
+        #expect(pgVersion.output.trimmingCharacters(in: .whitespacesAndNewlines) == latest)
+    }
+
     @Test func helpAndVersion() async throws {
         let help = try await ChildProcess.run(RepositoryPaths.emberBinary, ["api", "--help"])
         #expect(help.status == 0)

@@ -61,7 +61,10 @@ struct VolumesController {
     }
 
     func detail(_ volume: Volume, request: APIRequest, extended: Bool) async throws -> JSONValue {
-        let typeName = await api.volumeTypeName(id: volume.volumeTypeID)
+        view(volume, typeName: await api.volumeTypeName(id: volume.volumeTypeID), request: request, extended: extended)
+    }
+
+    func view(_ volume: Volume, typeName: String?, request: APIRequest, extended: Bool) -> JSONValue {
         if flavor == .v1 {
             return VolumeViewBuilder.v1(volume, typeName: typeName, request: request, extended: extended)
         }
@@ -86,13 +89,17 @@ struct VolumesController {
             }
             throw error
         }
-        var items: [JSONValue] = []
-        for volume in page.items {
-            items.append(
-                detailed || flavor == .v1
-                    ? try await detail(volume, request: request, extended: true)
-                    : VolumeViewBuilder.summary(volume, request: request)
-            )
+        // One type lookup per distinct type on the page, not one per volume.
+        var typeNames: [String: String] = [:]
+        if detailed || flavor == .v1 {
+            for typeID in Set(page.items.map(\.volumeTypeID)) {
+                typeNames[typeID] = await api.volumeTypeName(id: typeID)
+            }
+        }
+        let items: [JSONValue] = page.items.map { volume in
+            detailed || flavor == .v1
+                ? view(volume, typeName: typeNames[volume.volumeTypeID], request: request, extended: true)
+                : VolumeViewBuilder.summary(volume, request: request)
         }
         var body: JSONObject = ["volumes": .array(items)]
         if let last = page.items.last, page.items.count >= parameters.effectiveLimit {

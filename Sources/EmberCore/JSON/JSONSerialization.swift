@@ -7,8 +7,78 @@ extension JSONValue {
         return output
     }
 
-    /// UTF-8 bytes of ``serialized()``.
-    public func serializedBytes() -> [UInt8] { Array(serialized().utf8) }
+    /// UTF-8 bytes of ``serialized()``, written directly (the response hot path).
+    public func serializedBytes() -> [UInt8] {
+        var output: [UInt8] = []
+        output.reserveCapacity(256)
+        write(into: &output)
+        return output
+    }
+
+    func write(into output: inout [UInt8]) {
+        switch self {
+        case .null: output.append(contentsOf: Self.nullBytes)
+        case .bool(let value): output.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
+        case .int(let value): output.append(contentsOf: String(value).utf8)
+        case .double(let value): output.append(contentsOf: Self.pythonRepr(value).utf8)
+        case .string(let value): Self.writeString(value, into: &output)
+        case .array(let values):
+            output.append(UInt8(ascii: "["))
+            for (index, value) in values.enumerated() {
+                if index > 0 { output.append(contentsOf: Self.commaSpace) }
+                value.write(into: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let object):
+            output.append(UInt8(ascii: "{"))
+            for (index, entry) in object.entries.enumerated() {
+                if index > 0 { output.append(contentsOf: Self.commaSpace) }
+                Self.writeString(entry.key, into: &output)
+                output.append(contentsOf: Self.colonSpace)
+                entry.value.write(into: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    static let nullBytes = Array("null".utf8)
+    static let trueBytes = Array("true".utf8)
+    static let falseBytes = Array("false".utf8)
+    static let commaSpace = Array(", ".utf8)
+    static let colonSpace = Array(": ".utf8)
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
+    /// A JSON string as Python writes it: printable ASCII as is, everything else escaped
+    /// (`\uXXXX` per UTF-16 unit).
+    static func writeString(_ value: String, into output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        let utf8 = value.utf8
+        let plain = utf8.withContiguousStorageIfAvailable { buffer in
+            buffer.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }
+        }
+        if plain == true {
+            output.append(contentsOf: utf8)
+        } else {
+            for unit in value.utf16 {
+                switch unit {
+                case 0x22: output.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: output.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: output.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: output.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: output.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                case 0x08: output.append(contentsOf: [0x5C, UInt8(ascii: "b")])
+                case 0x0C: output.append(contentsOf: [0x5C, UInt8(ascii: "f")])
+                case 0x20...0x7E: output.append(UInt8(unit))
+                default:
+                    output.append(contentsOf: [0x5C, UInt8(ascii: "u")])
+                    for shift in stride(from: 12, through: 0, by: -4) {
+                        output.append(hexDigits[Int((unit >> UInt16(shift)) & 0xF)])
+                    }
+                }
+            }
+        }
+        output.append(UInt8(ascii: "\""))
+    }
 
     func write(into output: inout String) {
         switch self {
