@@ -432,3 +432,77 @@ import Testing
         }
     }
 }
+
+/// Bad input gets cinder's status, fault name and message, and stores nothing.
+@Suite struct BadInputTests {
+    static let base = "/v3/\(APIHarness.project)/volumes"
+
+    @Test(arguments: [
+        (
+            "GET", "\(base)?sort=nosuchkey:asc", "", 400, "badRequest",
+            "Invalid input received: Invalid sort key nosuchkey."
+        ),
+        (
+            "GET", "\(base)?sort=name:sideways", "", 400, "badRequest",
+            "Invalid input received: Unknown sort direction, must be 'desc' or 'asc'"
+        ),
+        ("GET", "\(base)?limit=abc", "", 400, "badRequest", "limit param must be an integer"),
+        ("GET", "\(base)?offset=-3", "", 400, "badRequest", "offset param must be positive"),
+        ("GET", "\(base)?nosuchfilter=1", "", 200, "", ""),
+        ("GET", "\(base)/not-a-uuid", "", 404, "itemNotFound", "Volume not-a-uuid could not be found."),
+        (
+            "POST", base, #"{"volume": {"size": 99999999999}}"#, 400, "badRequest",
+            "Invalid input for field/attribute size. Value: 99999999999. 99999999999 is greater than the maximum of 2147483647"
+        ),
+        (
+            "POST", base, #"{"volume": {"size": -1}}"#, 400, "badRequest",
+            "Invalid input for field/attribute size. Value: -1. -1 is less than the minimum of 1"
+        ),
+        (
+            "POST", base, #"{"volume": {"size": 1, "metadata": {"k": 5}}}"#, 400, "badRequest",
+            "Invalid input for field/attribute k. Value: 5. 5 is not of type 'string'"
+        ),
+        (
+            "POST", base, #"{"volume": {"size": 1, "multiattach": true}}"#, 400, "badRequest",
+            "The multiattach parameter is no longer supported; use a volume type with multiattach=\"<is> True\" instead."
+        ),
+        ("POST", base, "[1, 2]", 400, "badRequest", "[1, 2] is not of type 'object'"),
+        (
+            "POST", "\(base)/00000000-0000-0000-0000-000000000000/action", #"{"os-fly": {}}"#, 400, "badRequest",
+            "There is no such action: os-fly. Verify the request body and Content-Type header and try again."
+        ),
+        (
+            "PUT", "\(base)/00000000-0000-0000-0000-000000000000", #"{"volume": {"name": "x"}}"#, 404, "itemNotFound",
+            "Volume 00000000-0000-0000-0000-000000000000 could not be found."
+        ),
+    ])
+    func refusedWithCindersFault(
+        method: String,
+        uri: String,
+        body: String,
+        status: Int,
+        fault: String,
+        message: String
+    )
+        async throws
+    {
+        try await APIHarness.run { client, casts, api in
+            let response = try await client.execute(
+                uri: uri,
+                method: HTTPRequest.Method(method)!,
+                headers: APIHarness.token,
+                body: body.isEmpty ? nil : ByteBuffer(string: body)
+            )
+            if status == 200 && fault.isEmpty {
+                // Admins (every noauth caller) may filter on any column; an unknown one matches nothing.
+                #expect(response.status.code == 200 || response.status.code == 400, "\(response.text)")
+            } else {
+                #expect(response.status.code == status, "\(response.text)")
+                #expect(response.json?[fault]?["message"] == .string(message), "\(response.text)")
+            }
+            #expect(casts.casts.isEmpty)
+            let page = try await api.listVolumes(.init(scope: .allProjects))
+            #expect(page.items.isEmpty, "nothing was stored")
+        }
+    }
+}
