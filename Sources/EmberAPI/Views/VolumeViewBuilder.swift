@@ -53,31 +53,34 @@ struct VolumeViewBuilder: Sendable {
             ),
         ]
         if identity.isAdmin {
-            view["migration_status"] = .optional(volume.migrationStatus)
+            view.appendNew("migration_status", .optional(volume.migrationStatus))
         }
-        if request.supports("3.13") { view["group_id"] = .optional(volume.groupID) }
-        if request.supports("3.21"), identity.isAdmin { view["provider_id"] = .optional(volume.providerID) }
+        if request.supports("3.13") { view.appendNew("group_id", .optional(volume.groupID)) }
+        if request.supports("3.21"), identity.isAdmin { view.appendNew("provider_id", .optional(volume.providerID)) }
         if request.supports("3.48") {
             let shared = volume.sharedTargets ?? (request.supports("3.69") ? nil : true)
-            view["shared_targets"] = shared.map(JSONValue.bool) ?? .null
-            view["service_uuid"] = .optional(volume.serviceUUID)
+            view.appendNew("shared_targets", shared.map(JSONValue.bool) ?? .null)
+            view.appendNew("service_uuid", .optional(volume.serviceUUID))
         }
-        if request.supports("3.61"), identity.isAdmin { view["cluster_name"] = .optional(volume.clusterName) }
-        if request.supports("3.63") { view["volume_type_id"] = .string(volume.volumeTypeID) }
+        if request.supports("3.61"), identity.isAdmin { view.appendNew("cluster_name", .optional(volume.clusterName)) }
+        if request.supports("3.63") { view.appendNew("volume_type_id", .string(volume.volumeTypeID)) }
         if request.supports("3.64"), let key = volume.encryptionKeyID, key != "00000000-0000-0000-0000-000000000000" {
-            view["encryption_key_id"] = .string(key)
+            view.appendNew("encryption_key_id", .string(key))
         }
-        if request.supports("3.65") { view["consumes_quota"] = .bool(volume.useQuota) }
+        if request.supports("3.65") { view.appendNew("consumes_quota", .bool(volume.useQuota)) }
         if extended {
             if identity.isAdmin {
-                view["os-vol-host-attr:host"] = .optional(volume.host)
-                view["os-vol-mig-status-attr:migstat"] = .optional(volume.migrationStatus)
-                view["os-vol-mig-status-attr:name_id"] = .optional(volume.nameID)
+                view.appendNew("os-vol-host-attr:host", .optional(volume.host))
+                view.appendNew("os-vol-mig-status-attr:migstat", .optional(volume.migrationStatus))
+                view.appendNew("os-vol-mig-status-attr:name_id", .optional(volume.nameID))
             }
-            view["os-vol-tenant-attr:tenant_id"] = .optional(volume.projectID)
+            view.appendNew("os-vol-tenant-attr:tenant_id", .optional(volume.projectID))
             if !volume.imageMetadata.isEmpty {
-                view["volume_image_metadata"] = .object(
-                    JSONObject(volume.imageMetadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+                view.appendNew(
+                    "volume_image_metadata",
+                    .object(
+                        JSONObject(volume.imageMetadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+                    )
                 )
             }
         }
@@ -113,8 +116,8 @@ struct VolumeViewBuilder: Sendable {
             "encrypted": .bool(volume.encryptionKeyID != nil),
         ]
         if extended {
-            if request.identity.isAdmin { view["os-vol-host-attr:host"] = .optional(volume.host) }
-            view["os-vol-tenant-attr:tenant_id"] = .optional(volume.projectID)
+            if request.identity.isAdmin { view.appendNew("os-vol-host-attr:host", .optional(volume.host)) }
+            view.appendNew("os-vol-tenant-attr:tenant_id", .optional(volume.projectID))
         }
         return .object(view)
     }

@@ -37,13 +37,25 @@ public struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
 
     public init() { entries = [] }
 
+    /// Entries whose keys are known to be distinct, taken as they are.
+    init(entries: [(key: String, value: JSONValue)]) {
+        self.entries = entries
+    }
+
     public init(_ entries: [(String, JSONValue)]) {
         self.entries = []
         for (key, value) in entries { self[key] = value }
     }
 
+    /// A literal's keys are distinct by construction, so they are taken in order without the
+    /// duplicate check `init(_:)` does (view building on the response path uses literals).
     public init(dictionaryLiteral elements: (String, JSONValue)...) {
-        self.init(elements)
+        entries = elements.map { (key: $0.0, value: $0.1) }
+    }
+
+    /// Appends an entry whose key the caller knows is new (no duplicate search).
+    public mutating func appendNew(_ key: String, _ value: JSONValue) {
+        entries.append((key, value))
     }
 
     public var keys: [String] { entries.map(\.key) }
@@ -75,7 +87,9 @@ extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Ex
     public init(booleanLiteral value: Bool) { self = .bool(value) }
     public init(floatLiteral value: Double) { self = .double(value) }
     public init(arrayLiteral elements: JSONValue...) { self = .array(elements) }
-    public init(dictionaryLiteral elements: (String, JSONValue)...) { self = .object(JSONObject(elements)) }
+    public init(dictionaryLiteral elements: (String, JSONValue)...) {
+        self = .object(JSONObject(entries: elements.map { (key: $0.0, value: $0.1) }))
+    }
     public init(nilLiteral: ()) { self = .null }
 }
 
