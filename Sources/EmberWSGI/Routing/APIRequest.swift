@@ -55,11 +55,6 @@ public struct APIRequest: Sendable {
         guard let minimum = APIVersionRequest(version) else { return false }
         return self.version >= minimum
     }
-
-    /// The URL prefix for links: `<application_url>` plus the project when the request carried it.
-    public var linkPrefix: String {
-        context.applicationURL
-    }
 }
 
 /// What a controller method returns: cinder's `ResponseObject`.
