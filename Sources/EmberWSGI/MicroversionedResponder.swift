@@ -6,12 +6,17 @@ import Hummingbird
 /// negotiate the microversion from `OpenStack-API-Version`, run the handler, and stamp the
 /// response (fault or not) with `OpenStack-API-Version`, `Vary` and `x-compute-request-id`.
 public enum MicroversionedResponder {
+    ///
+    /// With `negotiate` false (the seed's `/v2` and `/v1`, which predate microversions) the
+    /// header is ignored, the handler runs at 3.0 and no version headers are added.
     public static func respond(
         to request: Request,
         context: WSGIRequestContext,
+        negotiate: Bool = true,
         handler: (APIVersionRequest) async throws -> Response
     ) async rethrows -> Response {
-        switch APIVersionRequest.negotiate(header: request.headers[.openStackAPIVersion]) {
+        let header = negotiate ? request.headers[.openStackAPIVersion] : nil
+        switch APIVersionRequest.negotiate(header: header) {
         case .failure(let error):
             var response = WSGIResponses.fault(error.emberError)
             response.headers[.computeRequestID] = context.requestID
@@ -27,7 +32,7 @@ public enum MicroversionedResponder {
                 response = WSGIResponses.fault(error.emberError)
             }
             response.headers[.computeRequestID] = context.requestID
-            stamp(&response, version: version)
+            if negotiate { stamp(&response, version: version) }
             return response
         }
     }

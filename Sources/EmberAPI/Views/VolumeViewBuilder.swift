@@ -142,13 +142,8 @@ enum Links {
         let base = request.context.hostURL
         let script = request.context.scriptName
         let project = request.parameters["project_id"].map { "/" + $0 } ?? ""
-        var versionless = script
-        if let slash = versionless.lastIndex(of: "/") {
-            let last = versionless[versionless.index(after: slash)...]
-            if last.first == "v", last.dropFirst().allSatisfy(\.isNumber) {
-                versionless = String(versionless[..<slash])
-            }
-        }
+        var versionless = VersionCatalog.removingVersionSuffix(script)
+        if versionless.hasSuffix("/") { versionless.removeLast() }
         return [
             ["rel": "self", "href": .string("\(base)\(script)\(project)/\(collection)/\(id)")],
             ["rel": "bookmark", "href": .string("\(base)\(versionless)\(project)/\(collection)/\(id)")],

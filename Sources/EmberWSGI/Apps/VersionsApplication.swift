@@ -104,16 +104,20 @@ public struct VersionCatalog: Sendable, Equatable {
 
     /// cinder strips a trailing `vN` from the base URL and appends `vN/`.
     static func selfLink(baseURL: String, major: Int) -> String {
-        var base = baseURL
-        if base.hasSuffix("/") { base.removeLast() }
-        if let slash = base.lastIndex(of: "/") {
-            let last = base[base.index(after: slash)...]
-            if last.count > 1, last.first == "v", last.dropFirst().allSatisfy({ ("1"..."9").contains($0) }) {
-                base = String(base[...slash])
-            }
-        }
+        var base = removingVersionSuffix(baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL)
         if !base.hasSuffix("/") { base += "/" }
         return base + "v\(major)/"
+    }
+
+    /// `path` without a last `/vN` segment (`/volume/v3` → `/volume/`), as cinder's view
+    /// builders remove the version for bookmark links; anything else unchanged.
+    public static func removingVersionSuffix(_ path: String) -> String {
+        guard let slash = path.lastIndex(of: "/") else { return path }
+        let last = path[path.index(after: slash)...]
+        guard last.count > 1, last.first == "v", last.dropFirst().allSatisfy({ ("1"..."9").contains($0) }) else {
+            return path
+        }
+        return String(path[...slash])
     }
 }
 

@@ -55,22 +55,8 @@ public struct APIRouter: WSGIApplication {
             "Routed request",
             metadata: ["controller": .string(match.controller), "action": .string(match.action)]
         )
-        guard microversions else {
-            do {
-                var response = try await dispatch(
-                    request,
-                    context: context,
-                    version: .minimum,
-                    match: match,
-                    controller: controller
-                )
-                response.headers[.computeRequestID] = context.requestID
-                return response
-            } catch let error as any EmberErrorConvertible {
-                return WSGIResponses.fault(error.emberError)
-            }
-        }
-        return try await MicroversionedResponder.respond(to: request, context: context) { version in
+        return try await MicroversionedResponder.respond(to: request, context: context, negotiate: microversions) {
+            version in
             try await dispatch(request, context: context, version: version, match: match, controller: controller)
         }
     }
