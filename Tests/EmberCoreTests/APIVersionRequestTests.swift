@@ -25,6 +25,18 @@ import Testing
         #expect(error.emberError.faultName == "computeFault")
     }
 
+    @Test(arguments: [("3.0", 3, 0), ("3.71", 3, 71), ("10.5", 10, 5), ("1.100", 1, 100)])
+    func parsesCinderVersionStrings(text: String, major: Int, minor: Int) {
+        #expect(APIVersionRequest(text) == APIVersionRequest(major: major, minor: minor))
+    }
+
+    @Test(arguments: [
+        "", "3", "3.", ".1", "03.1", "3.01", "0.1", "3.1.2", "3.x", "3..1", " 3.1", "99999999999999999999.1",
+    ])
+    func rejectsWhatCinderRegexRejects(text: String) {
+        #expect(APIVersionRequest(text) == nil)
+    }
+
     @Test(arguments: ["volume 3.x", "volume 3.05", "volume 4", "volume 03.1", "volume"])
     func malformedIs400WithCinderMessage(header: String) {
         guard case .failure(let error) = APIVersionRequest.negotiate(header: header) else {

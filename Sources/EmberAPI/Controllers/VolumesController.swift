@@ -61,14 +61,15 @@ struct VolumesController {
     }
 
     func detail(_ volume: Volume, request: APIRequest, extended: Bool) async throws -> JSONValue {
-        view(volume, typeName: await api.volumeTypeName(id: volume.volumeTypeID), request: request, extended: extended)
+        let typeName = await api.volumeTypeName(id: volume.volumeTypeID)
+        return view(volume, typeName: typeName, builder: VolumeViewBuilder(request: request), extended: extended)
     }
 
-    func view(_ volume: Volume, typeName: String?, request: APIRequest, extended: Bool) -> JSONValue {
+    func view(_ volume: Volume, typeName: String?, builder: VolumeViewBuilder, extended: Bool) -> JSONValue {
         if flavor == .v1 {
-            return VolumeViewBuilder.v1(volume, typeName: typeName, request: request, extended: extended)
+            return builder.v1(volume, typeName: typeName, extended: extended)
         }
-        return VolumeViewBuilder.detail(volume, typeName: typeName, request: request, extended: extended)
+        return builder.detail(volume, typeName: typeName, extended: extended)
     }
 
     func list(_ request: APIRequest, detailed: Bool) async throws -> APIResponse {
@@ -96,10 +97,11 @@ struct VolumesController {
                 typeNames[typeID] = await api.volumeTypeName(id: typeID)
             }
         }
+        let builder = VolumeViewBuilder(request: request)
         let items: [JSONValue] = page.items.map { volume in
             detailed || flavor == .v1
-                ? view(volume, typeName: typeNames[volume.volumeTypeID], request: request, extended: true)
-                : VolumeViewBuilder.summary(volume, request: request)
+                ? view(volume, typeName: typeNames[volume.volumeTypeID], builder: builder, extended: true)
+                : builder.summary(volume)
         }
         var body: JSONObject = ["volumes": .array(items)]
         if let last = page.items.last, page.items.count >= parameters.effectiveLimit {

@@ -3,23 +3,54 @@ import EmberWSGI
 
 /// `cinder/api/v3/views/volumes.py` plus the attribute extensions cinder registers on `show`
 /// and `detail`: the JSON a volume is shown as, at a given microversion and for a given caller.
+///
+/// Built once per request: the caller's role, the microversion checks and the link prefixes
+/// are worked out here, not once per volume of a page.
 struct VolumeViewBuilder: Sendable {
     /// The collection name in links (`volumes`).
     static let collection = "volumes"
 
+    let links: LinkBuilder
+    let isAdmin: Bool
+    /// Attachments show `host_name` to admins and services only.
+    let showsAttachmentHost: Bool
+    let showsGroupID: Bool
+    let showsProviderID: Bool
+    let showsSharedTargets: Bool
+    /// From 3.69 `shared_targets` may be null; before, a missing value shows as true.
+    let sharedTargetsMayBeNull: Bool
+    let showsClusterName: Bool
+    let showsTypeID: Bool
+    let showsEncryptionKeyID: Bool
+    let showsConsumesQuota: Bool
+
+    init(request: APIRequest) {
+        let identity = request.identity
+        links = LinkBuilder(request: request, collection: Self.collection)
+        isAdmin = identity.isAdmin
+        showsAttachmentHost = identity.isAdmin || identity.roles.contains("service")
+        showsGroupID = request.supports("3.13")
+        showsProviderID = request.supports("3.21") && identity.isAdmin
+        showsSharedTargets = request.supports("3.48")
+        sharedTargetsMayBeNull = request.supports("3.69")
+        showsClusterName = request.supports("3.61") && identity.isAdmin
+        showsTypeID = request.supports("3.63")
+        showsEncryptionKeyID = request.supports("3.64")
+        showsConsumesQuota = request.supports("3.65")
+    }
+
     /// The summary entry of `GET /volumes`: `id`, `name`, `links`.
-    static func summary(_ volume: Volume, request: APIRequest) -> JSONValue {
+    func summary(_ volume: Volume) -> JSONValue {
         [
             "id": .string(volume.id),
             "name": .optional(volume.displayName),
-            "links": Links.make(request: request, collection: collection, id: volume.id),
+            "links": links.links(id: volume.id),
         ]
     }
 
     /// The detail view. `extended` adds the admin and tenant attribute fields that cinder's
     /// controller extensions add on `show` and `detail` (not on create or update).
-    static func detail(_ volume: Volume, typeName: String?, request: APIRequest, extended: Bool) -> JSONValue {
-        let identity = request.identity
+    func detail(_ volume: Volume, typeName: String?, extended: Bool) -> JSONValue {
         var view: JSONObject = [
             "id": .string(volume.id),
             "status": .string(volume.status.displayed.rawValue),
@@ -32,10 +63,8 @@ struct VolumeViewBuilder: Sendable {
             "volume_type": .string(typeName ?? volume.volumeTypeID),
             "snapshot_id": .optional(volume.snapshotID),
             "source_volid": .optional(volume.sourceVolumeID),
-            "metadata": .object(
-                JSONObject(volume.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
-            ),
-            "links": Links.make(request: request, collection: collection, id: volume.id),
+            "metadata": Self.sortedObject(volume.metadata),
+            "links": links.links(id: volume.id),
             "user_id": .optional(volume.userID),
             "bootable": .string(volume.bootable ? "true" : "false"),
             "encrypted": .bool(volume.encryptionKeyID != nil),
@@ -43,45 +72,32 @@ struct VolumeViewBuilder: Sendable {
             "consistencygroup_id": .optional(volume.consistencyGroupID),
             "multiattach": .bool(volume.multiattach),
             "attachments": .array(
-                volume.attachments.filter { $0.attachStatus == .attached }.map {
-                    attachment(
-                        $0,
-                        volume: volume,
-                        showHost: identity.isAdmin || identity.roles.contains("service")
-                    )
-                }
+                volume.attachments.filter { $0.attachStatus == .attached }.map { attachment($0, volume: volume) }
             ),
         ]
-        if identity.isAdmin {
-            view.appendNew("migration_status", .optional(volume.migrationStatus))
-        }
-        if request.supports("3.13") { view.appendNew("group_id", .optional(volume.groupID)) }
-        if request.supports("3.21"), identity.isAdmin { view.appendNew("provider_id", .optional(volume.providerID)) }
-        if request.supports("3.48") {
-            let shared = volume.sharedTargets ?? (request.supports("3.69") ? nil : true)
+        if isAdmin { view.appendNew("migration_status", .optional(volume.migrationStatus)) }
+        if showsGroupID { view.appendNew("group_id", .optional(volume.groupID)) }
+        if showsProviderID { view.appendNew("provider_id", .optional(volume.providerID)) }
+        if showsSharedTargets {
+            let shared = volume.sharedTargets ?? (sharedTargetsMayBeNull ? nil : true)
             view.appendNew("shared_targets", shared.map(JSONValue.bool) ?? .null)
             view.appendNew("service_uuid", .optional(volume.serviceUUID))
         }
-        if request.supports("3.61"), identity.isAdmin { view.appendNew("cluster_name", .optional(volume.clusterName)) }
-        if request.supports("3.63") { view.appendNew("volume_type_id", .string(volume.volumeTypeID)) }
-        if request.supports("3.64"), let key = volume.encryptionKeyID, key != "00000000-0000-0000-0000-000000000000" {
+        if showsClusterName { view.appendNew("cluster_name", .optional(volume.clusterName)) }
+        if showsTypeID { view.appendNew("volume_type_id", .string(volume.volumeTypeID)) }
+        if showsEncryptionKeyID, let key = volume.encryptionKeyID, key != "00000000-0000-0000-0000-000000000000" {
             view.appendNew("encryption_key_id", .string(key))
         }
-        if request.supports("3.65") { view.appendNew("consumes_quota", .bool(volume.useQuota)) }
+        if showsConsumesQuota { view.appendNew("consumes_quota", .bool(volume.useQuota)) }
         if extended {
-            if identity.isAdmin {
+            if isAdmin {
                 view.appendNew("os-vol-host-attr:host", .optional(volume.host))
                 view.appendNew("os-vol-mig-status-attr:migstat", .optional(volume.migrationStatus))
                 view.appendNew("os-vol-mig-status-attr:name_id", .optional(volume.nameID))
             }
             view.appendNew("os-vol-tenant-attr:tenant_id", .optional(volume.projectID))
             if !volume.imageMetadata.isEmpty {
-                view.appendNew(
-                    "volume_image_metadata",
-                    .object(
-                        JSONObject(volume.imageMetadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
-                    )
-                )
+                view.appendNew("volume_image_metadata", Self.sortedObject(volume.imageMetadata))
             }
         }
         return .object(view)
@@ -89,7 +105,7 @@ struct VolumeViewBuilder: Sendable {
 
     /// The v1 view of the seed's `cinder/api/v1/volumes.py`: `display_name` and
     /// `display_description`, no links, attachments as `{id, volume_id, server_id, device}`.
-    static func v1(_ volume: Volume, typeName: String?, request: APIRequest, extended: Bool) -> JSONValue {
+    func v1(_ volume: Volume, typeName: String?, extended: Bool) -> JSONValue {
         var view: JSONObject = [
             "id": .string(volume.id),
             "status": .string(volume.status.displayed.rawValue),
@@ -109,45 +125,65 @@ struct VolumeViewBuilder: Sendable {
             "volume_type": .string(typeName ?? volume.volumeTypeID),
             "snapshot_id": .optional(volume.snapshotID),
             "source_volid": .optional(volume.sourceVolumeID),
-            "metadata": .object(
-                JSONObject(volume.metadata.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
-            ),
+            "metadata": Self.sortedObject(volume.metadata),
             "bootable": .string(volume.bootable ? "true" : "false"),
             "encrypted": .bool(volume.encryptionKeyID != nil),
         ]
         if extended {
-            if request.identity.isAdmin { view.appendNew("os-vol-host-attr:host", .optional(volume.host)) }
+            if isAdmin { view.appendNew("os-vol-host-attr:host", .optional(volume.host)) }
             view.appendNew("os-vol-tenant-attr:tenant_id", .optional(volume.projectID))
         }
         return .object(view)
     }
 
-    static func attachment(_ attachment: VolumeAttachment, volume: Volume, showHost: Bool) -> JSONValue {
+    func attachment(_ attachment: VolumeAttachment, volume: Volume) -> JSONValue {
         [
             "id": .string(volume.id),
             "attachment_id": .string(attachment.id),
             "volume_id": .string(volume.id),
             "server_id": .optional(attachment.instanceUUID),
-            "host_name": showHost ? .optional(attachment.attachedHost) : .null,
+            "host_name": showsAttachmentHost ? .optional(attachment.attachedHost) : .null,
             "device": .optional(attachment.mountpoint),
             "attached_at": .optional(APITime.format(attachment.attachTime)),
         ]
     }
+
+    /// A string map as a JSON object in key order (cinder's dicts print in insertion order,
+    /// which is the database's; sorting keeps Ember's output stable).
+    static func sortedObject(_ map: [String: String]) -> JSONValue {
+        if map.isEmpty { return .object(JSONObject()) }
+        return .object(JSONObject(uniqueEntries: map.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }))
+    }
 }
 
 /// cinder's `ViewBuilder._get_links`: `self` under the versioned URL and `bookmark` without
-/// the version, both with the project id when the request URL carried one.
-enum Links {
-    static func make(request: APIRequest, collection: String, id: String) -> JSONValue {
+/// the version, both with the project id when the request URL carried one. The prefixes are
+/// worked out once per request.
+struct LinkBuilder: Sendable {
+    let selfPrefix: String
+    let bookmarkPrefix: String
+
+    init(request: APIRequest, collection: String) {
         let base = request.context.hostURL
         let script = request.context.scriptName
         let project = request.parameters["project_id"].map { "/" + $0 } ?? ""
         var versionless = VersionCatalog.removingVersionSuffix(script)
         if versionless.hasSuffix("/") { versionless.removeLast() }
-        return [
-            ["rel": "self", "href": .string("\(base)\(script)\(project)/\(collection)/\(id)")],
-            ["rel": "bookmark", "href": .string("\(base)\(versionless)\(project)/\(collection)/\(id)")],
+        selfPrefix = base + script + project + "/" + collection + "/"
+        bookmarkPrefix = base + versionless + project + "/" + collection + "/"
+    }
+
+    func links(id: String) -> JSONValue {
+        [
+            ["rel": "self", "href": .string(selfPrefix + id)],
+            ["rel": "bookmark", "href": .string(bookmarkPrefix + id)],
         ]
+    }
+}
+
+enum Links {
+    static func make(request: APIRequest, collection: String, id: String) -> JSONValue {
+        LinkBuilder(request: request, collection: collection).links(id: id)
     }
 
     /// The `*_links` next link: the request URL with its query plus `marker`.

@@ -42,6 +42,11 @@ public struct JSONObject: Sendable, Equatable, ExpressibleByDictionaryLiteral {
         self.entries = entries
     }
 
+    /// Entries whose keys the caller knows are distinct (a dictionary's, say), in order.
+    public init(uniqueEntries: [(String, JSONValue)]) {
+        entries = uniqueEntries.map { (key: $0.0, value: $0.1) }
+    }
+
     public init(_ entries: [(String, JSONValue)]) {
         self.entries = []
         for (key, value) in entries { self[key] = value }

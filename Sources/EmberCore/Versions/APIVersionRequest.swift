@@ -15,20 +15,39 @@ public struct APIVersionRequest: Sendable, Hashable, Comparable, CustomStringCon
     /// `UPDATED` in the version document for the newest microversion.
     public static let maximumUpdated = "2023-08-31T00:00:00Z"
 
-    /// Parses `MajorNum.MinorNum` as cinder's regex `^([1-9]\d*)\.([1-9]\d*|0)$` does.
+    /// Parses `MajorNum.MinorNum` as cinder's regex `^([1-9]\d*)\.([1-9]\d*|0)$` does, in one
+    /// pass over the UTF-8 bytes (views ask `supports("3.x")` many times per response).
     public init?(_ text: String) {
-        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count == 2, let major = Self.component(parts[0], allowZero: false),
-            let minor = Self.component(parts[1], allowZero: true)
-        else { return nil }
-        self.major = major
-        self.minor = minor
-    }
-
-    private static func component(_ text: Substring, allowZero: Bool) -> Int? {
-        guard !text.isEmpty, text.allSatisfy({ $0.isASCII && $0.isNumber }) else { return nil }
-        if text.first == "0" && !(allowZero && text == "0") { return nil }
-        return Int(text)
+        var components = (major: 0, minor: 0)
+        var digits = 0
+        var leadingZero = false
+        var inMinor = false
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: ".") {
+                guard !inMinor, digits > 0, !leadingZero else { return nil }
+                inMinor = true
+                digits = 0
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            // A leading zero is allowed only as the whole minor component ("3.0").
+            if digits == 0 {
+                leadingZero = byte == UInt8(ascii: "0")
+                if leadingZero && !inMinor { return nil }
+            } else if leadingZero {
+                return nil
+            }
+            digits += 1
+            let digit = Int(byte - UInt8(ascii: "0"))
+            let current = inMinor ? components.minor : components.major
+            let (scaled, overflow) = current.multipliedReportingOverflow(by: 10)
+            let (sum, overflowSum) = scaled.addingReportingOverflow(digit)
+            guard !overflow, !overflowSum else { return nil }
+            if inMinor { components.minor = sum } else { components.major = sum }
+        }
+        guard inMinor, digits > 0 else { return nil }
+        self.major = components.major
+        self.minor = components.minor
     }
 
     public var description: String { "\(major).\(minor)" }

@@ -1,3 +1,5 @@
+import EmberCore
+
 /// A SQL statement under construction: text with bound values, rendered per dialect.
 ///
 /// Values are interpolated as parameters, never as text:
@@ -7,6 +9,9 @@ struct SQL: Sendable, ExpressibleByStringInterpolation {
     enum Piece: Sendable {
         case text(String)
         case bind(SQLValue)
+        /// A set of strings for `IN`: one JSON parameter read by `json_each` on SQLite (one
+        /// placeholder to parse however long the set), a parameter per value on PostgreSQL.
+        case textSet([String])
     }
 
     var pieces: [Piece]
@@ -77,6 +82,12 @@ struct SQL: Sendable, ExpressibleByStringInterpolation {
         return "(" + joined(values.map { SQL.bind($0) }, separator: ", ") + ")"
     }
 
+    /// `(s1, s2, …)` for `IN`, as ``Piece/textSet(_:)``; an empty set matches nothing.
+    static func textSet(_ values: [String]) -> SQL {
+        guard !values.isEmpty else { return "(NULL)" }
+        return SQL(pieces: [.textSet(values)])
+    }
+
     /// The text with the dialect's placeholders, and the values in order.
     func render(_ dialect: SQLDialect) -> (text: String, binds: [SQLValue]) {
         var text = ""
@@ -88,6 +99,19 @@ struct SQL: Sendable, ExpressibleByStringInterpolation {
             case .bind(let value):
                 binds.append(value)
                 text += dialect.placeholder(binds.count)
+            case .textSet(let values):
+                switch dialect {
+                case .sqlite:
+                    binds.append(.text(JSONValue.array(values.map(JSONValue.string)).serialized()))
+                    text += "(SELECT value FROM json_each(" + dialect.placeholder(binds.count) + "))"
+                case .postgresql:
+                    text += "("
+                    for (index, value) in values.enumerated() {
+                        binds.append(.text(value))
+                        text += (index > 0 ? ", " : "") + dialect.placeholder(binds.count)
+                    }
+                    text += ")"
+                }
             }
         }
         return (text, binds)

@@ -230,7 +230,7 @@ extension SQLStore {
         var attachmentRows: [SQLRow] = []
         // Bound the number of parameters per statement (SQLite allows 32766, PostgreSQL 65535).
         for start in stride(from: 0, to: volumes.count, by: 500) {
-            let ids = SQL.list(volumes[start..<min(start + 500, volumes.count)].map { .text($0.id) })
+            let ids = SQL.textSet(volumes[start..<min(start + 500, volumes.count)].map(\.id))
             pairs += try await executor.query(
                 """
                 SELECT 'u' AS kind, volume_id, key, value, id FROM volume_metadata WHERE deleted = FALSE \
