@@ -227,6 +227,10 @@ struct LiveAPITests {
             // Detach without an attachment id: the only attachment is meant.
             #expect(try await live.request(.post, action, #"{"os-detach": {}}"#).status == .accepted)
             #expect(try await live.request(.get, "/volumes/\(id)").json?["volume"]?["status"] == "available")
+            // Reserved but never attached: unreserve goes back to available.
+            #expect(try await live.request(.post, action, #"{"os-reserve": null}"#).status == .accepted)
+            #expect(try await live.request(.post, action, #"{"os-unreserve": null}"#).status == .accepted)
+            #expect(try await live.request(.get, "/volumes/\(id)").json?["volume"]?["status"] == "available")
         }
     }
 }
