@@ -31,7 +31,9 @@ public enum VolumeAPIRouter {
             collectionActions: [("detail", .get), ("summary", .get)],
             memberActions: [("action", .post)]
         )
-        controllers["volumes"] = VolumesController(api: api, flavor: flavor).controller()
+        var volumes = VolumesController(api: api, flavor: flavor).controller()
+        volumes.merge(VolumeActionsController(api: api).controller())
+        controllers["volumes"] = volumes
 
         mapper.connect(
             "volumes/{volume_id}/metadata",
@@ -45,6 +47,26 @@ public enum VolumeAPIRouter {
             parent: (memberName: "volume", collection: "volumes")
         )
         controllers["volume_metadata"] = VolumeMetadataController(api: api).controller()
+
+        mapper.resource(
+            "snapshots",
+            controller: "snapshots",
+            collectionActions: [("detail", .get)],
+            memberActions: [("action", .post)]
+        )
+        controllers["snapshots"] = SnapshotsController(api: api).controller()
+        mapper.connect(
+            "snapshots/{snapshot_id}/metadata",
+            method: .put,
+            controller: "snapshot_metadata",
+            action: "update_all"
+        )
+        mapper.resource(
+            "metadata",
+            controller: "snapshot_metadata",
+            parent: (memberName: "snapshot", collection: "snapshots")
+        )
+        controllers["snapshot_metadata"] = SnapshotMetadataController(api: api).controller()
 
         mapper.resource("types", controller: "types")
         controllers["types"] = TypesController(api: api).controller()

@@ -37,10 +37,32 @@ public struct QuotaEngine: Sendable {
         ["volumes": 1, "gigabytes": size, "volumes_\(typeName)": 1, "gigabytes_\(typeName)": size]
     }
 
+    /// The deltas cinder reserves to snapshot a volume of `size` GiB of type `typeName`
+    /// (no `gigabytes` with `no_snapshot_gb_quota`).
+    public func snapshotDeltas(size: Int, typeName: String) -> [String: Int] {
+        var deltas = ["snapshots": 1, "snapshots_\(typeName)": 1]
+        if !configuration.noSnapshotGigabytesQuota {
+            deltas["gigabytes"] = size
+            deltas["gigabytes_\(typeName)"] = size
+        }
+        return deltas
+    }
+
     /// `QUOTAS.limit_check(per_volume_gigabytes=size)` then `QUOTAS.reserve(**deltas)`.
     public func reserve(projectID: String, deltas: [String: Int], typeName: String) async throws -> QuotaReservation {
+        try await reserve(projectID: projectID, deltas: deltas, typeName: typeName, perVolumeSize: deltas["gigabytes"])
+    }
+
+    /// `QUOTAS.reserve(**deltas)`, after `QUOTAS.limit_check(per_volume_gigabytes=…)` when
+    /// `perVolumeSize` is given (snapshots reserve without that check).
+    public func reserve(
+        projectID: String,
+        deltas: [String: Int],
+        typeName: String,
+        perVolumeSize: Int?
+    ) async throws -> QuotaReservation {
         let limits = try await limits(projectID: projectID, typeNames: [typeName])
-        if let size = deltas["gigabytes"], let perVolume = limits["per_volume_gigabytes"], perVolume >= 0,
+        if let size = perVolumeSize, let perVolume = limits["per_volume_gigabytes"], perVolume >= 0,
             size > perVolume
         {
             throw Self.quotaError(

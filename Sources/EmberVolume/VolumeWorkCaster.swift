@@ -8,6 +8,66 @@ public protocol VolumeWorkCaster: Sendable {
     func createVolume(_ volume: Volume, spec: VolumeRequestSpec, caller: Identity, requestID: String) async throws
     /// `volume_rpcapi.delete_volume`: the volume's backend deletes it (status `deleting`).
     func deleteVolume(_ volume: Volume, cascade: Bool, caller: Identity, requestID: String) async throws
+    /// `scheduler_rpcapi.create_snapshot`: the scheduler hands the new snapshot (status
+    /// `creating`) to the volume's backend.
+    func createSnapshot(_ snapshot: Snapshot, of volume: Volume, caller: Identity, requestID: String) async throws
+    /// `volume_rpcapi.delete_snapshot`: the volume's backend deletes the snapshot (`deleting`).
+    func deleteSnapshot(_ snapshot: Snapshot, of volume: Volume, caller: Identity, requestID: String) async throws
+    /// `scheduler_rpcapi.extend_volume`: the scheduler checks room on the volume's backend,
+    /// which grows it (status `extending`) and commits `reservation`.
+    func extendVolume(
+        _ volume: Volume,
+        newSize: Int,
+        reservation: QuotaReservation,
+        caller: Identity,
+        requestID: String
+    ) async throws
+    /// `volume_rpcapi.revert_to_snapshot`: the backend puts the snapshot's data back
+    /// (volume `reverting`, snapshot `restoring`).
+    func revertToSnapshot(_ volume: Volume, snapshot: Snapshot, caller: Identity, requestID: String) async throws
+    /// `volume_rpcapi.attach_volume` (a call): the backend records the attachment; the
+    /// volume ends `in-use`. Returns the attachment row as JSON.
+    func attachVolume(
+        _ volume: Volume,
+        attach: AttachRequest,
+        caller: Identity,
+        requestID: String
+    ) async throws
+        -> JSONValue
+    /// `volume_rpcapi.detach_volume` (a call): the backend removes the attachment.
+    func detachVolume(_ volume: Volume, attachmentID: String?, caller: Identity, requestID: String) async throws
+    /// `volume_rpcapi.initialize_connection` (a call): the connection info from the driver.
+    func initializeConnection(
+        _ volume: Volume,
+        connector: JSONValue,
+        caller: Identity,
+        requestID: String
+    )
+        async throws -> JSONValue
+    /// `volume_rpcapi.terminate_connection` (a call).
+    func terminateConnection(
+        _ volume: Volume,
+        connector: JSONValue,
+        force: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws
+}
+
+/// The arguments of a legacy `os-attach`.
+public struct AttachRequest: Sendable, Equatable {
+    public var instanceUUID: String?
+    public var hostName: String?
+    public var mountpoint: String
+    /// `rw` or `ro`.
+    public var mode: String
+
+    public init(instanceUUID: String?, hostName: String?, mountpoint: String, mode: String) {
+        self.instanceUUID = instanceUUID
+        self.hostName = hostName
+        self.mountpoint = mountpoint
+        self.mode = mode
+    }
 }
 
 /// cinder's `request_spec` for `create_volume`.

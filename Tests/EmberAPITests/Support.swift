@@ -24,6 +24,69 @@ final class CastRecorder: VolumeWorkCaster {
         log.withLock { $0.append("delete_volume:\(volume.id)") }
     }
 
+    func createSnapshot(_ snapshot: Snapshot, of volume: Volume, caller: Identity, requestID: String) async throws {
+        log.withLock { $0.append("create_snapshot:\(snapshot.id)") }
+    }
+
+    func deleteSnapshot(_ snapshot: Snapshot, of volume: Volume, caller: Identity, requestID: String) async throws {
+        log.withLock { $0.append("delete_snapshot:\(snapshot.id)") }
+    }
+
+    func extendVolume(
+        _ volume: Volume,
+        newSize: Int,
+        reservation: QuotaReservation,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        log.withLock { $0.append("extend_volume:\(volume.id):\(newSize)") }
+    }
+
+    func revertToSnapshot(_ volume: Volume, snapshot: Snapshot, caller: Identity, requestID: String) async throws {
+        log.withLock { $0.append("revert_to_snapshot:\(volume.id):\(snapshot.id)") }
+    }
+
+    /// Calls need a volume service; without one they fail as a bus call that times out does.
+    func attachVolume(
+        _ volume: Volume,
+        attach: AttachRequest,
+        caller: Identity,
+        requestID: String
+    ) async throws
+        -> JSONValue
+    {
+        log.withLock { $0.append("attach_volume:\(volume.id)") }
+        throw EmberError.internalError
+    }
+
+    func detachVolume(_ volume: Volume, attachmentID: String?, caller: Identity, requestID: String) async throws {
+        log.withLock { $0.append("detach_volume:\(volume.id)") }
+        throw EmberError.internalError
+    }
+
+    func initializeConnection(
+        _ volume: Volume,
+        connector: JSONValue,
+        caller: Identity,
+        requestID: String
+    )
+        async throws -> JSONValue
+    {
+        log.withLock { $0.append("initialize_connection:\(volume.id)") }
+        throw EmberError.internalError
+    }
+
+    func terminateConnection(
+        _ volume: Volume,
+        connector: JSONValue,
+        force: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        log.withLock { $0.append("terminate_connection:\(volume.id)") }
+        throw EmberError.internalError
+    }
+
     var casts: [String] { log.withLock { $0 } }
 }
 

@@ -61,3 +61,27 @@ def test_absolute_limits_and_quotas(ember):
     assert "maxTotalVolumes" in limits
     quotas = cinder(ember, "quota-show", PROJECT)
     assert "gigabytes" in quotas
+
+
+def test_snapshot_create_list_delete_and_extend(ember):
+    volume_id = field(cinder(ember, "create", "1", "--name", "cc-snap-source"), "id")
+    wait_for(lambda: field(cinder(ember, "show", volume_id), "status") == "available")
+
+    created = cinder(ember, "snapshot-create", volume_id, "--name", "cc-snap", "--metadata", "k=v")
+    snapshot_id = field(created, "id")
+    assert field(created, "volume_id") == volume_id
+    wait_for(lambda: field(cinder(ember, "snapshot-show", snapshot_id), "status") == "available")
+    assert snapshot_id in cinder(ember, "snapshot-list")
+    shown = cinder(ember, "snapshot-show", snapshot_id)
+    assert field(shown, "name") == "cc-snap"
+    assert field(shown, "size") == "1"
+
+    cinder(ember, "snapshot-delete", snapshot_id)
+    wait_for(lambda: snapshot_id not in cinder(ember, "snapshot-list"))
+
+    cinder(ember, "extend", volume_id, "2")
+    wait_for(lambda: field(cinder(ember, "show", volume_id), "size") == "2"
+             and field(cinder(ember, "show", volume_id), "status") == "available")
+
+    cinder(ember, "delete", volume_id)
+    wait_for(lambda: volume_id not in cinder(ember, "list"))

@@ -43,3 +43,31 @@ def test_volume_list_create_show_set_delete(ember):
          "volume", "delete", volume_id],
         check=True, capture_output=True, timeout=60)
     wait_for(lambda: not any(item["ID"] == volume_id for item in openstack(ember, "volume", "list")))
+
+
+def run(ember, *args):
+    subprocess.run(
+        [OPENSTACK, "--os-auth-type", "none", "--os-endpoint", f"{ember}/v3", "--os-volume-api-version", "3",
+         *args],
+        check=True, capture_output=True, timeout=60)
+
+
+def test_volume_snapshot_create_list_delete_and_extend(ember):
+    volume_id = openstack(ember, "volume", "create", "--size", "1", "osc-snap-source")["id"]
+    wait_for(lambda: openstack(ember, "volume", "show", volume_id)["status"] == "available")
+
+    snapshot = openstack(ember, "volume", "snapshot", "create", "--volume", volume_id, "osc-snap")
+    snapshot_id = snapshot["id"]
+    wait_for(lambda: openstack(ember, "volume", "snapshot", "show", snapshot_id)["status"] == "available")
+    listed = openstack(ember, "volume", "snapshot", "list")
+    assert any(item["ID"] == snapshot_id and item["Name"] == "osc-snap" for item in listed)
+
+    run(ember, "volume", "snapshot", "delete", snapshot_id)
+    wait_for(lambda: not any(item["ID"] == snapshot_id
+                             for item in openstack(ember, "volume", "snapshot", "list")))
+
+    run(ember, "volume", "set", "--size", "3", volume_id)
+    wait_for(lambda: openstack(ember, "volume", "show", volume_id)["size"] == 3)
+
+    run(ember, "volume", "delete", volume_id)
+    wait_for(lambda: not any(item["ID"] == volume_id for item in openstack(ember, "volume", "list")))

@@ -25,7 +25,9 @@ struct VolumesController {
         controller.method("detail") { request in try await list(request, detailed: true) }
         controller.method("show") { request in
             let volume = try await api.volume(id: try request.id(), caller: request.identity)
-            return APIResponse(body: ["volume": try await detail(volume, request: request, extended: true)])
+            return APIResponse(
+                body: ["volume": try await detail(Self.visible(volume), request: request, extended: true)]
+            )
         }
         controller.method("create") { request in try await create(request) }
         controller.method("update") { request in try await update(request) }
@@ -100,7 +102,7 @@ struct VolumesController {
         let builder = VolumeViewBuilder(request: request)
         let items: [JSONValue] = page.items.map { volume in
             detailed || flavor == .v1
-                ? view(volume, typeName: typeNames[volume.volumeTypeID], builder: builder, extended: true)
+                ? view(Self.visible(volume), typeName: typeNames[volume.volumeTypeID], builder: builder, extended: true)
                 : builder.summary(volume)
         }
         var body: JSONObject = ["volumes": .array(items)]
@@ -185,7 +187,19 @@ struct VolumesController {
             metadata: metadata,
             caller: request.identity
         )
-        return APIResponse(body: ["volume": try await detail(updated, request: request, extended: false)])
+        return APIResponse(
+            body: ["volume": try await detail(Self.visible(updated), request: request, extended: false)]
+        )
+    }
+
+    /// `api_utils.add_visible_admin_metadata`: show, detail and update list the `readonly`
+    /// and `attached_mode` admin metadata among the metadata (admin values win).
+    static func visible(_ volume: Volume) -> Volume {
+        var volume = volume
+        for key in ["readonly", "attached_mode"] {
+            if let value = volume.adminMetadata[key] { volume.metadata[key] = value }
+        }
+        return volume
     }
 }
 

@@ -27,7 +27,9 @@ indirect enum Schema: Sendable {
         additionalProperties: Bool = true,
         patternKey: String? = nil,
         additional: Schema? = nil,
-        anyOfRequired: [String]? = nil
+        anyOfRequired: [String]? = nil,
+        minProperties: Int? = nil,
+        maxProperties: Int? = nil
     )
     case oneOf([Schema])
 
@@ -65,16 +67,27 @@ indirect enum Schema: Sendable {
             switch value {
             case .string(let text):
                 if let minLength, text.count < minLength {
-                    return Self.wrap(path, value, "\(value.pythonRepr) is too short")
+                    let message = minLength == 1 ? "should be non-empty" : "is too short"
+                    return Self.wrap(path, value, "\(value.pythonRepr) \(message)")
                 }
                 if let maxLength, text.count > maxLength {
-                    return Self.wrap(path, value, "\(value.pythonRepr) is too long")
+                    let message = maxLength == 0 ? "is expected to be empty" : "is too long"
+                    return Self.wrap(path, value, "\(value.pythonRepr) \(message)")
                 }
                 if let pattern, (try? Regex(pattern).firstMatch(in: text)) == nil {
                     return Self.wrap(path, value, "\(value.pythonRepr) does not match '\(pattern)'")
                 }
                 if format == "uuid", !Self.isUUID(text) {
                     return Self.wrap(path, value, "\(value.pythonRepr) is not a 'uuid'")
+                }
+                // cinder's validator compares numeric strings with minimum/maximum too.
+                if let number = Int(text) {
+                    if let minimum, number < minimum {
+                        return Self.wrap(path, value, "\(number) is less than the minimum of \(minimum)")
+                    }
+                    if let maximum, number > maximum {
+                        return Self.wrap(path, value, "\(number) is greater than the maximum of \(maximum)")
+                    }
                 }
             case .int(let number):
                 if let minimum, number < minimum {
@@ -94,7 +107,9 @@ indirect enum Schema: Sendable {
             let additionalProperties,
             let patternKey,
             let additional,
-            let anyOfRequired
+            let anyOfRequired,
+            let minProperties,
+            let maxProperties
         ):
             if nullable, value == .null { return nil }
             guard case .object(let object) = value else {
@@ -104,12 +119,8 @@ indirect enum Schema: Sendable {
                     "\(value.pythonRepr) is not of type 'object'\(nullable ? ", 'null'" : "")"
                 )
             }
-            for name in required where object[name] == nil {
-                return Self.wrap(path, value, "'\(name)' is a required property")
-            }
-            if let anyOfRequired, !anyOfRequired.contains(where: { object[$0] != nil }) {
-                return Self.wrap(path, value, "\(value.pythonRepr) is not valid under any of the given schemas")
-            }
+            // jsonschema's keyword order in cinder's schemas: properties (and
+            // patternProperties), required, anyOf, additionalProperties, min/maxProperties.
             let known = Set(properties.map(\.0))
             var unexpected: [String] = []
             for entry in object.entries {
@@ -125,13 +136,35 @@ indirect enum Schema: Sendable {
                     unexpected.append(entry.key)
                 }
             }
+            for name in required where object[name] == nil {
+                return Self.wrap(path, value, "'\(name)' is a required property")
+            }
+            if let anyOfRequired, !anyOfRequired.contains(where: { object[$0] != nil }) {
+                return Self.wrap(path, value, "\(value.pythonRepr) is not valid under any of the given schemas")
+            }
+            if !unexpected.isEmpty, let patternKey {
+                let names = unexpected.sorted().map { JSONValue.string($0).pythonRepr }.joined(separator: ", ")
+                return Self.wrap(
+                    path,
+                    value,
+                    "\(names) \(unexpected.count == 1 ? "does" : "do") not match any of the regexes: '\(patternKey)'"
+                )
+            }
             if !unexpected.isEmpty {
-                let names = unexpected.map { "'\($0)'" }.joined(separator: ", ")
+                let names = unexpected.sorted().map { "'\($0)'" }.joined(separator: ", ")
                 return Self.wrap(
                     path,
                     value,
                     "Additional properties are not allowed (\(names) \(unexpected.count == 1 ? "was" : "were") unexpected)"
                 )
+            }
+            if let minProperties, object.count < minProperties {
+                let message = minProperties == 1 ? "should be non-empty" : "does not have enough properties"
+                return Self.wrap(path, value, "\(value.pythonRepr) \(message)")
+            }
+            if let maxProperties, object.count > maxProperties {
+                let message = maxProperties == 0 ? "is expected to be empty" : "has too many properties"
+                return Self.wrap(path, value, "\(value.pythonRepr) \(message)")
             }
             return nil
         case .oneOf(let schemas):

@@ -193,6 +193,9 @@ public struct VolumeCondition: Sendable, Equatable {
     public var hasNoSnapshots: Bool
     /// `group_id` and `consistencygroup_id` must be NULL.
     public var notInGroup: Bool
+    /// true: the volume must have an attachment row that is live and not `detached`
+    /// (cinder's `volume_has_attachments_filter`); false: it must have none; nil: either.
+    public var hasAttachments: Bool?
 
     public init(
         status: Set<VolumeStatus>? = nil,
@@ -202,7 +205,8 @@ public struct VolumeCondition: Sendable, Equatable {
         migrationStatus: Set<String?>? = nil,
         projectID: String? = nil,
         hasNoSnapshots: Bool = false,
-        notInGroup: Bool = false
+        notInGroup: Bool = false,
+        hasAttachments: Bool? = nil
     ) {
         self.status = status
         self.statusNotIn = statusNotIn
@@ -212,6 +216,7 @@ public struct VolumeCondition: Sendable, Equatable {
         self.projectID = projectID
         self.hasNoSnapshots = hasNoSnapshots
         self.notInGroup = notInGroup
+        self.hasAttachments = hasAttachments
     }
 
     /// cinder's `AVAILABLE_MIGRATION_STATUS`.

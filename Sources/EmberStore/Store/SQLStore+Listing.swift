@@ -12,6 +12,9 @@ struct ListSpec: Sendable {
     var metadataTables: [(table: String, owner: String)] = []
     /// `(table, owner column)` searched by `.imageMetadata` filters.
     var imageMetadataTable: (table: String, owner: String)?
+    /// Text filters on columns of a related row, as SQL on alias `t` (a snapshot's
+    /// `availability_zone` is its volume's, as cinder joins it).
+    var relatedColumns: [String: String] = [:]
 
     func scope(_ scope: ProjectScope) -> SQL {
         if let scopeCondition { return scopeCondition(scope) }
@@ -59,6 +62,13 @@ extension SQLStore {
     static func filterCondition(_ filter: ListFilter, spec: ListSpec, dialect: SQLDialect) -> SQL {
         let table = spec.table
         switch filter {
+        case .equals(let name, let text) where spec.relatedColumns[name] != nil:
+            return "\(raw: spec.relatedColumns[name]!) = \(text)"
+        case .contains(let name, let text) where spec.relatedColumns[name] != nil:
+            let escaped = text.replacingOccurrences(of: "\\", with: "\\\\")
+                .replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            return
+                "\(raw: spec.relatedColumns[name]!) \(raw: dialect.caseInsensitiveLike) \("%" + escaped + "%") ESCAPE '\\'"
         case .equals(let name, let text):
             guard let column = table.column(name), let value = coerce(text, to: column.type) else { return "FALSE" }
             return "t.\(raw: name) = \(value)"

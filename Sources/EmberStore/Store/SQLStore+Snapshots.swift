@@ -4,7 +4,8 @@ import Foundation
 extension SQLStore {
     static let snapshotSpec = ListSpec(
         table: EmberSchema.snapshots,
-        metadataTables: [("snapshot_metadata", "snapshot_id")]
+        metadataTables: [("snapshot_metadata", "snapshot_id")],
+        relatedColumns: ["availability_zone": "(SELECT v.availability_zone FROM volumes v WHERE v.id = t.volume_id)"]
     )
 
     public func createSnapshot(_ snapshot: Snapshot) async throws(StoreError) -> Snapshot {

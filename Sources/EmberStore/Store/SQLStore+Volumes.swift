@@ -209,6 +209,13 @@ extension SQLStore {
         if condition.notInGroup {
             parts.append("group_id IS NULL AND consistencygroup_id IS NULL")
         }
+        if let hasAttachments = condition.hasAttachments {
+            let exists: SQL = """
+                EXISTS (SELECT 1 FROM volume_attachment a WHERE a.volume_id = volumes.id AND a.deleted = FALSE \
+                AND (a.attach_status IS NULL OR a.attach_status <> 'detached'))
+                """
+            parts.append(hasAttachments ? exists : "NOT " + exists)
+        }
         return SQL.joined(parts, separator: " AND ")
     }
 

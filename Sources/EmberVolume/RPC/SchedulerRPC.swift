@@ -32,6 +32,53 @@ public struct SchedulerRPC: Sendable {
             )
         )
     }
+
+    /// `create_snapshot(ctxt, volume, snapshot, backend, request_spec, filter_properties)`,
+    /// version 3.9: the scheduler forwards to the volume's backend.
+    public func createSnapshot(_ snapshot: Snapshot, of volume: Volume, context: RPCContext) async throws {
+        try await bus.cast(
+            Envelope(
+                topic: Topic.scheduler,
+                method: "create_snapshot",
+                version: RPCVersion(3, 9),
+                arguments: [
+                    "volume_id": .string(volume.id),
+                    "snapshot_id": .string(snapshot.id),
+                    "backend": .optional(volume.host.map { VolumeRPC.backend(ofHost: $0) }),
+                    "request_spec": [
+                        "snapshot_id": .string(snapshot.id), "volume_properties": ["size": .int(volume.size)],
+                    ],
+                    "filter_properties": [:],
+                ],
+                context: context
+            )
+        )
+    }
+
+    /// `extend_volume(ctxt, volume, new_size, reservations, request_spec, filter_properties)`,
+    /// version 3.2.
+    public func extendVolume(
+        _ volume: Volume,
+        newSize: Int,
+        reservation: QuotaReservation,
+        context: RPCContext
+    ) async throws {
+        try await bus.cast(
+            Envelope(
+                topic: Topic.scheduler,
+                method: "extend_volume",
+                version: RPCVersion(3, 2),
+                arguments: [
+                    "volume_id": .string(volume.id),
+                    "new_size": .int(newSize),
+                    "reservations": .array(reservation.uuids.map(JSONValue.string)),
+                    "request_spec": ["volume_id": .string(volume.id), "volume_type_id": .string(volume.volumeTypeID)],
+                    "filter_properties": [:],
+                ],
+                context: context
+            )
+        )
+    }
 }
 
 /// `cinder/volume/rpcapi.py:VolumeAPI` over the bus: casts to the volume's backend,
@@ -49,6 +96,88 @@ public struct VolumeRPC: Sendable {
     public static func topic(forHost host: String) -> String {
         let backend = host.split(separator: "#", maxSplits: 1).first.map(String.init) ?? host
         return Topic.volume(serviceTopicQueue: backend)
+    }
+
+    /// `host@backend` of a `host@backend#pool` host.
+    public static func backend(ofHost host: String) -> String {
+        host.split(separator: "#", maxSplits: 1).first.map(String.init) ?? host
+    }
+
+    /// A client for the volume's backend; nil when the volume was never scheduled.
+    func client(for volume: Volume, version: RPCVersion = RPCVersion(3, 0)) throws -> RPCClient {
+        guard let host = volume.host else {
+            throw EmberError.badRequest("Invalid volume: Volume \(volume.id) has not been scheduled to any host.")
+        }
+        return RPCClient(bus: bus, topic: Self.topic(forHost: host), version: version)
+    }
+
+    /// `delete_snapshot(ctxt, snapshot, unmanage_only)`, version 3.0.
+    public func deleteSnapshot(_ snapshot: Snapshot, of volume: Volume, context: RPCContext) async throws {
+        try await client(for: volume).cast(
+            "delete_snapshot",
+            context: context,
+            ["snapshot_id": .string(snapshot.id), "volume_id": .string(volume.id), "unmanage_only": false]
+        )
+    }
+
+    /// `revert_to_snapshot(ctxt, volume, snapshot)`, version 3.15.
+    public func revertToSnapshot(_ volume: Volume, snapshot: Snapshot, context: RPCContext) async throws {
+        try await client(for: volume, version: RPCVersion(3, 15)).cast(
+            "revert_to_snapshot",
+            context: context,
+            ["volume_id": .string(volume.id), "snapshot_id": .string(snapshot.id)]
+        )
+    }
+
+    /// `attach_volume(ctxt, volume, instance_uuid, host_name, mountpoint, mode)`, a call.
+    public func attachVolume(_ volume: Volume, attach: AttachRequest, context: RPCContext) async throws -> JSONValue {
+        try await client(for: volume).call(
+            "attach_volume",
+            context: context,
+            [
+                "volume_id": .string(volume.id), "instance_uuid": .optional(attach.instanceUUID),
+                "host_name": .optional(attach.hostName), "mountpoint": .string(attach.mountpoint),
+                "mode": .string(attach.mode),
+            ]
+        )
+    }
+
+    /// `detach_volume(ctxt, volume, attachment_id)`, a call.
+    public func detachVolume(_ volume: Volume, attachmentID: String?, context: RPCContext) async throws {
+        _ = try await client(for: volume).call(
+            "detach_volume",
+            context: context,
+            ["volume_id": .string(volume.id), "attachment_id": .optional(attachmentID)]
+        )
+    }
+
+    /// `initialize_connection(ctxt, volume, connector)`, a call.
+    public func initializeConnection(
+        _ volume: Volume,
+        connector: JSONValue,
+        context: RPCContext
+    ) async throws
+        -> JSONValue
+    {
+        try await client(for: volume).call(
+            "initialize_connection",
+            context: context,
+            ["volume_id": .string(volume.id), "connector": connector]
+        )
+    }
+
+    /// `terminate_connection(ctxt, volume, connector, force)`, a call.
+    public func terminateConnection(
+        _ volume: Volume,
+        connector: JSONValue,
+        force: Bool,
+        context: RPCContext
+    ) async throws {
+        _ = try await client(for: volume).call(
+            "terminate_connection",
+            context: context,
+            ["volume_id": .string(volume.id), "connector": connector, "force": .bool(force)]
+        )
     }
 
     /// `delete_volume(ctxt, volume, unmanage_only, cascade)`, version 3.0.
@@ -93,6 +222,126 @@ public struct BusVolumeWorkCaster: VolumeWorkCaster {
         try await volumes.deleteVolume(
             volume,
             cascade: cascade,
+            context: RPCContext(requestID: requestID, identity: caller)
+        )
+    }
+
+    public func createSnapshot(
+        _ snapshot: Snapshot,
+        of volume: Volume,
+        caller: Identity,
+        requestID: String
+    )
+        async throws
+    {
+        try await scheduler.createSnapshot(
+            snapshot,
+            of: volume,
+            context: RPCContext(requestID: requestID, identity: caller)
+        )
+    }
+
+    public func deleteSnapshot(
+        _ snapshot: Snapshot,
+        of volume: Volume,
+        caller: Identity,
+        requestID: String
+    )
+        async throws
+    {
+        try await volumes.deleteSnapshot(
+            snapshot,
+            of: volume,
+            context: RPCContext(requestID: requestID, identity: caller)
+        )
+    }
+
+    public func extendVolume(
+        _ volume: Volume,
+        newSize: Int,
+        reservation: QuotaReservation,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        try await scheduler.extendVolume(
+            volume,
+            newSize: newSize,
+            reservation: reservation,
+            context: RPCContext(requestID: requestID, identity: caller)
+        )
+    }
+
+    public func revertToSnapshot(
+        _ volume: Volume,
+        snapshot: Snapshot,
+        caller: Identity,
+        requestID: String
+    )
+        async throws
+    {
+        try await volumes.revertToSnapshot(
+            volume,
+            snapshot: snapshot,
+            context: RPCContext(requestID: requestID, identity: caller)
+        )
+    }
+
+    public func attachVolume(
+        _ volume: Volume,
+        attach: AttachRequest,
+        caller: Identity,
+        requestID: String
+    )
+        async throws -> JSONValue
+    {
+        try await volumes.attachVolume(
+            volume,
+            attach: attach,
+            context: RPCContext(requestID: requestID, identity: caller)
+        )
+    }
+
+    public func detachVolume(
+        _ volume: Volume,
+        attachmentID: String?,
+        caller: Identity,
+        requestID: String
+    )
+        async throws
+    {
+        try await volumes.detachVolume(
+            volume,
+            attachmentID: attachmentID,
+            context: RPCContext(requestID: requestID, identity: caller)
+        )
+    }
+
+    public func initializeConnection(
+        _ volume: Volume,
+        connector: JSONValue,
+        caller: Identity,
+        requestID: String
+    )
+        async throws -> JSONValue
+    {
+        try await volumes.initializeConnection(
+            volume,
+            connector: connector,
+            context: RPCContext(requestID: requestID, identity: caller)
+        )
+    }
+
+    public func terminateConnection(
+        _ volume: Volume,
+        connector: JSONValue,
+        force: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        try await volumes.terminateConnection(
+            volume,
+            connector: connector,
+            force: force,
             context: RPCContext(requestID: requestID, identity: caller)
         )
     }

@@ -87,9 +87,11 @@ extension SchedulerManager {
             if let projectID = volume.projectID, case .array(let items) = arguments["reservations"] ?? .null {
                 try await store.rollback(QuotaReservation(projectID: projectID, uuids: items.compactMap(\.stringValue)))
             }
+            // Back to what it was before `extending` (`in-use` for a 3.42 attached extend).
+            let previous = volume.previousStatus.flatMap(VolumeStatus.init(rawValue:)) ?? .available
             _ = try await store.conditionalUpdateVolume(
                 id: id,
-                set: [.status(.available)],
+                set: [.status(previous == .inUse ? .inUse : .available)],
                 where: VolumeCondition(status: [.extending])
             )
             await messages.record(

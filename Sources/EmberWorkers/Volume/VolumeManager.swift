@@ -99,6 +99,8 @@ public actor VolumeManager: Service {
         dispatcher.on("revert_to_snapshot") { [self] in try await revertToSnapshot($0) }
         dispatcher.on("initialize_connection") { [self] in try await initializeConnection($0) }
         dispatcher.on("terminate_connection") { [self] in try await terminateConnection($0) }
+        dispatcher.on("attach_volume") { [self] in try await attachVolume($0) }
+        dispatcher.on("detach_volume") { [self] in try await detachVolume($0) }
         dispatcher.on("publish_service_capabilities") { [self] _ in
             await reportCapabilities()
             return .null

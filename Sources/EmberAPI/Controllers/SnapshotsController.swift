@@ -1,0 +1,132 @@
+import EmberCore
+import EmberStore
+import EmberVolume
+import EmberWSGI
+
+/// `cinder/api/v3/snapshots.py`: the `/snapshots` resource.
+struct SnapshotsController {
+    let api: VolumeAPI
+
+    /// The filters non-admins may use (`etc/cinder/resource_filters.json`, `snapshot`).
+    static let userFilters: Set<String> = [
+        "name", "status", "volume_id", "metadata", "availability_zone", "consumes_quota",
+    ]
+    /// Every filter an admin may use.
+    static let adminFilters: Set<String> = userFilters.union([
+        "id", "description", "project_id", "user_id", "volume_type_id", "group_snapshot_id", "progress",
+        "volume_size", "provider_id", "encryption_key_id",
+    ])
+
+    /// `SNAPSHOT_IN_USE_FLAG_MSG`: `force=false` from 3.66.
+    static let forceFlagMessage =
+        "Since microversion 3.66 the 'force' flag is invalid for this request.  For backward compatability, however, when the 'force' flag is passed with a value evaluating to True, it is silently ignored."
+
+    func controller() -> APIController {
+        var controller = APIController(name: "snapshots")
+        controller.method("index") { request in try await list(request, detailed: false) }
+        controller.method("detail") { request in try await list(request, detailed: true) }
+        controller.method("show") { request in
+            let snapshot = try await api.snapshot(id: try request.id(), caller: request.identity)
+            return APIResponse(body: ["snapshot": SnapshotViewBuilder.detail(snapshot, request: request)])
+        }
+        controller.method("create") { request in try await create(request) }
+        controller.method("update") { request in try await update(request) }
+        controller.method("delete") { request in
+            try await api.deleteSnapshot(
+                id: try request.id(),
+                caller: request.identity,
+                requestID: request.context.requestID
+            )
+            return .accepted
+        }
+        return controller
+    }
+
+    func list(_ request: APIRequest, detailed: Bool) async throws -> APIResponse {
+        let parameters = try ListParameters.parse(
+            request,
+            scope: api.scope(for: request.identity, allTenants: request.allTenants),
+            maxLimit: api.configuration.maxLimit,
+            allowedFilters: Self.userFilters,
+            knownFilters: Self.adminFilters
+        )
+        let page: Page<Snapshot>
+        do {
+            page = try await api.listSnapshots(parameters.query)
+        } catch let error as StoreError {
+            if case .markerNotFound(let marker) = error {
+                throw EmberError.notFound("Snapshot \(marker) could not be found.")
+            }
+            throw error
+        }
+        let items: [JSONValue] = page.items.map {
+            detailed ? SnapshotViewBuilder.detail($0, request: request) : .object(SnapshotViewBuilder.summary($0))
+        }
+        var body: JSONObject = ["snapshots": .array(items)]
+        if let last = page.items.last, page.items.count >= parameters.effectiveLimit {
+            body["snapshots_links"] = Links.next(
+                request: request,
+                path: detailed ? "snapshots/detail" : "snapshots",
+                marker: last.id
+            )
+        }
+        if parameters.query.withCount, let count = page.count { body["count"] = .int(count) }
+        return APIResponse(body: .object(body))
+    }
+
+    func create(_ request: APIRequest) async throws -> APIResponse {
+        let body = request.body ?? .null
+        if let error = SnapshotSchemas.create.validate(body) { throw EmberError.badRequest(error) }
+        let snapshot = body["snapshot"]?.objectValue ?? JSONObject()
+        let volumeID = snapshot["volume_id"]?.stringValue
+        // cinder reads the volume first (404), then looks at `force`.
+        _ = try await api.volume(id: volumeID ?? "None", caller: request.identity)
+        var force = false
+        if let flag = snapshot["force"] {
+            force = ParameterTypes.bool(flag) ?? false
+            if request.supports("3.66") && !force { throw EmberError.badRequest(Self.forceFlagMessage) }
+        }
+        func cleaned(_ key: String) -> String? {
+            snapshot[key]?.stringValue?.trimmingWhitespace()
+        }
+        var metadata: [String: String] = [:]
+        for entry in snapshot["metadata"]?.objectValue?.entries ?? [] { metadata[entry.key] = entry.value.stringValue }
+        let created = try await api.createSnapshot(
+            SnapshotCreateRequest(
+                volumeID: volumeID,
+                name: snapshot["name"] != nil ? cleaned("name") : cleaned("display_name"),
+                description: cleaned("description"),
+                metadata: metadata,
+                force: force,
+                allowInUse: request.supports("3.66")
+            ),
+            caller: request.identity,
+            requestID: request.context.requestID
+        )
+        return APIResponse(
+            status: .accepted,
+            body: ["snapshot": SnapshotViewBuilder.detail(created, request: request)]
+        )
+    }
+
+    func update(_ request: APIRequest) async throws -> APIResponse {
+        let body = request.body ?? .null
+        if let error = SnapshotSchemas.update.validate(body) { throw EmberError.badRequest(error) }
+        let snapshot = body["snapshot"]?.objectValue ?? JSONObject()
+        /// `name` wins over `display_name` and `description` over `display_description`, as
+        /// cinder pops the short names over the long ones.
+        func field(_ short: String, _ long: String) -> String?? {
+            for name in [short, long] {
+                if let value = snapshot[name] { return .some(value.stringValue?.trimmingWhitespace()) }
+            }
+            return nil
+        }
+        let updated = try await api.updateSnapshot(
+            id: try request.id(),
+            name: field("name", "display_name"),
+            description: field("description", "display_description"),
+            caller: request.identity
+        )
+        return APIResponse(body: ["snapshot": SnapshotViewBuilder.detail(updated, request: request)])
+    }
+}

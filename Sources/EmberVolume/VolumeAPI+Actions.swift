@@ -1,0 +1,219 @@
+import EmberCore
+import EmberStore
+import Foundation
+import Logging
+
+/// The other volume actions of `cinder/volume/api.py` behind `POST /volumes/{id}/action`:
+/// extend (a cast through the scheduler), the bootable and read-only flags, and revert (a
+/// cast to the backend). Status changes are conditional updates.
+extension VolumeAPI {
+    // MARK: - Extend
+
+    /// `extend` / `extend_attached_volume` (3.42, `in-use`): the new size must be larger;
+    /// the status moves to `extending` (`previous_status` kept); the per-volume limit and the
+    /// `gigabytes` quota for the growth are checked (the status goes back on a refusal); then
+    /// the scheduler is asked to extend, with the reservation for the backend to commit.
+    public nonisolated func extendVolume(
+        id: String,
+        newSize: Int,
+        attached: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        let volume = try await self.volume(id: id, caller: caller)
+        let increase = newSize - volume.size
+        guard increase > 0 else {
+            throw EmberError.badRequest(
+                "Invalid input received: New size for extend must be greater than current size. (current: \(volume.size), extended: \(newSize))."
+            )
+        }
+        let expected: VolumeStatus = attached ? .inUse : .available
+        guard
+            try await store.conditionalUpdateVolume(
+                id: id,
+                set: [.previousStatus(volume.status.rawValue), .status(.extending)],
+                where: VolumeCondition(status: [expected])
+            ) != nil
+        else {
+            throw EmberError.badRequest(
+                "Invalid volume: Volume \(id) status must be '{'status': '\(expected.rawValue)'}' to extend, currently \(volume.status.rawValue)."
+            )
+        }
+        let reservation: QuotaReservation
+        do {
+            reservation = try await reserveGrowth(volume, newSize: newSize, caller: caller)
+        } catch {
+            _ = try? await store.conditionalUpdateVolume(
+                id: id,
+                set: [.status(volume.status)],
+                where: VolumeCondition(status: [.extending])
+            )
+            throw error
+        }
+        do {
+            try await caster.extendVolume(
+                volume,
+                newSize: newSize,
+                reservation: reservation,
+                caller: caller,
+                requestID: requestID
+            )
+        } catch {
+            try? await store.rollback(reservation)
+            _ = try? await store.conditionalUpdateVolume(
+                id: id,
+                set: [.status(volume.status)],
+                where: VolumeCondition(status: [.extending])
+            )
+            throw error
+        }
+        logger.info("Extend volume request issued successfully.", metadata: ["volume.id": .string(id)])
+    }
+
+    /// `QUOTAS.limit_check(per_volume_gigabytes=new_size)`, then a reservation of the growth
+    /// in `gigabytes` and `gigabytes_<type>`, with cinder's extend wording on refusal.
+    nonisolated func reserveGrowth(
+        _ volume: Volume,
+        newSize: Int,
+        caller: Identity
+    ) async throws
+        -> QuotaReservation
+    {
+        let projectID = volume.projectID ?? caller.projectID ?? ""
+        let typeName = await volumeTypeName(id: volume.volumeTypeID) ?? volume.volumeTypeID
+        let limits = try await quotas.limits(projectID: projectID, typeNames: [typeName])
+        if let perVolume = limits["per_volume_gigabytes"], perVolume >= 0, newSize > perVolume {
+            throw QuotaEngine.quotaError(
+                "VolumeSizeExceedsLimit",
+                "Requested volume size \(newSize)G is larger than maximum allowed limit \(perVolume)G."
+            )
+        }
+        let increase = newSize - volume.size
+        do {
+            return try await store.reserve(
+                projectID: projectID,
+                deltas: ["gigabytes": increase, "gigabytes_\(typeName)": increase],
+                limits: limits,
+                expiresAt: Date().addingTimeInterval(TimeInterval(configuration.reservationExpire))
+            )
+        } catch {
+            guard case .overQuota = error else { throw error }
+            let usage = try await store.quotaUsages(projectID: projectID)["gigabytes"]
+            throw QuotaEngine.quotaError(
+                "VolumeSizeExceedsAvailableQuota",
+                "Requested volume or snapshot exceeds allowed gigabytes quota. Requested \(increase)G, quota is \(limits["gigabytes"] ?? -1)G and \((usage?.inUse ?? 0) + (usage?.reserved ?? 0))G has been consumed."
+            )
+        }
+    }
+
+    // MARK: - Flags
+
+    /// `os-set_bootable` (`volume_api.update` with `bootable`): refused in maintenance.
+    public nonisolated func setBootable(id: String, _ bootable: Bool, caller: Identity) async throws {
+        _ = try await volume(id: id, caller: caller)
+        guard
+            try await store.conditionalUpdateVolume(
+                id: id,
+                set: [.bootable(bootable)],
+                where: VolumeCondition(statusNotIn: [.maintenance])
+            ) != nil
+        else {
+            throw EmberError.badRequest("Invalid volume: The volume cannot be updated during maintenance.")
+        }
+    }
+
+    /// `update_readonly_flag`: only an `available` volume; sets the `readonly` admin metadata.
+    public nonisolated func updateReadonlyFlag(id: String, _ readonly: Bool, caller: Identity) async throws {
+        let volume = try await self.volume(id: id, caller: caller)
+        guard volume.status == .available else {
+            throw EmberError.badRequest(
+                "Invalid volume: Volume \(id) status must be available to update readonly flag, but current status is: \(volume.status.rawValue)."
+            )
+        }
+        _ = try await store.updateVolumeMetadata(
+            id: id,
+            kind: .admin,
+            ["readonly": readonly ? "True" : "False"],
+            replace: false
+        )
+    }
+
+    // MARK: - Revert
+
+    /// `revert` (3.40): only to the volume's latest snapshot, of the volume's size; the volume
+    /// goes `available` → `reverting` and the snapshot `available` → `restoring` (each a
+    /// 409 otherwise), then the backend reverts.
+    public nonisolated func revertToSnapshot(
+        volumeID: String,
+        snapshotID: String?,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        let volume = try await self.volume(id: volumeID, caller: caller)
+        let latest = try await store.listSnapshots(
+            ListQuery(
+                scope: caller.isAdmin ? .allProjects : scope(for: caller),
+                filters: [.equals("volume_id", volume.id)],
+                sort: [SortKey("created_at", .desc)],
+                limit: 1
+            )
+        ).items.first
+        guard let latest else { throw EmberError.badRequest("Volume \(volume.id) doesn't have any snapshots.") }
+        guard let snapshotID, snapshotID == latest.id else {
+            throw EmberError.badRequest(
+                "Specified snapshot \(snapshotID ?? "None") is None or not the latest one of volume \(volume.id)."
+            )
+        }
+        guard volume.size == latest.volumeSize else {
+            throw EmberError.badRequest(
+                "Can't revert volume \(volume.id) to its latest snapshot \(snapshotID). The volume size must be equal to the snapshot size."
+            )
+        }
+        guard
+            try await store.conditionalUpdateVolume(
+                id: volume.id,
+                set: [.status(.reverting)],
+                where: VolumeCondition(status: [.available])
+            ) != nil
+        else {
+            throw EmberError.conflict(
+                "Invalid volume: Can't revert volume \(volume.id) to its latest snapshot \(snapshotID). Volume's status must be 'available'."
+            )
+        }
+        func restoreVolume() async {
+            _ = try? await store.conditionalUpdateVolume(
+                id: volume.id,
+                set: [.status(.available)],
+                where: VolumeCondition(status: [.reverting])
+            )
+        }
+        guard
+            let restoring = try await store.conditionalUpdateSnapshot(
+                id: snapshotID,
+                set: [.status(.restoring)],
+                where: SnapshotCondition(status: [.available])
+            )
+        else {
+            // cinder leaves the volume `reverting` here; Ember puts it back.
+            await restoreVolume()
+            throw EmberError.conflict(
+                "Invalid snapshot: Can't revert volume \(volume.id) to its latest snapshot \(snapshotID). Snapshot's status must be 'available'."
+            )
+        }
+        do {
+            try await caster.revertToSnapshot(volume, snapshot: restoring, caller: caller, requestID: requestID)
+        } catch {
+            await restoreVolume()
+            _ = try? await store.conditionalUpdateSnapshot(
+                id: snapshotID,
+                set: [.status(.available)],
+                where: SnapshotCondition(status: [.restoring])
+            )
+            throw error
+        }
+        logger.info(
+            "Reverting volume to snapshot",
+            metadata: ["volume.id": .string(volume.id), "snapshot.id": .string(snapshotID)]
+        )
+    }
+}

@@ -1,0 +1,237 @@
+import EmberCore
+import EmberStore
+import Foundation
+import Logging
+
+/// A validated `POST /snapshots` request.
+public struct SnapshotCreateRequest: Sendable {
+    public var volumeID: String?
+    public var name: String?
+    public var description: String?
+    public var metadata: [String: String]
+    /// `force=true`: an `in-use` volume may be snapshotted (`create_snapshot_force`).
+    public var force: Bool
+    /// From 3.66 an `in-use` volume may be snapshotted without `force`.
+    public var allowInUse: Bool
+
+    public init(
+        volumeID: String?,
+        name: String? = nil,
+        description: String? = nil,
+        metadata: [String: String] = [:],
+        force: Bool = false,
+        allowInUse: Bool = false
+    ) {
+        self.volumeID = volumeID
+        self.name = name
+        self.description = description
+        self.metadata = metadata
+        self.force = force
+        self.allowInUse = allowInUse
+    }
+}
+
+extension VolumeAPI {
+    /// `volume_api.get_snapshot`: a snapshot in the caller's project (any project for admins).
+    public nonisolated func snapshot(id: String, caller: Identity) async throws -> Snapshot {
+        do {
+            return try await store.snapshot(id: id, scope: caller.isAdmin ? .allProjects : scope(for: caller))
+        } catch {
+            if case .notFound = error { throw EmberError.notFound("Snapshot \(id) could not be found.") }
+            throw error
+        }
+    }
+
+    /// `volume_api.get_all_snapshots`.
+    public nonisolated func listSnapshots(_ query: ListQuery) async throws -> Page<Snapshot> {
+        try await store.listSnapshots(query)
+    }
+
+    /// `volume_api.create_snapshot` / `create_snapshot_force`: validates the volume, reserves
+    /// `snapshots` and `gigabytes`, inserts the snapshot (`creating`), re-checks the volume's
+    /// status, commits the quota and casts to the scheduler, which hands the snapshot to the
+    /// volume's backend. Any failure after the reservation removes the row and rolls back.
+    public nonisolated func createSnapshot(
+        _ request: SnapshotCreateRequest,
+        caller: Identity,
+        requestID: String
+    ) async throws -> Snapshot {
+        guard let volumeID = request.volumeID else { throw EmberError.notFound("Volume None could not be found.") }
+        let volume = try await self.volume(id: volumeID, caller: caller)
+        try Self.validateSnapshotSource(volume)
+        let validStatus: [VolumeStatus] = request.force || request.allowInUse ? [.available, .inUse] : [.available]
+        func statusError(_ status: VolumeStatus, spaced: Bool) -> EmberError {
+            // cinder words the re-check after the insert with a space before the comma.
+            EmberError.badRequest(
+                "Invalid volume: Volume \(volume.id) status must be \(validStatus.map(\.rawValue).joined(separator: ", "))\(spaced ? " " : ""), but current status is: \(status.rawValue)."
+            )
+        }
+        guard validStatus.contains(volume.status) else { throw statusError(volume.status, spaced: false) }
+        guard let projectID = caller.projectID else {
+            throw EmberError.badRequest("A project is required to create a snapshot.")
+        }
+        let typeName = await volumeTypeName(id: volume.volumeTypeID) ?? volume.volumeTypeID
+        let reservation = try await quotas.reserve(
+            projectID: projectID,
+            deltas: quotas.snapshotDeltas(size: volume.size, typeName: typeName),
+            typeName: typeName,
+            perVolumeSize: nil
+        )
+        var created: Snapshot?
+        do {
+            let snapshot = try await store.createSnapshot(
+                Snapshot(
+                    volumeID: volume.id,
+                    userID: caller.userID,
+                    projectID: projectID,
+                    volumeSize: volume.size,
+                    volumeTypeID: volume.volumeTypeID,
+                    status: .creating,
+                    progress: "0%",
+                    displayName: request.name,
+                    displayDescription: request.description,
+                    encryptionKeyID: volume.encryptionKeyID,
+                    metadata: request.metadata
+                )
+            )
+            created = snapshot
+            let current = try await store.volume(id: volume.id, scope: .allProjects)
+            guard validStatus.contains(current.status) else { throw statusError(current.status, spaced: true) }
+            try await store.commit(reservation)
+        } catch {
+            if let created { try? await store.deleteSnapshot(id: created.id) }
+            try? await store.rollback(reservation)
+            throw error
+        }
+        guard let snapshot = created else { throw EmberError.internalError }
+        logger.info(
+            "Snapshot create request issued successfully.",
+            metadata: [
+                "snapshot.id": .string(snapshot.id), "volume.id": .string(volume.id),
+                "request.id": .string(requestID),
+            ]
+        )
+        do {
+            try await caster.createSnapshot(snapshot, of: volume, caller: caller, requestID: requestID)
+        } catch {
+            logger.error(
+                "Cast to the scheduler failed",
+                metadata: ["snapshot.id": .string(snapshot.id), "error": "\(error)"]
+            )
+            _ = try? await store.updateSnapshot(id: snapshot.id, [.status(.error)])
+            throw error
+        }
+        return snapshot
+    }
+
+    /// `_create_snapshot_in_db_validate`: the volume must be scheduled, not in maintenance,
+    /// not migrating and not in error.
+    static func validateSnapshotSource(_ volume: Volume) throws {
+        guard volume.host != nil else {
+            throw EmberError.badRequest(
+                "Invalid volume: The snapshot cannot be created because volume has not been scheduled to any host."
+            )
+        }
+        if volume.status == .maintenance {
+            throw EmberError.badRequest(
+                "Invalid volume: The snapshot cannot be created when the volume is in maintenance mode."
+            )
+        }
+        if !VolumeCondition.availableMigrationStatus.contains(volume.migrationStatus) {
+            throw EmberError.badRequest("Invalid volume: Snapshot cannot be created while volume is migrating.")
+        }
+        if volume.status == .error {
+            throw EmberError.badRequest(
+                "Invalid volume: The snapshot cannot be created when the volume is in error status."
+            )
+        }
+    }
+
+    /// `volume_api.update_snapshot`: name and description; no status check, as cinder.
+    public nonisolated func updateSnapshot(
+        id: String,
+        name: String??,
+        description: String??,
+        caller: Identity
+    ) async throws -> Snapshot {
+        _ = try await snapshot(id: id, caller: caller)
+        var changes: [SnapshotUpdate] = []
+        if let name { changes.append(.displayName(name)) }
+        if let description { changes.append(.displayDescription(description)) }
+        guard !changes.isEmpty else { return try await snapshot(id: id, caller: caller) }
+        do {
+            return try await store.updateSnapshot(id: id, changes)
+        } catch {
+            if case .notFound = error { throw EmberError.notFound("Snapshot \(id) could not be found.") }
+            throw error
+        }
+    }
+
+    /// `volume_api.delete_snapshot`: `available`/`error` and in no group snapshot →
+    /// `deleting`, then the volume's backend deletes it.
+    public nonisolated func deleteSnapshot(id: String, caller: Identity, requestID: String) async throws {
+        let current = try await snapshot(id: id, caller: caller)
+        guard
+            let deleting = try await store.conditionalUpdateSnapshot(
+                id: id,
+                set: [.status(.deleting)],
+                where: SnapshotCondition(status: [.available, .error], notInGroupSnapshot: true)
+            )
+        else {
+            throw EmberError.badRequest(
+                "Invalid snapshot: Snapshot status must be available or error and must not be part of a group."
+            )
+        }
+        let volume = try await store.volume(id: current.volumeID, scope: .allProjects)
+        do {
+            try await caster.deleteSnapshot(deleting, of: volume, caller: caller, requestID: requestID)
+        } catch {
+            logger.error(
+                "Cast to the volume service failed",
+                metadata: ["snapshot.id": .string(id), "error": "\(error)"]
+            )
+            _ = try? await store.conditionalUpdateSnapshot(
+                id: id,
+                set: [.status(current.status)],
+                where: SnapshotCondition(status: [.deleting])
+            )
+            throw error
+        }
+        logger.info("Snapshot delete request issued successfully.", metadata: ["snapshot.id": .string(id)])
+    }
+
+    // MARK: - Snapshot metadata
+
+    public nonisolated func snapshotMetadata(snapshotID: String, caller: Identity) async throws -> [String: String] {
+        try await snapshot(id: snapshotID, caller: caller).metadata
+    }
+
+    /// `update_snapshot_metadata`: merges (`replace` false) or replaces all metadata.
+    public nonisolated func setSnapshotMetadata(
+        snapshotID: String,
+        _ metadata: [String: String],
+        replace: Bool,
+        caller: Identity
+    ) async throws -> [String: String] {
+        _ = try await snapshot(id: snapshotID, caller: caller)
+        do {
+            return try await store.updateSnapshotMetadata(id: snapshotID, metadata, replace: replace)
+        } catch {
+            if case .notFound = error { throw EmberError.notFound("Snapshot \(snapshotID) could not be found.") }
+            throw error
+        }
+    }
+
+    public nonisolated func deleteSnapshotMetadata(snapshotID: String, key: String, caller: Identity) async throws {
+        let metadata = try await snapshotMetadata(snapshotID: snapshotID, caller: caller)
+        let missing = EmberError.notFound("Snapshot \(snapshotID) has no metadata with key \(key).")
+        guard metadata[key] != nil else { throw missing }
+        do {
+            try await store.deleteSnapshotMetadata(id: snapshotID, key: key)
+        } catch {
+            if case .metadataKeyNotFound = error { throw missing }
+            if case .notFound = error { throw EmberError.notFound("Snapshot \(snapshotID) could not be found.") }
+            throw error
+        }
+    }
+}

@@ -1,0 +1,226 @@
+import EmberAPI
+import EmberBus
+import EmberCore
+import EmberStore
+import EmberTesting
+import EmberVolume
+import EmberWSGI
+import EmberWorkers
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Testing
+
+/// Where a live API test keeps its data and messages.
+enum LiveBackend: String, Sendable, CustomTestStringConvertible {
+    case sqlite
+    case postgresql
+
+    var testDescription: String { rawValue }
+
+    /// SQLite always; PostgreSQL too when `EMBER_TEST_POSTGRES_URL` is set (and under `CI`,
+    /// where a missing URL fails the test).
+    static let all: [LiveBackend] = {
+        let environment = ProcessInfo.processInfo.environment
+        if postgresURL != nil || environment["CI"] != nil { return [.sqlite, .postgresql] }
+        print("NOTICE: EMBER_TEST_POSTGRES_URL is not set; live API tests run against SQLite only.")
+        return [.sqlite]
+    }()
+
+    static var postgresURL: String? {
+        let value = ProcessInfo.processInfo.environment["EMBER_TEST_POSTGRES_URL"]
+        return value?.isEmpty == false ? value : nil
+    }
+}
+
+/// What a live API test gets: the HTTP client, the store, the data directory and its project.
+struct Live: Sendable {
+    let client: any TestClientProtocol
+    let store: SQLStore
+    let directory: String
+    let project: String
+
+    var base: String { "/v3/\(project)" }
+
+    func headers(version: String? = nil) -> HTTPFields {
+        var fields: HTTPFields = [.authToken: "admin:\(project)", .contentType: "application/json"]
+        if let version { fields[.openStackAPIVersion] = "volume \(version)" }
+        return fields
+    }
+
+    func request(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        _ body: String? = nil,
+        version: String? = nil
+    ) async throws -> TestResponse {
+        try await client.execute(
+            uri: base + path,
+            method: method,
+            headers: headers(version: version),
+            body: body.map { ByteBuffer(string: $0) }
+        )
+    }
+
+    /// GETs `path` until `key.status` is one of `statuses`; returns the last body's object.
+    @discardableResult
+    func waitForStatus(_ path: String, _ key: String, _ statuses: Set<String>) async throws -> JSONValue {
+        let deadline = ContinuousClock.now + .seconds(30)
+        var last: JSONValue?
+        while ContinuousClock.now < deadline {
+            let response = try await request(.get, path)
+            last = response.json?[key]
+            if let status = last?["status"]?.stringValue, statuses.contains(status) { return last ?? .null }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        Issue.record("\(path) never reached \(statuses.sorted()); last: \(last?.serialized() ?? "nothing")")
+        throw CancellationError()
+    }
+
+    func waitForGone(_ path: String) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if try await request(.get, path).status == .notFound { return }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        Issue.record("\(path) was never deleted")
+        throw CancellationError()
+    }
+
+    /// The file of a volume on the one backend (`local`).
+    func volumeFile(_ id: String) -> String { directory + "/local/volume-" + id }
+}
+
+/// The stock paste pipeline over a real store, with the scheduler and one volume backend
+/// running behind a real bus: what `ember all` runs, driven through the router.
+enum LiveHarness {
+    static let logger: Logger = {
+        var logger = Logger(label: "ember.api.live")
+        logger.logLevel = ProcessInfo.processInfo.environment["EMBER_TEST_LOG"] != nil ? .debug : .critical
+        return logger
+    }()
+
+    static func run(_ kind: LiveBackend, _ body: @escaping @Sendable (Live) async throws -> Void) async throws {
+        let dir = try TemporaryDirectory(prefix: "ember-live")
+        defer { dir.remove() }
+        let unique = String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12))
+        let document = try INIDocument(text: "[DEFAULT]\nstate_path = \(dir.path)\n", path: "test.conf")
+        let configuration = try EmberConfiguration(files: ConfigFiles(documents: [document]))
+        var workerConfiguration = WorkerConfiguration(
+            host: "live-" + unique,
+            statePath: dir.path,
+            backends: [BackendConfiguration(name: "local", directory: dir.path + "/local")]
+        )
+        workerConfiguration.reportInterval = .milliseconds(200)
+        workerConfiguration.periodicInterval = .seconds(2)
+        let database: DatabaseConfiguration
+        let bus: any MessageBus
+        switch kind {
+        case .sqlite:
+            database = DatabaseConfiguration(
+                backend: .sqlite(path: dir.path + "/ember.sqlite"),
+                redactedConnection: "sqlite"
+            )
+            bus = InProcessBus(logger: logger)
+        case .postgresql:
+            guard let text = LiveBackend.postgresURL, case .success(let url) = PostgresURL.parse(text) else {
+                Issue.record("CI is set but EMBER_TEST_POSTGRES_URL is missing or unusable")
+                return
+            }
+            database = DatabaseConfiguration(
+                backend: try DatabaseConfiguration.parse(text),
+                redactedConnection: DatabaseConfiguration.redact(text),
+                maxPoolSize: 4,
+                maxRetries: 3,
+                retryInterval: 0.5
+            )
+            bus = PostgresBus(
+                url: url,
+                configuration: PostgresBus.Configuration(
+                    pollInterval: .milliseconds(200),
+                    tablePrefix: "ember_bus_a" + unique
+                ),
+                logger: logger
+            )
+        }
+        let workers = workerConfiguration
+        try await EmberDatabase.withDatabase(configuration: database, logger: logger) { db in
+            try await db.migrate()
+            let api = VolumeAPI(
+                store: db.store,
+                configuration: try VolumeServiceConfiguration(files: configuration.files),
+                caster: BusVolumeWorkCaster(bus: bus),
+                logger: logger
+            )
+            try await api.ensureDefaultVolumeType()
+            let scheduler = SchedulerManager(configuration: workers, store: db.store, bus: bus, logger: logger)
+            let managers = workers.backends.map {
+                VolumeManager(backend: $0, configuration: workers, store: db.store, bus: bus, logger: logger)
+            }
+            var registry = PasteFactoryRegistry.standard()
+            VolumeAPIRouter.register(in: &registry, api: api)
+            let loader = try PasteLoader(
+                path: RepositoryPaths.etc("api-paste.ini"),
+                registry: registry,
+                environment: PasteEnvironment(configuration: configuration, logger: logger)
+            )
+            let app = try loader.loadApp(named: "osapi_volume")
+            let application = Application(
+                responder: PasteResponder(app: app, scheme: "http", defaultHost: "localhost"),
+                logger: logger
+            )
+            let group = ServiceGroup(services: [bus, scheduler] + managers, logger: logger)
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                do {
+                    try await waitForBackend(scheduler)
+                    try await application.test(.router) { client in
+                        try await body(Live(client: client, store: db.store, directory: dir.path, project: unique))
+                    }
+                    await group.triggerGracefulShutdown()
+                    try await tasks.waitForAll()
+                } catch {
+                    await group.triggerGracefulShutdown()
+                    tasks.cancelAll()
+                    throw error
+                }
+            }
+        }
+    }
+
+    static func waitForBackend(_ scheduler: SchedulerManager) async throws {
+        let deadline = ContinuousClock.now + .seconds(30)
+        while ContinuousClock.now < deadline {
+            if await !scheduler.backends().isEmpty { return }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        Issue.record("the scheduler never heard from the volume backend")
+        throw CancellationError()
+    }
+}
+
+/// The size of a file in bytes, or nil when it does not exist.
+func fileSize(_ path: String) -> Int? {
+    (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+}
+
+/// Writes `bytes` into a file at `offset`.
+func writeBytes(_ bytes: [UInt8], to path: String, at offset: UInt64) throws {
+    let handle = try #require(FileHandle(forUpdatingAtPath: path))
+    try handle.seek(toOffset: offset)
+    try handle.write(contentsOf: Data(bytes))
+    try handle.close()
+}
+
+/// Reads `count` bytes of a file at `offset`.
+func readBytes(_ count: Int, from path: String, at offset: UInt64) throws -> [UInt8] {
+    let handle = try #require(FileHandle(forReadingAtPath: path))
+    try handle.seek(toOffset: offset)
+    let data = try handle.read(upToCount: count) ?? Data()
+    try handle.close()
+    return Array(data)
+}
