@@ -95,6 +95,7 @@ let package = Package(
                 "EmberStore",
                 "EmberVolume",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: emberSettings
         ),

@@ -1,6 +1,7 @@
 import EmberCore
 import EmberVolume
 import EmberWSGI
+import Logging
 
 /// The API generations Ember serves.
 public enum APIFlavor: Sendable {
@@ -12,18 +13,24 @@ public enum APIFlavor: Sendable {
     case v1
 }
 
-/// cinder's `cinder/api/v3/router.py:APIRouter`: the resource routes of the Block Storage API,
-/// over one ``VolumeAPI``; the seed's `/v2` and `/v1` routers serve the same controllers.
+/// cinder's `cinder/api/v3/router.py:APIRouter`: the core resource routes of the Block
+/// Storage API over one ``VolumeAPI``, then the loaded extensions' resources
+/// (`_setup_ext_routes`) and controller extensions (`_setup_extensions`); the seed's `/v2`
+/// and `/v1` routers serve the same controllers.
 public enum VolumeAPIRouter {
     /// Builds the router for one API generation.
     public static func make(
         api: VolumeAPI,
         configuration: EmberConfiguration,
         catalog: VersionCatalog,
-        flavor: APIFlavor = .v3
+        flavor: APIFlavor = .v3,
+        extensions: ExtensionSet = .standard,
+        logger: Logger = Logger(label: "ember.api.router")
     ) -> APIRouter {
         var mapper = APIMapper(projectIDPattern: configuration.api.projectIDPattern)
         var controllers: [String: APIController] = [:]
+        // The collection each controller name serves, for controller extensions.
+        var collections: [String: String] = [:]
 
         mapper.resource(
             "volumes",
@@ -31,9 +38,8 @@ public enum VolumeAPIRouter {
             collectionActions: [("detail", .get), ("summary", .get)],
             memberActions: [("action", .post)]
         )
-        var volumes = VolumesController(api: api, flavor: flavor).controller()
-        volumes.merge(VolumeActionsController(api: api).controller())
-        controllers["volumes"] = volumes
+        controllers["volumes"] = VolumesController(api: api, flavor: flavor, extensions: extensions).controller()
+        collections["volumes"] = "volumes"
 
         mapper.connect(
             "volumes/{volume_id}/metadata",
@@ -54,7 +60,8 @@ public enum VolumeAPIRouter {
             collectionActions: [("detail", .get)],
             memberActions: [("action", .post)]
         )
-        controllers["snapshots"] = SnapshotsController(api: api).controller()
+        controllers["snapshots"] = SnapshotsController(api: api, extensions: extensions).controller()
+        collections["snapshots"] = "snapshots"
         mapper.connect(
             "snapshots/{snapshot_id}/metadata",
             method: .put,
@@ -68,21 +75,59 @@ public enum VolumeAPIRouter {
         )
         controllers["snapshot_metadata"] = SnapshotMetadataController(api: api).controller()
 
-        mapper.resource("types", controller: "types")
+        mapper.resource("types", controller: "types", memberActions: [("action", .post)])
         controllers["types"] = TypesController(api: api).controller()
+        collections["types"] = "types"
 
         mapper.resource("limits", controller: "limits")
         controllers["limits"] = LimitsController(api: api).controller()
+        collections["limits"] = "limits"
 
-        mapper.resource("os-quota-sets", controller: "quota_sets", memberActions: [("defaults", .get)])
-        controllers["quota_sets"] = QuotaSetsController(api: api).controller()
+        // `ExtensionManager.get_resources` always adds `extensions` itself.
+        mapper.resource("extensions", controller: "extensions")
+        controllers["extensions"] = ExtensionsController(extensions: extensions).controller()
+
+        let context = ExtensionContext(
+            api: api,
+            flavor: flavor,
+            configuration: configuration,
+            loaded: extensions.aliases
+        )
+        for resource in extensions.extensions.flatMap(\.resources) {
+            mapper.resource(
+                resource.collection,
+                controller: resource.controllerName,
+                collectionActions: resource.collectionActions,
+                memberActions: resource.memberActions,
+                parent: resource.parent
+            )
+            resource.customRoutes?(&mapper)
+            controllers[resource.controllerName] = resource.controller(context)
+            collections[resource.collection] = resource.controllerName
+        }
+        for descriptor in extensions.extensions {
+            for controllerExtension in descriptor.controllerExtensions {
+                guard let name = collections[controllerExtension.collection], controllers[name] != nil else {
+                    logger.warning(
+                        "Extension \(descriptor.name): Cannot extend resource \(controllerExtension.collection): No such resource"
+                    )
+                    continue
+                }
+                controllers[name]?.merge(controllerExtension.controller(context))
+            }
+        }
 
         return APIRouter(mapper: mapper, controllers: controllers, catalog: catalog, microversions: flavor == .v3)
     }
 
     /// Registers the v3 and v2 router factories (`cinder.api.v3.router:APIRouter.factory`,
-    /// `cinder.api.v2.router:APIRouter.factory`) and the v1 one over `api`.
-    public static func register(in registry: inout PasteFactoryRegistry, api: VolumeAPI) {
+    /// `cinder.api.v2.router:APIRouter.factory`) and the v1 one over `api`, serving
+    /// `extensions` (what ``ExtensionManager/load(files:)`` returned).
+    public static func register(
+        in registry: inout PasteFactoryRegistry,
+        api: VolumeAPI,
+        extensions: ExtensionSet = .standard
+    ) {
         let flavors: [(String, APIFlavor)] = [("v3", .v3), ("v2", .v2), ("v1", .v1)]
         for (key, flavor) in flavors {
             guard let name = PasteFactoryRegistry.apiRouterNames[key] else { continue }
@@ -91,7 +136,8 @@ public enum VolumeAPIRouter {
                     api: api,
                     configuration: context.environment.configuration,
                     catalog: VersionCatalog(context: context),
-                    flavor: flavor
+                    flavor: flavor,
+                    extensions: extensions
                 )
             }
         }

@@ -5,7 +5,7 @@ import Logging
 
 /// The stores the volume API works on.
 public typealias VolumeAPIStore = VolumeStore & SnapshotStore & VolumeTypeStore & QuotaStore & BackupStore
-    & AttachmentStore
+    & AttachmentStore & ServiceStore
 
 /// `cinder/volume/api.py`: the business layer between the REST controllers and the workers.
 ///

@@ -17,6 +17,8 @@ import EmberCore
 /// - `reservation_expire` (86400): seconds before an uncommitted reservation is rolled back.
 /// - `no_snapshot_gb_quota` (false): snapshots do not count against `gigabytes`.
 /// - `use_default_quota_class` (true): the `default` quota class overrides the defaults.
+/// - `service_down_time` (60): seconds without a heartbeat after which `os-services` and
+///   `os-hosts` show a service as down.
 public struct VolumeServiceConfiguration: Sendable, Equatable {
     public var defaultVolumeType = "__DEFAULT__"
     public var storageAvailabilityZone = "nova"
@@ -30,6 +32,7 @@ public struct VolumeServiceConfiguration: Sendable, Equatable {
     public var reservationExpire = 86_400
     public var noSnapshotGigabytesQuota = false
     public var useDefaultQuotaClass = true
+    public var serviceDownTime = 60
 
     public init() {}
 
@@ -59,6 +62,7 @@ public struct VolumeServiceConfiguration: Sendable, Equatable {
         reservationExpire = try files.int("DEFAULT", "reservation_expire", default: reservationExpire, minimum: 1)
         noSnapshotGigabytesQuota = try files.bool("DEFAULT", "no_snapshot_gb_quota", default: noSnapshotGigabytesQuota)
         useDefaultQuotaClass = try files.bool("DEFAULT", "use_default_quota_class", default: useDefaultQuotaClass)
+        serviceDownTime = try files.int("DEFAULT", "service_down_time", default: serviceDownTime, minimum: 1)
     }
 
     /// The zone new volumes land in when the request names none.

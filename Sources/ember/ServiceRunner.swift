@@ -113,8 +113,10 @@ struct ServiceRunner {
                 caster: BusVolumeWorkCaster(bus: bus),
                 logger: Logger(label: "ember.volume.api")
             )
+            let extensions = await ExtensionManager(logger: Logger(label: "ember.api.extensions"))
+                .load(files: configuration.files)
             var registry = PasteFactoryRegistry.standard()
-            VolumeAPIRouter.register(in: &registry, api: volumeAPI)
+            VolumeAPIRouter.register(in: &registry, api: volumeAPI, extensions: extensions)
             let server = try APIServerBuilder.build(
                 configuration: configuration,
                 registry: registry,

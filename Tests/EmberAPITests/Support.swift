@@ -122,8 +122,10 @@ struct APIHarness {
                 logger: logger
             )
             try await api.ensureDefaultVolumeType()
+            // The extensions the configuration asks for, as `ember api` loads them.
+            let extensions = await ExtensionManager(logger: logger).load(files: configuration.files)
             var registry = PasteFactoryRegistry.standard()
-            VolumeAPIRouter.register(in: &registry, api: api)
+            VolumeAPIRouter.register(in: &registry, api: api, extensions: extensions)
             let loader = try PasteLoader(
                 path: RepositoryPaths.etc("api-paste.ini"),
                 registry: registry,

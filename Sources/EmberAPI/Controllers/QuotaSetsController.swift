@@ -79,33 +79,55 @@ struct QuotaSetsController {
     }
 }
 
-/// `GET /limits`: absolute limits and usage; `rate` is always empty in cinder 29.0.0.
+/// `GET /limits` (`cinder/api/v3/limits.py`): the absolute limits; `rate` is always empty in
+/// cinder 29.0.0. The `total*Used` keys come from the `os-used-limits` extension.
 struct LimitsController {
     let api: VolumeAPI
+
+    /// The project whose limits are shown: the caller's, or from 3.39 an admin's
+    /// `project_id` (or `tenant_id`) query parameter.
+    static func projectID(_ request: APIRequest) -> String {
+        if request.supports("3.39"), request.identity.isAdmin,
+            let asked = request.queryValue("project_id") ?? request.queryValue("tenant_id")
+        {
+            return asked
+        }
+        return request.identity.projectID ?? ""
+    }
 
     func controller() -> APIController {
         var controller = APIController(name: "limits")
         controller.method("index") { request in
-            var projectID = request.identity.projectID ?? ""
-            if request.supports("3.39"), request.identity.isAdmin, let asked = request.queryValue("project_id") {
-                projectID = asked
-            }
-            let limits = try await api.quotas.limits(projectID: projectID, typeNames: [])
-            let usages = try await api.store.quotaUsages(projectID: projectID)
-            func used(_ resource: String) -> JSONValue { .int(usages[resource]?.inUse ?? 0) }
+            let limits = try await api.quotas.limits(projectID: Self.projectID(request), typeNames: [])
             let absolute: JSONObject = [
                 "maxTotalVolumes": .int(limits["volumes"] ?? -1),
                 "maxTotalSnapshots": .int(limits["snapshots"] ?? -1),
                 "maxTotalVolumeGigabytes": .int(limits["gigabytes"] ?? -1),
                 "maxTotalBackups": .int(limits["backups"] ?? -1),
                 "maxTotalBackupGigabytes": .int(limits["backup_gigabytes"] ?? -1),
-                "totalVolumesUsed": used("volumes"),
-                "totalGigabytesUsed": used("gigabytes"),
-                "totalSnapshotsUsed": used("snapshots"),
-                "totalBackupsUsed": used("backups"),
-                "totalBackupGigabytesUsed": used("backup_gigabytes"),
             ]
             return APIResponse(body: ["limits": ["rate": [], "absolute": .object(absolute)]])
+        }
+        return controller
+    }
+
+    /// `os-used-limits` (`cinder/api/contrib/used_limits.py`): adds the usage to `absolute`.
+    func usedLimitsExtension() -> APIController {
+        var controller = APIController(name: "limits")
+        controller.extend("index") { request, response in
+            let usages = try await api.store.quotaUsages(projectID: Self.projectID(request))
+            guard var body = response.body?.objectValue, var limits = body["limits"]?.objectValue,
+                var absolute = limits["absolute"]?.objectValue
+            else { return }
+            let used: [(String, String)] = [
+                ("totalVolumesUsed", "volumes"), ("totalGigabytesUsed", "gigabytes"),
+                ("totalSnapshotsUsed", "snapshots"), ("totalBackupsUsed", "backups"),
+                ("totalBackupGigabytesUsed", "backup_gigabytes"),
+            ]
+            for (key, resource) in used { absolute[key] = .int(usages[resource]?.inUse ?? 0) }
+            limits["absolute"] = .object(absolute)
+            body["limits"] = .object(limits)
+            response.body = .object(body)
         }
         return controller
     }

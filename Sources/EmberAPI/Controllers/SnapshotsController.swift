@@ -6,6 +6,7 @@ import EmberWSGI
 /// `cinder/api/v3/snapshots.py`: the `/snapshots` resource.
 struct SnapshotsController {
     let api: VolumeAPI
+    var extensions: ExtensionSet = .standard
 
     /// The filters non-admins may use (`etc/cinder/resource_filters.json`, `snapshot`).
     static let userFilters: Set<String> = [
@@ -27,7 +28,9 @@ struct SnapshotsController {
         controller.method("detail") { request in try await list(request, detailed: true) }
         controller.method("show") { request in
             let snapshot = try await api.snapshot(id: try request.id(), caller: request.identity)
-            return APIResponse(body: ["snapshot": SnapshotViewBuilder.detail(snapshot, request: request)])
+            return APIResponse(body: [
+                "snapshot": SnapshotViewBuilder.detail(snapshot, request: request, extended: extendedAttributes)
+            ])
         }
         controller.method("create") { request in try await create(request) }
         controller.method("update") { request in try await update(request) }
@@ -60,7 +63,9 @@ struct SnapshotsController {
             throw error
         }
         let items: [JSONValue] = page.items.map {
-            detailed ? SnapshotViewBuilder.detail($0, request: request) : .object(SnapshotViewBuilder.summary($0))
+            detailed
+                ? SnapshotViewBuilder.detail($0, request: request, extended: extendedAttributes)
+                : .object(SnapshotViewBuilder.summary($0))
         }
         var body: JSONObject = ["snapshots": .array(items)]
         if let last = page.items.last, page.items.count >= parameters.effectiveLimit {
@@ -129,4 +134,7 @@ struct SnapshotsController {
         )
         return APIResponse(body: ["snapshot": SnapshotViewBuilder.detail(updated, request: request)])
     }
+
+    /// `os-extended-snapshot-attributes` adds its fields on show and detail.
+    var extendedAttributes: Bool { extensions.isLoaded("os-extended-snapshot-attributes") }
 }

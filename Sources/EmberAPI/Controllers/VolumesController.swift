@@ -7,6 +7,7 @@ import EmberWSGI
 struct VolumesController {
     let api: VolumeAPI
     var flavor: APIFlavor = .v3
+    var extensions: ExtensionSet = .standard
 
     /// The filters non-admins may use (`etc/cinder/resource_filters.json`, `volume`).
     static let userFilters: Set<String> = [
@@ -64,7 +65,12 @@ struct VolumesController {
 
     func detail(_ volume: Volume, request: APIRequest, extended: Bool) async throws -> JSONValue {
         let typeName = await api.volumeTypeName(id: volume.volumeTypeID)
-        return view(volume, typeName: typeName, builder: VolumeViewBuilder(request: request), extended: extended)
+        return view(
+            volume,
+            typeName: typeName,
+            builder: VolumeViewBuilder(request: request, extensions: extensions),
+            extended: extended
+        )
     }
 
     func view(_ volume: Volume, typeName: String?, builder: VolumeViewBuilder, extended: Bool) -> JSONValue {
@@ -99,7 +105,7 @@ struct VolumesController {
                 typeNames[typeID] = await api.volumeTypeName(id: typeID)
             }
         }
-        let builder = VolumeViewBuilder(request: request)
+        let builder = VolumeViewBuilder(request: request, extensions: extensions)
         let items: [JSONValue] = page.items.map { volume in
             detailed || flavor == .v1
                 ? view(Self.visible(volume), typeName: typeNames[volume.volumeTypeID], builder: builder, extended: true)

@@ -77,6 +77,10 @@ indirect enum Schema: Sendable {
                 if let pattern, (try? Regex(pattern).firstMatch(in: text)) == nil {
                     return Self.wrap(path, value, "\(value.pythonRepr) does not match '\(pattern)'")
                 }
+                // cinder's `name` format checker raises InvalidName, whose text replaces the wrapper.
+                if format == "name", text.allSatisfy(\.isWhitespace) {
+                    return "An invalid 'name' value was provided. The 'name' can not be empty."
+                }
                 if format == "uuid", !Self.isUUID(text) {
                     return Self.wrap(path, value, "\(value.pythonRepr) is not a 'uuid'")
                 }

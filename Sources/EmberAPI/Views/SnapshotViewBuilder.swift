@@ -6,8 +6,8 @@ import EmberWSGI
 ///
 /// The summary (`GET /snapshots`) has the base fields; the detail view (show, create,
 /// update, `GET /snapshots/detail`) adds `group_snapshot_id` (3.14), `user_id` (3.41) and
-/// `consumes_quota` (3.65). The `os-extended-snapshot-attributes` fields are a separate
-/// response extension on show and detail.
+/// `consumes_quota` (3.65); show and detail add the `os-extended-snapshot-attributes` fields
+/// when that extension is loaded.
 enum SnapshotViewBuilder {
     static let collection = "snapshots"
 
@@ -27,11 +27,17 @@ enum SnapshotViewBuilder {
         ]
     }
 
-    static func detail(_ snapshot: Snapshot, request: APIRequest) -> JSONValue {
+    /// `extended`: the `os-extended-snapshot-attributes` fields (show and detail only).
+    static func detail(_ snapshot: Snapshot, request: APIRequest, extended: Bool = false) -> JSONValue {
         var view = summary(snapshot)
         if request.supports("3.14") { view.appendNew("group_snapshot_id", .optional(snapshot.groupSnapshotID)) }
         if request.supports("3.41") { view.appendNew("user_id", .optional(snapshot.userID)) }
         if request.supports("3.65") { view.appendNew("consumes_quota", .bool(snapshot.useQuota)) }
+        // The extension's fields come after the core view, as cinder's response extension adds them.
+        if extended {
+            view.appendNew("os-extended-snapshot-attributes:project_id", .optional(snapshot.projectID))
+            view.appendNew("os-extended-snapshot-attributes:progress", .optional(snapshot.progress))
+        }
         return .object(view)
     }
 }

@@ -23,8 +23,14 @@ struct VolumeViewBuilder: Sendable {
     let showsTypeID: Bool
     let showsEncryptionKeyID: Bool
     let showsConsumesQuota: Bool
+    /// The attribute extensions' fields on show and detail: `os-vol-host-attr` and
+    /// `os-vol-mig-status-attr` (admins), `os-vol-tenant-attr`, `os-vol-image-meta`.
+    let showsHost: Bool
+    let showsMigrationStatus: Bool
+    let showsTenant: Bool
+    let showsImageMetadata: Bool
 
-    init(request: APIRequest) {
+    init(request: APIRequest, extensions: ExtensionSet = .standard) {
         let identity = request.identity
         links = LinkBuilder(request: request, collection: Self.collection)
         isAdmin = identity.isAdmin
@@ -37,6 +43,10 @@ struct VolumeViewBuilder: Sendable {
         showsTypeID = request.supports("3.63")
         showsEncryptionKeyID = request.supports("3.64")
         showsConsumesQuota = request.supports("3.65")
+        showsHost = identity.isAdmin && extensions.isLoaded("os-vol-host-attr")
+        showsMigrationStatus = identity.isAdmin && extensions.isLoaded("os-vol-mig-status-attr")
+        showsTenant = extensions.isLoaded("os-vol-tenant-attr")
+        showsImageMetadata = extensions.isLoaded("os-vol-image-meta")
     }
 
     /// The summary entry of `GET /volumes`: `id`, `name`, `links`.
@@ -90,13 +100,13 @@ struct VolumeViewBuilder: Sendable {
         }
         if showsConsumesQuota { view.appendNew("consumes_quota", .bool(volume.useQuota)) }
         if extended {
-            if isAdmin {
-                view.appendNew("os-vol-host-attr:host", .optional(volume.host))
+            if showsHost { view.appendNew("os-vol-host-attr:host", .optional(volume.host)) }
+            if showsMigrationStatus {
                 view.appendNew("os-vol-mig-status-attr:migstat", .optional(volume.migrationStatus))
                 view.appendNew("os-vol-mig-status-attr:name_id", .optional(volume.nameID))
             }
-            view.appendNew("os-vol-tenant-attr:tenant_id", .optional(volume.projectID))
-            if !volume.imageMetadata.isEmpty {
+            if showsTenant { view.appendNew("os-vol-tenant-attr:tenant_id", .optional(volume.projectID)) }
+            if showsImageMetadata, !volume.imageMetadata.isEmpty {
                 view.appendNew("volume_image_metadata", Self.sortedObject(volume.imageMetadata))
             }
         }
@@ -130,8 +140,8 @@ struct VolumeViewBuilder: Sendable {
             "encrypted": .bool(volume.encryptionKeyID != nil),
         ]
         if extended {
-            if isAdmin { view.appendNew("os-vol-host-attr:host", .optional(volume.host)) }
-            view.appendNew("os-vol-tenant-attr:tenant_id", .optional(volume.projectID))
+            if showsHost { view.appendNew("os-vol-host-attr:host", .optional(volume.host)) }
+            if showsTenant { view.appendNew("os-vol-tenant-attr:tenant_id", .optional(volume.projectID)) }
         }
         return .object(view)
     }

@@ -1,0 +1,244 @@
+import EmberCore
+import EmberStore
+import EmberVolume
+import EmberWSGI
+
+/// `os-types-manage` (`cinder/api/contrib/types_manage.py`): `POST /types`, `PUT /types/{id}`
+/// and `DELETE /types/{id}`, as `create`/`update`/`delete` actions on the types controller.
+struct TypesManageController {
+    let api: VolumeAPI
+
+    func controller() -> APIController {
+        var controller = APIController(name: "types")
+        controller.action("create") { request in
+            try request.requireAdmin("volume_extension:type_create")
+            let body = try TypeSchemas.validate(request, TypeSchemas.create)
+            let fields = body["volume_type"]?.objectValue ?? JSONObject()
+            let name = fields["name"]?.stringValue ?? ""
+            var specs: [String: String] = [:]
+            for (key, value) in fields["extra_specs"]?.objectValue?.entries ?? [] {
+                // A null spec is stored as an empty string, as cinder's DB layer does.
+                specs[key] = value.stringValue ?? ""
+            }
+            let isPublic = ParameterTypes.bool(fields["os-volume-type-access:is_public"]) ?? true
+            let created = try await api.store.createVolumeType(
+                VolumeType(
+                    name: name,
+                    description: fields["description"]?.stringValue,
+                    isPublic: isPublic,
+                    extraSpecs: specs
+                )
+            )
+            return APIResponse(body: ["volume_type": TypesController.view(created, request: request)])
+        }
+        controller.action("update") { request in
+            try request.requireAdmin("volume_extension:type_update")
+            let id = try request.id()
+            let body = try TypeSchemas.validate(request, TypeSchemas.update)
+            let fields = body["volume_type"]?.objectValue ?? JSONObject()
+            let name = fields["name"]?.stringValue
+            let description = fields["description"]?.stringValue
+            let isPublic = ParameterTypes.bool(fields["is_public"])
+            if let name, name.allSatisfy(\.isWhitespace) {
+                throw EmberError.badRequest("Volume type name can not be empty.")
+            }
+            if name == nil && description == nil && isPublic == nil {
+                throw EmberError.badRequest(
+                    "Specify volume type name, description, is_public or a combination thereof."
+                )
+            }
+            let type = try await api.resolveTypeByID(id)
+            var changes: [VolumeTypeUpdate] = []
+            if let name { changes.append(.name(name)) }
+            if fields["description"] != nil { changes.append(.description(description)) }
+            if let isPublic { changes.append(.isPublic(isPublic)) }
+            let updated = try await api.store.updateVolumeType(id: type.id, changes)
+            await api.forgetVolumeType(id: type.id)
+            return APIResponse(body: ["volume_type": TypesController.view(updated, request: request)])
+        }
+        controller.action("delete") { request in
+            try request.requireAdmin("volume_extension:type_delete")
+            let type = try await api.resolveTypeByID(try request.id())
+            if type.name == api.configuration.defaultVolumeType {
+                throw EmberError.badRequest(
+                    "The volume type \(type.id) is a default volume type and cannot be deleted."
+                )
+            }
+            do {
+                try await api.store.deleteVolumeType(id: type.id)
+            } catch {
+                if case .volumeTypeInUse? = error as? StoreError {
+                    throw EmberError.badRequest("Target volume type is still in use.")
+                }
+                throw error
+            }
+            await api.forgetVolumeType(id: type.id)
+            return APIResponse(status: .accepted)
+        }
+        return controller
+    }
+}
+
+/// `os-types-extra-specs` (`cinder/api/contrib/types_extra_specs.py`):
+/// `/types/{type_id}/extra_specs[/{key}]`.
+struct TypesExtraSpecsController {
+    let api: VolumeAPI
+
+    /// What non-admins may read (`USER_VISIBLE_EXTRA_SPECS`).
+    static let userVisible: Set<String> = ["multiattach", "RESKEY:availability_zones", "replication_enabled"]
+
+    func controller() -> APIController {
+        var controller = APIController(name: "types_extra_specs")
+        controller.method("index") { request in
+            let type = try await api.resolveTypeByID(try request.parameter("type_id"))
+            return APIResponse(body: ["extra_specs": Self.visible(type.extraSpecs, request: request)])
+        }
+        controller.method("show") { request in
+            let type = try await api.resolveTypeByID(try request.parameter("type_id"))
+            let key = try request.id()
+            guard let value = Self.visible(type.extraSpecs, request: request)[key]?.stringValue else {
+                throw EmberError.notFound("Volume Type \(type.id) has no extra specs with key \(key).")
+            }
+            return APIResponse(body: .object(JSONObject(uniqueEntries: [(key, .string(value))])))
+        }
+        controller.method("create") { request in
+            try request.requireAdmin("volume_extension:types_extra_specs:create")
+            let typeID = try request.parameter("type_id")
+            let body = try TypeSchemas.validate(request, TypeSchemas.extraSpecsCreate)
+            let specs = body["extra_specs"]?.objectValue ?? JSONObject()
+            let type = try await checkUpdatable(typeID)
+            try Self.checkCacheable(specs, existing: type.extraSpecs)
+            _ = try await api.store.updateExtraSpecs(volumeTypeID: type.id, Self.strings(specs))
+            await api.forgetVolumeType(id: type.id)
+            return APIResponse(body: ["extra_specs": .object(specs)])
+        }
+        controller.method("update") { request in
+            try request.requireAdmin("volume_extension:types_extra_specs:update")
+            let typeID = try request.parameter("type_id")
+            let key = try request.id()
+            let body = try TypeSchemas.validate(request, TypeSchemas.extraSpecsUpdate)
+            let type = try await checkUpdatable(typeID)
+            guard let specs = body.objectValue, specs[key] != nil else {
+                throw EmberError.badRequest("Request body and URI mismatch")
+            }
+            try Self.checkCacheable(specs, existing: type.extraSpecs)
+            _ = try await api.store.updateExtraSpecs(volumeTypeID: type.id, Self.strings(specs))
+            await api.forgetVolumeType(id: type.id)
+            return APIResponse(body: .object(specs))
+        }
+        controller.method("delete") { request in
+            let typeID = try request.parameter("type_id")
+            let type = try await api.resolveTypeByID(typeID)
+            try request.requireAdmin("volume_extension:types_extra_specs:delete")
+            _ = try await checkUpdatable(type.id)
+            try await api.store.deleteExtraSpec(volumeTypeID: type.id, key: try request.id())
+            await api.forgetVolumeType(id: type.id)
+            return APIResponse(status: .accepted)
+        }
+        return controller
+    }
+
+    /// `_allow_update` and `_check_type`: specs of a type that volumes use are frozen.
+    func checkUpdatable(_ typeID: String) async throws -> VolumeType {
+        let type = try await api.resolveTypeByID(typeID)
+        let inUse = try await api.store.listVolumes(
+            ListQuery(scope: .allProjects, filters: [.equals("volume_type_id", type.id)], limit: 1)
+        )
+        if !inUse.items.isEmpty { throw EmberError.badRequest("Volume Type is currently in use.") }
+        return type
+    }
+
+    /// `_check_cacheable`: `cacheable` and `multiattach` cannot both be `<is> True`.
+    static func checkCacheable(_ specs: JSONObject, existing: [String: String]) throws {
+        let isTrue = "<is> True"
+        let multiattach = specs["multiattach"]?.stringValue
+        let cacheable = specs["cacheable"]?.stringValue
+        if (multiattach == isTrue && existing["cacheable"] == isTrue)
+            || (cacheable == isTrue && existing["multiattach"] == isTrue)
+            || (cacheable == isTrue && multiattach == isTrue)
+        {
+            throw EmberError.badRequest("cacheable cannot be set with multiattach.")
+        }
+    }
+
+    static func strings(_ specs: JSONObject) -> [String: String] {
+        var result: [String: String] = [:]
+        for (key, value) in specs.entries { result[key] = value.stringValue ?? "" }
+        return result
+    }
+
+    /// All specs for admins (`read_sensitive`), the user-visible ones for everyone else.
+    static func visible(_ specs: [String: String], request: APIRequest) -> JSONValue {
+        let shown = request.identity.isAdmin ? specs : specs.filter { userVisible.contains($0.key) }
+        return VolumeViewBuilder.sortedObject(shown)
+    }
+}
+
+/// `os-volume-type-access` (`cinder/api/contrib/volume_type_access.py`): the access list of a
+/// private type and the `addProjectAccess`/`removeProjectAccess` actions.
+struct VolumeTypeAccessController {
+    let api: VolumeAPI
+
+    func controller() -> APIController {
+        var controller = APIController(name: "volume_type_access")
+        controller.method("index") { request in
+            try request.requireAdmin("volume_extension:volume_type_access:get_all_for_type")
+            let type = try await api.resolveTypeByID(try request.parameter("type_id"))
+            if type.isPublic {
+                throw EmberError.notFound("Access list not available for public volume types.")
+            }
+            let projects = try await api.store.volumeTypeAccess(volumeTypeID: type.id)
+            let entries: [JSONValue] = projects.map {
+                ["volume_type_id": .string(type.id), "project_id": .string($0)]
+            }
+            return APIResponse(body: ["volume_type_access": .array(entries)])
+        }
+        return controller
+    }
+
+    /// The actions on `POST /types/{id}/action`.
+    func actions() -> APIController {
+        var controller = APIController(name: "types")
+        controller.action("addProjectAccess") { request in
+            try request.requireAdmin("volume_extension:volume_type_access:addProjectAccess")
+            let (type, project) = try await target(request, action: "addProjectAccess")
+            do {
+                try await api.store.addVolumeTypeAccess(volumeTypeID: type.id, projectID: project)
+            } catch {
+                if case .volumeTypeAccessExists? = error as? StoreError {
+                    throw EmberError.conflict(
+                        "Volume type access for \(type.id) / \(project) combination already exists."
+                    )
+                }
+                throw error
+            }
+            return APIResponse(status: .accepted)
+        }
+        controller.action("removeProjectAccess") { request in
+            try request.requireAdmin("volume_extension:volume_type_access:removeProjectAccess")
+            let (type, project) = try await target(request, action: "removeProjectAccess")
+            do {
+                try await api.store.removeVolumeTypeAccess(volumeTypeID: type.id, projectID: project)
+            } catch {
+                if case .volumeTypeAccessNotFound? = error as? StoreError {
+                    throw EmberError.notFound("Volume type access not found for \(type.id) / \(project) combination.")
+                }
+                throw error
+            }
+            return APIResponse(status: .accepted)
+        }
+        return controller
+    }
+
+    func target(_ request: APIRequest, action: String) async throws -> (VolumeType, String) {
+        let body = try TypeSchemas.validate(request, TypeSchemas.projectAccess(action))
+        let project = body[action]?["project"]?.stringValue ?? ""
+        let type = try await api.resolveTypeByID(try request.id())
+        if type.isPublic {
+            throw EmberError.badRequest(
+                "Invalid volume type: Type access modification is not applicable to public volume type."
+            )
+        }
+        return (type, project)
+    }
+}

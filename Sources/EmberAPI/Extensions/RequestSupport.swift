@@ -1,0 +1,26 @@
+import EmberCore
+import EmberStore
+import EmberVolume
+import EmberWSGI
+
+extension APIRequest {
+    /// A path parameter the route guarantees (`type_id`, `volume_id`, …).
+    func parameter(_ name: String) throws -> String {
+        guard let value = parameters[name] else { throw EmberError.notFound("The resource could not be found.") }
+        return value
+    }
+
+    /// An admin-only rule: cinder's 403 for everyone else.
+    func requireAdmin(_ rule: String) throws {
+        guard identity.isAdmin else {
+            throw EmberError.forbidden("Policy doesn't allow \(rule) to be performed.")
+        }
+    }
+}
+
+extension VolumeAPI {
+    /// `volume_types.get_volume_type`: by id only, read from the store (not the view cache).
+    nonisolated func resolveTypeByID(_ id: String) async throws -> VolumeType {
+        try await store.volumeType(id: id)
+    }
+}

@@ -1,0 +1,192 @@
+import EmberCore
+import EmberWSGI
+
+/// The extensions Ember has, with cinder 29.0.0's names, aliases, descriptions and dates
+/// (`cinder/api/contrib/*.py`), in the order they load.
+///
+/// The attribute extensions (`os-vol-host-attr`, `os-vol-tenant-attr`,
+/// `os-vol-mig-status-attr`, `os-vol-image-meta`, `os-extended-snapshot-attributes`) add
+/// fields to show and detail views; the view builders ask the loaded set for them while they
+/// build each entry, instead of walking the finished list again as cinder's response
+/// extensions do.
+public enum StandardExtensions {
+    public static let all: [APIExtension] = [
+        volumeImageMetadata, hosts, typesManage, volumeActions, volumeHostAttribute,
+        extendedSnapshotAttributes, services, extendedServices, volumeTenantAttribute,
+        volumeMigStatusAttribute, typesExtraSpecs, volumeTypeAccess, quotas, usedLimits,
+        availabilityZones,
+    ]
+
+    static let volumeImageMetadata = APIExtension(
+        name: "VolumeImageMetadata",
+        alias: "os-vol-image-meta",
+        description: "Show image metadata associated with the volume.",
+        updated: "2012-12-07T00:00:00+00:00",
+        module: "volume_image_metadata"
+    )
+
+    static let volumeHostAttribute = APIExtension(
+        name: "VolumeHostAttribute",
+        alias: "os-vol-host-attr",
+        description: "Expose host as an attribute of a volume.",
+        updated: "2011-11-03T00:00:00+00:00",
+        module: "volume_host_attribute"
+    )
+
+    static let volumeTenantAttribute = APIExtension(
+        name: "VolumeTenantAttribute",
+        alias: "os-vol-tenant-attr",
+        description: "Expose the internal project_id as an attribute of a volume.",
+        updated: "2011-11-03T00:00:00+00:00",
+        module: "volume_tenant_attribute"
+    )
+
+    static let volumeMigStatusAttribute = APIExtension(
+        name: "VolumeMigStatusAttribute",
+        alias: "os-vol-mig-status-attr",
+        description: "Expose migration_status as an attribute of a volume.",
+        updated: "2013-08-08T00:00:00+00:00",
+        module: "volume_mig_status_attribute"
+    )
+
+    static let extendedSnapshotAttributes = APIExtension(
+        name: "ExtendedSnapshotAttributes",
+        alias: "os-extended-snapshot-attributes",
+        description: "Extended SnapshotAttributes support.",
+        updated: "2012-06-19T00:00:00+00:00",
+        module: "extended_snapshot_attributes"
+    )
+
+    static let volumeActions = APIExtension(
+        name: "VolumeActions",
+        alias: "os-volume-actions",
+        description: "Enable volume actions.",
+        updated: "2012-05-31T00:00:00+00:00",
+        module: "volume_actions",
+        controllerExtensions: [
+            ControllerExtension("volumes") { context in VolumeActionsController(api: context.api).controller() }
+        ]
+    )
+
+    static let quotas = APIExtension(
+        name: "Quotas",
+        alias: "os-quota-sets",
+        description: "Quota management support.",
+        updated: "2011-08-08T00:00:00+00:00",
+        module: "quotas",
+        resources: [
+            ResourceExtension("os-quota-sets", controllerName: "quota_sets", memberActions: [("defaults", .get)]) {
+                context in QuotaSetsController(api: context.api).controller()
+            }
+        ]
+    )
+
+    static let usedLimits = APIExtension(
+        name: "UsedLimits",
+        alias: "os-used-limits",
+        description: "Provide data on limited resources that are being used.",
+        updated: "2013-10-03T00:00:00+00:00",
+        module: "used_limits",
+        controllerExtensions: [
+            ControllerExtension("limits") { context in LimitsController(api: context.api).usedLimitsExtension() }
+        ]
+    )
+
+    static let typesManage = APIExtension(
+        name: "TypesManage",
+        alias: "os-types-manage",
+        description: "Types manage support.",
+        updated: "2011-08-24T00:00:00+00:00",
+        module: "types_manage",
+        controllerExtensions: [
+            ControllerExtension("types") { context in TypesManageController(api: context.api).controller() }
+        ]
+    )
+
+    static let typesExtraSpecs = APIExtension(
+        name: "TypesExtraSpecs",
+        alias: "os-types-extra-specs",
+        description: "Type extra specs support.",
+        updated: "2011-08-24T00:00:00+00:00",
+        module: "types_extra_specs",
+        resources: [
+            ResourceExtension(
+                "extra_specs",
+                controllerName: "types_extra_specs",
+                parent: (memberName: "type", collection: "types")
+            ) { context in TypesExtraSpecsController(api: context.api).controller() }
+        ]
+    )
+
+    static let volumeTypeAccess = APIExtension(
+        name: "VolumeTypeAccess",
+        alias: "os-volume-type-access",
+        description: "Volume type access support.",
+        updated: "2014-06-26T00:00:00Z",
+        module: "volume_type_access",
+        resources: [
+            ResourceExtension(
+                "os-volume-type-access",
+                controllerName: "volume_type_access",
+                parent: (memberName: "type", collection: "types")
+            ) { context in VolumeTypeAccessController(api: context.api).controller() }
+        ],
+        controllerExtensions: [
+            ControllerExtension("types") { context in VolumeTypeAccessController(api: context.api).actions() }
+        ]
+    )
+
+    static let services = APIExtension(
+        name: "Services",
+        alias: "os-services",
+        description: "Services support.",
+        updated: "2012-10-28T00:00:00-00:00",
+        module: "services",
+        resources: [
+            ResourceExtension(
+                "os-services",
+                controllerName: "services",
+                collectionActions: [
+                    ("enable", .put), ("disable", .put), ("disable-log-reason", .put),
+                ]
+            ) { context in
+                ServicesController(api: context.api, extended: context.loaded.contains("os-extended-services"))
+                    .controller()
+            }
+        ]
+    )
+
+    static let extendedServices = APIExtension(
+        name: "ExtendedServices",
+        alias: "os-extended-services",
+        description: "Extended services support.",
+        updated: "2014-01-10T00:00:00-00:00",
+        module: "extended_services"
+    )
+
+    static let hosts = APIExtension(
+        name: "Hosts",
+        alias: "os-hosts",
+        description: "Admin-only host administration.",
+        updated: "2011-06-29T00:00:00+00:00",
+        module: "hosts",
+        resources: [
+            ResourceExtension("os-hosts", controllerName: "hosts", collectionActions: [("update", .put)]) { context in
+                HostsController(api: context.api).controller()
+            }
+        ]
+    )
+
+    static let availabilityZones = APIExtension(
+        name: "AvailabilityZones",
+        alias: "os-availability-zone",
+        description: "Describe Availability Zones.",
+        updated: "2013-06-27T00:00:00+00:00",
+        module: "availability_zones",
+        resources: [
+            ResourceExtension("os-availability-zone", controllerName: "availability_zones") { context in
+                AvailabilityZonesController(api: context.api).controller()
+            }
+        ]
+    )
+}

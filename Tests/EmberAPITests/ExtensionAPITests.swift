@@ -1,0 +1,394 @@
+import EmberAPI
+import EmberCore
+import EmberStore
+import EmberVolume
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Testing
+
+extension TestClientProtocol {
+    /// A request as `token` (`user:project`), for the non-admin cases.
+    func send(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        _ body: String? = nil,
+        token: String,
+        version: String? = nil
+    ) async throws -> TestResponse {
+        try await execute(
+            uri: "/v3/\(APIHarness.project)" + path,
+            method: method,
+            headers: APIHarness.headers(version: version, token: token),
+            body: body.map { ByteBuffer(string: $0) }
+        )
+    }
+}
+
+@Suite struct ExtensionManagerTests {
+    static func files(_ text: String) throws -> ConfigFiles {
+        ConfigFiles(documents: [try INIDocument(text: "[DEFAULT]\n" + text, path: "test.conf")])
+    }
+
+    @Test func standardExtensionsLoadEverything() async throws {
+        let set = await ExtensionManager(logger: Logger(label: "test")).load(files: try Self.files(""))
+        #expect(set.extensions.map(\.alias) == StandardExtensions.all.map(\.alias))
+        #expect(set.isLoaded("os-vol-host-attr"))
+    }
+
+    @Test func selectExtensionsLoadsTheListedModules() async throws {
+        let files = try Self.files(
+            """
+            osapi_volume_extension = cinder.api.contrib.select_extensions
+            osapi_volume_ext_list = Quotas, Volume_host_attribute, Nonexistent
+            """
+        )
+        let set = await ExtensionManager(logger: Logger(label: "test")).load(files: files)
+        #expect(set.extensions.map(\.alias) == ["os-vol-host-attr", "os-quota-sets"])
+    }
+
+    @Test func unknownFactoriesAndDuplicatesAreSkipped() async throws {
+        let files = try Self.files(
+            """
+            osapi_volume_extension = cinder.api.contrib.standard_extensions
+            osapi_volume_extension = my.extensions.factory
+            osapi_volume_extension = cinder.api.contrib.standard_extensions
+            """
+        )
+        let set = await ExtensionManager(logger: Logger(label: "test")).load(files: files)
+        #expect(set.extensions.count == StandardExtensions.all.count)
+    }
+}
+
+@Suite struct ExtensionListingTests {
+    @Test func listsTheLoadedExtensionsAsCinderDoes() async throws {
+        try await APIHarness.run { client, _, _ in
+            let listed = try await client.send(.get, "/extensions")
+            #expect(listed.status == .ok)
+            let entries = listed.json?["extensions"]?.arrayValue ?? []
+            #expect(entries.compactMap { $0["alias"]?.stringValue } == StandardExtensions.all.map(\.alias))
+            #expect(entries.first?.keys == ["name", "alias", "description", "updated", "links"])
+            let one = try await client.send(.get, "/extensions/os-vol-image-meta")
+            #expect(
+                one.json
+                    == [
+                        "extension": [
+                            "name": "VolumeImageMetadata", "alias": "os-vol-image-meta",
+                            "description": "Show image metadata associated with the volume.",
+                            "updated": "2012-12-07T00:00:00+00:00", "links": [],
+                        ]
+                    ]
+            )
+            let missing = try await client.send(.get, "/extensions/os-nothing")
+            #expect(missing.status == .notFound)
+            #expect(missing.json?["itemNotFound"]?["message"] == "The resource could not be found.")
+        }
+    }
+
+    @Test func unloadedExtensionsAddNoRoutesAndNoFields() async throws {
+        let conf = """
+            osapi_volume_extension = cinder.api.contrib.select_extensions
+            osapi_volume_ext_list = Volume_tenant_attribute
+            """
+        try await APIHarness.run(conf: conf) { client, _, _ in
+            let listed = try await client.send(.get, "/extensions")
+            #expect(listed.json?["extensions"]?.arrayValue.count == 1)
+            let id = try await client.createVolume()
+            let shown = try await client.send(.get, "/volumes/\(id)")
+            #expect(shown.json?["volume"]?["os-vol-tenant-attr:tenant_id"] == .string(APIHarness.project))
+            #expect(shown.json?["volume"]?["os-vol-host-attr:host"] == nil)
+            #expect(shown.json?["volume"]?["os-vol-mig-status-attr:migstat"] == nil)
+            #expect(try await client.send(.get, "/os-quota-sets/\(APIHarness.project)").status == .notFound)
+            #expect(try await client.send(.get, "/os-services").status == .notFound)
+            let limits = try await client.send(.get, "/limits")
+            #expect(limits.json?["limits"]?["absolute"]?["totalVolumesUsed"] == nil)
+            #expect(limits.json?["limits"]?["absolute"]?["maxTotalVolumes"] == 10)
+            let action = try await client.send(
+                .post,
+                "/volumes/\(id)/action",
+                #"{"os-set_bootable": {"bootable": true}}"#
+            )
+            #expect(action.status == .badRequest)
+        }
+    }
+
+    @Test func usedLimitsExtensionAddsUsage() async throws {
+        try await APIHarness.run { client, _, _ in
+            _ = try await client.createVolume()
+            let limits = try await client.send(.get, "/limits")
+            #expect(limits.json?["limits"]?["absolute"]?["totalVolumesUsed"] == 1)
+            #expect(limits.json?["limits"]?["absolute"]?["totalGigabytesUsed"] == 1)
+        }
+    }
+}
+
+@Suite struct TypesManageTests {
+    @Test func createUpdateDeleteAsCinder() async throws {
+        try await APIHarness.run { client, _, _ in
+            let created = try await client.send(
+                .post,
+                "/types",
+                #"{"volume_type": {"name": "gold", "description": "fast", "extra_specs": {"volume_backend_name": "alpha"}}}"#
+            )
+            #expect(created.status == .ok)
+            let type = created.json?["volume_type"]
+            #expect(type?["name"] == "gold")
+            #expect(type?["is_public"] == true)
+            #expect(type?["extra_specs"] == ["volume_backend_name": "alpha"])
+            let id = try #require(type?["id"]?.stringValue)
+
+            let duplicate = try await client.send(.post, "/types", #"{"volume_type": {"name": "gold"}}"#)
+            #expect(duplicate.status == .conflict)
+            #expect(duplicate.json?["conflictingRequest"]?["message"] == "Volume Type gold already exists.")
+
+            let renamed = try await client.send(.put, "/types/\(id)", #"{"volume_type": {"name": "platinum"}}"#)
+            #expect(renamed.json?["volume_type"]?["name"] == "platinum")
+            let shown = try await client.send(.get, "/types/\(id)")
+            #expect(shown.json?["volume_type"]?["name"] == "platinum")
+
+            let deleted = try await client.send(.delete, "/types/\(id)")
+            #expect(deleted.status == .accepted)
+            #expect(try await client.send(.get, "/types/\(id)").status == .notFound)
+        }
+    }
+
+    @Test(
+        arguments: [
+            (
+                #"{"volume_type": {}}"#,
+                "Invalid input for field/attribute volume_type. Value: {}. 'name' is a required property"
+            ),
+            (#"{"volume_type": {"name": "  "}}"#, "An invalid 'name' value was provided. The 'name' can not be empty."),
+            (#"{"volume_type": {"name": "x", "color": "red"}}"#, nil),
+            (#"{"volume_type": {"name": "x", "os-volume-type-access:is_public": "maybe"}}"#, nil),
+            (#"{"volume_type": {"name": "x", "extra_specs": {"bad key!": "v"}}}"#, nil),
+            (#"{"type": {"name": "x"}}"#, nil),
+        ] as [(String, String?)]
+    )
+    func badCreateBodiesAre400(body: String, message: String?) async throws {
+        try await APIHarness.run { client, _, api in
+            let before = try await api.store.listVolumeTypes(ListQuery(scope: .allProjects)).items.count
+            let response = try await client.send(.post, "/types", body)
+            #expect(response.status == .badRequest)
+            if let message { #expect(response.json?["badRequest"]?["message"] == .string(message)) }
+            #expect(try await api.store.listVolumeTypes(ListQuery(scope: .allProjects)).items.count == before)
+        }
+    }
+
+    @Test func updateAndDeleteRules() async throws {
+        try await APIHarness.run { client, _, api in
+            let created = try await client.send(.post, "/types", #"{"volume_type": {"name": "silver"}}"#)
+            let id = try #require(created.json?["volume_type"]?["id"]?.stringValue)
+            let empty = try await client.send(.put, "/types/\(id)", #"{"volume_type": {}}"#)
+            #expect(
+                empty.json?["badRequest"]?["message"]
+                    == "Specify volume type name, description, is_public or a combination thereof."
+            )
+            let blank = try await client.send(.put, "/types/\(id)", #"{"volume_type": {"name": " "}}"#)
+            #expect(blank.json?["badRequest"]?["message"] == "Volume type name can not be empty.")
+            let missing = try await client.send(
+                .put,
+                "/types/\(UUID().uuidString.lowercased())",
+                #"{"volume_type": {"name": "n"}}"#
+            )
+            #expect(missing.status == .notFound)
+
+            _ = try await client.createVolume(#"{"volume": {"size": 1, "volume_type": "silver"}}"#)
+            let inUse = try await client.send(.delete, "/types/\(id)")
+            #expect(inUse.json?["badRequest"]?["message"] == "Target volume type is still in use.")
+
+            let defaultType = try await api.defaultVolumeType()
+            let deletingDefault = try await client.send(.delete, "/types/\(defaultType.id)")
+            #expect(deletingDefault.status == .badRequest)
+            #expect(
+                deletingDefault.json?["badRequest"]?["message"]
+                    == .string("The volume type \(defaultType.id) is a default volume type and cannot be deleted.")
+            )
+        }
+    }
+
+    @Test func extraSpecsLifecycle() async throws {
+        try await APIHarness.run { client, _, _ in
+            let created = try await client.send(.post, "/types", #"{"volume_type": {"name": "bronze"}}"#)
+            let id = try #require(created.json?["volume_type"]?["id"]?.stringValue)
+            let added = try await client.send(
+                .post,
+                "/types/\(id)/extra_specs",
+                #"{"extra_specs": {"multiattach": "<is> True", "volume_backend_name": "alpha"}}"#
+            )
+            #expect(added.json == ["extra_specs": ["multiattach": "<is> True", "volume_backend_name": "alpha"]])
+            let listed = try await client.send(.get, "/types/\(id)/extra_specs")
+            #expect(listed.json == ["extra_specs": ["multiattach": "<is> True", "volume_backend_name": "alpha"]])
+            let one = try await client.send(.get, "/types/\(id)/extra_specs/volume_backend_name")
+            #expect(one.json == ["volume_backend_name": "alpha"])
+            let mismatch = try await client.send(.put, "/types/\(id)/extra_specs/a", #"{"b": "1"}"#)
+            #expect(mismatch.json?["badRequest"]?["message"] == "Request body and URI mismatch")
+            let two = try await client.send(.put, "/types/\(id)/extra_specs/a", #"{"a": "1", "b": "2"}"#)
+            #expect(two.status == .badRequest)
+            let cacheable = try await client.send(
+                .put,
+                "/types/\(id)/extra_specs/cacheable",
+                #"{"cacheable": "<is> True"}"#
+            )
+            #expect(cacheable.json?["badRequest"]?["message"] == "cacheable cannot be set with multiattach.")
+            let updated = try await client.send(
+                .put,
+                "/types/\(id)/extra_specs/volume_backend_name",
+                #"{"volume_backend_name": "beta"}"#
+            )
+            #expect(updated.json == ["volume_backend_name": "beta"])
+            #expect(try await client.send(.delete, "/types/\(id)/extra_specs/volume_backend_name").status == .accepted)
+            let gone = try await client.send(.get, "/types/\(id)/extra_specs/volume_backend_name")
+            #expect(gone.status == .notFound)
+            #expect(
+                gone.json?["itemNotFound"]?["message"]
+                    == .string("Volume Type \(id) has no extra specs with key volume_backend_name.")
+            )
+
+            _ = try await client.createVolume(#"{"volume": {"size": 1, "volume_type": "bronze"}}"#)
+            let frozen = try await client.send(.post, "/types/\(id)/extra_specs", #"{"extra_specs": {"k": "v"}}"#)
+            #expect(frozen.json?["badRequest"]?["message"] == "Volume Type is currently in use.")
+        }
+    }
+
+    @Test func privateTypeAccess() async throws {
+        try await APIHarness.run { client, _, _ in
+            let created = try await client.send(
+                .post,
+                "/types",
+                #"{"volume_type": {"name": "private", "os-volume-type-access:is_public": false}}"#
+            )
+            let id = try #require(created.json?["volume_type"]?["id"]?.stringValue)
+            #expect(created.json?["volume_type"]?["os-volume-type-access:is_public"] == false)
+            let other = "0a1b2c3d4e5f60718293a4b5c6d7e8f9"
+            let add = #"{"addProjectAccess": {"project": "\#(other)"}}"#
+            #expect(try await client.send(.post, "/types/\(id)/action", add).status == .accepted)
+            let again = try await client.send(.post, "/types/\(id)/action", add)
+            #expect(again.status == .conflict)
+            let access = try await client.send(.get, "/types/\(id)/os-volume-type-access")
+            #expect(
+                access.json == ["volume_type_access": [["volume_type_id": .string(id), "project_id": .string(other)]]]
+            )
+            let remove = #"{"removeProjectAccess": {"project": "\#(other)"}}"#
+            #expect(try await client.send(.post, "/types/\(id)/action", remove).status == .accepted)
+            let removedAgain = try await client.send(.post, "/types/\(id)/action", remove)
+            #expect(removedAgain.status == .notFound)
+
+            let defaultID = try #require(
+                try await client.send(.get, "/types/default").json?["volume_type"]?["id"]?.stringValue
+            )
+            let publicAccess = try await client.send(.get, "/types/\(defaultID)/os-volume-type-access")
+            #expect(
+                publicAccess.json?["itemNotFound"]?["message"] == "Access list not available for public volume types."
+            )
+            let publicAdd = try await client.send(.post, "/types/\(defaultID)/action", add)
+            #expect(
+                publicAdd.json?["badRequest"]?["message"]
+                    == "Invalid volume type: Type access modification is not applicable to public volume type."
+            )
+            let badBody = try await client.send(.post, "/types/\(id)/action", #"{"addProjectAccess": {}}"#)
+            #expect(badBody.status == .badRequest)
+        }
+    }
+}
+
+@Suite struct ServicesAPITests {
+    static func register(_ api: VolumeAPI, host: String, binary: String, zone: String = "nova") async throws {
+        let service = try await api.store.createService(
+            ServiceRecord(host: host, binary: binary, topic: binary, availabilityZone: zone)
+        )
+        _ = try await api.store.recordHeartbeat(serviceID: service.id)
+    }
+
+    @Test func listsServicesWithStateAndFilters() async throws {
+        // Heartbeats older than service_down_time (2 s here) mean down.
+        try await APIHarness.run(conf: "service_down_time = 2\n") { client, _, api in
+            try await Self.register(api, host: "node@beta", binary: "cinder-volume", zone: "west")
+            try await Task.sleep(for: .seconds(2.5))
+            try await Self.register(api, host: "node", binary: "cinder-scheduler")
+            try await Self.register(api, host: "node@alpha", binary: "cinder-volume")
+            let listed = try await client.send(.get, "/os-services", version: "3.49")
+            let services = listed.json?["services"]?.arrayValue ?? []
+            #expect(services.count == 3)
+            let alpha = services.first { $0["host"] == "node@alpha" }
+            #expect(alpha?["state"] == "up")
+            #expect(alpha?["status"] == "enabled")
+            #expect(alpha?["backend_state"] == "up")
+            #expect(alpha?["frozen"] == false)
+            #expect(alpha?.keys.contains("disabled_reason") == true)
+            #expect(services.first { $0["host"] == "node@beta" }?["state"] == "down")
+            #expect(services.first { $0["binary"] == "cinder-scheduler" }?["backend_state"] == nil)
+            let filtered = try await client.send(.get, "/os-services?binary=cinder-volume&host=node@alpha")
+            #expect(filtered.json?["services"]?.arrayValue.count == 1)
+        }
+    }
+
+    @Test func disableWithReasonThenEnable() async throws {
+        try await APIHarness.run { client, _, api in
+            try await Self.register(api, host: "node@alpha", binary: "cinder-volume")
+            let disabled = try await client.send(
+                .put,
+                "/os-services/disable-log-reason",
+                #"{"host": "node@alpha", "binary": "cinder-volume", "disabled_reason": "maintenance"}"#
+            )
+            #expect(
+                disabled.json
+                    == [
+                        "host": "node@alpha", "service": "", "binary": "cinder-volume", "status": "disabled",
+                        "disabled": true, "disabled_reason": "maintenance",
+                    ]
+            )
+            let service = try await api.store.service(host: "node@alpha", binary: "cinder-volume")
+            #expect(service.disabled)
+            #expect(service.disabledReason == "maintenance")
+            let zones = try await client.send(.get, "/os-availability-zone")
+            #expect(zones.json == ["availabilityZoneInfo": [["zoneName": "nova", "zoneState": ["available": false]]]])
+
+            let enabled = try await client.send(
+                .put,
+                "/os-services/enable",
+                #"{"host": "node@alpha", "binary": "cinder-volume"}"#
+            )
+            #expect(enabled.json?["status"] == "enabled")
+            #expect(try await api.store.service(host: "node@alpha", binary: "cinder-volume").disabled == false)
+            let zonesAfter = try await client.send(.get, "/os-availability-zone")
+            #expect(
+                zonesAfter.json == ["availabilityZoneInfo": [["zoneName": "nova", "zoneState": ["available": true]]]]
+            )
+
+            let unknown = try await client.send(
+                .put,
+                "/os-services/disable",
+                #"{"host": "nowhere", "binary": "cinder-volume"}"#
+            )
+            #expect(unknown.status == .notFound)
+            let noHost = try await client.send(.put, "/os-services/disable", #"{"binary": "cinder-volume"}"#)
+            #expect(noHost.json?["badRequest"]?["message"] == "Invalid input received: Host field is missing.")
+            let noBinary = try await client.send(.put, "/os-services/disable", #"{"host": "node@alpha"}"#)
+            #expect(noBinary.status == .badRequest)
+        }
+    }
+
+    @Test func hostsListAndShow() async throws {
+        try await APIHarness.run { client, _, api in
+            try await Self.register(api, host: "node@alpha", binary: "cinder-volume")
+            let id = try await client.createVolume(#"{"volume": {"size": 3}}"#)
+            _ = try await api.store.updateVolume(id: id, [.host("node@alpha#alpha"), .status(.available)])
+            let hosts = try await client.send(.get, "/os-hosts")
+            let entry = hosts.json?["hosts"]?.arrayValue.first
+            #expect(entry?["host_name"] == "node@alpha")
+            #expect(entry?["service-status"] == "available")
+            #expect(entry?["service-state"] == "enabled")
+            let shown = try await client.send(.get, "/os-hosts/node@alpha")
+            let resources = shown.json?["host"]?.arrayValue.compactMap { $0["resource"] } ?? []
+            #expect(resources.first?["project"] == "(total)")
+            #expect(resources.first?["volume_count"] == "1")
+            #expect(resources.first?["total_volume_gb"] == "3")
+            #expect(resources.last?["project"] == .string(APIHarness.project))
+            #expect(try await client.send(.get, "/os-hosts/nowhere").status == .notFound)
+        }
+    }
+}
