@@ -14,9 +14,17 @@ public final class KeystoneAuthService: Service, Sendable {
 
     public init(logger: Logger) {
         self.logger = logger
+        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: Self.httpConfiguration)
+    }
+
+    /// The client settings Keystone calls use.
+    public static var httpConfiguration: HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration()
         configuration.timeout = .init(connect: .seconds(10), read: .seconds(30))
-        self.http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        // A refused connection is reported at once (and retried by KeystoneClient as
+        // http_request_max_retries says) instead of AsyncHTTPClient retrying until its deadline.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return configuration
     }
 
     /// Registers `keystonemiddleware.auth_token:filter_factory` (and the 2013 keystoneclient
