@@ -20,7 +20,8 @@ public enum VolumeAPIRouter {
         api: VolumeAPI,
         configuration: EmberConfiguration,
         catalog: VersionCatalog,
-        flavor: APIFlavor = .v3
+        flavor: APIFlavor = .v3,
+        policy: PolicyEnforcer = .cinderDefaults
     ) -> APIRouter {
         var mapper = APIMapper(projectIDPattern: configuration.api.projectIDPattern)
         var controllers: [String: APIController] = [:]
@@ -55,7 +56,13 @@ public enum VolumeAPIRouter {
         mapper.resource("os-quota-sets", controller: "quota_sets", memberActions: [("defaults", .get)])
         controllers["quota_sets"] = QuotaSetsController(api: api).controller()
 
-        return APIRouter(mapper: mapper, controllers: controllers, catalog: catalog, microversions: flavor == .v3)
+        return APIRouter(
+            mapper: mapper,
+            controllers: controllers,
+            catalog: catalog,
+            microversions: flavor == .v3,
+            policy: policy
+        )
     }
 
     /// Registers the v3 and v2 router factories (`cinder.api.v3.router:APIRouter.factory`,
@@ -69,7 +76,8 @@ public enum VolumeAPIRouter {
                     api: api,
                     configuration: context.environment.configuration,
                     catalog: VersionCatalog(context: context),
-                    flavor: flavor
+                    flavor: flavor,
+                    policy: context.environment.policy
                 )
             }
         }

@@ -24,7 +24,7 @@ public enum APIServerBuilder {
     public static func loadApplication(
         configuration: EmberConfiguration,
         registry: PasteFactoryRegistry,
-        policy: PolicyEnforcer = PolicyEnforcer(),
+        policy: PolicyEnforcer = .cinderDefaults,
         logger: Logger
     ) throws -> any WSGIApplication {
         let path = try pasteConfigPath(configuration)
@@ -42,7 +42,7 @@ public enum APIServerBuilder {
     public static func build(
         configuration: EmberConfiguration,
         registry: PasteFactoryRegistry,
-        policy: PolicyEnforcer = PolicyEnforcer(),
+        policy: PolicyEnforcer = .cinderDefaults,
         logger: Logger
     ) throws -> WSGIServer {
         let app = try loadApplication(configuration: configuration, registry: registry, policy: policy, logger: logger)

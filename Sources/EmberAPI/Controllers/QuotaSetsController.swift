@@ -33,12 +33,9 @@ struct QuotaSetsController {
         return controller
     }
 
-    /// A non-admin may only read its own project's quotas (cinder's READER rule on the URL project).
+    /// `volume_extension:quotas:show` on the URL's project (a reader of that project, or an admin).
     static func authorize(_ request: APIRequest, projectID: String) throws {
-        let identity = request.identity
-        guard identity.isAdmin || identity.projectID == projectID else {
-            throw EmberError.forbidden("Policy doesn't allow volume_extension:quotas:show to be performed.")
-        }
+        try request.authorize(.volumeExtensionQuotasShow, target: ["project_id": .string(projectID)])
     }
 
     /// The type names, newest first, as cinder's per-type resources come out.
@@ -91,20 +88,24 @@ struct LimitsController {
                 projectID = asked
             }
             let limits = try await api.quotas.limits(projectID: projectID, typeNames: [])
-            let usages = try await api.store.quotaUsages(projectID: projectID)
+            // The used_limits extension adds the totals only when its policy allows.
+            let showUsage = request.allows(.limitsExtensionUsedLimits)
+            let usages = showUsage ? try await api.store.quotaUsages(projectID: projectID) : [:]
             func used(_ resource: String) -> JSONValue { .int(usages[resource]?.inUse ?? 0) }
-            let absolute: JSONObject = [
+            var absolute: JSONObject = [
                 "maxTotalVolumes": .int(limits["volumes"] ?? -1),
                 "maxTotalSnapshots": .int(limits["snapshots"] ?? -1),
                 "maxTotalVolumeGigabytes": .int(limits["gigabytes"] ?? -1),
                 "maxTotalBackups": .int(limits["backups"] ?? -1),
                 "maxTotalBackupGigabytes": .int(limits["backup_gigabytes"] ?? -1),
-                "totalVolumesUsed": used("volumes"),
-                "totalGigabytesUsed": used("gigabytes"),
-                "totalSnapshotsUsed": used("snapshots"),
-                "totalBackupsUsed": used("backups"),
-                "totalBackupGigabytesUsed": used("backup_gigabytes"),
             ]
+            if showUsage {
+                absolute.appendNew("totalVolumesUsed", used("volumes"))
+                absolute.appendNew("totalGigabytesUsed", used("gigabytes"))
+                absolute.appendNew("totalSnapshotsUsed", used("snapshots"))
+                absolute.appendNew("totalBackupsUsed", used("backups"))
+                absolute.appendNew("totalBackupGigabytesUsed", used("backup_gigabytes"))
+            }
             return APIResponse(body: ["limits": ["rate": [], "absolute": .object(absolute)]])
         }
         return controller

@@ -18,7 +18,13 @@ struct VolumeViewBuilder: Sendable {
 
     /// The detail view. `extended` adds the admin and tenant attribute fields that cinder's
     /// controller extensions add on `show` and `detail` (not on create or update).
-    static func detail(_ volume: Volume, typeName: String?, request: APIRequest, extended: Bool) -> JSONValue {
+    static func detail(
+        _ volume: Volume,
+        typeName: String?,
+        request: APIRequest,
+        extended: Bool,
+        access: VolumeFieldAccess
+    ) -> JSONValue {
         let identity = request.identity
         var view: JSONObject = [
             "id": .string(volume.id),
@@ -69,12 +75,12 @@ struct VolumeViewBuilder: Sendable {
         }
         if request.supports("3.65") { view.appendNew("consumes_quota", .bool(volume.useQuota)) }
         if extended {
-            if identity.isAdmin {
-                view.appendNew("os-vol-host-attr:host", .optional(volume.host))
+            if access.host { view.appendNew("os-vol-host-attr:host", .optional(volume.host)) }
+            if access.migration {
                 view.appendNew("os-vol-mig-status-attr:migstat", .optional(volume.migrationStatus))
                 view.appendNew("os-vol-mig-status-attr:name_id", .optional(volume.nameID))
             }
-            view.appendNew("os-vol-tenant-attr:tenant_id", .optional(volume.projectID))
+            if access.tenant { view.appendNew("os-vol-tenant-attr:tenant_id", .optional(volume.projectID)) }
             if !volume.imageMetadata.isEmpty {
                 view.appendNew(
                     "volume_image_metadata",
@@ -89,7 +95,13 @@ struct VolumeViewBuilder: Sendable {
 
     /// The v1 view of the seed's `cinder/api/v1/volumes.py`: `display_name` and
     /// `display_description`, no links, attachments as `{id, volume_id, server_id, device}`.
-    static func v1(_ volume: Volume, typeName: String?, request: APIRequest, extended: Bool) -> JSONValue {
+    static func v1(
+        _ volume: Volume,
+        typeName: String?,
+        request: APIRequest,
+        extended: Bool,
+        access: VolumeFieldAccess
+    ) -> JSONValue {
         var view: JSONObject = [
             "id": .string(volume.id),
             "status": .string(volume.status.displayed.rawValue),
@@ -116,8 +128,8 @@ struct VolumeViewBuilder: Sendable {
             "encrypted": .bool(volume.encryptionKeyID != nil),
         ]
         if extended {
-            if request.identity.isAdmin { view.appendNew("os-vol-host-attr:host", .optional(volume.host)) }
-            view.appendNew("os-vol-tenant-attr:tenant_id", .optional(volume.projectID))
+            if access.host { view.appendNew("os-vol-host-attr:host", .optional(volume.host)) }
+            if access.tenant { view.appendNew("os-vol-tenant-attr:tenant_id", .optional(volume.projectID)) }
         }
         return .object(view)
     }

@@ -17,6 +17,10 @@ public final class PolicyEnforcer: Sendable {
     public let defaults: [String: String]
     private let snapshot: Mutex<Snapshot>
 
+    /// An enforcer with cinder's defaults and no policy file, shared by what is built without
+    /// one (tests, the WSGI layer's defaults); parsing the 167 rules happens once.
+    public static let cinderDefaults = PolicyEnforcer()
+
     /// - Parameters:
     ///   - defaults: rule name → check string (cinder's registered defaults).
     ///   - overrides: rule name → check string from a policy file.

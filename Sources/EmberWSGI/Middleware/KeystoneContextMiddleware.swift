@@ -18,7 +18,7 @@ public struct KeystoneContextMiddleware: WSGIFilter {
     public let useForwardedFor: Bool
     public let policy: PolicyEnforcer
 
-    public init(useForwardedFor: Bool, policy: PolicyEnforcer = PolicyEnforcer()) {
+    public init(useForwardedFor: Bool, policy: PolicyEnforcer = .cinderDefaults) {
         self.useForwardedFor = useForwardedFor
         self.policy = policy
     }

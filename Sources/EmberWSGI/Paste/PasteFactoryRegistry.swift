@@ -33,7 +33,7 @@ public struct PasteEnvironment: Sendable {
     /// The policy enforcer every filter and router shares (SIGHUP swaps its rules in place).
     public var policy: PolicyEnforcer
 
-    public init(configuration: EmberConfiguration, logger: Logger, policy: PolicyEnforcer = PolicyEnforcer()) {
+    public init(configuration: EmberConfiguration, logger: Logger, policy: PolicyEnforcer = .cinderDefaults) {
         self.configuration = configuration
         self.logger = logger
         self.policy = policy
