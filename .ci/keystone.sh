@@ -82,9 +82,16 @@ PY
 #!/usr/bin/env bash
 # Starts this Keystone (gunicorn, one worker: SQLite) and waits until it answers.
 cd "${dir}" || exit 1
+# A previous instance that is still shutting down holds the pid file and the port.
+if [ -f "${dir}/gunicorn.pid" ]; then
+  for _ in \$(seq 1 300); do
+    kill -0 "\$(cat "${dir}/gunicorn.pid" 2>/dev/null)" 2>/dev/null || break
+    sleep 0.1
+  done
+fi
 OS_KEYSTONE_CONFIG_DIR="${dir}" OS_KEYSTONE_CONFIG_FILES=keystone.conf \\
   "${bin}/gunicorn" --daemon --pid "${dir}/gunicorn.pid" --bind "127.0.0.1:${EMBER_KEYSTONE_PORT}" \\
-  --workers 1 --timeout 60 --error-logfile "${dir}/gunicorn.log" --pythonpath "${dir}" keystone_app:application
+  --workers 1 --timeout 60 --control-socket "${dir}/gunicorn.ctl" --error-logfile "${dir}/gunicorn.log" --pythonpath "${dir}" keystone_app:application
 for _ in \$(seq 1 300); do
   curl -sf -o /dev/null "${EMBER_TEST_KEYSTONE_URL}" && exit 0
   sleep 0.1
