@@ -24,13 +24,16 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // Domain types, errors and faults, configuration, request context. No NIO, no HTTP.
         .target(
             name: "EmberCore",
             dependencies: [
-                .product(name: "Logging", package: "swift-log")
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: emberSettings
         ),
@@ -117,9 +120,27 @@ let package = Package(
             ],
             swiftSettings: emberSettings
         ),
+        // Keystone: the authtoken filter (keystonemiddleware's token validation over
+        // AsyncHTTPClient), registered into the paste registry by the service.
+        .target(
+            name: "EmberIdentity",
+            dependencies: [
+                "EmberCore",
+                "EmberWSGI",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: emberSettings
+        ),
         .executableTarget(
             name: "ember",
             dependencies: [
+                "EmberIdentity",
                 "EmberCore",
                 "EmberWSGI",
                 "EmberAPI",
@@ -219,6 +240,22 @@ let package = Package(
                 "EmberWorkers",
                 "EmberTesting",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: emberSettings
+        ),
+        .testTarget(
+            name: "EmberIdentityTests",
+            dependencies: [
+                "EmberCore",
+                "EmberWSGI",
+                "EmberIdentity",
+                "EmberTesting",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

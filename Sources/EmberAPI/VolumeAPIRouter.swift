@@ -25,6 +25,7 @@ public enum VolumeAPIRouter {
         catalog: VersionCatalog,
         flavor: APIFlavor = .v3,
         extensions: ExtensionSet = .standard,
+        policy: PolicyEnforcer = .cinderDefaults,
         logger: Logger = Logger(label: "ember.api.router")
     ) -> APIRouter {
         var mapper = APIMapper(projectIDPattern: configuration.api.projectIDPattern)
@@ -117,7 +118,13 @@ public enum VolumeAPIRouter {
             }
         }
 
-        return APIRouter(mapper: mapper, controllers: controllers, catalog: catalog, microversions: flavor == .v3)
+        return APIRouter(
+            mapper: mapper,
+            controllers: controllers,
+            catalog: catalog,
+            microversions: flavor == .v3,
+            policy: policy
+        )
     }
 
     /// Registers the v3 and v2 router factories (`cinder.api.v3.router:APIRouter.factory`,
@@ -137,7 +144,8 @@ public enum VolumeAPIRouter {
                     configuration: context.environment.configuration,
                     catalog: VersionCatalog(context: context),
                     flavor: flavor,
-                    extensions: extensions
+                    extensions: extensions,
+                    policy: context.environment.policy
                 )
             }
         }

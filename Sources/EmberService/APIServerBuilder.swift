@@ -24,13 +24,14 @@ public enum APIServerBuilder {
     public static func loadApplication(
         configuration: EmberConfiguration,
         registry: PasteFactoryRegistry,
+        policy: PolicyEnforcer = .cinderDefaults,
         logger: Logger
     ) throws -> any WSGIApplication {
         let path = try pasteConfigPath(configuration)
         let loader = try PasteLoader(
             path: path,
             registry: registry,
-            environment: PasteEnvironment(configuration: configuration, logger: logger)
+            environment: PasteEnvironment(configuration: configuration, logger: logger, policy: policy)
         )
         let app = try loader.loadApp(named: appName)
         logger.info("Loaded paste application", metadata: ["paste.app": .string(appName), "paste.file": .string(path)])
@@ -41,9 +42,10 @@ public enum APIServerBuilder {
     public static func build(
         configuration: EmberConfiguration,
         registry: PasteFactoryRegistry,
+        policy: PolicyEnforcer = .cinderDefaults,
         logger: Logger
     ) throws -> WSGIServer {
-        let app = try loadApplication(configuration: configuration, registry: registry, logger: logger)
+        let app = try loadApplication(configuration: configuration, registry: registry, policy: policy, logger: logger)
         return try WSGIServer(
             configuration: .init(api: configuration.api, ssl: configuration.ssl),
             app: app,

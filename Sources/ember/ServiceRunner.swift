@@ -2,6 +2,7 @@ import ArgumentParser
 import EmberAPI
 import EmberBus
 import EmberCore
+import EmberIdentity
 import EmberService
 import EmberStore
 import EmberVolume
@@ -53,8 +54,10 @@ struct ServiceRunner {
         }
 
         let services: [any Service]
+        let policy: PolicyEnforcer
         do {
-            services = try await makeServices(configuration: configuration)
+            policy = try Self.loadPolicy(configuration: configuration, logger: logger)
+            services = try await makeServices(configuration: configuration, policy: policy)
         } catch {
             logger.critical("Cannot start", metadata: ["error": "\(error)"])
             fail(error)
@@ -67,9 +70,14 @@ struct ServiceRunner {
             reload: {
                 let reloaded = try options.load()
                 EmberLogLevel.apply(reloaded.logging)
+                let overrides = try PolicyConfiguration(files: reloaded.files).loadOverrides(in: reloaded)
+                policy.replaceOverrides(overrides)
                 Logger(label: "ember.launcher").info(
                     "Configuration reloaded",
-                    metadata: ["debug": .stringConvertible(reloaded.logging.debug)]
+                    metadata: [
+                        "debug": .stringConvertible(reloaded.logging.debug),
+                        "policy.overrides": .stringConvertible(overrides.count),
+                    ]
                 )
             }
         )
@@ -79,7 +87,28 @@ struct ServiceRunner {
 
     /// The database, the bus, then the API server, the scheduler and the volume backends the
     /// role runs, in the order they start (they stop in reverse).
-    func makeServices(configuration: EmberConfiguration) async throws -> [any Service] {
+    /// cinder's policy enforcer: the defaults plus `[oslo_policy] policy_file`.
+    static func loadPolicy(configuration: EmberConfiguration, logger: Logger) throws -> PolicyEnforcer {
+        let policyConfiguration = try PolicyConfiguration(files: configuration.files)
+        let overrides = try policyConfiguration.loadOverrides(in: configuration)
+        for (name, text) in overrides.sorted(by: { $0.key < $1.key }) {
+            if let problem = PolicyParser.parse(text).problem {
+                logger.error(
+                    "Policy rule never passes",
+                    metadata: ["policy.rule": .string(name), "problem": .string(problem)]
+                )
+            }
+        }
+        if let path = try policyConfiguration.resolvedPath(in: configuration) {
+            logger.info(
+                "Loaded policy overrides",
+                metadata: ["policy.file": .string(path), "policy.overrides": .stringConvertible(overrides.count)]
+            )
+        }
+        return PolicyEnforcer(overrides: overrides)
+    }
+
+    func makeServices(configuration: EmberConfiguration, policy: PolicyEnforcer) async throws -> [any Service] {
         let runsAPI = role == .all || role == .api
         let runsScheduler = role == .all || role == .scheduler
         let runsVolumes = role == .all || role == .volume
@@ -115,13 +144,24 @@ struct ServiceRunner {
             )
             let extensions = await ExtensionManager(logger: Logger(label: "ember.api.extensions"))
                 .load(files: configuration.files)
+            let keystone = KeystoneAuthService(logger: Logger(label: "ember.keystone"))
             var registry = PasteFactoryRegistry.standard()
+            keystone.register(in: &registry)
             VolumeAPIRouter.register(in: &registry, api: volumeAPI, extensions: extensions)
-            let server = try APIServerBuilder.build(
-                configuration: configuration,
-                registry: registry,
-                logger: Logger(label: "ember.api")
-            )
+            let server: WSGIServer
+            do {
+                server = try APIServerBuilder.build(
+                    configuration: configuration,
+                    registry: registry,
+                    policy: policy,
+                    logger: Logger(label: "ember.api")
+                )
+            } catch {
+                try? await keystone.http.shutdown()
+                throw error
+            }
+            // Services stop in reverse: the server drains before the Keystone client closes.
+            services.append(keystone)
             services.append(
                 PreparedService(name: "osapi_volume", service: server) {
                     try await prepare()

@@ -102,13 +102,23 @@ struct APIHarness {
     }
 
     /// Runs `body` with a test client for the API and the cast recorder.
+    ///
+    /// With `trustIdentityHeaders`, `auth_strategy = keystone` runs with an authtoken that
+    /// trusts the identity headers the test sends (Keystone itself is tested in
+    /// EmberIdentityTests and Tests/keystone), so keystonecontext and the policies see them.
     static func run<Value: Sendable>(
         conf: String = "",
+        trustIdentityHeaders: Bool = false,
+        policy: PolicyEnforcer = .cinderDefaults,
         _ body: @escaping @Sendable (any TestClientProtocol, CastRecorder, VolumeAPI) async throws -> Value
     ) async throws -> Value {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let document = try INIDocument(text: "[DEFAULT]\nstate_path = \(dir.path)\n" + conf, path: "test.conf")
+        let strategy = trustIdentityHeaders ? "auth_strategy = keystone\n" : ""
+        let document = try INIDocument(
+            text: "[DEFAULT]\nstate_path = \(dir.path)\n" + strategy + conf,
+            path: "test.conf"
+        )
         let configuration = try EmberConfiguration(files: ConfigFiles(documents: [document]))
         let database = try DatabaseConfiguration(files: configuration.files, statePath: dir.path)
         let logger = Logger(label: "test.api")
@@ -126,10 +136,15 @@ struct APIHarness {
             let extensions = await ExtensionManager(logger: logger).load(files: configuration.files)
             var registry = PasteFactoryRegistry.standard()
             VolumeAPIRouter.register(in: &registry, api: api, extensions: extensions)
+            if trustIdentityHeaders {
+                registry.registerFilter("keystonemiddleware.auth_token:filter_factory") { _ in
+                    PassThroughMiddleware(name: "authtoken")
+                }
+            }
             let loader = try PasteLoader(
                 path: RepositoryPaths.etc("api-paste.ini"),
                 registry: registry,
-                environment: PasteEnvironment(configuration: configuration, logger: logger)
+                environment: PasteEnvironment(configuration: configuration, logger: logger, policy: policy)
             )
             let app = try loader.loadApp(named: "osapi_volume")
             let application = Application(
@@ -150,12 +165,13 @@ extension TestClientProtocol {
     /// POSTs a volume and returns its id.
     func createVolume(
         _ body: String = #"{"volume": {"size": 1}}"#,
-        headers: HTTPFields = APIHarness.token
+        headers: HTTPFields = APIHarness.token,
+        project: String = APIHarness.project
     ) async throws
         -> String
     {
         let response = try await execute(
-            uri: "/v3/\(APIHarness.project)/volumes",
+            uri: "/v3/\(project)/volumes",
             method: .post,
             headers: headers,
             body: ByteBuffer(string: body)

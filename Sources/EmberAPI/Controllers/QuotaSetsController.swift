@@ -33,12 +33,9 @@ struct QuotaSetsController {
         return controller
     }
 
-    /// A non-admin may only read its own project's quotas (cinder's READER rule on the URL project).
+    /// `volume_extension:quotas:show` on the URL's project (a reader of that project, or an admin).
     static func authorize(_ request: APIRequest, projectID: String) throws {
-        let identity = request.identity
-        guard identity.isAdmin || identity.projectID == projectID else {
-            throw EmberError.forbidden("Policy doesn't allow volume_extension:quotas:show to be performed.")
-        }
+        try request.authorize(.volumeExtensionQuotasShow, target: ["project_id": .string(projectID)])
     }
 
     /// The type names, newest first, as cinder's per-type resources come out.
@@ -115,6 +112,8 @@ struct LimitsController {
     func usedLimitsExtension() -> APIController {
         var controller = APIController(name: "limits")
         controller.extend("index") { request, response in
+            // The totals appear only when `limits_extension:used_limits` allows.
+            guard request.allows(.limitsExtensionUsedLimits) else { return }
             let usages = try await api.store.quotaUsages(projectID: Self.projectID(request))
             guard var body = response.body?.objectValue, var limits = body["limits"]?.objectValue,
                 var absolute = limits["absolute"]?.objectValue

@@ -11,7 +11,7 @@ struct TypesManageController {
     func controller() -> APIController {
         var controller = APIController(name: "types")
         controller.action("create") { request in
-            try request.requireAdmin("volume_extension:type_create")
+            try request.authorize("volume_extension:type_create")
             let body = try TypeSchemas.validate(request, TypeSchemas.create)
             let fields = body["volume_type"]?.objectValue ?? JSONObject()
             let name = fields["name"]?.stringValue ?? ""
@@ -32,7 +32,7 @@ struct TypesManageController {
             return APIResponse(body: ["volume_type": TypesController.view(created, request: request)])
         }
         controller.action("update") { request in
-            try request.requireAdmin("volume_extension:type_update")
+            try request.authorize("volume_extension:type_update")
             let id = try request.id()
             let body = try TypeSchemas.validate(request, TypeSchemas.update)
             let fields = body["volume_type"]?.objectValue ?? JSONObject()
@@ -57,7 +57,7 @@ struct TypesManageController {
             return APIResponse(body: ["volume_type": TypesController.view(updated, request: request)])
         }
         controller.action("delete") { request in
-            try request.requireAdmin("volume_extension:type_delete")
+            try request.authorize("volume_extension:type_delete")
             let type = try await api.resolveTypeByID(try request.id())
             if type.name == api.configuration.defaultVolumeType {
                 throw EmberError.badRequest(
@@ -90,10 +90,12 @@ struct TypesExtraSpecsController {
     func controller() -> APIController {
         var controller = APIController(name: "types_extra_specs")
         controller.method("index") { request in
+            try request.authorize("volume_extension:types_extra_specs:index")
             let type = try await api.resolveTypeByID(try request.parameter("type_id"))
             return APIResponse(body: ["extra_specs": Self.visible(type.extraSpecs, request: request)])
         }
         controller.method("show") { request in
+            try request.authorize("volume_extension:types_extra_specs:show")
             let type = try await api.resolveTypeByID(try request.parameter("type_id"))
             let key = try request.id()
             guard let value = Self.visible(type.extraSpecs, request: request)[key]?.stringValue else {
@@ -102,7 +104,7 @@ struct TypesExtraSpecsController {
             return APIResponse(body: .object(JSONObject(uniqueEntries: [(key, .string(value))])))
         }
         controller.method("create") { request in
-            try request.requireAdmin("volume_extension:types_extra_specs:create")
+            try request.authorize("volume_extension:types_extra_specs:create")
             let typeID = try request.parameter("type_id")
             let body = try TypeSchemas.validate(request, TypeSchemas.extraSpecsCreate)
             let specs = body["extra_specs"]?.objectValue ?? JSONObject()
@@ -113,7 +115,7 @@ struct TypesExtraSpecsController {
             return APIResponse(body: ["extra_specs": .object(specs)])
         }
         controller.method("update") { request in
-            try request.requireAdmin("volume_extension:types_extra_specs:update")
+            try request.authorize("volume_extension:types_extra_specs:update")
             let typeID = try request.parameter("type_id")
             let key = try request.id()
             let body = try TypeSchemas.validate(request, TypeSchemas.extraSpecsUpdate)
@@ -129,7 +131,7 @@ struct TypesExtraSpecsController {
         controller.method("delete") { request in
             let typeID = try request.parameter("type_id")
             let type = try await api.resolveTypeByID(typeID)
-            try request.requireAdmin("volume_extension:types_extra_specs:delete")
+            try request.authorize("volume_extension:types_extra_specs:delete")
             _ = try await checkUpdatable(type.id)
             try await api.store.deleteExtraSpec(volumeTypeID: type.id, key: try request.id())
             await api.forgetVolumeType(id: type.id)
@@ -167,9 +169,11 @@ struct TypesExtraSpecsController {
         return result
     }
 
-    /// All specs for admins (`read_sensitive`), the user-visible ones for everyone else.
+    /// All specs when `read_sensitive` allows, the user-visible ones otherwise.
     static func visible(_ specs: [String: String], request: APIRequest) -> JSONValue {
-        let shown = request.identity.isAdmin ? specs : specs.filter { userVisible.contains($0.key) }
+        let shown =
+            request.allows("volume_extension:types_extra_specs:read_sensitive")
+            ? specs : specs.filter { userVisible.contains($0.key) }
         return VolumeViewBuilder.sortedObject(shown)
     }
 }
@@ -182,7 +186,7 @@ struct VolumeTypeAccessController {
     func controller() -> APIController {
         var controller = APIController(name: "volume_type_access")
         controller.method("index") { request in
-            try request.requireAdmin("volume_extension:volume_type_access:get_all_for_type")
+            try request.authorize("volume_extension:volume_type_access:get_all_for_type")
             let type = try await api.resolveTypeByID(try request.parameter("type_id"))
             if type.isPublic {
                 throw EmberError.notFound("Access list not available for public volume types.")
@@ -200,7 +204,7 @@ struct VolumeTypeAccessController {
     func actions() -> APIController {
         var controller = APIController(name: "types")
         controller.action("addProjectAccess") { request in
-            try request.requireAdmin("volume_extension:volume_type_access:addProjectAccess")
+            try request.authorize("volume_extension:volume_type_access:addProjectAccess")
             let (type, project) = try await target(request, action: "addProjectAccess")
             do {
                 try await api.store.addVolumeTypeAccess(volumeTypeID: type.id, projectID: project)
@@ -215,7 +219,7 @@ struct VolumeTypeAccessController {
             return APIResponse(status: .accepted)
         }
         controller.action("removeProjectAccess") { request in
-            try request.requireAdmin("volume_extension:volume_type_access:removeProjectAccess")
+            try request.authorize("volume_extension:volume_type_access:removeProjectAccess")
             let (type, project) = try await target(request, action: "removeProjectAccess")
             do {
                 try await api.store.removeVolumeTypeAccess(volumeTypeID: type.id, projectID: project)

@@ -10,6 +10,7 @@ struct VolumeMetadataController {
     func controller() -> APIController {
         var controller = APIController(name: "volume_metadata")
         controller.method("index") { request in
+            _ = try await request.authorizedVolume(try request.volumeID(), api: api, action: .volumeGetVolumeMetadata)
             let metadata = try await api.metadata(volumeID: try request.volumeID(), caller: request.identity)
             let body: JSONValue = ["metadata": Self.json(metadata)]
             var response = APIResponse(body: body)
@@ -19,6 +20,11 @@ struct VolumeMetadataController {
             return response
         }
         controller.method("create") { request in
+            _ = try await request.authorizedVolume(
+                try request.volumeID(),
+                api: api,
+                action: .volumeCreateVolumeMetadata
+            )
             let metadata = try Self.parse(request.body, schema: VolumeSchemas.metadata, key: "metadata")
             let merged = try await api.setMetadata(
                 volumeID: try request.volumeID(),
@@ -29,6 +35,11 @@ struct VolumeMetadataController {
             return APIResponse(body: ["metadata": Self.json(merged)])
         }
         controller.method("update_all") { request in
+            _ = try await request.authorizedVolume(
+                try request.volumeID(),
+                api: api,
+                action: .volumeUpdateVolumeMetadata
+            )
             if let refused = try await preconditionFailed(request) { return refused }
             let metadata = try Self.parse(request.body, schema: VolumeSchemas.metadata, key: "metadata")
             let replaced = try await api.setMetadata(
@@ -40,6 +51,7 @@ struct VolumeMetadataController {
             return APIResponse(body: ["metadata": Self.json(replaced)])
         }
         controller.method("show") { request in
+            _ = try await request.authorizedVolume(try request.volumeID(), api: api, action: .volumeGetVolumeMetadata)
             let key = try request.id()
             let metadata = try await api.metadata(volumeID: try request.volumeID(), caller: request.identity)
             guard let value = metadata[key] else {
@@ -48,6 +60,11 @@ struct VolumeMetadataController {
             return APIResponse(body: ["meta": [key: .string(value)]])
         }
         controller.method("update") { request in
+            _ = try await request.authorizedVolume(
+                try request.volumeID(),
+                api: api,
+                action: .volumeUpdateVolumeMetadata
+            )
             if let refused = try await preconditionFailed(request) { return refused }
             let key = try request.id()
             let meta = try Self.parse(request.body, schema: VolumeSchemas.metadataItem, key: "meta")
@@ -62,6 +79,11 @@ struct VolumeMetadataController {
             return APIResponse(body: ["meta": Self.json(meta)])
         }
         controller.method("delete") { request in
+            _ = try await request.authorizedVolume(
+                try request.volumeID(),
+                api: api,
+                action: .volumeDeleteVolumeMetadata
+            )
             try await api.deleteMetadata(
                 volumeID: try request.volumeID(),
                 key: try request.id(),

@@ -25,7 +25,7 @@ struct VolumesController {
         controller.method("index") { request in try await list(request, detailed: false) }
         controller.method("detail") { request in try await list(request, detailed: true) }
         controller.method("show") { request in
-            let volume = try await api.volume(id: try request.id(), caller: request.identity)
+            let volume = try await request.authorizedVolume(try request.id(), api: api)
             return APIResponse(
                 body: ["volume": try await detail(Self.visible(volume), request: request, extended: true)]
             )
@@ -34,9 +34,11 @@ struct VolumesController {
         controller.method("update") { request in try await update(request) }
         controller.method("delete") { request in
             let force = try request.supports("3.23") ? request.boolQuery("force") : false
-            if force && !request.identity.isAdmin {
-                throw EmberError.forbidden("Policy doesn't allow volume:force_delete to be performed.")
-            }
+            _ = try await request.authorizedVolume(
+                try request.id(),
+                api: api,
+                action: force ? .volumeForceDelete : .volumeDelete
+            )
             try await api.deleteVolume(
                 id: try request.id(),
                 cascade: try request.boolQuery("cascade"),
@@ -47,6 +49,7 @@ struct VolumesController {
             return .accepted
         }
         controller.method("summary", minimum: "3.12") { request in
+            try request.authorize(.volumeGetAll)
             let summary = try await api.summary(scope: api.scope(for: request.identity, allTenants: request.allTenants))
             var body: JSONObject = ["total_size": .int(summary.size), "total_count": .int(summary.count)]
             if request.supports("3.36") {
@@ -81,6 +84,7 @@ struct VolumesController {
     }
 
     func list(_ request: APIRequest, detailed: Bool) async throws -> APIResponse {
+        try request.authorize(.volumeGetAll)
         let parameters = try ListParameters.parse(
             request,
             scope: api.scope(for: request.identity, allTenants: request.allTenants),
@@ -131,7 +135,10 @@ struct VolumesController {
         guard case .object(let volume)? = body["volume"] else {
             throw EmberError.badRequest("'volume' is a required property")
         }
+        try request.authorize(.volumeCreate)
+        if ParameterTypes.bool(volume["multiattach"]) == true { try request.authorize(.volumeMultiattach) }
         if let image = volume["imageRef"] ?? volume["image_id"], image != .null {
+            try request.authorize(.volumeCreateFromImage)
             // cinder looks the image up in the image service by id, then by name, and answers
             // this when neither works; with no image service configured nothing can work.
             throw EmberError.badRequest("Invalid image identifier or unable to access requested image.")
@@ -186,6 +193,7 @@ struct VolumesController {
                 }
             )
         }
+        _ = try await request.authorizedVolume(try request.id(), api: api, action: .volumeUpdate)
         let updated = try await api.updateVolume(
             id: try request.id(),
             name: field("name", "display_name"),

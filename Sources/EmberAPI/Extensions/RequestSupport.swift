@@ -10,12 +10,6 @@ extension APIRequest {
         return value
     }
 
-    /// An admin-only rule: cinder's 403 for everyone else.
-    func requireAdmin(_ rule: String) throws {
-        guard identity.isAdmin else {
-            throw EmberError.forbidden("Policy doesn't allow \(rule) to be performed.")
-        }
-    }
 }
 
 extension VolumeAPI {

@@ -43,9 +43,12 @@ struct VolumeViewBuilder: Sendable {
         showsTypeID = request.supports("3.63")
         showsEncryptionKeyID = request.supports("3.64")
         showsConsumesQuota = request.supports("3.65")
-        showsHost = identity.isAdmin && extensions.isLoaded("os-vol-host-attr")
-        showsMigrationStatus = identity.isAdmin && extensions.isLoaded("os-vol-mig-status-attr")
-        showsTenant = extensions.isLoaded("os-vol-tenant-attr")
+        // Each loaded attribute extension still asks its own policy.
+        showsHost = extensions.isLoaded("os-vol-host-attr") && request.allows(.volumeExtensionVolumeHostAttribute)
+        showsMigrationStatus =
+            extensions.isLoaded("os-vol-mig-status-attr") && request.allows(.volumeExtensionVolumeMigStatusAttribute)
+        showsTenant =
+            extensions.isLoaded("os-vol-tenant-attr") && request.allows(.volumeExtensionVolumeTenantAttribute)
         showsImageMetadata = extensions.isLoaded("os-vol-image-meta")
     }
 

@@ -15,6 +15,17 @@ public struct Identity: Sendable, Equatable {
     public var serviceCatalog: String?
     /// The caller's address (`X-Forwarded-For` when `use_forwarded_for` is set).
     public var remoteAddress: String?
+    /// The domain of a domain-scoped token (`X-Domain-Id`).
+    public var domainID: String?
+    /// `all` for a system-scoped token (`OpenStack-System-Scope`).
+    public var systemScope: String?
+    /// Keystone's `is_admin_project` (`X-Is-Admin-Project`); true when Keystone has no admin
+    /// project configured, as oslo.context assumes.
+    public var isAdminProject: Bool = true
+    /// The service token's user, project and roles (`X-Service-*`), when one was sent.
+    public var serviceUserID: String?
+    public var serviceProjectID: String?
+    public var serviceRoles: [String] = []
 
     public init(
         userID: String,

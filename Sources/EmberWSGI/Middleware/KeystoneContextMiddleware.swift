@@ -3,19 +3,24 @@ import HTTPTypes
 import Hummingbird
 
 /// `keystonecontext` (`cinder.api.middleware.auth:CinderKeystoneContext.factory`): turns the
-/// identity headers that `authtoken` set into the request's ``Identity``.
+/// identity headers that `authtoken` set into the request's ``Identity``, cinder's
+/// `RequestContext.from_environ`.
 ///
 /// Reads `X-User-Id` (or the legacy `X-User`), `X-Project-Id` (or `X-Tenant-Id`/`X-Tenant`),
-/// `X-Project-Name` (`X-Tenant-Name`), `X-Roles`, the domain headers and `X-Service-Catalog`.
-/// Without a user it answers 401, as cinder does. `is_admin` follows the `admin` role (cinder's
-/// `context_is_admin` policy default). With `[DEFAULT] use_forwarded_for` the remote address is
+/// `X-Project-Name` (`X-Tenant-Name`), `X-Roles`, the user, project and token domain headers,
+/// `OpenStack-System-Scope`, `X-Is-Admin-Project`, the `X-Service-*` headers of a service token
+/// and `X-Service-Catalog`. Without a user it answers 401, as cinder does. `is_admin` is the
+/// `context_is_admin` policy (`role:admin` by default), checked as cinder's
+/// `policy.check_is_admin` does. With `[DEFAULT] use_forwarded_for` the remote address is
 /// taken from `X-Forwarded-For`.
 public struct KeystoneContextMiddleware: WSGIFilter {
     public let name = "keystonecontext"
     public let useForwardedFor: Bool
+    public let policy: PolicyEnforcer
 
-    public init(useForwardedFor: Bool) {
+    public init(useForwardedFor: Bool, policy: PolicyEnforcer = .cinderDefaults) {
         self.useForwardedFor = useForwardedFor
+        self.policy = policy
     }
 
     public func handle(
@@ -32,23 +37,22 @@ public struct KeystoneContextMiddleware: WSGIFilter {
             }
             return nil
         }
+        func list(_ name: String) -> [String] {
+            (header(name) ?? "").split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
+        }
         guard let user = header("X-User-Id", "X-User") else {
             context.logger.debug("Neither X_USER_ID nor X_USER found in request")
             return WebObError.unauthorized.response(for: request)
-        }
-        let roles = (header("X-Roles") ?? "").split(separator: ",").map { $0.trimmingWhitespace() }.filter {
-            !$0.isEmpty
         }
         var remote = context.remoteAddress
         if useForwardedFor, let forwarded = header("X-Forwarded-For") {
             remote = forwarded.split(separator: ",").first.map { $0.trimmingWhitespace() } ?? remote
         }
-        var context = context
-        context.identity = Identity(
+        var identity = Identity(
             userID: user,
             projectID: header("X-Project-Id", "X-Tenant-Id", "X-Tenant"),
-            roles: roles,
-            isAdmin: roles.contains { $0.lowercased() == "admin" },
+            roles: list("X-Roles"),
+            isAdmin: false,
             projectName: header("X-Project-Name", "X-Tenant-Name"),
             userName: header("X-User-Name"),
             userDomainID: header("X-User-Domain-Id"),
@@ -58,6 +62,17 @@ public struct KeystoneContextMiddleware: WSGIFilter {
             serviceCatalog: header("X-Service-Catalog"),
             remoteAddress: remote
         )
+        identity.domainID = header("X-Domain-Id")
+        identity.systemScope = header("OpenStack-System-Scope")
+        identity.isAdminProject = (header("X-Is-Admin-Project") ?? "True").lowercased() == "true"
+        if header("X-Service-Identity-Status") == "Confirmed" {
+            identity.serviceUserID = header("X-Service-User-Id")
+            identity.serviceProjectID = header("X-Service-Project-Id")
+            identity.serviceRoles = list("X-Service-Roles")
+        }
+        identity.isAdmin = policy.isAdmin(identity.policyCredentials)
+        var context = context
+        context.identity = identity
         return try await next.respond(to: request, context: context)
     }
 }

@@ -30,10 +30,13 @@ public struct PasteFactoryContext: Sendable {
 public struct PasteEnvironment: Sendable {
     public var configuration: EmberConfiguration
     public var logger: Logger
+    /// The policy enforcer every filter and router shares (SIGHUP swaps its rules in place).
+    public var policy: PolicyEnforcer
 
-    public init(configuration: EmberConfiguration, logger: Logger) {
+    public init(configuration: EmberConfiguration, logger: Logger, policy: PolicyEnforcer = .cinderDefaults) {
         self.configuration = configuration
         self.logger = logger
+        self.policy = policy
     }
 }
 

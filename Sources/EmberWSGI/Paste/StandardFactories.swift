@@ -75,14 +75,16 @@ extension PasteFactoryRegistry {
             let forwarded =
                 (try? context.environment.configuration.files.bool("DEFAULT", "use_forwarded_for", default: false))
                 ?? false
-            return KeystoneContextMiddleware(useForwardedFor: forwarded)
+            return KeystoneContextMiddleware(useForwardedFor: forwarded, policy: context.environment.policy)
         }
         registry.registerFilter(
             "keystonemiddleware.auth_token:filter_factory",
             "keystoneclient.middleware.auth_token:filter_factory"
         ) { (context: PasteFactoryContext) throws(PasteError) in
+            // The service replaces this with EmberIdentity's filter; a registry without it
+            // (unit tests of the WSGI layer) cannot validate tokens.
             throw context.failure(
-                "Keystone token validation (keystonemiddleware.auth_token) is not available in this Ember build; "
+                "Keystone token validation (keystonemiddleware.auth_token) is not registered in this application; "
                     + "set [DEFAULT] auth_strategy = noauth"
             )
         }

@@ -16,6 +16,8 @@ public struct APIRequest: Sendable {
     /// The JSON body, or nil when the request had none (or no `Content-Type`, which cinder
     /// treats as no body).
     public var body: JSONValue?
+    /// The policy enforcer of the router that dispatched the request.
+    public var policy: PolicyEnforcer
 
     public init(
         method: HTTPRequest.Method,
@@ -24,7 +26,8 @@ public struct APIRequest: Sendable {
         context: WSGIRequestContext,
         version: APIVersionRequest,
         parameters: [String: String] = [:],
-        body: JSONValue? = nil
+        body: JSONValue? = nil,
+        policy: PolicyEnforcer = .cinderDefaults
     ) {
         self.method = method
         self.headers = headers
@@ -33,6 +36,23 @@ public struct APIRequest: Sendable {
         self.version = version
         self.parameters = parameters
         self.body = body
+        self.policy = policy
+    }
+
+    /// cinder's `context.authorize(action, target=…)`, the one way a controller checks a
+    /// policy: the target is the caller's `project_id` and `user_id` updated with `target` (the
+    /// object's fields, such as its `project_id`). A refusal is cinder's 403 `forbidden`,
+    /// "Policy doesn't allow <action> to be performed.".
+    ///
+    ///     try request.authorize(.volumeCreate)
+    ///     try request.authorize(.volumeDelete, target: ["project_id": .string(volume.projectID)])
+    public func authorize(_ action: PolicyAction, target: PolicyTarget = [:]) throws(EmberError) {
+        try policy.authorize(action, identity: identity, target: target)
+    }
+
+    /// The non-fatal check (`fatal=False`), for optional response fields and filters.
+    public func allows(_ action: PolicyAction, target: PolicyTarget = [:]) -> Bool {
+        policy.allows(action, identity: identity, target: target)
     }
 
     /// The caller; the auth filters always set one before a controller runs.

@@ -26,17 +26,21 @@ public struct APIRouter: WSGIApplication {
     /// False for the seed's `/v2` and `/v1` routers: no microversion negotiation or headers,
     /// every request is served as 3.0.
     public let microversions: Bool
+    /// The policies controllers check (``APIRequest/authorize(_:target:)``).
+    public let policy: PolicyEnforcer
 
     public init(
         mapper: APIMapper,
         controllers: [String: APIController],
         catalog: VersionCatalog,
-        microversions: Bool = true
+        microversions: Bool = true,
+        policy: PolicyEnforcer = .cinderDefaults
     ) {
         self.mapper = mapper
         self.controllers = controllers
         self.catalog = catalog
         self.microversions = microversions
+        self.policy = policy
     }
 
     static let supportedContentTypes = ["application/json", "application/vnd.openstack.volume+json"]
@@ -104,7 +108,8 @@ public struct APIRouter: WSGIApplication {
             context: context,
             version: version,
             parameters: match.parameters,
-            body: body
+            body: body,
+            policy: policy
         )
         var response = try await method.handler(apiRequest)
         for extensionHandler in controller.extensions[methodName] ?? [] {
