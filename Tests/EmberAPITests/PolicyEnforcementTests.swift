@@ -234,3 +234,116 @@ import Testing
 extension HTTPField.Name {
     static func named(_ name: String) -> HTTPField.Name { HTTPField.Name(name)! }
 }
+
+/// The policies of the extension routes, snapshots and volume actions.
+@Suite struct ExtensionPolicyTests {
+    typealias P = PolicyEnforcementTests
+
+    static func send(
+        _ client: any TestClientProtocol,
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        as headers: HTTPFields,
+        project: String = PolicyEnforcementTests.projectA,
+        body: String? = nil
+    ) async throws -> TestResponse {
+        try await client.execute(
+            uri: "/v3/\(project)" + path,
+            method: method,
+            headers: headers,
+            body: body.map { ByteBuffer(string: $0) }
+        )
+    }
+
+    @Test func onlyAdminsManageTypesServicesAndHosts() async throws {
+        try await APIHarness.run(trustIdentityHeaders: true) { client, _, _ in
+            let cases: [(HTTPRequest.Method, String, String?, String)] = [
+                (.post, "/types", #"{"volume_type": {"name": "x"}}"#, "volume_extension:type_create"),
+                (.get, "/os-services", nil, "volume_extension:services:index"),
+                (
+                    .put, "/os-services/disable", #"{"host": "h", "binary": "cinder-volume"}"#,
+                    "volume_extension:services:update"
+                ),
+                (.get, "/os-hosts", nil, "volume_extension:hosts"),
+            ]
+            for (method, path, body, rule) in cases {
+                let response = try await Self.send(client, method, path, as: P.memberA, body: body)
+                #expect(response.status == .forbidden, "\(path)")
+                #expect(
+                    response.json?["forbidden"]?["message"] == .string("Policy doesn't allow \(rule) to be performed.")
+                )
+            }
+            let created = try await Self.send(
+                client,
+                .post,
+                "/types",
+                as: P.admin,
+                project: "cccccccccccccccccccccccccccccccc",
+                body: #"{"volume_type": {"name": "gold", "extra_specs": {"multiattach": "<is> True", "secret": "s"}}}"#
+            )
+            let id = try #require(created.json?["volume_type"]?["id"]?.stringValue)
+            // Members see the user-visible extra specs only; the zones list needs no role.
+            let specs = try await Self.send(client, .get, "/types/\(id)/extra_specs", as: P.readerA)
+            #expect(specs.json == ["extra_specs": ["multiattach": "<is> True"]])
+            #expect(try await Self.send(client, .get, "/os-availability-zone", as: P.readerA).status == .ok)
+        }
+    }
+
+    @Test func snapshotsFollowTheirPolicies() async throws {
+        try await APIHarness.run(trustIdentityHeaders: true) { client, _, api in
+            let volume = try await P.create(client, as: P.memberA, project: P.projectA)
+            _ = try await api.store.updateVolume(id: volume, [.host("node@alpha#alpha"), .status(.available)])
+            let body = #"{"snapshot": {"volume_id": "\#(volume)"}}"#
+            let byReader = try await Self.send(client, .post, "/snapshots", as: P.readerA, body: body)
+            #expect(byReader.status == .forbidden)
+            #expect(
+                byReader.json?["forbidden"]?["message"]
+                    == "Policy doesn't allow volume:create_snapshot to be performed."
+            )
+            let created = try await Self.send(client, .post, "/snapshots", as: P.memberA, body: body)
+            #expect(created.status == .accepted)
+            let id = try #require(created.json?["snapshot"]?["id"]?.stringValue)
+            // Another project sees nothing of it.
+            let other = try await Self.send(client, .get, "/snapshots/\(id)", as: P.memberB, project: P.projectB)
+            #expect(other.status == .notFound)
+            let readerDelete = try await Self.send(client, .delete, "/snapshots/\(id)", as: P.readerA)
+            #expect(readerDelete.status == .forbidden)
+            let readerMeta = try await Self.send(
+                client,
+                .post,
+                "/snapshots/\(id)/metadata",
+                as: P.readerA,
+                body: #"{"metadata": {"a": "b"}}"#
+            )
+            #expect(readerMeta.status == .forbidden)
+            #expect(try await Self.send(client, .get, "/snapshots/\(id)/metadata", as: P.readerA).status == .ok)
+        }
+    }
+
+    @Test func volumeActionsNeedAMemberOfTheProject() async throws {
+        try await APIHarness.run(trustIdentityHeaders: true) { client, _, api in
+            let volume = try await P.create(client, as: P.memberA, project: P.projectA)
+            _ = try await api.store.updateVolume(id: volume, [.host("node@alpha#alpha"), .status(.available)])
+            let reserve = #"{"os-reserve": null}"#
+            let byReader = try await Self.send(client, .post, "/volumes/\(volume)/action", as: P.readerA, body: reserve)
+            #expect(byReader.status == .forbidden)
+            #expect(
+                byReader.json?["forbidden"]?["message"]
+                    == "Policy doesn't allow volume_extension:volume_actions:reserve to be performed."
+            )
+            let byOther = try await Self.send(
+                client,
+                .post,
+                "/volumes/\(volume)/action",
+                as: P.memberB,
+                project: P.projectB,
+                body: reserve
+            )
+            #expect(byOther.status == .notFound)
+            #expect(try await api.store.volume(id: volume, scope: .allProjects).status == .available)
+            let byMember = try await Self.send(client, .post, "/volumes/\(volume)/action", as: P.memberA, body: reserve)
+            #expect(byMember.status == .accepted)
+            #expect(try await api.store.volume(id: volume, scope: .allProjects).status == .attaching)
+        }
+    }
+}

@@ -10,6 +10,11 @@ struct SnapshotMetadataController {
     func controller() -> APIController {
         var controller = APIController(name: "snapshot_metadata")
         controller.method("index") { request in
+            _ = try await request.authorizedSnapshot(
+                try request.snapshotID(),
+                api: api,
+                action: "volume:get_snapshot_metadata"
+            )
             let metadata = try await api.snapshotMetadata(
                 snapshotID: try request.snapshotID(),
                 caller: request.identity
@@ -17,6 +22,11 @@ struct SnapshotMetadataController {
             return APIResponse(body: ["metadata": VolumeMetadataController.json(metadata)])
         }
         controller.method("create") { request in
+            _ = try await request.authorizedSnapshot(
+                try request.snapshotID(),
+                api: api,
+                action: "volume:update_snapshot_metadata"
+            )
             let metadata = try VolumeMetadataController.parse(
                 request.body,
                 schema: SnapshotSchemas.metadata,
@@ -31,6 +41,11 @@ struct SnapshotMetadataController {
             return APIResponse(body: ["metadata": VolumeMetadataController.json(merged)])
         }
         controller.method("update_all") { request in
+            _ = try await request.authorizedSnapshot(
+                try request.snapshotID(),
+                api: api,
+                action: "volume:update_snapshot_metadata"
+            )
             let metadata = try VolumeMetadataController.parse(
                 request.body,
                 schema: SnapshotSchemas.metadata,
@@ -45,6 +60,11 @@ struct SnapshotMetadataController {
             return APIResponse(body: ["metadata": VolumeMetadataController.json(replaced)])
         }
         controller.method("show") { request in
+            _ = try await request.authorizedSnapshot(
+                try request.snapshotID(),
+                api: api,
+                action: "volume:get_snapshot_metadata"
+            )
             let key = try request.id()
             let snapshotID = try request.snapshotID()
             let metadata = try await api.snapshotMetadata(snapshotID: snapshotID, caller: request.identity)
@@ -54,6 +74,11 @@ struct SnapshotMetadataController {
             return APIResponse(body: ["meta": [key: .string(value)]])
         }
         controller.method("update") { request in
+            _ = try await request.authorizedSnapshot(
+                try request.snapshotID(),
+                api: api,
+                action: "volume:update_snapshot_metadata"
+            )
             let key = try request.id()
             let meta = try VolumeMetadataController.parse(
                 request.body,
@@ -71,6 +96,11 @@ struct SnapshotMetadataController {
             return APIResponse(body: ["meta": VolumeMetadataController.json(meta)])
         }
         controller.method("delete") { request in
+            _ = try await request.authorizedSnapshot(
+                try request.snapshotID(),
+                api: api,
+                action: "volume:delete_snapshot_metadata"
+            )
             try await api.deleteSnapshotMetadata(
                 snapshotID: try request.snapshotID(),
                 key: try request.id(),

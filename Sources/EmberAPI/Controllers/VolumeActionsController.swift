@@ -12,6 +12,11 @@ struct VolumeActionsController {
         var controller = APIController(name: "volume_actions")
         controller.action("os-attach") { request in
             let body = try Self.validate(request, VolumeActionSchemas.attach, "os-attach")
+            _ = try await request.authorizedVolume(
+                try request.id(),
+                api: api,
+                action: "volume_extension:volume_actions:attach"
+            )
             let attach = AttachRequest(
                 instanceUUID: body["instance_uuid"]?.stringValue,
                 hostName: body["host_name"]?.stringValue,
@@ -28,6 +33,11 @@ struct VolumeActionsController {
         }
         controller.action("os-detach") { request in
             let body = try Self.validate(request, VolumeActionSchemas.detach, "os-detach")
+            _ = try await request.authorizedVolume(
+                try request.id(),
+                api: api,
+                action: "volume_extension:volume_actions:detach"
+            )
             try await api.detach(
                 id: try request.id(),
                 attachmentID: body["attachment_id"]?.stringValue,
@@ -38,26 +48,51 @@ struct VolumeActionsController {
         }
         controller.action("os-reserve") { request in
             _ = try Self.validate(request, VolumeActionSchemas.reserve, "os-reserve")
+            _ = try await request.authorizedVolume(
+                try request.id(),
+                api: api,
+                action: "volume_extension:volume_actions:reserve"
+            )
             try await api.reserveVolume(id: try request.id(), caller: request.identity)
             return .accepted
         }
         controller.action("os-unreserve") { request in
             _ = try Self.validate(request, VolumeActionSchemas.unreserve, "os-unreserve")
+            _ = try await request.authorizedVolume(
+                try request.id(),
+                api: api,
+                action: "volume_extension:volume_actions:unreserve"
+            )
             try await api.unreserveVolume(id: try request.id(), caller: request.identity)
             return .accepted
         }
         controller.action("os-begin_detaching") { request in
             _ = try Self.validate(request, VolumeActionSchemas.beginDetaching, "os-begin_detaching")
+            _ = try await request.authorizedVolume(
+                try request.id(),
+                api: api,
+                action: "volume_extension:volume_actions:begin_detaching"
+            )
             try await api.beginDetaching(id: try request.id(), caller: request.identity)
             return .accepted
         }
         controller.action("os-roll_detaching") { request in
             _ = try Self.validate(request, VolumeActionSchemas.rollDetaching, "os-roll_detaching")
+            _ = try await request.authorizedVolume(
+                try request.id(),
+                api: api,
+                action: "volume_extension:volume_actions:roll_detaching"
+            )
             try await api.rollDetaching(id: try request.id(), caller: request.identity)
             return .accepted
         }
         controller.action("os-initialize_connection") { request in
             let body = try Self.validate(request, VolumeActionSchemas.initializeConnection, "os-initialize_connection")
+            _ = try await request.authorizedVolume(
+                try request.id(),
+                api: api,
+                action: "volume_extension:volume_actions:initialize_connection"
+            )
             let connector = body["connector"] ?? .null
             var info = try await api.initializeConnection(
                 id: try request.id(),
@@ -76,6 +111,11 @@ struct VolumeActionsController {
         }
         controller.action("os-terminate_connection") { request in
             let body = try Self.validate(request, VolumeActionSchemas.terminateConnection, "os-terminate_connection")
+            _ = try await request.authorizedVolume(
+                try request.id(),
+                api: api,
+                action: "volume_extension:volume_actions:terminate_connection"
+            )
             try await api.terminateConnection(
                 id: try request.id(),
                 connector: body["connector"] ?? .null,
@@ -86,6 +126,7 @@ struct VolumeActionsController {
         }
         controller.action("os-extend") { request in
             let body = try Self.validate(request, VolumeActionSchemas.extend, "os-extend")
+            _ = try await request.authorizedVolume(try request.id(), api: api, action: "volume:extend")
             let newSize: Int
             switch body["new_size"] {
             case .int(let value)?: newSize = value
@@ -105,6 +146,7 @@ struct VolumeActionsController {
         }
         controller.action("os-set_bootable") { request in
             let body = try Self.validate(request, VolumeActionSchemas.setBootable, "os-set_bootable")
+            _ = try await request.authorizedVolume(try request.id(), api: api, action: "volume:update")
             try await api.setBootable(
                 id: try request.id(),
                 ParameterTypes.bool(body["bootable"]) ?? false,
@@ -114,6 +156,7 @@ struct VolumeActionsController {
         }
         controller.action("os-update_readonly_flag") { request in
             let body = try Self.validate(request, VolumeActionSchemas.readonlyUpdate, "os-update_readonly_flag")
+            _ = try await request.authorizedVolume(try request.id(), api: api, action: "volume:update_readonly_flag")
             try await api.updateReadonlyFlag(
                 id: try request.id(),
                 ParameterTypes.bool(body["readonly"]) ?? false,
@@ -123,6 +166,7 @@ struct VolumeActionsController {
         }
         controller.action("revert", minimum: "3.40") { request in
             let body = try Self.validate(request, VolumeActionSchemas.revert, "revert")
+            _ = try await request.authorizedVolume(try request.id(), api: api, action: "volume:revert_to_snapshot")
             try await api.revertToSnapshot(
                 volumeID: try request.id(),
                 snapshotID: body["snapshot_id"]?.stringValue,
