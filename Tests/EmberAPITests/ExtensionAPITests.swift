@@ -392,3 +392,72 @@ extension TestClientProtocol {
         }
     }
 }
+
+@Suite struct QuotaUpdateTests {
+    static let path = "/os-quota-sets/\(APIHarness.project)"
+
+    @Test func updateShowAndDeleteProjectQuotas() async throws {
+        try await APIHarness.run { client, _, _ in
+            let updated = try await client.send(.put, Self.path, #"{"quota_set": {"volumes": 3, "gigabytes": "50"}}"#)
+            #expect(updated.status == .ok)
+            #expect(updated.json?["quota_set"]?["volumes"] == 3)
+            #expect(updated.json?["quota_set"]?["gigabytes"] == 50)
+            #expect(updated.json?["quota_set"]?["id"] == nil)
+            let shown = try await client.send(.get, Self.path)
+            #expect(shown.json?["quota_set"]?["volumes"] == 3)
+            // The new limit is enforced on create.
+            for _ in 0..<3 { _ = try await client.createVolume() }
+            let over = try await client.send(.post, "/volumes", #"{"volume": {"size": 1}}"#)
+            #expect(over.status.code == 413)
+            // A limit below what is in use is refused, and nothing changes.
+            let below = try await client.send(.put, Self.path, #"{"quota_set": {"volumes": 2}}"#)
+            #expect(
+                below.json?["badRequest"]?["message"]
+                    == "Quota volumes limit must be equal or greater than existing resources. Current usage is 3 and the requested limit is 2."
+            )
+            #expect(try await client.send(.get, Self.path).json?["quota_set"]?["volumes"] == 3)
+            let deleted = try await client.send(.delete, Self.path)
+            #expect(deleted.status == .ok)
+            #expect(try await client.send(.get, Self.path).json?["quota_set"]?["volumes"] == 10)
+        }
+    }
+
+    @Test(
+        arguments: [
+            (#"{"quota_set": {"apples": 1}}"#, "Invalid input received: Bad key(s) in quota set: apples"),
+            (#"{"quota_set": {"volumes": "many"}}"#, "volumes must be an integer."),
+            (#"{"quota_set": {"volumes": -2}}"#, "volumes must be >= -1"),
+            (#"{"quota_set": {"volumes": 2147483648}}"#, "volumes must be <= 2147483647"),
+            (#"{"quota_set": {"volumes": 1.5}}"#, "volumes must be an integer."),
+            (#"{"quota": {"volumes": 1}}"#, "'quota_set' is a required property"),
+        ] as [(String, String)]
+    )
+    func badQuotaSetsAre400(body: String, message: String) async throws {
+        try await APIHarness.run { client, _, _ in
+            let response = try await client.send(.put, Self.path, body)
+            #expect(response.status == .badRequest)
+            #expect(response.json?["badRequest"]?["message"] == .string(message))
+            #expect(try await client.send(.get, Self.path).json?["quota_set"]?["volumes"] == 10)
+        }
+    }
+
+    @Test func quotaClassesSetTheDefaults() async throws {
+        try await APIHarness.run { client, _, _ in
+            let shown = try await client.send(.get, "/os-quota-class-sets/default")
+            #expect(shown.json?["quota_class_set"]?["volumes"] == 10)
+            #expect(shown.json?["quota_class_set"]?["id"] == "default")
+            let updated = try await client.send(
+                .put,
+                "/os-quota-class-sets/default",
+                #"{"quota_class_set": {"volumes": 4}}"#
+            )
+            #expect(updated.json?["quota_class_set"]?["volumes"] == 4)
+            #expect(updated.json?["quota_class_set"]?["id"] == nil)
+            // With use_default_quota_class (the default) the class is every project's default.
+            let project = try await client.send(.get, "/os-quota-sets/\(APIHarness.project)")
+            #expect(project.json?["quota_set"]?["volumes"] == 4)
+            let bad = try await client.send(.put, "/os-quota-class-sets/default", #"{"quota_class_set": {"id": 1}}"#)
+            #expect(bad.json?["badRequest"]?["message"] == "Invalid input received: Bad key(s) in quota class set: id")
+        }
+    }
+}

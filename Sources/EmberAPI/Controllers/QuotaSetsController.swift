@@ -2,6 +2,7 @@ import EmberCore
 import EmberStore
 import EmberVolume
 import EmberWSGI
+import Foundation
 
 /// The read side of `os-quota-sets` (`cinder/api/contrib/quotas.py`) and `GET /limits`
 /// (`cinder/api/v3/limits.py` with the `used_limits` extension): what clients call at start.
@@ -30,7 +31,79 @@ struct QuotaSetsController {
                 "quota_set": try await quotaSet(projectID: projectID, usage: false, defaults: true)
             ])
         }
+        controller.method("update") { request in
+            let projectID = try request.id()
+            try request.authorize(.volumeExtensionQuotasUpdate, target: ["project_id": .string(projectID)])
+            if projectID.count > 255 {
+                throw EmberError.badRequest("quota_set_name has a maximum length of 255 characters.")
+            }
+            let names = try await typeNames()
+            let values = try Self.validQuotaSet(request.body, typeNames: names, keyword: "quota set")
+            let usages = try await api.store.quotaUsages(projectID: projectID)
+            for (resource, limit) in values where resource != "per_volume_gigabytes" && limit != -1 {
+                let used = (usages[resource]?.inUse ?? 0) + (usages[resource]?.reserved ?? 0)
+                if limit < used {
+                    throw EmberError.badRequest(
+                        "Quota \(resource) limit must be equal or greater than existing resources. "
+                            + "Current usage is \(used) and the requested limit is \(limit)."
+                    )
+                }
+            }
+            for (resource, limit) in values {
+                try await api.store.setProjectQuota(projectID: projectID, resource: resource, hardLimit: limit)
+            }
+            var body = try await quotaSet(projectID: projectID, usage: false, defaults: false).objectValue ?? [:]
+            // cinder's update answer has no `id`.
+            body = JSONObject(uniqueEntries: body.entries.filter { $0.key != "id" }.map { ($0.key, $0.value) })
+            return APIResponse(body: ["quota_set": .object(body)])
+        }
+        controller.method("delete") { request in
+            let projectID = try request.id()
+            try request.authorize(.volumeExtensionQuotasDelete, target: ["project_id": .string(projectID)])
+            try await api.store.deleteProjectQuotas(projectID: projectID)
+            return APIResponse(status: .ok)
+        }
         return controller
+    }
+
+    /// `{"quota_set": {resource: limit, …}}` checked as cinder's `quota_set` format checker
+    /// does: known resources only (`id`/`tenant_id` ignored), integers from -1 up.
+    static func validQuotaSet(_ body: JSONValue?, typeNames: [String], keyword: String) throws -> [(String, Int)] {
+        let key = keyword == "quota set" ? "quota_set" : "quota_class_set"
+        guard case .object(let outer)? = body, outer.count == 1, case .object(let set)? = outer[key] else {
+            if case .object(let outer)? = body, outer[key] == nil {
+                throw EmberError.badRequest("'\(key)' is a required property")
+            }
+            throw EmberError.badRequest(
+                "Invalid input for field/attribute \(key). Value: \(body?.pythonRepr ?? "None")."
+            )
+        }
+        guard set.count >= 1 else {
+            throw EmberError.badRequest("Invalid input for field/attribute \(key). Value: {}. {} should be non-empty")
+        }
+        var known = Set(fixedResources + ["groups"])
+        for name in typeNames { known.formUnion(["volumes_\(name)", "gigabytes_\(name)", "snapshots_\(name)"]) }
+        let ignored: Set<String> = keyword == "quota set" ? ["id", "tenant_id"] : []
+        let bad = set.keys.filter { !known.contains($0) && !ignored.contains($0) }
+        if !bad.isEmpty {
+            throw EmberError.badRequest(
+                "Invalid input received: Bad key(s) in \(keyword): \(bad.joined(separator: ", "))"
+            )
+        }
+        var values: [(String, Int)] = []
+        for (resource, value) in set.entries where !ignored.contains(resource) {
+            let number: Int?
+            switch value {
+            case .int(let int): number = int
+            case .string(let text): number = Int(text.trimmingCharacters(in: .whitespaces))
+            default: number = nil
+            }
+            guard let number else { throw EmberError.badRequest("\(resource) must be an integer.") }
+            if number < -1 { throw EmberError.badRequest("\(resource) must be >= -1") }
+            if number > 2_147_483_647 { throw EmberError.badRequest("\(resource) must be <= 2147483647") }
+            values.append((resource, number))
+        }
+        return values
     }
 
     /// `volume_extension:quotas:show` on the URL's project (a reader of that project, or an admin).
@@ -129,5 +202,52 @@ struct LimitsController {
             response.body = .object(body)
         }
         return controller
+    }
+}
+
+/// `os-quota-class-sets` (`cinder/api/contrib/quota_classes.py`): a quota class's limits (the
+/// defaults where the class sets none) and setting them; the `default` class overrides the
+/// configured defaults while `use_default_quota_class` is on.
+struct QuotaClassSetsController {
+    let api: VolumeAPI
+
+    func controller() -> APIController {
+        var controller = APIController(name: "quota_class_sets")
+        controller.method("show") { request in
+            try request.authorize("volume_extension:quota_classes:get")
+            let name = try request.id()
+            var body = try await classSet(name)
+            body.appendNew("id", .string(name))
+            return APIResponse(body: ["quota_class_set": .object(body)])
+        }
+        controller.method("update") { request in
+            try request.authorize("volume_extension:quota_classes:update")
+            let name = try request.id()
+            if name.count > 255 {
+                throw EmberError.badRequest("quota_class_name has a maximum length of 255 characters.")
+            }
+            let names = try await QuotaSetsController(api: api).typeNames()
+            let values = try QuotaSetsController.validQuotaSet(
+                request.body,
+                typeNames: names,
+                keyword: "quota class set"
+            )
+            for (resource, limit) in values {
+                try await api.store.setQuotaClass(name: name, resource: resource, hardLimit: limit)
+            }
+            return APIResponse(body: ["quota_class_set": .object(try await classSet(name))])
+        }
+        return controller
+    }
+
+    /// `QUOTAS.get_class_quotas`: every resource, the class's limit or the default.
+    func classSet(_ name: String) async throws -> JSONObject {
+        let names = try await QuotaSetsController(api: api).typeNames()
+        var limits = api.configuration.defaultQuotas
+        for (resource, limit) in try await api.store.quotaClass(name: name) { limits[resource] = limit }
+        var order = QuotaSetsController.fixedResources
+        for type in names { order += ["volumes_\(type)", "gigabytes_\(type)", "snapshots_\(type)"] }
+        order.append("groups")
+        return JSONObject(uniqueEntries: order.map { ($0, .int(limits[$0] ?? -1)) })
     }
 }

@@ -13,7 +13,7 @@ public enum StandardExtensions {
     public static let all: [APIExtension] = [
         volumeImageMetadata, hosts, typesManage, volumeActions, volumeHostAttribute,
         extendedSnapshotAttributes, services, extendedServices, volumeTenantAttribute,
-        volumeMigStatusAttribute, typesExtraSpecs, volumeTypeAccess, quotas, usedLimits,
+        volumeMigStatusAttribute, quotaClasses, typesExtraSpecs, volumeTypeAccess, quotas, usedLimits,
         availabilityZones,
     ]
 
@@ -77,6 +77,19 @@ public enum StandardExtensions {
         resources: [
             ResourceExtension("os-quota-sets", controllerName: "quota_sets", memberActions: [("defaults", .get)]) {
                 context in QuotaSetsController(api: context.api).controller()
+            }
+        ]
+    )
+
+    static let quotaClasses = APIExtension(
+        name: "QuotaClasses",
+        alias: "os-quota-class-sets",
+        description: "Quota classes management support.",
+        updated: "2012-03-12T00:00:00+00:00",
+        module: "quota_classes",
+        resources: [
+            ResourceExtension("os-quota-class-sets", controllerName: "quota_class_sets") { context in
+                QuotaClassSetsController(api: context.api).controller()
             }
         ]
     )
