@@ -93,6 +93,7 @@ let package = Package(
         .target(
             name: "EmberAPI",
             dependencies: [
+                "EmberBus",
                 "EmberCore",
                 "EmberWSGI",
                 "EmberStore",

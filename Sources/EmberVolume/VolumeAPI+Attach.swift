@@ -123,7 +123,8 @@ extension VolumeAPI {
         id: String,
         attachmentID: String?,
         caller: Identity,
-        requestID: String
+        requestID: String,
+        errorPrefix: String = "Error detaching volume"
     ) async throws {
         let volume = try await self.volume(id: id, caller: caller)
         try await requireAttachmentDeletionAllowed(attachmentID, volume: volume, caller: caller)
@@ -133,7 +134,7 @@ extension VolumeAPI {
         do {
             try await caster.detachVolume(volume, attachmentID: attachmentID, caller: caller, requestID: requestID)
         } catch {
-            throw Self.remoteBadRequest(error, prefix: "Error detaching volume")
+            throw Self.remoteBadRequest(error, prefix: errorPrefix)
         }
         logger.info("Detach volume completed successfully.", metadata: ["volume.id": .string(id)])
     }

@@ -169,17 +169,25 @@ extension VolumeAPI {
 
     /// `volume_api.delete_snapshot`: `available`/`error` and in no group snapshot →
     /// `deleting`, then the volume's backend deletes it.
-    public nonisolated func deleteSnapshot(id: String, caller: Identity, requestID: String) async throws {
+    /// `delete_snapshot`; `force` (the admin action) skips the status check.
+    public nonisolated func deleteSnapshot(
+        id: String,
+        force: Bool = false,
+        caller: Identity,
+        requestID: String
+    ) async throws {
         let current = try await snapshot(id: id, caller: caller)
         guard
             let deleting = try await store.conditionalUpdateSnapshot(
                 id: id,
                 set: [.status(.deleting)],
-                where: SnapshotCondition(status: [.available, .error], notInGroupSnapshot: true)
+                where: SnapshotCondition(status: force ? nil : [.available, .error], notInGroupSnapshot: true)
             )
         else {
             throw EmberError.badRequest(
-                "Invalid snapshot: Snapshot status must be available or error and must not be part of a group."
+                force
+                    ? "Invalid snapshot: Snapshot must not be part of a group."
+                    : "Invalid snapshot: Snapshot status must be available or error and must not be part of a group."
             )
         }
         let volume = try await store.volume(id: current.volumeID, scope: .allProjects)

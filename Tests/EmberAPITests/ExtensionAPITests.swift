@@ -461,3 +461,85 @@ extension TestClientProtocol {
         }
     }
 }
+
+@Suite struct AdminActionTests {
+    @Test func resetStatusOnVolumes() async throws {
+        try await APIHarness.run { client, _, api in
+            let id = try await client.placedVolume(api, status: .error)
+            let reset = try await client.send(
+                .post,
+                "/volumes/\(id)/action",
+                #"{"os-reset_status": {"status": "AVAILABLE", "migration_status": "none"}}"#
+            )
+            #expect(reset.status == .accepted)
+            let volume = try await api.store.volume(id: id, scope: .allProjects)
+            #expect(volume.status == .available)
+            #expect(volume.migrationStatus == nil)
+        }
+    }
+
+    @Test(
+        arguments: [
+            (#"{"os-reset_status": {}}"#, "Must specify 'status', 'attach_status' or 'migration_status' for update."),
+            (#"{"os-reset_status": {"status": "deleting"}}"#, "Cannot reset-state to deleting"),
+            (
+                #"{"os-reset_status": {"status": "in-use"}}"#,
+                "Cannot reset-state to in-use because volume does not have any attachments."
+            ),
+            (
+                #"{"os-reset_status": {"attach_status": "glued"}}"#,
+                "Volume attach status: glued is invalid, valid statuses are: ('attached', 'detached')."
+            ),
+            (#"{"os-reset_status": {"status": "available", "x": 1}}"#, nil),
+        ] as [(String, String?)]
+    )
+    func badVolumeResetsAre400(body: String, message: String?) async throws {
+        try await APIHarness.run { client, _, api in
+            let id = try await client.placedVolume(api, status: .error)
+            let response = try await client.send(.post, "/volumes/\(id)/action", body)
+            #expect(response.status == .badRequest)
+            if let message { #expect(response.json?["badRequest"]?["message"] == .string(message)) }
+            #expect(try await api.store.volume(id: id, scope: .allProjects).status == .error)
+        }
+    }
+
+    @Test func forceDeleteSkipsTheStatusCheck() async throws {
+        try await APIHarness.run { client, recorder, api in
+            let id = try await client.placedVolume(api, status: .creating)
+            let plain = try await client.send(.delete, "/volumes/\(id)")
+            #expect(plain.status == .badRequest)
+            let forced = try await client.send(.post, "/volumes/\(id)/action", #"{"os-force_delete": {}}"#)
+            #expect(forced.status == .accepted)
+            #expect(try await api.store.volume(id: id, scope: .allProjects).status == .deleting)
+            #expect(recorder.casts.contains { $0.contains("delete_volume") })
+        }
+    }
+
+    @Test func snapshotResetAndForceDelete() async throws {
+        try await APIHarness.run { client, _, api in
+            let volume = try await client.placedVolume(api)
+            let id = try await client.createSnapshot(volume)
+            let bad = try await client.send(
+                .post,
+                "/snapshots/\(id)/action",
+                #"{"os-reset_status": {"status": "melted"}}"#
+            )
+            #expect(
+                bad.json?["badRequest"]?["message"]
+                    == "Snapshot status: melted is invalid, valid statuses are: ('error', 'available', 'creating', 'deleting', 'deleted', 'updating', 'error_deleting', 'unmanaging', 'backing-up', 'restoring')."
+            )
+            let reset = try await client.send(
+                .post,
+                "/snapshots/\(id)/action",
+                #"{"os-reset_status": {"status": "error_deleting"}}"#
+            )
+            #expect(reset.status == .accepted)
+            #expect(try await api.store.snapshot(id: id, scope: .allProjects).status == .errorDeleting)
+            let plain = try await client.send(.delete, "/snapshots/\(id)")
+            #expect(plain.status == .badRequest)
+            let forced = try await client.send(.post, "/snapshots/\(id)/action", #"{"os-force_delete": {}}"#)
+            #expect(forced.status == .accepted)
+            #expect(try await api.store.snapshot(id: id, scope: .allProjects).status == .deleting)
+        }
+    }
+}

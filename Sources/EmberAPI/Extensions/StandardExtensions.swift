@@ -11,7 +11,7 @@ import EmberWSGI
 /// extensions do.
 public enum StandardExtensions {
     public static let all: [APIExtension] = [
-        volumeImageMetadata, hosts, typesManage, volumeActions, volumeHostAttribute,
+        volumeImageMetadata, hosts, typesManage, volumeActions, volumeHostAttribute, adminActions,
         extendedSnapshotAttributes, services, extendedServices, volumeTenantAttribute,
         volumeMigStatusAttribute, quotaClasses, typesExtraSpecs, volumeTypeAccess, quotas, usedLimits,
         availabilityZones,
@@ -65,6 +65,18 @@ public enum StandardExtensions {
         module: "volume_actions",
         controllerExtensions: [
             ControllerExtension("volumes") { context in VolumeActionsController(api: context.api).controller() }
+        ]
+    )
+
+    static let adminActions = APIExtension(
+        name: "AdminActions",
+        alias: "os-admin-actions",
+        description: "Enable admin actions.",
+        updated: "2012-08-25T00:00:00+00:00",
+        module: "admin_actions",
+        controllerExtensions: [
+            ControllerExtension("volumes") { context in AdminActionsController(api: context.api).volumeActions() },
+            ControllerExtension("snapshots") { context in AdminActionsController(api: context.api).snapshotActions() },
         ]
     )
 

@@ -1,0 +1,208 @@
+import EmberBus
+import EmberCore
+import EmberStore
+import EmberVolume
+import EmberWSGI
+
+/// `os-admin-actions` (`cinder/api/contrib/admin_actions.py`): the admin's escape hatches on
+/// volumes (`os-reset_status`, `os-force_delete`, `os-force_detach`) and snapshots
+/// (`os-reset_status`, `os-force_delete`), each under its own admin-only policy.
+struct AdminActionsController {
+    let api: VolumeAPI
+
+    /// `c_fields.VolumeStatus.ALL`, in cinder's order (its error message lists them so).
+    static let volumeStatuses = [
+        "creating", "available", "deleting", "error", "error_deleting", "error_managing", "managing", "attaching",
+        "in-use", "detaching", "maintenance", "restoring-backup", "error_restoring", "reserved", "awaiting-transfer",
+        "backing-up", "error_backing-up", "error_extending", "downloading", "uploading", "retyping", "extending",
+    ]
+    static let attachStatuses = ["attached", "detached"]
+    static let migrationStatuses = ["migrating", "error", "success", "completing", "none", "starting"]
+    static let snapshotStatuses = [
+        "error", "available", "creating", "deleting", "deleted", "updating", "error_deleting", "unmanaging",
+        "backing-up", "restoring",
+    ]
+
+    /// Python's repr of a tuple of strings, as cinder's messages print `ALL`.
+    static func tuple(_ values: [String]) -> String {
+        "(" + values.map { "'\($0)'" }.joined(separator: ", ") + ")"
+    }
+
+    func volumeActions() -> APIController {
+        var controller = APIController(name: "volumes")
+        controller.action("os-reset_status") { request in
+            let body = try TypeSchemas.validate(request, AdminActionSchemas.resetVolume)["os-reset_status"] ?? .null
+            let status = body["status"]?.stringValue?.lowercased()
+            let attach = body["attach_status"]?.stringValue?.lowercased()
+            let migration = body["migration_status"]?.stringValue?.lowercased()
+            try Self.check(status, in: Self.volumeStatuses, what: "Volume status")
+            try Self.check(attach, in: Self.attachStatuses, what: "Volume attach status")
+            try Self.check(migration, in: Self.migrationStatuses, what: "Volume migration status")
+            if (status ?? "").isEmpty && (attach ?? "").isEmpty && (migration ?? "").isEmpty {
+                throw EmberError.badRequest("Must specify 'status', 'attach_status' or 'migration_status' for update.")
+            }
+            let volume = try await adminVolume(request, rule: "volume_extension:volume_admin_actions:reset_status")
+            // cinder's tuple lacks a comma, so only `deleting` is refused here.
+            if status == "deleting" { throw EmberError.badRequest("Cannot reset-state to deleting") }
+            if status == "in-use", volume.attachments.isEmpty {
+                throw EmberError.badRequest(
+                    "Cannot reset-state to in-use because volume does not have any attachments."
+                )
+            }
+            var changes: [VolumeUpdate] = []
+            if let status, !status.isEmpty, let value = VolumeStatus(rawValue: status) {
+                changes.append(.status(value))
+            }
+            if let attach, !attach.isEmpty, let value = VolumeAttachStatus(rawValue: attach) {
+                changes.append(.attachStatus(value))
+            }
+            if let migration, !migration.isEmpty {
+                changes.append(.migrationStatus(migration == "none" ? nil : migration))
+            }
+            _ = try await api.store.updateVolume(id: volume.id, changes)
+            if attach == "detached" {
+                // `_clean_volume_attachment`: every attachment goes, and with them `attached_mode`.
+                for attachment in volume.attachments { try await api.store.deleteAttachment(id: attachment.id) }
+                try? await api.store.deleteVolumeMetadata(id: volume.id, kind: .admin, key: "attached_mode")
+            }
+            return APIResponse(status: .accepted)
+        }
+        controller.action("os-force_delete") { request in
+            _ = try TypeSchemas.validate(request, AdminActionSchemas.forceDelete)
+            let volume = try await adminVolume(request, rule: "volume_extension:volume_admin_actions:force_delete")
+            try await api.deleteVolume(
+                id: volume.id,
+                cascade: false,
+                force: true,
+                caller: request.identity,
+                requestID: request.context.requestID
+            )
+            return APIResponse(status: .accepted)
+        }
+        controller.action("os-force_detach") { request in
+            let body = try TypeSchemas.validate(request, AdminActionSchemas.forceDetach)["os-force_detach"] ?? .null
+            let volume = try await adminVolume(request, rule: "volume_extension:volume_admin_actions:force_detach")
+            do {
+                try await api.terminateConnection(
+                    id: volume.id,
+                    connector: body["connector"] ?? .null,
+                    caller: request.identity,
+                    requestID: request.context.requestID
+                )
+            } catch let error as BusError {
+                if case .remote = error {
+                    throw EmberError(status: 500, message: "Unable to terminate volume connection from backend.")
+                }
+                throw error
+            }
+            try await api.detach(
+                id: volume.id,
+                attachmentID: body["attachment_id"]?.stringValue,
+                caller: request.identity,
+                requestID: request.context.requestID,
+                errorPrefix: "Error force detaching volume"
+            )
+            return APIResponse(status: .accepted)
+        }
+        return controller
+    }
+
+    func snapshotActions() -> APIController {
+        var controller = APIController(name: "snapshots")
+        controller.action("os-reset_status") { request in
+            let body = try TypeSchemas.validate(request, AdminActionSchemas.resetSnapshot)["os-reset_status"] ?? .null
+            let status = body["status"]?.stringValue?.lowercased() ?? ""
+            guard let value = SnapshotStatus(rawValue: status), Self.snapshotStatuses.contains(status) else {
+                throw EmberError.badRequest(
+                    "Snapshot status: \(body["status"]?.stringValue ?? "None") is invalid, valid statuses are: "
+                        + "\(Self.tuple(Self.snapshotStatuses))."
+                )
+            }
+            let snapshot = try await api.snapshot(id: try request.id(), caller: request.identity)
+            try request.authorize("volume_extension:snapshot_admin_actions:reset_status", target: snapshot.policyTarget)
+            _ = try await api.store.updateSnapshot(id: snapshot.id, [.status(value)])
+            return APIResponse(status: .accepted)
+        }
+        controller.action("os-force_delete") { request in
+            _ = try TypeSchemas.validate(request, AdminActionSchemas.forceDelete)
+            let snapshot = try await api.snapshot(id: try request.id(), caller: request.identity)
+            try request.authorize("volume_extension:snapshot_admin_actions:force_delete", target: snapshot.policyTarget)
+            try await api.deleteSnapshot(
+                id: snapshot.id,
+                force: true,
+                caller: request.identity,
+                requestID: request.context.requestID
+            )
+            return APIResponse(status: .accepted)
+        }
+        return controller
+    }
+
+    /// The volume (404 when missing) and the admin rule on it (403).
+    func adminVolume(_ request: APIRequest, rule: PolicyAction) async throws -> Volume {
+        let volume = try await api.volume(id: try request.id(), caller: request.identity)
+        try request.authorize(rule, target: volume.policyTarget)
+        return volume
+    }
+
+    /// cinder's status format checkers: a value outside the list is a 400 naming them all.
+    static func check(_ value: String?, in allowed: [String], what: String) throws {
+        guard let value, !value.isEmpty, !allowed.contains(value) else { return }
+        throw EmberError.badRequest("\(what): \(value) is invalid, valid statuses are: \(tuple(allowed)).")
+    }
+}
+
+/// `cinder/api/schemas/admin_actions.py`.
+enum AdminActionSchemas {
+    static let nullableString = Schema.value(types: [.string, .null])
+    static let resetVolume = Schema.object(
+        properties: [
+            (
+                "os-reset_status",
+                .object(
+                    properties: [
+                        ("status", nullableString), ("attach_status", nullableString),
+                        ("migration_status", nullableString),
+                    ],
+                    additionalProperties: false
+                )
+            )
+        ],
+        required: ["os-reset_status"],
+        additionalProperties: false
+    )
+    static let resetSnapshot = Schema.object(
+        properties: [
+            (
+                "os-reset_status",
+                .object(
+                    properties: [("status", .value(types: [.string]))],
+                    required: ["status"],
+                    additionalProperties: false
+                )
+            )
+        ],
+        required: ["os-reset_status"],
+        additionalProperties: false
+    )
+    static let forceDelete = Schema.object(
+        properties: [("os-force_delete", .value(types: []))],
+        required: ["os-force_delete"],
+        additionalProperties: false
+    )
+    static let forceDetach = Schema.object(
+        properties: [
+            (
+                "os-force_detach",
+                .object(
+                    properties: [
+                        ("connector", .value(types: [.string, .object, .null])), ("attachment_id", nullableString),
+                    ],
+                    additionalProperties: false
+                )
+            )
+        ],
+        required: ["os-force_detach"],
+        additionalProperties: false
+    )
+}
