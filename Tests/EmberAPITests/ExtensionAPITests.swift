@@ -543,3 +543,47 @@ extension TestClientProtocol {
         }
     }
 }
+
+@Suite struct ImageMetadataTests {
+    @Test func setShowUnsetImageMetadata() async throws {
+        try await APIHarness.run { client, _, api in
+            let id = try await client.placedVolume(api)
+            let noField = try await client.send(.get, "/volumes/\(id)")
+            #expect(noField.json?["volume"]?["volume_image_metadata"] == nil)
+            let set = try await client.send(
+                .post,
+                "/volumes/\(id)/action",
+                #"{"os-set_image_metadata": {"metadata": {"image_name": "cirros", "min_ram": "64"}}}"#
+            )
+            #expect(set.json == ["metadata": ["image_name": "cirros", "min_ram": "64"]])
+            let shown = try await client.send(.post, "/volumes/\(id)/action", #"{"os-show_image_metadata": null}"#)
+            #expect(shown.json == ["metadata": ["image_name": "cirros", "min_ram": "64"]])
+            let volume = try await client.send(.get, "/volumes/\(id)")
+            #expect(volume.json?["volume"]?["volume_image_metadata"] == ["image_name": "cirros", "min_ram": "64"])
+            let unset = try await client.send(
+                .post,
+                "/volumes/\(id)/action",
+                #"{"os-unset_image_metadata": {"key": "min_ram"}}"#
+            )
+            #expect(unset.status == .ok)
+            let missing = try await client.send(
+                .post,
+                "/volumes/\(id)/action",
+                #"{"os-unset_image_metadata": {"key": "min_ram"}}"#
+            )
+            #expect(missing.status == .notFound)
+            #expect(
+                missing.json?["itemNotFound"]?["message"]
+                    == .string("Glance metadata for volume/snapshot \(id) cannot be found.")
+            )
+            let bad = try await client.send(
+                .post,
+                "/volumes/\(id)/action",
+                #"{"os-set_image_metadata": {"metadata": {"bad key!": "x"}}}"#
+            )
+            #expect(bad.status == .badRequest)
+            let after = try await client.send(.post, "/volumes/\(id)/action", #"{"os-show_image_metadata": {}}"#)
+            #expect(after.json == ["metadata": ["image_name": "cirros"]])
+        }
+    }
+}

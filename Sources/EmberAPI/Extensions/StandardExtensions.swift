@@ -22,7 +22,10 @@ public enum StandardExtensions {
         alias: "os-vol-image-meta",
         description: "Show image metadata associated with the volume.",
         updated: "2012-12-07T00:00:00+00:00",
-        module: "volume_image_metadata"
+        module: "volume_image_metadata",
+        controllerExtensions: [
+            ControllerExtension("volumes") { context in VolumeImageMetadataController(api: context.api).controller() }
+        ]
     )
 
     static let volumeHostAttribute = APIExtension(

@@ -49,7 +49,8 @@ struct VolumeViewBuilder: Sendable {
             extensions.isLoaded("os-vol-mig-status-attr") && request.allows(.volumeExtensionVolumeMigStatusAttribute)
         showsTenant =
             extensions.isLoaded("os-vol-tenant-attr") && request.allows(.volumeExtensionVolumeTenantAttribute)
-        showsImageMetadata = extensions.isLoaded("os-vol-image-meta")
+        showsImageMetadata =
+            extensions.isLoaded("os-vol-image-meta") && request.allows("volume_extension:volume_image_metadata:show")
     }
 
     /// The summary entry of `GET /volumes`: `id`, `name`, `links`.
