@@ -18,7 +18,7 @@ public actor VolumeAPI {
     public nonisolated let store: any VolumeAPIStore
     public nonisolated let configuration: VolumeServiceConfiguration
     public nonisolated let quotas: QuotaEngine
-    nonisolated let caster: any VolumeWorkCaster
+    public nonisolated let caster: any VolumeWorkCaster
     nonisolated let logger: Logger
     private var typesByID: [String: VolumeType] = [:]
 

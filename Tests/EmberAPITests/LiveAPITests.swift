@@ -7,6 +7,28 @@ import Testing
 /// runs: what a client sees end to end.
 @Suite("Live API: volumes, snapshots and actions through real workers")
 struct LiveAPITests {
+    @Test("scheduler-stats/get_pools answers from the scheduler's capability reports", arguments: LiveBackend.all)
+    func schedulerPools(kind: LiveBackend) async throws {
+        try await LiveHarness.run(kind) { live in
+            let names = try await live.request(.get, "/scheduler-stats/get_pools")
+            #expect(names.status == .ok)
+            let pools = names.json?["pools"]?.arrayValue ?? []
+            #expect(pools.count == 1)
+            #expect(pools.first?.keys == ["name"])
+            #expect(pools.first?["name"]?.stringValue?.hasSuffix("@local#local") == true)
+            let detail = try await live.request(.get, "/scheduler-stats/get_pools?detail=true")
+            let capabilities = detail.json?["pools"]?.arrayValue.first?["capabilities"]
+            #expect(capabilities?["volume_backend_name"] == "local")
+            #expect(capabilities?["total_capacity_gb"] != nil)
+            let filtered = try await live.request(
+                .get,
+                "/scheduler-stats/get_pools?name=nowhere@none%23none",
+                version: "3.28"
+            )
+            #expect(filtered.json?["pools"]?.arrayValue.isEmpty == true)
+        }
+    }
+
     @Test(
         "a volume created through the API becomes available; extend grows it; delete frees the file",
         arguments: LiveBackend.all

@@ -47,6 +47,14 @@ final class CastRecorder: VolumeWorkCaster {
     }
 
     /// Calls need a volume service; without one they fail as a bus call that times out does.
+    /// The pools a scheduler with one file backend would report.
+    func getPools(filters: JSONObject, caller: Identity, requestID: String) async throws -> JSONValue {
+        log.withLock { $0.append("get_pools") }
+        return [
+            ["name": "node@alpha#alpha", "capabilities": ["volume_backend_name": "alpha", "total_capacity_gb": 10]]
+        ]
+    }
+
     func attachVolume(
         _ volume: Volume,
         attach: AttachRequest,

@@ -88,6 +88,8 @@ def test_cinder_quotas_quota_classes_services_and_extensions(ember):
     assert "os-admin-actions" in extensions and "os-types-manage" in extensions
     limits = cinder(ember, "absolute-limits")
     assert "totalVolumesUsed" in limits
+    pools = cinder(ember, "get-pools", "--detail")
+    assert "#" in pools and "total_capacity_gb" in pools
 
 
 def test_cinder_admin_actions(ember):
@@ -135,5 +137,7 @@ def test_openstack_types_quotas_services(ember):
 
     zones = openstack(ember, "availability", "zone", "list", "--volume")
     assert any(item["Zone Name"] == "nova" for item in zones)
+    pools = openstack(ember, "volume", "backend", "pool", "list")
+    assert pools and "#" in pools[0]["Name"]
     extensions = openstack(ember, "extension", "list", "--volume")
     assert any(item["Alias"] == "os-quota-sets" for item in extensions)

@@ -14,7 +14,7 @@ public enum StandardExtensions {
         volumeImageMetadata, hosts, typesManage, volumeActions, volumeHostAttribute, adminActions,
         extendedSnapshotAttributes, services, extendedServices, volumeTenantAttribute,
         volumeMigStatusAttribute, quotaClasses, typesExtraSpecs, volumeTypeAccess, quotas, usedLimits,
-        availabilityZones,
+        availabilityZones, schedulerStats,
     ]
 
     static let volumeImageMetadata = APIExtension(
@@ -214,6 +214,23 @@ public enum StandardExtensions {
         resources: [
             ResourceExtension("os-availability-zone", controllerName: "availability_zones") { context in
                 AvailabilityZonesController(api: context.api).controller()
+            }
+        ]
+    )
+
+    static let schedulerStats = APIExtension(
+        name: "Scheduler_stats",
+        alias: "scheduler-stats",
+        description: "Scheduler stats support.",
+        updated: "2014-09-07T00:00:00+00:00",
+        module: "scheduler_stats",
+        resources: [
+            ResourceExtension(
+                "scheduler-stats",
+                controllerName: "scheduler_stats",
+                collectionActions: [("get_pools", .get)]
+            ) {
+                context in SchedulerStatsController(api: context.api).controller()
             }
         ]
     )

@@ -33,6 +33,15 @@ public struct SchedulerRPC: Sendable {
         )
     }
 
+    /// `get_pools(ctxt, filters)`, a call (version 3.0): the pools the scheduler knows.
+    public func getPools(filters: JSONObject, context: RPCContext) async throws -> JSONValue {
+        try await RPCClient(bus: bus, topic: Topic.scheduler, version: RPCVersion(3, 0)).call(
+            "get_pools",
+            context: context,
+            ["filters": .object(filters)]
+        )
+    }
+
     /// `create_snapshot(ctxt, volume, snapshot, backend, request_spec, filter_properties)`,
     /// version 3.9: the scheduler forwards to the volume's backend.
     public func createSnapshot(_ snapshot: Snapshot, of volume: Volume, context: RPCContext) async throws {
@@ -203,6 +212,10 @@ public struct BusVolumeWorkCaster: VolumeWorkCaster {
     public init(bus: any MessageBus) {
         scheduler = SchedulerRPC(bus: bus)
         volumes = VolumeRPC(bus: bus)
+    }
+
+    public func getPools(filters: JSONObject, caller: Identity, requestID: String) async throws -> JSONValue {
+        try await scheduler.getPools(filters: filters, context: RPCContext(requestID: requestID, identity: caller))
     }
 
     public func createVolume(

@@ -74,6 +74,9 @@ public actor SchedulerManager: Service {
         dispatcher.on("create_volume") { [self] in try await createVolume($0) }
         dispatcher.on("extend_volume") { [self] in try await extendVolume($0) }
         dispatcher.on("create_snapshot") { [self] in try await createSnapshot($0) }
+        dispatcher.on("get_pools") { [self] envelope in
+            await pools(filters: envelope.arguments["filters"]?.objectValue ?? JSONObject())
+        }
         dispatcher.on("update_service_capabilities") { [self] in
             await updateServiceCapabilities($0)
             return .null
@@ -96,6 +99,29 @@ public actor SchedulerManager: Service {
         states = states.filter { $0.value.backend != backend }
         states[state.hostWithPool] = state
         logger.debug("Received capabilities", metadata: ["backend": .string(state.hostWithPool)])
+    }
+
+    /// `get_pools`: every fresh pool as `{"name": HOST@BACKEND#POOL, "capabilities": {…}}`
+    /// with the capacity the scheduler currently counts; `filters` may name a `name` or a
+    /// `volume_backend_name` to match.
+    func pools(filters: JSONObject) -> JSONValue {
+        let selected = backends().filter { state in
+            if let name = filters["name"]?.stringValue, name != state.hostWithPool { return false }
+            if let backendName = filters["volume_backend_name"]?.stringValue, backendName != state.volumeBackendName {
+                return false
+            }
+            return true
+        }
+        return .array(
+            selected.map { state in
+                var capabilities = state.capabilities
+                capabilities["free_capacity_gb"] = .double(state.freeCapacityGiB)
+                capabilities["provisioned_capacity_gb"] = .double(state.provisionedCapacityGiB)
+                capabilities["allocated_capacity_gb"] = .double(state.provisionedCapacityGiB)
+                capabilities["timestamp"] = .string(ISO8601DateFormatter().string(from: state.timestamp))
+                return ["name": .string(state.hostWithPool), "capabilities": .object(capabilities)]
+            }
+        )
     }
 
     /// The backends whose last report is fresh.
