@@ -103,6 +103,7 @@ public actor VolumeManager: Service {
             await reportCapabilities()
             return .null
         }
+        dispatcher.on("get_capabilities") { [self] _ in .object(try await capabilities()) }
         return dispatcher
     }
 
