@@ -79,7 +79,9 @@ debootstrap --variant=minbase bookworm "$work/rootfs" http://deb.debian.org/debi
   tail -n 30 "$work/debootstrap.log" >&2
   exit 1
 }
-rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/lib/apt/lists/"*
+# What debian:bookworm-slim leaves out too: package caches, documentation, manuals, locales.
+rm -rf "$work/rootfs/var/cache/apt/archives/"*.deb "$work/rootfs/var/lib/apt/lists/"* \
+  "$work/rootfs/usr/share/doc/"* "$work/rootfs/usr/share/man/"* "$work/rootfs/usr/share/locale/"*
 tar -C "$work/rootfs" -c . | podman "${podman_args[@]}" import --quiet - localhost/ember-base:bookworm >/dev/null
 rm -rf "$work/rootfs"
 took debootstrap
@@ -114,9 +116,14 @@ echo "    image size: $((size / 1000000)) MB"
 # health check work on the runtime base.
 root=$(podman "${podman_args[@]}" image mount localhost/ember:ci)
 mounted=yes
-chroot --userspec=10001:10001 "$root" /usr/local/bin/ember --version
+# A container has /proc, and the Swift runtime reads the arguments from /proc/self/cmdline.
 mount --bind /proc "$root/proc"
 chroot_proc="$root/proc"
+version=$(chroot --userspec=10001:10001 "$root" /usr/local/bin/ember --version)
+case "$version" in
+  *"Block Storage API"*) echo "    ember --version in the image: $version" ;;
+  *) fail "ember --version printed: $version" ;;
+esac
 port=18790
 chroot --userspec=10001:10001 "$root" /bin/sh -c \
   "cd /var/lib/ember && EMBER_DEFAULT__OSAPI_VOLUME_LISTEN=127.0.0.1 EMBER_DEFAULT__OSAPI_VOLUME_LISTEN_PORT=$port exec /usr/local/bin/ember all" \
