@@ -30,10 +30,13 @@ public struct EmberConfiguration: Sendable {
         logging = try LoggingConfiguration(files: files)
     }
 
-    /// Loads files and directories as `--config-file`/`--config-dir` name them.
+    /// Loads files and directories as `--config-file`/`--config-dir` name them, then the
+    /// `EMBER_<SECTION>__<OPTION>` variables of `environment`, which win over the files (see
+    /// ``ConfigFiles/environmentDocuments(_:sections:)``).
     public static func load(
         files: [String],
-        directories: [String] = []
+        directories: [String] = [],
+        environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws(ConfigurationError)
         -> EmberConfiguration
     {
@@ -42,7 +45,7 @@ public struct EmberConfiguration: Sendable {
             directories: directories,
             interpolationDefaults: ["state_path": defaultStatePath]
         )
-        return try EmberConfiguration(files: merged)
+        return try EmberConfiguration(files: merged.addingEnvironment(environment))
     }
 
     /// The configuration files used when none is named: the first of `./etc/ember/ember.conf`
@@ -62,7 +65,9 @@ public struct EmberConfiguration: Sendable {
     public func findConfigFile(_ name: String) -> String? {
         let manager = FileManager.default
         if name.hasPrefix("/") { return manager.fileExists(atPath: name) ? name : nil }
-        var directories = files.paths.reversed().map { ($0 as NSString).deletingLastPathComponent }
+        var directories = files.documents.filter { !$0.isEnvironment }.reversed().map {
+            ($0.path as NSString).deletingLastPathComponent
+        }
         directories += [manager.currentDirectoryPath, "/etc/ember", "/etc/cinder"]
         for directory in directories {
             let candidate = (directory.isEmpty ? "." : directory) + "/" + name

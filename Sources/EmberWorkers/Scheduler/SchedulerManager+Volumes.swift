@@ -26,6 +26,7 @@ extension SchedulerManager {
             extraSpecs: extraSpecs,
             resourceBackend: spec?.resourceBackend
         )
+        await waitUntilReady()
         guard let backend = place(request) else {
             logger.error(
                 "Failed to schedule_create_volume: No valid backend was found. No weighed backends available",
@@ -82,6 +83,7 @@ extension SchedulerManager {
         let backend = host.split(separator: "#").first.map(String.init) ?? host
         let growth = max(0, Int(newSize) - volume.size)
         let request = PlacementRequest(sizeGiB: growth, resourceBackend: backend)
+        await waitUntilReady()
         if place(request) == nil {
             logger.error("Extend failed: no room on the volume's backend", metadata: ["volume.id": .string(id)])
             if let projectID = volume.projectID, case .array(let items) = arguments["reservations"] ?? .null {

@@ -24,6 +24,10 @@ public actor SchedulerManager: Service {
     nonisolated let messages: UserMessageRecorder
     /// Latest report per `HOST@BACKEND#POOL`.
     private var states: [String: BackendState] = [:]
+    /// When this scheduler was made; placement waits for reports until `periodic_interval`
+    /// after it (``waitUntilReady()``).
+    private let startedAt = ContinuousClock.now
+    private var ready = false
 
     public init(
         configuration: WorkerConfiguration,
@@ -96,7 +100,12 @@ public actor SchedulerManager: Service {
             logger.warning("Capability report without capacity ignored", metadata: ["backend": .string(backend)])
             return
         }
-        states = states.filter { $0.value.backend != backend }
+        record(state)
+    }
+
+    /// Keeps `state` as its backend's latest report.
+    func record(_ state: BackendState) {
+        states = states.filter { $0.value.backend != state.backend }
         states[state.hostWithPool] = state
         logger.debug("Received capabilities", metadata: ["backend": .string(state.hostWithPool)])
     }
@@ -151,6 +160,66 @@ public actor SchedulerManager: Service {
                 return
             }
         }
+    }
+
+    /// cinder's `_wait_for_scheduler`: the first placement waits until every volume service
+    /// that is up (a heartbeat within `service_down_time`) has reported its capabilities, or
+    /// until `periodic_interval` after the start. Without it, a restarted scheduler fails the
+    /// creates queued while it was down with "No valid backend" before the backends report.
+    ///
+    /// The missing reports are asked for with `get_capabilities` calls: their replies do not
+    /// queue behind the message this handler holds, as fanout reports to this scheduler's
+    /// own consumer would.
+    func waitUntilReady() async {
+        guard !ready else { return }
+        let deadline = startedAt + configuration.periodicInterval
+        for host in await hostsWithoutReports() {
+            let remaining = deadline - ContinuousClock.now
+            guard remaining > .zero else { break }
+            let client = RPCClient(
+                bus: bus,
+                topic: VolumeRPC.topic(forHost: host),
+                version: RPCVersion(3, 0),
+                timeout: min(remaining, .seconds(10))
+            )
+            do {
+                let reply = try await client.call(
+                    "get_capabilities",
+                    context: .service(requestID: "req-" + UUID().uuidString.lowercased())
+                )
+                if let capabilities = reply.objectValue,
+                    let state = BackendState(backend: host, capabilities: capabilities, timestamp: Date())
+                {
+                    record(state)
+                }
+            } catch {
+                logger.warning(
+                    "No capabilities from a volume service that is up",
+                    metadata: ["backend": .string(host), "error": "\(error)"]
+                )
+            }
+        }
+        ready = true
+    }
+
+    /// The `HOST@BACKEND` of every `cinder-volume` service that is up without a fresh report
+    /// (cinder's `has_all_capabilities` is true when there is none).
+    func hostsWithoutReports() async -> [String] {
+        guard
+            let services = try? await store.listServices(
+                host: nil,
+                binary: "cinder-volume",
+                topic: nil,
+                disabled: false
+            )
+        else { return [] }
+        let now = Date()
+        let reported = Set(backends(now: now).map(\.backend))
+        let downTime = configuration.serviceDownTime.seconds
+        return services.filter { service in
+            now.timeIntervalSince(service.updatedAt ?? service.createdAt) <= downTime
+                && !reported.contains(service.host)
+        }.map(\.host)
     }
 
     /// Picks the best backend for `request` and consumes the volume's size from it.

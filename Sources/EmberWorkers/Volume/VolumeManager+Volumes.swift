@@ -10,49 +10,55 @@ extension VolumeManager {
     /// driver failure sets `error` with a user message.
     func createVolume(_ envelope: Envelope) async throws -> JSONValue {
         guard let id = Self.id(envelope.arguments, "volume") else { return .null }
-        return try await serialized(id) {
-            guard let volume = try await liveVolume(id), volume.status == .creating else {
-                logger.info("create_volume: volume gone or not creating; ignored", metadata: ["volume.id": .string(id)])
-                return .null
+        try await serialized(id) {
+            try await finishCreate(id, requestSpec: envelope.arguments["request_spec"], context: envelope.context)
+        }
+        return .null
+    }
+
+    /// The create itself, for a cast or for ``initHost()`` resuming a create that a crash
+    /// interrupted; the caller holds the volume's lock. A volume that is no longer `creating`
+    /// (done already, deleted) is left alone, so a redelivered cast is harmless.
+    func finishCreate(_ id: String, requestSpec spec: JSONValue?, context: RPCContext) async throws {
+        guard let volume = try await liveVolume(id), volume.status == .creating else {
+            logger.info("create_volume: volume gone or not creating; ignored", metadata: ["volume.id": .string(id)])
+            return
+        }
+        let snapshotID = volume.snapshotID ?? spec?["snapshotID"]?.stringValue
+        let sourceID = volume.sourceVolumeID ?? spec?["sourceVolumeID"]?.stringValue
+        do {
+            if let snapshotID {
+                try await driver.createVolume(id: id, size: volume.size, fromSnapshot: snapshotID)
+            } else if let sourceID {
+                try await driver.createVolume(id: id, size: volume.size, cloneOf: sourceID)
+            } else {
+                try await driver.createVolume(id: id, size: volume.size)
             }
-            let spec = envelope.arguments["request_spec"]
-            let snapshotID = volume.snapshotID ?? spec?["snapshotID"]?.stringValue
-            let sourceID = volume.sourceVolumeID ?? spec?["sourceVolumeID"]?.stringValue
-            do {
-                if let snapshotID {
-                    try await driver.createVolume(id: id, size: volume.size, fromSnapshot: snapshotID)
-                } else if let sourceID {
-                    try await driver.createVolume(id: id, size: volume.size, cloneOf: sourceID)
-                } else {
-                    try await driver.createVolume(id: id, size: volume.size)
-                }
-            } catch {
-                logger.error("Volume creation failed", metadata: ["volume.id": .string(id), "error": "\(error)"])
-                _ = try await store.conditionalUpdateVolume(
-                    id: id,
-                    set: [.status(.error)],
-                    where: VolumeCondition(status: [.creating])
-                )
-                await messages.record(
-                    .createVolumeFromBackend,
-                    .driverFailedCreate,
-                    resourceID: id,
-                    projectID: volume.projectID,
-                    context: envelope.context
-                )
-                return .null
-            }
-            let created = try await store.conditionalUpdateVolume(
+        } catch {
+            logger.error("Volume creation failed", metadata: ["volume.id": .string(id), "error": "\(error)"])
+            _ = try await store.conditionalUpdateVolume(
                 id: id,
-                set: [.status(.available), .launchedAt(Date())],
+                set: [.status(.error)],
                 where: VolumeCondition(status: [.creating])
             )
-            if created == nil {
-                logger.warning("create_volume: volume changed while creating", metadata: ["volume.id": .string(id)])
-            } else {
-                logger.info("Created volume", metadata: ["volume.id": .string(id), "size": "\(volume.size)"])
-            }
-            return .null
+            await messages.record(
+                .createVolumeFromBackend,
+                .driverFailedCreate,
+                resourceID: id,
+                projectID: volume.projectID,
+                context: context
+            )
+            return
+        }
+        let created = try await store.conditionalUpdateVolume(
+            id: id,
+            set: [.status(.available), .launchedAt(Date())],
+            where: VolumeCondition(status: [.creating])
+        )
+        if created == nil {
+            logger.warning("create_volume: volume changed while creating", metadata: ["volume.id": .string(id)])
+        } else {
+            logger.info("Created volume", metadata: ["volume.id": .string(id), "size": "\(volume.size)"])
         }
     }
 

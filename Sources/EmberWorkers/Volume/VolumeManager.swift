@@ -105,6 +105,7 @@ public actor VolumeManager: Service {
             await reportCapabilities()
             return .null
         }
+        dispatcher.on("get_capabilities") { [self] _ in .object(try await capabilities()) }
         return dispatcher
     }
 
@@ -137,8 +138,13 @@ public actor VolumeManager: Service {
 
     // MARK: - Start-up recovery
 
-    /// cinder's `init_host` cleanup: this backend's volumes left `creating` become `error`;
-    /// those left `deleting` are deleted now.
+    /// cinder's `init_host` cleanup: this backend's volumes left `deleting` are deleted now;
+    /// those left `creating` are created now.
+    ///
+    /// cinder sets volumes left `creating` to `error`: its AMQP casts are acknowledged before
+    /// they run, so an interrupted create is lost. Ember's bus redelivers an unacknowledged
+    /// cast (and queued casts wait for the restart), so the create is finished instead, with
+    /// the same code a cast runs; the cast, when it comes, finds the volume done.
     public func initHost() async {
         let page: Page<Volume>
         do {
@@ -153,15 +159,17 @@ public actor VolumeManager: Service {
             do {
                 switch volume.status {
                 case .creating:
-                    _ = try await store.conditionalUpdateVolume(
-                        id: volume.id,
-                        set: [.status(.error)],
-                        where: VolumeCondition(status: [.creating])
-                    )
                     logger.info(
-                        "init_host: volume left creating set to error",
+                        "init_host: resuming the create of volume",
                         metadata: ["volume.id": .string(volume.id)]
                     )
+                    try await serialized(volume.id) {
+                        try await finishCreate(
+                            volume.id,
+                            requestSpec: nil,
+                            context: .service(requestID: Self.requestID())
+                        )
+                    }
                 case .deleting:
                     logger.info(
                         "init_host: finishing the delete of volume",
