@@ -6,6 +6,8 @@ import EmberCore
 public protocol VolumeWorkCaster: Sendable {
     /// `scheduler_rpcapi.get_pools`: the pools the scheduler knows (a call).
     func getPools(filters: JSONObject, caller: Identity, requestID: String) async throws -> JSONValue
+    /// `volume_rpcapi.get_capabilities`: a backend's capabilities (a call).
+    func getCapabilities(backend: String, caller: Identity, requestID: String) async throws -> JSONValue
     /// `scheduler_rpcapi.create_volume`: place a new volume and have a backend create it.
     func createVolume(_ volume: Volume, spec: VolumeRequestSpec, caller: Identity, requestID: String) async throws
     /// `volume_rpcapi.delete_volume`: the volume's backend deletes it (status `deleting`).

@@ -26,6 +26,17 @@ struct LiveAPITests {
                 version: "3.28"
             )
             #expect(filtered.json?["pools"]?.arrayValue.isEmpty == true)
+            // The backend's own answer to `get_capabilities`, through the volume service.
+            let host = try #require(pools.first?["name"]?.stringValue?.split(separator: "#").first.map(String.init))
+            let answer = try await live.request(.get, "/capabilities/\(host)")
+            #expect(answer.status == .ok)
+            #expect(answer.json?["namespace"] == .string("OS::Storage::Capabilities::\(host)"))
+            #expect(answer.json?["volume_backend_name"] == "local")
+            #expect(answer.json?["storage_protocol"] == "local")
+            #expect(answer.json?["properties"]?["thin_provisioning"]?["type"] == "boolean")
+            let missing = try await live.request(.get, "/capabilities/nowhere@none")
+            #expect(missing.status == .notFound)
+            #expect(missing.json?["itemNotFound"]?["message"] == "Can't find service: nowhere@none")
         }
     }
 

@@ -55,6 +55,12 @@ final class CastRecorder: VolumeWorkCaster {
         ]
     }
 
+    /// What a file backend answers to `get_capabilities`.
+    func getCapabilities(backend: String, caller: Identity, requestID: String) async throws -> JSONValue {
+        log.withLock { $0.append("get_capabilities:\(backend)") }
+        return ["volume_backend_name": "alpha", "vendor_name": "Ember", "storage_protocol": "local"]
+    }
+
     func attachVolume(
         _ volume: Volume,
         attach: AttachRequest,

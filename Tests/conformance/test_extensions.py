@@ -90,6 +90,8 @@ def test_cinder_quotas_quota_classes_services_and_extensions(ember):
     assert "totalVolumesUsed" in limits
     pools = cinder(ember, "get-pools", "--detail")
     assert "#" in pools and "total_capacity_gb" in pools
+    capabilities = cinder(ember, "get-capabilities", volume_host)
+    assert "volume_backend_name" in capabilities and "thin_provisioning" in capabilities
 
 
 def test_cinder_admin_actions(ember):
@@ -139,5 +141,7 @@ def test_openstack_types_quotas_services(ember):
     assert any(item["Zone Name"] == "nova" for item in zones)
     pools = openstack(ember, "volume", "backend", "pool", "list")
     assert pools and "#" in pools[0]["Name"]
+    capability = openstack(ember, "volume", "backend", "capability", "show", volume_host)
+    assert any(item["Title"] == "Thin Provisioning" for item in capability)
     extensions = openstack(ember, "extension", "list", "--volume")
     assert any(item["Alias"] == "os-quota-sets" for item in extensions)

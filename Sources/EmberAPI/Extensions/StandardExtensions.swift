@@ -14,7 +14,7 @@ public enum StandardExtensions {
         volumeImageMetadata, hosts, typesManage, volumeActions, volumeHostAttribute, adminActions,
         extendedSnapshotAttributes, services, extendedServices, volumeTenantAttribute,
         volumeMigStatusAttribute, quotaClasses, typesExtraSpecs, volumeTypeAccess, quotas, usedLimits,
-        availabilityZones, schedulerStats,
+        availabilityZones, schedulerStats, capabilities,
     ]
 
     static let volumeImageMetadata = APIExtension(
@@ -232,6 +232,17 @@ public enum StandardExtensions {
             ) {
                 context in SchedulerStatsController(api: context.api).controller()
             }
+        ]
+    )
+
+    static let capabilities = APIExtension(
+        name: "Capabilities",
+        alias: "capabilities",
+        description: "Capabilities support.",
+        updated: "2015-08-31T00:00:00+00:00",
+        module: "capabilities",
+        resources: [
+            ResourceExtension("capabilities") { context in CapabilitiesController(api: context.api).controller() }
         ]
     )
 }

@@ -101,6 +101,15 @@ public struct VolumeRPC: Sendable {
         self.bus = bus
     }
 
+    /// `get_capabilities(ctxt, backend_id, discover)`, a call to `cinder-volume.HOST@BACKEND`.
+    public func getCapabilities(backend: String, context: RPCContext) async throws -> JSONValue {
+        try await RPCClient(bus: bus, topic: Self.topic(forHost: backend), version: RPCVersion(3, 0)).call(
+            "get_capabilities",
+            context: context,
+            ["discover": false]
+        )
+    }
+
     /// The server topic of a `host@backend#pool` host: the pool is not part of it.
     public static func topic(forHost host: String) -> String {
         let backend = host.split(separator: "#", maxSplits: 1).first.map(String.init) ?? host
@@ -216,6 +225,10 @@ public struct BusVolumeWorkCaster: VolumeWorkCaster {
 
     public func getPools(filters: JSONObject, caller: Identity, requestID: String) async throws -> JSONValue {
         try await scheduler.getPools(filters: filters, context: RPCContext(requestID: requestID, identity: caller))
+    }
+
+    public func getCapabilities(backend: String, caller: Identity, requestID: String) async throws -> JSONValue {
+        try await volumes.getCapabilities(backend: backend, context: RPCContext(requestID: requestID, identity: caller))
     }
 
     public func createVolume(

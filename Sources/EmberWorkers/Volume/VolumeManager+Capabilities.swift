@@ -17,6 +17,17 @@ extension VolumeManager {
     }
 
     /// The capabilities cinder's `_report_driver_status` publishes for this backend.
+    /// cinder's `_init_standard_capabilities`: the standard extra-spec properties a backend
+    /// describes in `GET /capabilities/{host}`.
+    static let standardProperties: JSONObject = [
+        "thin_provisioning": [
+            "title": "Thin Provisioning", "description": "Sets thin provisioning.", "type": "boolean",
+        ],
+        "compression": ["title": "Compression", "description": "Enables compression.", "type": "boolean"],
+        "qos": ["title": "QoS", "description": "Enables QoS.", "type": "boolean"],
+        "replication_enabled": ["title": "Replication", "description": "Enables replication.", "type": "boolean"],
+    ]
+
     public func capabilities() async throws -> JSONObject {
         let capacity = try await driver.capacity()
         var allocated = 0

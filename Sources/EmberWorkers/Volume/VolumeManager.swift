@@ -105,7 +105,12 @@ public actor VolumeManager: Service {
             await reportCapabilities()
             return .null
         }
-        dispatcher.on("get_capabilities") { [self] _ in .object(try await capabilities()) }
+        dispatcher.on("get_capabilities") { [self] _ in
+            // The report plus the standard properties (`init_capabilities`).
+            var result = try await capabilities()
+            result["properties"] = .object(Self.standardProperties)
+            return .object(result)
+        }
         return dispatcher
     }
 
