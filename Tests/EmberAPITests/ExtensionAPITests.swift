@@ -587,3 +587,43 @@ extension TestClientProtocol {
         }
     }
 }
+
+@Suite struct SnapshotActionTests {
+    @Test func updateSnapshotStatusFollowsCindersTransitions() async throws {
+        try await APIHarness.run { client, _, api in
+            let volume = try await client.placedVolume(api)
+            let id = try await client.createSnapshot(volume)
+            let path = "/snapshots/\(id)/action"
+            let progress = try await client.send(
+                .post,
+                path,
+                #"{"os-update_snapshot_status": {"status": "creating", "progress": "40%"}}"#
+            )
+            #expect(progress.status == .accepted)
+            let shown = try await client.send(.get, "/snapshots/\(id)")
+            #expect(shown.json?["snapshot"]?["os-extended-snapshot-attributes:progress"] == "40%")
+            let badProgress = try await client.send(
+                .post,
+                path,
+                #"{"os-update_snapshot_status": {"status": "creating", "progress": "140%"}}"#
+            )
+            #expect(
+                badProgress.json?["badRequest"]?["message"]
+                    == "Invalid input received: progress must be an integer percentage between 0 and 100"
+            )
+            let wrong = try await client.send(.post, path, #"{"os-update_snapshot_status": {"status": "deleting"}}"#)
+            #expect(
+                wrong.json?["badRequest"]?["message"]
+                    == "Provided snapshot status deleting not allowed for snapshot with status creating."
+            )
+            let done = try await client.send(.post, path, #"{"os-update_snapshot_status": {"status": "available"}}"#)
+            #expect(done.status == .accepted)
+            #expect(try await api.store.snapshot(id: id, scope: .allProjects).status == .available)
+            let after = try await client.send(.post, path, #"{"os-update_snapshot_status": {"status": "error"}}"#)
+            #expect(
+                after.json?["badRequest"]?["message"]
+                    == "Snapshot status available not allowed for update_snapshot_status"
+            )
+        }
+    }
+}

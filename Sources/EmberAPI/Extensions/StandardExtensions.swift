@@ -14,7 +14,7 @@ public enum StandardExtensions {
         volumeImageMetadata, hosts, typesManage, volumeActions, volumeHostAttribute, adminActions,
         extendedSnapshotAttributes, services, extendedServices, volumeTenantAttribute,
         volumeMigStatusAttribute, quotaClasses, typesExtraSpecs, volumeTypeAccess, quotas, usedLimits,
-        availabilityZones, schedulerStats, capabilities,
+        availabilityZones, schedulerStats, capabilities, snapshotActions,
     ]
 
     static let volumeImageMetadata = APIExtension(
@@ -243,6 +243,17 @@ public enum StandardExtensions {
         module: "capabilities",
         resources: [
             ResourceExtension("capabilities") { context in CapabilitiesController(api: context.api).controller() }
+        ]
+    )
+
+    static let snapshotActions = APIExtension(
+        name: "SnapshotActions",
+        alias: "os-snapshot-actions",
+        description: "Enable snapshot manager actions.",
+        updated: "2013-07-16T00:00:00+00:00",
+        module: "snapshot_actions",
+        controllerExtensions: [
+            ControllerExtension("snapshots") { context in SnapshotActionsController(api: context.api).controller() }
         ]
     )
 }

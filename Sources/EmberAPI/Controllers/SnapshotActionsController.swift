@@ -1,0 +1,74 @@
+import EmberCore
+import EmberStore
+import EmberVolume
+import EmberWSGI
+
+/// `os-snapshot-actions` (`cinder/api/contrib/snapshot_actions.py`): `os-update_snapshot_status`,
+/// how a compute service reports the progress of a snapshot it takes itself (assisted
+/// snapshots): `creating` may become `creating`, `available` or `error`; `deleting` may become
+/// `deleting` or `error_deleting`.
+struct SnapshotActionsController {
+    let api: VolumeAPI
+
+    static let transitions: [SnapshotStatus: [SnapshotStatus]] = [
+        .creating: [.creating, .available, .error],
+        .deleting: [.deleting, .errorDeleting],
+    ]
+
+    func controller() -> APIController {
+        var controller = APIController(name: "snapshots")
+        controller.action("os-update_snapshot_status") { request in
+            let body = try TypeSchemas.validate(request, Self.schema)["os-update_snapshot_status"] ?? .null
+            let status = body["status"]?.stringValue ?? ""
+            let progress = body["progress"]?.stringValue
+            if let progress, !progress.isEmpty { try Self.checkProgress(progress) }
+            let snapshot = try await api.snapshot(id: try request.id(), caller: request.identity)
+            try request.authorize(
+                "snapshot_extension:snapshot_actions:update_snapshot_status",
+                target: snapshot.policyTarget
+            )
+            guard let allowed = Self.transitions[snapshot.status] else {
+                throw EmberError.badRequest(
+                    "Snapshot status \(snapshot.status.rawValue) not allowed for update_snapshot_status"
+                )
+            }
+            guard let next = SnapshotStatus(rawValue: status), allowed.contains(next) else {
+                throw EmberError.badRequest(
+                    "Provided snapshot status \(status) not allowed for snapshot with status \(snapshot.status.rawValue)."
+                )
+            }
+            var changes: [SnapshotUpdate] = [.status(next)]
+            if let progress, !progress.isEmpty { changes.append(.progress(progress)) }
+            _ = try await api.store.updateSnapshot(id: snapshot.id, changes)
+            return APIResponse(status: .accepted)
+        }
+        return controller
+    }
+
+    /// The `progress` format checker: an integer percentage from 0 to 100, `"50%"`.
+    static func checkProgress(_ progress: String) throws {
+        guard let number = Int(progress.dropLast()) else {
+            throw EmberError.badRequest("Invalid input received: progress must be an integer percentage")
+        }
+        if number < 0 || number > 100 || progress.last != "%" {
+            throw EmberError.badRequest(
+                "Invalid input received: progress must be an integer percentage between 0 and 100"
+            )
+        }
+    }
+
+    static let schema = Schema.object(
+        properties: [
+            (
+                "os-update_snapshot_status",
+                .object(
+                    properties: [("status", .value(types: [.string])), ("progress", .value(types: []))],
+                    required: ["status"],
+                    additionalProperties: false
+                )
+            )
+        ],
+        required: ["os-update_snapshot_status"],
+        additionalProperties: false
+    )
+}
