@@ -9,8 +9,9 @@ struct SQL: Sendable, ExpressibleByStringInterpolation {
     enum Piece: Sendable {
         case text(String)
         case bind(SQLValue)
-        /// A set of strings for `IN`: one JSON parameter read by `json_each` on SQLite (one
-        /// placeholder to parse however long the set), a parameter per value on PostgreSQL.
+        /// A set of strings for `IN`: one JSON parameter read by `json_each` on SQLite when the
+        /// set is large (one placeholder to parse however long it is), a parameter per value
+        /// otherwise and on PostgreSQL.
         case textSet([String])
     }
 
@@ -82,6 +83,10 @@ struct SQL: Sendable, ExpressibleByStringInterpolation {
         return "(" + joined(values.map { SQL.bind($0) }, separator: ", ") + ")"
     }
 
+    /// Above this many values SQLite gets one `json_each` parameter; below, plain placeholders
+    /// (a table-valued function costs more to plan than a few parameters cost to parse).
+    static let jsonSetThreshold = 8
+
     /// `(s1, s2, …)` for `IN`, as ``Piece/textSet(_:)``; an empty set matches nothing.
     static func textSet(_ values: [String]) -> SQL {
         guard !values.isEmpty else { return "(NULL)" }
@@ -101,10 +106,10 @@ struct SQL: Sendable, ExpressibleByStringInterpolation {
                 text += dialect.placeholder(binds.count)
             case .textSet(let values):
                 switch dialect {
-                case .sqlite:
+                case .sqlite where values.count > Self.jsonSetThreshold:
                     binds.append(.text(JSONValue.array(values.map(JSONValue.string)).serialized()))
                     text += "(SELECT value FROM json_each(" + dialect.placeholder(binds.count) + "))"
-                case .postgresql:
+                case .sqlite, .postgresql:
                     text += "("
                     for (index, value) in values.enumerated() {
                         binds.append(.text(value))
