@@ -14,7 +14,7 @@ public enum StandardExtensions {
         volumeImageMetadata, hosts, typesManage, volumeActions, volumeHostAttribute,
         extendedSnapshotAttributes, services, extendedServices, volumeTenantAttribute,
         volumeMigStatusAttribute, typesExtraSpecs, volumeTypeAccess, quotas, usedLimits,
-        availabilityZones,
+        availabilityZones, backups,
     ]
 
     static let volumeImageMetadata = APIExtension(
@@ -187,6 +187,21 @@ public enum StandardExtensions {
             ResourceExtension("os-availability-zone", controllerName: "availability_zones") { context in
                 AvailabilityZonesController(api: context.api).controller()
             }
+        ]
+    )
+
+    static let backups = APIExtension(
+        name: "Backups",
+        alias: "backups",
+        description: "Backups support.",
+        updated: "2012-12-12T00:00:00+00:00",
+        module: "backups",
+        resources: [
+            ResourceExtension(
+                "backups",
+                collectionActions: [("detail", .get), ("import_record", .post)],
+                memberActions: [("restore", .post), ("export_record", .get), ("action", .post)]
+            ) { context in BackupsController(api: context.api).controller() }
         ]
     )
 }

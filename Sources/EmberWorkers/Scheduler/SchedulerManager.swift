@@ -74,6 +74,7 @@ public actor SchedulerManager: Service {
         dispatcher.on("create_volume") { [self] in try await createVolume($0) }
         dispatcher.on("extend_volume") { [self] in try await extendVolume($0) }
         dispatcher.on("create_snapshot") { [self] in try await createSnapshot($0) }
+        dispatcher.on("create_backup") { [self] in try await createBackup($0) }
         dispatcher.on("update_service_capabilities") { [self] in
             await updateServiceCapabilities($0)
             return .null
