@@ -101,7 +101,7 @@ struct LiveBackupTests {
             #expect(over.status == .accepted, "\(over.text)")
             #expect(over.json?["restore"]?["volume_id"] == .string(existing))
             try await live.waitForStatus("/backups/\(backupID)", "backup", ["available"], timeout: .seconds(180))
-            try await live.waitForStatus("/volumes/\(existing)", "volume", ["available"])
+            try await live.waitForStatus("/volumes/\(existing)", "volume", ["available"], timeout: .seconds(180))
             #expect(try readBytes(Self.pattern.count, from: live.volumeFile(existing), at: 0) == Self.pattern)
             #expect(
                 try readBytes(1 << 20, from: live.volumeFile(existing), at: 100 << 20)
@@ -154,7 +154,7 @@ struct LiveBackupTests {
             #expect(restore.status == .accepted, "\(restore.text)")
             let newID = try #require(restore.json?["restore"]?["volume_id"]?.stringValue)
             try await live.waitForStatus("/backups/\(incremental)", "backup", ["available"], timeout: .seconds(180))
-            try await live.waitForStatus("/volumes/\(newID)", "volume", ["available"])
+            try await live.waitForStatus("/volumes/\(newID)", "volume", ["available"], timeout: .seconds(180))
             #expect(try readBytes(Self.pattern.count, from: live.volumeFile(newID), at: 0) == Self.pattern)
             #expect(try readBytes(changed.count, from: live.volumeFile(newID), at: 512 << 20) == changed)
 
@@ -220,7 +220,7 @@ struct LiveBackupTests {
             let restore = try await live.request(.post, "/backups/\(backupID)/restore", #"{"restore": {}}"#)
             #expect(restore.status == .accepted, "\(restore.text)")
             let newID = try #require(restore.json?["restore"]?["volume_id"]?.stringValue)
-            try await live.waitForStatus("/volumes/\(newID)", "volume", ["available"])
+            try await live.waitForStatus("/volumes/\(newID)", "volume", ["available"], timeout: .seconds(180))
             #expect(try readBytes(Self.pattern.count, from: live.volumeFile(newID), at: 3 << 20) == Self.pattern)
         }
     }
