@@ -224,4 +224,42 @@ struct LiveBackupTests {
             #expect(try readBytes(Self.pattern.count, from: live.volumeFile(newID), at: 3 << 20) == Self.pattern)
         }
     }
+
+    @Test(
+        "a backup of a snapshot holds the snapshot's data; the snapshot goes back to available",
+        arguments: LiveBackend.all
+    )
+    func snapshotBackup(kind: LiveBackend) async throws {
+        try await LiveHarness.run(kind) { live in
+            let source = try await Self.createVolume(live)
+            try writeBytes(Self.pattern, to: live.volumeFile(source), at: 1 << 20)
+            let snapshot = try await live.request(
+                .post,
+                "/snapshots",
+                #"{"snapshot": {"volume_id": "\#(source)", "name": "s"}}"#
+            )
+            let snapshotID = try #require(snapshot.json?["snapshot"]?["id"]?.stringValue)
+            try await live.waitForStatus("/snapshots/\(snapshotID)", "snapshot", ["available"])
+            // The volume changes after the snapshot: the backup must hold the snapshot's bytes.
+            try writeBytes(
+                [UInt8](repeating: 0x77, count: Self.pattern.count),
+                to: live.volumeFile(source),
+                at: 1 << 20
+            )
+            let backupID = try await Self.createBackup(
+                live,
+                volume: source,
+                extra: #", "snapshot_id": "\#(snapshotID)""#
+            )
+            let shown = try await live.request(.get, "/backups/\(backupID)").json?["backup"]
+            #expect(shown?["snapshot_id"] == .string(snapshotID))
+            let snapshotAfter = try await live.request(.get, "/snapshots/\(snapshotID)").json?["snapshot"]
+            #expect(snapshotAfter?["status"] == "available")
+
+            let restore = try await live.request(.post, "/backups/\(backupID)/restore", #"{"restore": {}}"#)
+            let newID = try #require(restore.json?["restore"]?["volume_id"]?.stringValue)
+            try await live.waitForStatus("/volumes/\(newID)", "volume", ["available"], timeout: .seconds(180))
+            #expect(try readBytes(Self.pattern.count, from: live.volumeFile(newID), at: 1 << 20) == Self.pattern)
+        }
+    }
 }

@@ -276,6 +276,37 @@ struct BackupDriverTests {
     }
 }
 
+extension BackupDriverTests {
+    @Test("an object that does not shrink under zlib is stored raw, and restores byte-equal")
+    func incompressibleObjectIsStoredRaw() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.remove() }
+        var configuration = Self.configuration(directory)
+        configuration.fileSize = 16 << 20
+        let driver = PosixBackupDriver(configuration: configuration)
+        try await driver.setUp()
+        let volume = directory.path + "/volume"
+        var generator = SeededGenerator(seed: 7)
+        let bytes = (0..<(16 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        _ = FileManager.default.createFile(atPath: volume, contents: Data(bytes))
+        var job = Self.job()
+        job.volumeBytes = 16 << 20
+        let outcome = try await driver.backup(job, volumePath: volume)
+        #expect(outcome.objectCount == 1)
+        #expect(outcome.bytesStored == 16 << 20)
+        let container = directory.path + "/backup/" + outcome.location.container
+        let metadata = try JSONValue.parse(Self.contents(container + "/" + outcome.location.prefix + "_metadata"))
+        let first = metadata["objects"].flatMap { value -> JSONValue? in
+            if case .array(let items) = value { return items.first } else { return nil }
+        }
+        #expect(first?[outcome.location.prefix + "-00001"]?["compression"] == "none")
+        let target = directory.path + "/restored"
+        _ = FileManager.default.createFile(atPath: target, contents: Data(count: 16 << 20))
+        try await driver.restore(chain: [outcome.location], volumePath: target, volumeIsNew: true)
+        #expect(Self.contents(target) == bytes)
+    }
+}
+
 /// A deterministic generator for test data.
 struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64
