@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // Domain types, errors and faults, configuration, request context. No NIO, no HTTP.
@@ -82,6 +83,8 @@ let package = Package(
                 "EmberStore",
                 "EmberBus",
                 "EmberVolume",
+                "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -89,6 +92,8 @@ let package = Package(
             ],
             swiftSettings: emberSettings
         ),
+        // The system zlib (Debian: zlib1g-dev), for the backup service's chunk compression.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Controllers, views, request schemas and the API routers.
         .target(
             name: "EmberAPI",

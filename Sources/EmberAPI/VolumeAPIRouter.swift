@@ -76,6 +76,12 @@ public enum VolumeAPIRouter {
         )
         controllers["snapshot_metadata"] = SnapshotMetadataController(api: api).controller()
 
+        // cinder's v3 router has the core backups routes; the `backups` extension adds restore,
+        // export_record, import_record and the admin actions over the same controller.
+        mapper.resource("backups", controller: "backups", collectionActions: [("detail", .get)])
+        controllers["backups"] = BackupsController(api: api).controller()
+        collections["backups"] = "backups"
+
         mapper.resource("types", controller: "types", memberActions: [("action", .post)])
         controllers["types"] = TypesController(api: api).controller()
         collections["types"] = "types"

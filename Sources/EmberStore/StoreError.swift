@@ -34,6 +34,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case volumeTypeAccessExists(volumeTypeID: String, projectID: String)
     /// Volumes still use the type → 400.
     case volumeTypeInUse(String)
+    /// An imported backup's id names a live backup → 400 (cinder's `InvalidBackup`).
+    case backupExists(String)
     /// A reservation would exceed a limit → 413 (the volume API picks cinder's message).
     case overQuota([QuotaOverage])
     /// The database cannot be reached, or did not answer in time → 503.
@@ -60,6 +62,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .volumeTypeAccessExists(let typeID, let projectID):
             "Volume type access for \(typeID) / \(projectID) combination already exists."
         case .volumeTypeInUse(let id): "Volume Type \(id) deletion is not allowed with volumes present with the type."
+        case .backupExists: "Invalid backup: Backup already exists in database."
         case .overQuota(let overs): "Quota exceeded for resources: \(overs.map(\.resource).sorted())"
         case .databaseUnavailable(let reason): "Database unavailable: \(reason)"
         case .schemaOutOfDate(let current, let required):
@@ -75,7 +78,7 @@ extension StoreError: EmberErrorConvertible {
         case .notFound, .volumeTypeNameNotFound, .metadataKeyNotFound, .extraSpecNotFound,
             .volumeTypeAccessNotFound:
             .notFound(description)
-        case .markerNotFound, .invalidSortKey, .volumeTypeInUse:
+        case .markerNotFound, .invalidSortKey, .volumeTypeInUse, .backupExists:
             .badRequest(description)
         case .volumeTypeExists, .volumeTypeAccessExists:
             .conflict(description)

@@ -15,6 +15,9 @@ struct UserMessageRecorder: Sendable {
         case createVolumeFromBackend = "008"
         case snapshotCreate = "009"
         case snapshotDelete = "010"
+        case backupCreate = "013"
+        case backupDelete = "014"
+        case backupRestore = "015"
     }
 
     /// cinder's `message_field.Detail` ids Ember uses.
@@ -24,6 +27,13 @@ struct UserMessageRecorder: Sendable {
         case driverFailedExtend = "010"
         case driverFailedCreate = "012"
         case snapshotCreateError = "013"
+        case backupInvalidState = "017"
+        case backupCreateDriverError = "020"
+        case attachError = "021"
+        case backupScheduleError = "024"
+        case backupDeleteDriverError = "025"
+        case backupRestoreError = "026"
+        case volumeInvalidState = "027"
     }
 
     let store: any MessageStore

@@ -11,7 +11,7 @@ struct EmberCommand: AsyncParsableCommand {
         commandName: "ember",
         abstract: "A Cinder-compatible block-storage service.",
         version: EmberVersion.string,
-        subcommands: [All.self, API.self, SchedulerCommand.self, VolumeCommand.self, Manage.self],
+        subcommands: [All.self, API.self, SchedulerCommand.self, VolumeCommand.self, BackupCommand.self, Manage.self],
         defaultSubcommand: All.self
     )
 }
@@ -70,5 +70,15 @@ struct VolumeCommand: RoleCommand {
         abstract: "Run the Block Storage volume service for the enabled backends (cinder-volume)."
     )
     static let role = Role.volume
+    @OptionGroup var config: ConfigOptions
+}
+
+/// `ember backup`: the backup service (`cinder-backup`), POSIX chunked driver.
+struct BackupCommand: RoleCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Run the Block Storage backup service (cinder-backup)."
+    )
+    static let role = Role.backup
     @OptionGroup var config: ConfigOptions
 }

@@ -22,6 +22,8 @@ enum Role: String {
     case scheduler
     /// `ember volume`: the volume backends of `enabled_backends` (`cinder-volume`).
     case volume
+    /// `ember backup`: the backup service (`cinder-backup`).
+    case backup
 
     var binary: String { "ember-" + rawValue }
 }
@@ -112,6 +114,7 @@ struct ServiceRunner {
         let runsAPI = role == .all || role == .api
         let runsScheduler = role == .all || role == .scheduler
         let runsVolumes = role == .all || role == .volume
+        let runsBackup = role == .all || role == .backup
         // Cheap checks first, so a typo in a path is reported before any database is touched.
         if runsAPI { _ = try APIServerBuilder.pasteConfigPath(configuration) }
         let workers = try WorkerConfiguration(
@@ -120,6 +123,7 @@ struct ServiceRunner {
             statePath: configuration.statePath,
             defaultBackend: role == .all
         )
+        let backup = try BackupConfiguration(files: configuration.files, statePath: configuration.statePath)
         if role == .volume && workers.backends.isEmpty {
             throw ConfigurationError.invalid(message: "ember volume: [DEFAULT] enabled_backends names no backend")
         }
@@ -193,6 +197,18 @@ struct ServiceRunner {
                     )
                 )
             }
+        }
+        if runsBackup {
+            services.append(
+                BackupManager(
+                    configuration: workers,
+                    backupConfiguration: backup,
+                    store: db.store,
+                    bus: bus,
+                    logger: Logger(label: "ember.backup.manager"),
+                    prepare: prepare
+                )
+            )
         }
         return services
     }

@@ -68,8 +68,13 @@ struct Live: Sendable {
 
     /// GETs `path` until `key.status` is one of `statuses`; returns the last body's object.
     @discardableResult
-    func waitForStatus(_ path: String, _ key: String, _ statuses: Set<String>) async throws -> JSONValue {
-        let deadline = ContinuousClock.now + .seconds(30)
+    func waitForStatus(
+        _ path: String,
+        _ key: String,
+        _ statuses: Set<String>,
+        timeout: Duration = .seconds(30)
+    ) async throws -> JSONValue {
+        let deadline = ContinuousClock.now + timeout
         var last: JSONValue?
         while ContinuousClock.now < deadline {
             let response = try await request(.get, path)
@@ -93,6 +98,9 @@ struct Live: Sendable {
 
     /// The file of a volume on the one backend (`local`).
     func volumeFile(_ id: String) -> String { directory + "/local/volume-" + id }
+
+    /// The backup service's `backup_posix_path`.
+    var backupDirectory: String { directory + "/backup" }
 }
 
 /// The stock paste pipeline over a real store, with the scheduler and one volume backend
@@ -161,6 +169,15 @@ enum LiveHarness {
             let managers = workers.backends.map {
                 VolumeManager(backend: $0, configuration: workers, store: db.store, bus: bus, logger: logger)
             }
+            var backupConfiguration = BackupConfiguration(posixPath: dir.path + "/backup")
+            backupConfiguration.fileSize = 64 << 20
+            let backups = BackupManager(
+                configuration: workers,
+                backupConfiguration: backupConfiguration,
+                store: db.store,
+                bus: bus,
+                logger: logger
+            )
             var registry = PasteFactoryRegistry.standard()
             VolumeAPIRouter.register(in: &registry, api: api)
             let loader = try PasteLoader(
@@ -173,7 +190,7 @@ enum LiveHarness {
                 responder: PasteResponder(app: app, scheme: "http", defaultHost: "localhost"),
                 logger: logger
             )
-            let group = ServiceGroup(services: [bus, scheduler] + managers, logger: logger)
+            let group = ServiceGroup(services: [bus, scheduler] + managers + [backups], logger: logger)
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
                 do {

@@ -104,6 +104,55 @@ final class CastRecorder: VolumeWorkCaster {
     var casts: [String] { log.withLock { $0 } }
 }
 
+extension CastRecorder: BackupWorkCaster {
+    func createBackup(_ backup: Backup, caller: Identity, requestID: String) async throws {
+        log.withLock { $0.append("create_backup:\(backup.id)") }
+    }
+
+    func restoreBackup(
+        _ backup: Backup,
+        host: String,
+        volumeID: String,
+        volumeIsNew: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        log.withLock { $0.append("restore_backup:\(backup.id):\(volumeID):\(host)") }
+    }
+
+    func deleteBackup(_ backup: Backup, host: String, caller: Identity, requestID: String) async throws {
+        log.withLock { $0.append("delete_backup:\(backup.id):\(host)") }
+    }
+
+    /// A call needs a backup service; without one it fails as a bus call that times out does.
+    func exportRecord(_ backup: Backup, host: String, caller: Identity, requestID: String) async throws -> JSONValue {
+        log.withLock { $0.append("export_record:\(backup.id)") }
+        throw EmberError.internalError
+    }
+
+    func importRecord(
+        _ backup: Backup,
+        host: String,
+        backupService: String,
+        backupURL: String,
+        otherHosts: [String],
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        log.withLock { $0.append("import_record:\(backup.id):\(host)") }
+    }
+
+    func resetStatus(
+        _ backup: Backup,
+        host: String,
+        status: BackupStatus,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        log.withLock { $0.append("reset_status:\(backup.id):\(status.rawValue)") }
+    }
+}
+
 /// The stock paste pipeline over a real SQLite store in a temporary directory.
 struct APIHarness {
     static let project = "e9b8d2d1c5a44c8d9a3f2b7c6d5e4f30"

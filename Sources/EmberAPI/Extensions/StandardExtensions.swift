@@ -14,7 +14,7 @@ public enum StandardExtensions {
         volumeImageMetadata, hosts, typesManage, volumeActions, volumeHostAttribute, adminActions,
         extendedSnapshotAttributes, services, extendedServices, volumeTenantAttribute,
         volumeMigStatusAttribute, quotaClasses, typesExtraSpecs, volumeTypeAccess, quotas, usedLimits,
-        availabilityZones, schedulerStats, capabilities, snapshotActions,
+        availabilityZones, schedulerStats, capabilities, snapshotActions, backups,
     ]
 
     static let volumeImageMetadata = APIExtension(
@@ -254,6 +254,21 @@ public enum StandardExtensions {
         module: "snapshot_actions",
         controllerExtensions: [
             ControllerExtension("snapshots") { context in SnapshotActionsController(api: context.api).controller() }
+        ]
+    )
+
+    static let backups = APIExtension(
+        name: "Backups",
+        alias: "backups",
+        description: "Backups support.",
+        updated: "2012-12-12T00:00:00+00:00",
+        module: "backups",
+        resources: [
+            ResourceExtension(
+                "backups",
+                collectionActions: [("detail", .get), ("import_record", .post)],
+                memberActions: [("restore", .post), ("export_record", .get), ("action", .post)]
+            ) { context in BackupsController(api: context.api).controller() }
         ]
     )
 }

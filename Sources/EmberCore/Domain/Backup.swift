@@ -21,6 +21,11 @@ public struct Backup: Sendable, Equatable {
     public var dataTimestamp: Date?
     public var restoreVolumeID: String?
     public var numDependentBackups: Int
+    /// The object name prefix the backup driver chose (cinder's `service_metadata`).
+    public var serviceMetadata: String?
+    public var encryptionKeyID: String?
+    /// `backup_metadata` (API 3.43).
+    public var metadata: [String: String]
     public var createdAt: Date
     public var updatedAt: Date?
     public var deletedAt: Date?
@@ -46,6 +51,9 @@ public struct Backup: Sendable, Equatable {
         dataTimestamp: Date? = nil,
         restoreVolumeID: String? = nil,
         numDependentBackups: Int = 0,
+        serviceMetadata: String? = nil,
+        encryptionKeyID: String? = nil,
+        metadata: [String: String] = [:],
         createdAt: Date = Date(),
         updatedAt: Date? = nil,
         deletedAt: Date? = nil,
@@ -70,6 +78,9 @@ public struct Backup: Sendable, Equatable {
         self.dataTimestamp = dataTimestamp
         self.restoreVolumeID = restoreVolumeID
         self.numDependentBackups = numDependentBackups
+        self.serviceMetadata = serviceMetadata
+        self.encryptionKeyID = encryptionKeyID
+        self.metadata = metadata
         self.createdAt = createdAt
         self.updatedAt = updatedAt
         self.deletedAt = deletedAt
@@ -90,4 +101,19 @@ public enum BackupUpdate: Sendable, Equatable {
     case displayDescription(String?)
     case restoreVolumeID(String?)
     case numDependentBackups(Int)
+    case serviceMetadata(String?)
+    case availabilityZone(String?)
+    case dataTimestamp(Date?)
+    case objectCountAndSize(objectCount: Int?, size: Int?)
+    case volumeID(String)
+    case parentID(String?)
+    case snapshotID(String?)
+    case encryptionKeyID(String?)
+}
+
+extension Backup {
+    /// `is_incremental`: the backup has a parent.
+    public var isIncremental: Bool { parentID != nil }
+    /// `has_dependent_backups`: incremental backups build on this one.
+    public var hasDependentBackups: Bool { numDependentBackups > 0 }
 }

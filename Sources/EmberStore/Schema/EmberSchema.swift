@@ -305,6 +305,9 @@ enum EmberSchema {
         indexes: [IndexDefinition(name: "backups_deleted_project_id_idx", columns: ["deleted", "project_id"])]
     )
 
+    /// `backup_metadata` (schema version 3).
+    static let backupMetadata = keyValueTable("backup_metadata", owner: "backup_id", ownerTable: "backups")
+
     static let transfers = TableDefinition(
         "transfers",
         columns: [

@@ -14,6 +14,9 @@ struct Migration: Sendable {
         Migration(version: 2, name: "keyset pagination indexes") { _ in
             EmberSchema.paginationIndexes.map { $0.index.render(table: $0.table) }
         },
+        Migration(version: 3, name: "backup metadata") { dialect in
+            EmberSchema.backupMetadata.createStatements(dialect)
+        },
     ]
 
     static var latestVersion: Int { all.last?.version ?? 0 }

@@ -130,6 +130,20 @@ public protocol BackupStore: Sendable {
     )
         async throws(StoreError) -> Backup?
     func deleteBackup(id: String) async throws(StoreError)
+    /// The row whether or not it is deleted; nil when there is none.
+    func backupIncludingDeleted(id: String) async throws(StoreError) -> Backup?
+    /// Inserts an imported backup, or revives its deleted row; `.backupExists` when a live
+    /// backup has the id.
+    func importBackup(_ backup: Backup) async throws(StoreError) -> Backup
+    /// `num_dependent_backups += delta` (never below 0): `backup_add_dependent` /
+    /// `backup_remove_dependent`.
+    func adjustDependentBackups(id: String, by delta: Int) async throws(StoreError)
+    /// Sets backup metadata (`replace` drops the other keys); returns all of it.
+    func updateBackupMetadata(
+        id: String,
+        _ metadata: [String: String],
+        replace: Bool
+    ) async throws(StoreError) -> [String: String]
 }
 
 /// Quota limits, usages and reservations (cinder's `DbQuotaDriver` storage).

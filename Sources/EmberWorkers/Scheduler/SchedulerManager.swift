@@ -81,6 +81,7 @@ public actor SchedulerManager: Service {
         dispatcher.on("get_pools") { [self] envelope in
             await pools(filters: envelope.arguments["filters"]?.objectValue ?? JSONObject())
         }
+        dispatcher.on("create_backup") { [self] in try await createBackup($0) }
         dispatcher.on("update_service_capabilities") { [self] in
             await updateServiceCapabilities($0)
             return .null

@@ -98,6 +98,7 @@ public actor VolumeManager: Service {
         dispatcher.on("delete_snapshot") { [self] in try await deleteSnapshot($0) }
         dispatcher.on("revert_to_snapshot") { [self] in try await revertToSnapshot($0) }
         dispatcher.on("initialize_connection") { [self] in try await initializeConnection($0) }
+        dispatcher.on("initialize_connection_snapshot") { [self] in try await initializeConnectionSnapshot($0) }
         dispatcher.on("terminate_connection") { [self] in try await terminateConnection($0) }
         dispatcher.on("attach_volume") { [self] in try await attachVolume($0) }
         dispatcher.on("detach_volume") { [self] in try await detachVolume($0) }

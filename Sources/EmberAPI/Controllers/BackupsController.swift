@@ -1,0 +1,254 @@
+import EmberCore
+import EmberStore
+import EmberVolume
+import EmberWSGI
+
+extension Backup {
+    /// The fields a backup adds to a policy target.
+    var policyTarget: PolicyTarget {
+        ["id": .string(id), "project_id": PolicyValue(projectID), "user_id": PolicyValue(userID)]
+    }
+}
+
+/// `cinder/api/v3/backups.py` over `cinder/api/contrib/backups.py`: the `/backups` resource
+/// (index, detail, show, create, update 3.9, delete), the `backups` extension's restore,
+/// export_record and import_record, and the admin actions `os-reset_status` and
+/// `os-force_delete` (`BackupAdminController`).
+struct BackupsController {
+    let api: VolumeAPI
+
+    /// The filters non-admins may use (`etc/cinder/resource_filters.json`, `backup`).
+    static let userFilters: Set<String> = ["name", "status", "volume_id"]
+    /// Every filter an admin may use: the backup columns.
+    static let adminFilters: Set<String> = userFilters.union([
+        "id", "description", "project_id", "user_id", "host", "availability_zone", "container", "parent_id",
+        "size", "object_count", "snapshot_id", "restore_volume_id", "encryption_key_id", "created_at",
+        "updated_at", "data_timestamp", "metadata",
+    ])
+
+    func controller() -> APIController {
+        var controller = APIController(name: "backups")
+        controller.method("index") { request in try await list(request, detailed: false) }
+        controller.method("detail") { request in try await list(request, detailed: true) }
+        controller.method("show") { request in
+            let backup = try await authorizedBackup(request, action: "backup:get")
+            return APIResponse(body: ["backup": .object(detail(backup, request))])
+        }
+        controller.method("create") { request in try await create(request) }
+        controller.method("update", minimum: "3.9") { request in try await update(request) }
+        controller.method("delete") { request in
+            let backup = try await authorizedBackup(request, action: "backup:delete")
+            try await api.deleteBackup(
+                backup,
+                force: false,
+                caller: request.identity,
+                requestID: request.context.requestID
+            )
+            return .accepted
+        }
+        controller.method("restore") { request in try await restore(request) }
+        controller.method("export_record") { request in
+            let backup = try await authorizedBackup(request, action: "backup:export-import")
+            let record = try await api.exportBackupRecord(
+                backup,
+                caller: request.identity,
+                requestID: request.context.requestID
+            )
+            return APIResponse(body: [
+                "backup-record": [
+                    "backup_service": record["backup_service"] ?? .null,
+                    "backup_url": record["backup_url"] ?? .null,
+                ]
+            ])
+        }
+        controller.method("import_record") { request in try await importRecord(request) }
+        controller.action("os-reset_status") { request in
+            let body = request.body ?? .null
+            if let error = BackupSchemas.resetStatus.validate(body) { throw EmberError.badRequest(error) }
+            let text = body["os-reset_status"]?["status"]?.stringValue ?? ""
+            guard let status = BackupStatus(rawValue: text.lowercased()), status == .available || status == .error
+            else {
+                throw EmberError.badRequest(
+                    "Backup status: \(text) is invalid, valid statuses are: ['available', 'error']."
+                )
+            }
+            let backup = try await authorizedBackup(
+                request,
+                action: "volume_extension:backup_admin_actions:reset_status"
+            )
+            try await api.resetBackupStatus(
+                backup,
+                status: status,
+                caller: request.identity,
+                requestID: request.context.requestID
+            )
+            return .accepted
+        }
+        controller.action("os-force_delete") { request in
+            if let error = BackupSchemas.forceDelete.validate(request.body ?? .null) {
+                throw EmberError.badRequest(error)
+            }
+            let backup = try await authorizedBackup(
+                request,
+                action: "volume_extension:backup_admin_actions:force_delete"
+            )
+            try await api.deleteBackup(
+                backup,
+                force: true,
+                caller: request.identity,
+                requestID: request.context.requestID
+            )
+            return .accepted
+        }
+        return controller
+    }
+
+    /// `backup_api.get` and the policy of the operation on it (403 when refused).
+    func authorizedBackup(_ request: APIRequest, action: PolicyAction) async throws -> Backup {
+        let backup = try await api.backup(id: try request.id(), caller: request.identity)
+        try request.authorize(action, target: backup.policyTarget)
+        return backup
+    }
+
+    func detail(_ backup: Backup, _ request: APIRequest) -> JSONObject {
+        BackupViewBuilder.detail(
+            backup,
+            request: request,
+            projectAttributes: request.allows("backup:backup_project_attribute")
+        )
+    }
+
+    func list(_ request: APIRequest, detailed: Bool) async throws -> APIResponse {
+        try request.authorize("backup:get_all")
+        if let value = request.queryValue("all_tenants"), ParameterTypes.bool(.string(value)) == nil {
+            throw EmberError.badRequest("Invalid input received: all_tenants must be a boolean, got '\(value)'.")
+        }
+        let parameters = try ListParameters.parse(
+            request,
+            scope: api.scope(for: request.identity, allTenants: request.allTenants),
+            maxLimit: api.configuration.maxLimit,
+            allowedFilters: Self.userFilters,
+            knownFilters: Self.adminFilters
+        )
+        let page: Page<Backup>
+        do {
+            page = try await api.listBackups(parameters.query)
+        } catch let error as StoreError {
+            if case .markerNotFound(let marker) = error {
+                throw EmberError.notFound("Backup \(marker) could not be found.")
+            }
+            throw error
+        }
+        let items: [JSONValue] = page.items.map {
+            .object(detailed ? detail($0, request) : BackupViewBuilder.summary($0, request: request))
+        }
+        var body: JSONObject = ["backups": .array(items)]
+        if let last = page.items.last, page.items.count >= parameters.effectiveLimit {
+            body["backups_links"] = Links.next(
+                request: request,
+                path: detailed ? "backups/detail" : "backups",
+                marker: last.id
+            )
+        }
+        if parameters.query.withCount, let count = page.count { body["count"] = .int(count) }
+        return APIResponse(body: .object(body))
+    }
+
+    func create(_ request: APIRequest) async throws -> APIResponse {
+        let body = request.body ?? .null
+        let schema = BackupSchemas.create(
+            metadata: request.supports("3.43"),
+            availabilityZone: request.supports("3.51")
+        )
+        if let error = schema.validate(body) { throw EmberError.badRequest(error) }
+        let backup = body["backup"]?.objectValue ?? JSONObject()
+        let volumeID = backup["volume_id"]?.stringValue ?? ""
+        let volume = try await request.authorizedVolume(volumeID, api: api, action: "backup:create")
+        var metadata: [String: String] = [:]
+        for entry in backup["metadata"]?.objectValue?.entries ?? [] { metadata[entry.key] = entry.value.stringValue }
+        let created = try await api.createBackup(
+            BackupCreateRequest(
+                volumeID: volume.id,
+                name: backup["name"]?.stringValue?.trimmingWhitespace(),
+                description: backup["description"]?.stringValue?.trimmingWhitespace(),
+                container: backup["container"]?.stringValue,
+                incremental: ParameterTypes.bool(backup["incremental"]) ?? false,
+                force: ParameterTypes.bool(backup["force"]) ?? false,
+                snapshotID: backup["snapshot_id"]?.stringValue,
+                metadata: metadata,
+                availabilityZone: backup["availability_zone"]?.stringValue
+            ),
+            volume: volume,
+            caller: request.identity,
+            requestID: request.context.requestID
+        )
+        return APIResponse(
+            status: .accepted,
+            body: ["backup": .object(BackupViewBuilder.summary(created, request: request))]
+        )
+    }
+
+    func update(_ request: APIRequest) async throws -> APIResponse {
+        let body = request.body ?? .null
+        if let error = BackupSchemas.update(metadata: request.supports("3.43")).validate(body) {
+            throw EmberError.badRequest(error)
+        }
+        let backup = try await authorizedBackup(request, action: "backup:update")
+        let fields = body["backup"]?.objectValue ?? JSONObject()
+        func field(_ name: String) -> String?? {
+            guard let value = fields[name] else { return nil }
+            return .some(value.stringValue?.trimmingWhitespace())
+        }
+        var metadata: [String: String]?
+        if request.supports("3.43"), case .object(let object)? = fields["metadata"] {
+            metadata = Dictionary(
+                object.entries.compactMap { entry in entry.value.stringValue.map { (entry.key, $0) } },
+                uniquingKeysWith: { $1 }
+            )
+        }
+        let updated = try await api.updateBackup(
+            backup,
+            name: field("name"),
+            description: field("description"),
+            metadata: metadata
+        )
+        return APIResponse(body: ["backup": .object(BackupViewBuilder.summary(updated, request: request))])
+    }
+
+    func restore(_ request: APIRequest) async throws -> APIResponse {
+        let body = request.body ?? .null
+        if let error = BackupSchemas.restore.validate(body) { throw EmberError.badRequest(error) }
+        let backup = try await authorizedBackup(request, action: "backup:restore")
+        let restore = body["restore"]?.objectValue ?? JSONObject()
+        let result = try await api.restoreBackup(
+            backup,
+            volumeID: restore["volume_id"]?.stringValue,
+            name: restore["name"]?.stringValue,
+            caller: request.identity,
+            requestID: request.context.requestID
+        ) { volume in
+            // `volume_api.get` of the target: a volume the caller may not see is its 404.
+            guard request.allows(.volumeGet, target: volume.policyTarget) else {
+                throw EmberError.notFound("Volume \(volume.id) could not be found.")
+            }
+        }
+        return APIResponse(status: .accepted, body: BackupViewBuilder.restore(result))
+    }
+
+    func importRecord(_ request: APIRequest) async throws -> APIResponse {
+        let body = request.body ?? .null
+        if let error = BackupSchemas.importRecord.validate(body) { throw EmberError.badRequest(error) }
+        try request.authorize("backup:backup-import")
+        let record = body["backup-record"] ?? .null
+        let imported = try await api.importBackupRecord(
+            service: record["backup_service"]?.stringValue ?? "",
+            url: record["backup_url"]?.stringValue ?? "",
+            caller: request.identity,
+            requestID: request.context.requestID
+        )
+        return APIResponse(
+            status: .created,
+            body: ["backup": .object(BackupViewBuilder.summary(imported, request: request))]
+        )
+    }
+}

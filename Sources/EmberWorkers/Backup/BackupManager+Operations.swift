@@ -1,0 +1,497 @@
+import EmberBus
+import EmberCore
+import EmberStore
+import EmberVolume
+import Foundation
+
+extension BackupManager {
+    // MARK: - Create
+
+    /// `create_backup(backup)`: checks the statuses, attaches the volume (or snapshot), runs
+    /// the driver, then gives the volume its previous status back and makes the backup
+    /// `available` (or `error` with `fail_reason`).
+    func createBackup(_ envelope: Envelope) async throws -> JSONValue {
+        guard let id = Self.id(envelope.arguments, "backup"), let backup = try await liveBackup(id) else {
+            return .null
+        }
+        let context = envelope.context
+        guard let volume = try await store.liveVolume(id: backup.volumeID) else {
+            try await fail(backup, "Create backup aborted, volume \(backup.volumeID) is gone.")
+            return .null
+        }
+        var snapshot: Snapshot?
+        if let snapshotID = backup.snapshotID {
+            snapshot = try await store.liveSnapshot(id: snapshotID)
+            guard let snapshot, snapshot.status == .backingUp else {
+                try await fail(
+                    backup,
+                    "Create backup aborted, expected snapshot status backing-up but got \(snapshot?.status.rawValue ?? "deleted")."
+                )
+                return .null
+            }
+        } else if volume.status != .backingUp {
+            try await fail(
+                backup,
+                "Create backup aborted, expected volume status backing-up but got \(volume.status.rawValue)."
+            )
+            return .null
+        }
+        guard backup.status == .creating else {
+            try await fail(
+                backup,
+                "Create backup aborted, expected backup status creating but got \(backup.status.rawValue)."
+            )
+            await messages.record(
+                .backupCreate,
+                .backupInvalidState,
+                resourceType: "VOLUME_BACKUP",
+                resourceID: backup.id,
+                projectID: backup.projectID,
+                context: context
+            )
+            return .null
+        }
+        logger.info(
+            "Create backup started",
+            metadata: ["backup.id": .string(backup.id), "volume.id": .string(volume.id)]
+        )
+        _ = try await store.updateBackup(
+            id: backup.id,
+            [.availabilityZone(backup.availabilityZone ?? availabilityZone), .service(BackupConfiguration.driverName)]
+        )
+        let started = ContinuousClock.now
+        let outcome: BackupOutcome
+        do {
+            var parent: (location: BackupLocation, sizeGiB: Int)?
+            if let parentID = backup.parentID {
+                guard let parentBackup = try await store.backupIncludingDeleted(id: parentID),
+                    let location = Self.location(parentBackup)
+                else { throw BackupDriverError("The parent backup \(parentID) has no data to build on.") }
+                parent = (location, parentBackup.size ?? volume.size)
+            }
+            let path =
+                if let snapshot {
+                    try await snapshotPath(snapshot, of: volume, context: context)
+                } else {
+                    try await volumePath(volume, context: context)
+                }
+            outcome = try await driver.backup(
+                BackupJob(
+                    backupID: backup.id,
+                    volumeID: volume.id,
+                    name: backup.displayName,
+                    description: backup.displayDescription,
+                    createdAt: backup.createdAt,
+                    container: backup.container,
+                    sizeGiB: volume.size,
+                    parent: parent
+                ),
+                volumePath: path
+            )
+        } catch {
+            logger.error("Backup failed", metadata: ["backup.id": .string(backup.id), "error": "\(error)"])
+            try await giveBack(volume: volume, snapshot: snapshot, previousStatusAfter: "error_backing-up")
+            try await fail(backup, "\(error)")
+            await messages.record(
+                .backupCreate,
+                .backupCreateDriverError,
+                resourceType: "VOLUME_BACKUP",
+                resourceID: backup.id,
+                projectID: backup.projectID,
+                context: context
+            )
+            return .null
+        }
+        try await giveBack(volume: volume, snapshot: snapshot, previousStatusAfter: "backing-up")
+        let finished = try await store.conditionalUpdateBackup(
+            id: backup.id,
+            set: [
+                .status(.available), .objectCountAndSize(objectCount: outcome.objectCount, size: volume.size),
+                .container(outcome.location.container), .serviceMetadata(outcome.location.prefix),
+            ],
+            whereStatusIn: [.creating]
+        )
+        if finished == nil {
+            logger.info("Create backup aborted: the backup changed meanwhile", metadata: ["backup.id": .string(id)])
+            return .null
+        }
+        if let parentID = backup.parentID { try await store.adjustDependentBackups(id: parentID, by: 1) }
+        let seconds = (ContinuousClock.now - started).seconds
+        logger.info(
+            "Create backup finished.",
+            metadata: [
+                "backup.id": .string(backup.id), "objects": "\(outcome.objectCount)",
+                "bytes.read": "\(outcome.bytesRead)", "bytes.stored": "\(outcome.bytesStored)",
+                "MiB/s": "\(Int(Double(outcome.bytesRead) / 1_048_576 / max(seconds, 0.001)))",
+            ]
+        )
+        return .null
+    }
+
+    /// `_finish_backup` / the failure path: the volume back to its previous status (with
+    /// `previous_status` set to `previousStatusAfter`), or the snapshot back to `available`.
+    private func giveBack(volume: Volume, snapshot: Snapshot?, previousStatusAfter: String) async throws {
+        if let snapshot {
+            _ = try await store.conditionalUpdateSnapshot(
+                id: snapshot.id,
+                set: [.status(.available)],
+                where: SnapshotCondition(status: [.backingUp])
+            )
+            return
+        }
+        let previous = volume.previousStatus.flatMap(VolumeStatus.init(rawValue:)) ?? .available
+        _ = try await store.conditionalUpdateVolume(
+            id: volume.id,
+            set: [.status(previous), .previousStatus(previousStatusAfter)],
+            where: VolumeCondition(status: [.backingUp])
+        )
+    }
+
+    // MARK: - Restore
+
+    /// `restore_backup(backup, volume_id, volume_is_new)`: applies the backup chain to the
+    /// volume; the volume ends `available` (`error_restoring` on failure) and the backup
+    /// `available`.
+    func restoreBackup(_ envelope: Envelope) async throws -> JSONValue {
+        guard let id = Self.id(envelope.arguments, "backup"), let backup = try await liveBackup(id),
+            let volumeID = envelope.arguments["volume_id"]?.stringValue
+        else { return .null }
+        let volumeIsNew = envelope.arguments["volume_is_new"] == .bool(true)
+        let context = envelope.context
+        guard let volume = try await store.liveVolume(id: volumeID) else {
+            _ = try await store.updateBackup(id: backup.id, [.status(.available)])
+            return .null
+        }
+        guard volume.status == .restoringBackup || volume.status == .creating else {
+            logger.error(
+                "Restore backup aborted, expected volume status restoring-backup,creating but got \(volume.status.rawValue).",
+                metadata: ["backup.id": .string(backup.id)]
+            )
+            _ = try await store.updateBackup(id: backup.id, [.status(.available)])
+            _ = try await store.updateVolume(
+                id: volume.id,
+                [.status(volume.status == .creating ? .error : .errorRestoring)]
+            )
+            await messages.record(
+                .backupRestore,
+                .volumeInvalidState,
+                resourceType: "VOLUME_BACKUP",
+                resourceID: volume.id,
+                projectID: backup.projectID,
+                context: context
+            )
+            return .null
+        }
+        guard backup.status == .restoring else {
+            try await fail(
+                backup,
+                "Restore backup aborted: expected backup status restoring but got \(backup.status.rawValue)."
+            )
+            _ = try await store.updateVolume(id: volume.id, [.status(.error)])
+            return .null
+        }
+        guard isOurs(backup.service) else {
+            _ = try await store.updateBackup(id: backup.id, [.status(.available)])
+            _ = try await store.updateVolume(id: volume.id, [.status(.error)])
+            logger.error(
+                "Restore backup aborted, the backup service currently configured [\(BackupConfiguration.driverName)] is not the backup service that was used to create this backup [\(backup.service ?? "")].",
+                metadata: ["backup.id": .string(backup.id)]
+            )
+            return .null
+        }
+        let started = ContinuousClock.now
+        do {
+            let chain = try await chain(of: backup)
+            let path = try await volumePath(volume, context: context)
+            try await driver.restore(chain: chain, volumePath: path, volumeIsNew: volumeIsNew)
+        } catch {
+            logger.error("Restore failed", metadata: ["backup.id": .string(backup.id), "error": "\(error)"])
+            _ = try await store.updateVolume(
+                id: volume.id,
+                [.status(volume.status == .creating ? .error : .errorRestoring)]
+            )
+            _ = try await store.updateBackup(id: backup.id, [.status(.available)])
+            await messages.record(
+                .backupRestore,
+                .backupRestoreError,
+                resourceType: "VOLUME_BACKUP",
+                resourceID: backup.id,
+                projectID: backup.projectID,
+                context: context
+            )
+            return .null
+        }
+        var changes: [VolumeUpdate] = [.status(.available)]
+        if volume.status == .creating { changes.append(.launchedAt(Date())) }
+        _ = try await store.updateVolume(id: volume.id, changes)
+        if backup.volumeID != volume.id || (volume.metadata["src_backup_id"].map { $0 != backup.id } ?? false) {
+            _ = try await store.updateVolumeMetadata(
+                id: volume.id,
+                kind: .user,
+                ["src_backup_id": backup.id],
+                replace: false
+            )
+        }
+        _ = try await store.updateBackup(id: backup.id, [.status(.available)])
+        let seconds = (ContinuousClock.now - started).seconds
+        logger.info(
+            "Restore backup finished.",
+            metadata: [
+                "backup.id": .string(backup.id), "volume.id": .string(volume.id),
+                "MiB/s": "\(Int(Double((backup.size ?? 0) * 1024) / max(seconds, 0.001)))",
+            ]
+        )
+        return .null
+    }
+
+    /// The backups to apply, the full backup first.
+    func chain(of backup: Backup) async throws -> [BackupLocation] {
+        var chain: [BackupLocation] = []
+        var current: Backup? = backup
+        while let layer = current {
+            guard let location = Self.location(layer) else {
+                throw BackupDriverError("Backup \(layer.id) has no data to restore.")
+            }
+            chain.insert(location, at: 0)
+            guard let parentID = layer.parentID else { break }
+            guard chain.count < 10_000, let parent = try await store.backupIncludingDeleted(id: parentID) else {
+                throw BackupDriverError("The parent backup \(parentID) of backup \(layer.id) is missing.")
+            }
+            current = parent
+        }
+        return chain
+    }
+
+    // MARK: - Delete
+
+    /// `delete_backup(backup)`: deletes the files, gives the quota back, deletes the row
+    /// and decrements the parent's dependents.
+    func deleteBackup(_ envelope: Envelope) async throws -> JSONValue {
+        guard let id = Self.id(envelope.arguments, "backup"), let backup = try await liveBackup(id) else {
+            return .null
+        }
+        guard backup.status == .deleting else {
+            try await fail(
+                backup,
+                "Delete_backup aborted, expected backup status deleting but got \(backup.status.rawValue)."
+            )
+            return .null
+        }
+        guard isOurs(backup.service) else {
+            try await fail(
+                backup,
+                "Delete backup aborted, the backup service currently configured [\(BackupConfiguration.driverName)] is not the backup service that was used to create this backup [\(backup.service ?? "")]."
+            )
+            return .null
+        }
+        try await finishDelete(backup, context: envelope.context)
+        return .null
+    }
+
+    func finishDelete(_ backup: Backup, context: RPCContext) async throws {
+        if backup.service != nil, let location = Self.location(backup) {
+            do {
+                try await driver.delete(location)
+            } catch {
+                try await fail(backup, "\(error)")
+                await messages.record(
+                    .backupDelete,
+                    .backupDeleteDriverError,
+                    resourceType: "VOLUME_BACKUP",
+                    resourceID: backup.id,
+                    projectID: backup.projectID,
+                    context: context
+                )
+                return
+            }
+        }
+        if let projectID = backup.projectID {
+            do {
+                let reservation = try await store.reserve(
+                    projectID: projectID,
+                    deltas: ["backups": -1, "backup_gigabytes": -(backup.size ?? 0)],
+                    limits: [:],
+                    expiresAt: Date().addingTimeInterval(86_400)
+                )
+                try await store.commit(reservation)
+            } catch {
+                logger.warning("Releasing backup quota failed", metadata: ["backup.id": .string(backup.id)])
+            }
+        }
+        try await store.deleteBackup(id: backup.id)
+        if let parentID = backup.parentID { try await store.adjustDependentBackups(id: parentID, by: -1) }
+        logger.info("Delete backup finished.", metadata: ["backup.id": .string(backup.id)])
+    }
+
+    // MARK: - Export, import, reset
+
+    /// `export_record(backup)` (a call): `{"backup_service", "backup_url"}`, the URL being
+    /// the base64 JSON of the backup's fields plus `driver_info`.
+    func exportRecord(_ envelope: Envelope) async throws -> JSONValue {
+        guard let id = Self.id(envelope.arguments, "backup"), let backup = try await liveBackup(id) else {
+            throw EmberError.notFound("Backup \(Self.id(envelope.arguments, "backup") ?? "") could not be found.")
+        }
+        guard backup.status == .available else {
+            throw EmberError.badRequest(
+                "Invalid backup: Export backup aborted, expected backup status available but got \(backup.status.rawValue)."
+            )
+        }
+        guard isOurs(backup.service) else {
+            throw EmberError.badRequest(
+                "Invalid backup: Export record aborted, the backup service currently configured [\(BackupConfiguration.driverName)] is not the backup service that was used to create this backup [\(backup.service ?? "")]."
+            )
+        }
+        let url = Data(BackupRecord.encode(backup).serializedBytes()).base64EncodedString()
+        return ["backup_service": .optional(backup.service), "backup_url": .string(url)]
+    }
+
+    /// `import_record(backup, backup_service, backup_url, backup_hosts)`: fills the new
+    /// backup row from the record (after checking the backup's files are here) and makes it
+    /// `available`; another driver's record goes on to the next host.
+    func importRecord(_ envelope: Envelope) async throws -> JSONValue {
+        guard let id = Self.id(envelope.arguments, "backup"), let backup = try await liveBackup(id) else {
+            return .null
+        }
+        let service = envelope.arguments["backup_service"]?.stringValue ?? ""
+        var hosts = envelope.arguments["backup_hosts"]?.itemsValue.compactMap(\.stringValue) ?? []
+        guard isOurs(service) else {
+            if let next = hosts.popLast() {
+                try await BackupRPC(bus: bus).importRecord(
+                    backup,
+                    host: next,
+                    backupService: service,
+                    backupURL: envelope.arguments["backup_url"]?.stringValue ?? "",
+                    otherHosts: hosts,
+                    context: envelope.context
+                )
+            } else {
+                try await fail(
+                    backup,
+                    "Import record failed, cannot find backup service to perform the import. Request service \(service)."
+                )
+            }
+            return .null
+        }
+        do {
+            let record = try BackupRecord.decode(envelope.arguments["backup_url"]?.stringValue ?? "")
+            let missing = [
+                "display_name", "display_description", "container", "size", "service_metadata", "object_count", "id",
+            ]
+            .filter { record[$0] == nil }
+            guard missing.isEmpty else {
+                throw BackupDriverError(
+                    "Driver successfully decoded imported backup data, but there are missing fields (\(missing.joined(separator: ", ")))."
+                )
+            }
+            guard record["id"]?.stringValue == backup.id else {
+                throw BackupDriverError(
+                    "Trying to import backup metadata from id \(record["id"]?.stringValue ?? "None") into backup \(backup.id)."
+                )
+            }
+            let changes = BackupRecord.updates(from: record)
+            let imported = try await store.updateBackup(
+                id: backup.id,
+                changes + [
+                    .service(BackupConfiguration.driverName), .availabilityZone(availabilityZone), .host(host),
+                ]
+            )
+            guard let location = Self.location(imported), await driver.exists(location) else {
+                throw BackupDriverError("The backup's files are not in \(backupConfiguration.posixPath).")
+            }
+            if case .object(let metadata)? = record["metadata"] {
+                let pairs = metadata.entries.compactMap { entry in entry.value.stringValue.map { (entry.key, $0) } }
+                _ = try await store.updateBackupMetadata(
+                    id: backup.id,
+                    Dictionary(pairs, uniquingKeysWith: { $1 }),
+                    replace: true
+                )
+            }
+            _ = try await store.updateBackup(id: backup.id, [.status(.available)])
+            logger.info("Import record finished", metadata: ["backup.id": .string(backup.id)])
+        } catch {
+            try await fail(backup, (error as? BackupDriverError)?.message ?? "\(error)")
+        }
+        return .null
+    }
+
+    /// `reset_status(backup, status)`: sets the status of a backup this driver made.
+    func resetStatus(_ envelope: Envelope) async throws -> JSONValue {
+        guard let id = Self.id(envelope.arguments, "backup"), let backup = try await liveBackup(id),
+            let status = envelope.arguments["status"]?.stringValue.flatMap(BackupStatus.init(rawValue:))
+        else { return .null }
+        guard isOurs(backup.service) else {
+            logger.error(
+                "Reset backup status aborted: another backup service made this backup",
+                metadata: ["backup.id": .string(id)]
+            )
+            return .null
+        }
+        if backup.service != nil { _ = try await store.updateBackup(id: backup.id, [.status(status)]) }
+        return .null
+    }
+
+    // MARK: - Helpers
+
+    /// `_is_our_backup`: no service yet, or a prefix of this driver's name (cinder also
+    /// accepts the module name `cinder.backup.drivers.posix`).
+    nonisolated func isOurs(_ service: String?) -> Bool {
+        guard let service, !service.isEmpty else { return true }
+        return BackupConfiguration.driverName.hasPrefix(service)
+    }
+
+    /// `update_backup_error`: status `error` with the reason.
+    func fail(_ backup: Backup, _ reason: String) async throws {
+        logger.error("Backup operation failed", metadata: ["backup.id": .string(backup.id), "reason": .string(reason)])
+        _ = try await store.updateBackup(id: backup.id, [.status(.error), .failReason(reason)])
+    }
+
+    func liveBackup(_ id: String) async throws -> Backup? {
+        do {
+            return try await store.backup(id: id, scope: .allProjects)
+        } catch {
+            if case .notFound = error { return nil }
+            throw error
+        }
+    }
+
+    /// The path `initialize_connection` of the volume's backend gives.
+    func volumePath(_ volume: Volume, context: RPCContext) async throws -> String {
+        let info = try await VolumeRPC(bus: bus).initializeConnection(
+            volume,
+            connector: ["host": .string(host), "multipath": false, "platform": "x86_64", "os_type": "linux"],
+            context: context
+        )
+        guard let path = info["data"]?["device_path"]?.stringValue else {
+            throw BackupDriverError("The volume's backend gave no local device path to back up.")
+        }
+        return path
+    }
+
+    /// The path `initialize_connection_snapshot` of the snapshot's backend gives.
+    func snapshotPath(_ snapshot: Snapshot, of volume: Volume, context: RPCContext) async throws -> String {
+        guard let volumeHost = volume.host else { throw BackupDriverError("Volume \(volume.id) has no host.") }
+        let info = try await RPCClient(
+            bus: bus,
+            topic: VolumeRPC.topic(forHost: volumeHost),
+            version: RPCVersion(3, 13)
+        )
+        .call(
+            "initialize_connection_snapshot",
+            context: context,
+            ["snapshot_id": .string(snapshot.id), "connector": ["host": .string(host)]]
+        )
+        guard let path = info["data"]?["device_path"]?.stringValue else {
+            throw BackupDriverError("The snapshot's backend gave no local device path to back up.")
+        }
+        return path
+    }
+
+    static func location(_ backup: Backup) -> BackupLocation? {
+        guard let container = backup.container, let prefix = backup.serviceMetadata else { return nil }
+        return BackupLocation(backupID: backup.id, container: container, prefix: prefix)
+    }
+
+    static func id(_ arguments: JSONValue, _ name: String) -> String? {
+        arguments[name + "_id"]?.stringValue ?? arguments[name]?["id"]?.stringValue
+    }
+}
