@@ -22,7 +22,12 @@ PORT = int(os.environ.get("EMBER_TOPOLOGY_TEST_PORT", "18721"))
 PROJECT = "7a1c2e3f4b5d46e8a9b0c1d2e3f4a5b6"
 HEADERS = {"X-Auth-Token": "admin:" + PROJECT, "Content-Type": "application/json"}
 BACKENDS = {"node-1@fast#fast", "node-2@slow#slow"}
-WORKERS = {("scheduler-1", "cinder-scheduler"), ("node-1@fast", "cinder-volume"), ("node-2@slow", "cinder-volume")}
+WORKERS = {
+    ("scheduler-1", "cinder-scheduler"),
+    ("node-1@fast", "cinder-volume"),
+    ("node-2@slow", "cinder-volume"),
+    ("node-1", "cinder-backup"),
+}
 
 
 @pytest.fixture(scope="module")
@@ -164,7 +169,7 @@ def test_volumes_through_either_api_land_on_both_backends(topology):
     assert pending == "0"
 
 
-@pytest.mark.parametrize("name", ["api-1", "api-2", "scheduler", "volume-1", "volume-2"])
+@pytest.mark.parametrize("name", ["api-1", "api-2", "scheduler", "volume-1", "volume-2", "backup"])
 def test_sigterm_during_a_stream_of_creates_loses_nothing_and_the_process_rejoins(topology, name):
     streams = [Stream(port, f"{name}-via-{api}") for api, port in topology.apis.items()]
     with streams[0], streams[1]:
