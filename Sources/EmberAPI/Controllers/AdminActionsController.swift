@@ -31,7 +31,7 @@ struct AdminActionsController {
     func volumeActions() -> APIController {
         var controller = APIController(name: "volumes")
         controller.action("os-reset_status") { request in
-            let body = try TypeSchemas.validate(request, AdminActionSchemas.resetVolume)["os-reset_status"] ?? .null
+            let body = try request.validatedBody(AdminActionSchemas.resetVolume)["os-reset_status"] ?? .null
             let status = body["status"]?.stringValue?.lowercased()
             let attach = body["attach_status"]?.stringValue?.lowercased()
             let migration = body["migration_status"]?.stringValue?.lowercased()
@@ -68,7 +68,7 @@ struct AdminActionsController {
             return APIResponse(status: .accepted)
         }
         controller.action("os-force_delete") { request in
-            _ = try TypeSchemas.validate(request, AdminActionSchemas.forceDelete)
+            _ = try request.validatedBody(AdminActionSchemas.forceDelete)
             let volume = try await adminVolume(request, rule: "volume_extension:volume_admin_actions:force_delete")
             try await api.deleteVolume(
                 id: volume.id,
@@ -80,7 +80,7 @@ struct AdminActionsController {
             return APIResponse(status: .accepted)
         }
         controller.action("os-force_detach") { request in
-            let body = try TypeSchemas.validate(request, AdminActionSchemas.forceDetach)["os-force_detach"] ?? .null
+            let body = try request.validatedBody(AdminActionSchemas.forceDetach)["os-force_detach"] ?? .null
             let volume = try await adminVolume(request, rule: "volume_extension:volume_admin_actions:force_detach")
             do {
                 try await api.terminateConnection(
@@ -110,7 +110,7 @@ struct AdminActionsController {
     func snapshotActions() -> APIController {
         var controller = APIController(name: "snapshots")
         controller.action("os-reset_status") { request in
-            let body = try TypeSchemas.validate(request, AdminActionSchemas.resetSnapshot)["os-reset_status"] ?? .null
+            let body = try request.validatedBody(AdminActionSchemas.resetSnapshot)["os-reset_status"] ?? .null
             let status = body["status"]?.stringValue?.lowercased() ?? ""
             guard let value = SnapshotStatus(rawValue: status), Self.snapshotStatuses.contains(status) else {
                 throw EmberError.badRequest(
@@ -124,7 +124,7 @@ struct AdminActionsController {
             return APIResponse(status: .accepted)
         }
         controller.action("os-force_delete") { request in
-            _ = try TypeSchemas.validate(request, AdminActionSchemas.forceDelete)
+            _ = try request.validatedBody(AdminActionSchemas.forceDelete)
             let snapshot = try await api.snapshot(id: try request.id(), caller: request.identity)
             try request.authorize("volume_extension:snapshot_admin_actions:force_delete", target: snapshot.policyTarget)
             try await api.deleteSnapshot(

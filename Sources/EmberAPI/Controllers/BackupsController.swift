@@ -155,12 +155,9 @@ struct BackupsController {
     }
 
     func create(_ request: APIRequest) async throws -> APIResponse {
-        let body = request.body ?? .null
-        let schema = BackupSchemas.create(
-            metadata: request.supports("3.43"),
-            availabilityZone: request.supports("3.51")
+        let body = try request.validatedBody(
+            BackupSchemas.create(metadata: request.supports("3.43"), availabilityZone: request.supports("3.51"))
         )
-        if let error = schema.validate(body) { throw EmberError.badRequest(error) }
         let backup = body["backup"]?.objectValue ?? JSONObject()
         let volumeID = backup["volume_id"]?.stringValue ?? ""
         let volume = try await request.authorizedVolume(volumeID, api: api, action: "backup:create")

@@ -14,6 +14,15 @@ struct QuotaSetsController {
         "volumes", "per_volume_gigabytes", "snapshots", "gigabytes", "backups", "backup_gigabytes",
     ]
 
+    /// Every resource in the order cinder's views list them: the fixed ones, the per-type
+    /// ones for each type name, then `groups`.
+    static func resourceOrder(typeNames: [String]) -> [String] {
+        var order = fixedResources
+        for name in typeNames { order += ["volumes_\(name)", "gigabytes_\(name)", "snapshots_\(name)"] }
+        order.append("groups")
+        return order
+    }
+
     func controller() -> APIController {
         var controller = APIController(name: "quota_sets")
         controller.method("show") { request in
@@ -129,9 +138,7 @@ struct QuotaSetsController {
             limits = try await api.quotas.limits(projectID: projectID, typeNames: names)
         }
         let usages = usage ? try await api.store.quotaUsages(projectID: projectID) : [:]
-        var order = Self.fixedResources
-        for name in names { order += ["volumes_\(name)", "gigabytes_\(name)", "snapshots_\(name)"] }
-        order.append("groups")
+        let order = Self.resourceOrder(typeNames: names)
         var body = JSONObject()
         for resource in order {
             let limit = limits[resource] ?? -1
@@ -245,9 +252,7 @@ struct QuotaClassSetsController {
         let names = try await QuotaSetsController(api: api).typeNames()
         var limits = api.configuration.defaultQuotas
         for (resource, limit) in try await api.store.quotaClass(name: name) { limits[resource] = limit }
-        var order = QuotaSetsController.fixedResources
-        for type in names { order += ["volumes_\(type)", "gigabytes_\(type)", "snapshots_\(type)"] }
-        order.append("groups")
+        let order = QuotaSetsController.resourceOrder(typeNames: names)
         return JSONObject(uniqueEntries: order.map { ($0, .int(limits[$0] ?? -1)) })
     }
 }

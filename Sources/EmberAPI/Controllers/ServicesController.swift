@@ -80,7 +80,7 @@ struct ServicesController {
     func setDisabled(_ request: APIRequest, disabled: Bool, rule: String) async throws -> APIResponse {
         try request.authorize("volume_extension:services:update")
         let schema = rule == "disable-log-reason" ? ServiceSchemas.disableLogReason : ServiceSchemas.enableAndDisable
-        let body = try TypeSchemas.validate(request, schema)
+        let body = try request.validatedBody(schema)
         guard let host = body["host"]?.stringValue, !host.isEmpty else {
             throw EmberError.badRequest("Invalid input received: Host field is missing.")
         }

@@ -18,7 +18,7 @@ struct SnapshotActionsController {
     func controller() -> APIController {
         var controller = APIController(name: "snapshots")
         controller.action("os-update_snapshot_status") { request in
-            let body = try TypeSchemas.validate(request, Self.schema)["os-update_snapshot_status"] ?? .null
+            let body = try request.validatedBody(Self.schema)["os-update_snapshot_status"] ?? .null
             let status = body["status"]?.stringValue ?? ""
             let progress = body["progress"]?.stringValue
             if let progress, !progress.isEmpty { try Self.checkProgress(progress) }

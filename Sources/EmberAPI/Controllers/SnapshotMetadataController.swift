@@ -115,7 +115,6 @@ struct SnapshotMetadataController {
 extension APIRequest {
     /// The parent `{snapshot_id}` path parameter.
     func snapshotID() throws -> String {
-        guard let id = parameters["snapshot_id"] else { throw EmberError.notFound("The resource could not be found.") }
-        return id
+        try parameter("snapshot_id")
     }
 }

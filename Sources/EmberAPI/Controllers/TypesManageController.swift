@@ -12,7 +12,7 @@ struct TypesManageController {
         var controller = APIController(name: "types")
         controller.action("create") { request in
             try request.authorize("volume_extension:type_create")
-            let body = try TypeSchemas.validate(request, TypeSchemas.create)
+            let body = try request.validatedBody(TypeSchemas.create)
             let fields = body["volume_type"]?.objectValue ?? JSONObject()
             let name = fields["name"]?.stringValue ?? ""
             var specs: [String: String] = [:]
@@ -34,7 +34,7 @@ struct TypesManageController {
         controller.action("update") { request in
             try request.authorize("volume_extension:type_update")
             let id = try request.id()
-            let body = try TypeSchemas.validate(request, TypeSchemas.update)
+            let body = try request.validatedBody(TypeSchemas.update)
             let fields = body["volume_type"]?.objectValue ?? JSONObject()
             let name = fields["name"]?.stringValue
             let description = fields["description"]?.stringValue
@@ -106,7 +106,7 @@ struct TypesExtraSpecsController {
         controller.method("create") { request in
             try request.authorize("volume_extension:types_extra_specs:create")
             let typeID = try request.parameter("type_id")
-            let body = try TypeSchemas.validate(request, TypeSchemas.extraSpecsCreate)
+            let body = try request.validatedBody(TypeSchemas.extraSpecsCreate)
             let specs = body["extra_specs"]?.objectValue ?? JSONObject()
             let type = try await checkUpdatable(typeID)
             try Self.checkCacheable(specs, existing: type.extraSpecs)
@@ -118,7 +118,7 @@ struct TypesExtraSpecsController {
             try request.authorize("volume_extension:types_extra_specs:update")
             let typeID = try request.parameter("type_id")
             let key = try request.id()
-            let body = try TypeSchemas.validate(request, TypeSchemas.extraSpecsUpdate)
+            let body = try request.validatedBody(TypeSchemas.extraSpecsUpdate)
             let type = try await checkUpdatable(typeID)
             guard let specs = body.objectValue, specs[key] != nil else {
                 throw EmberError.badRequest("Request body and URI mismatch")
@@ -235,7 +235,7 @@ struct VolumeTypeAccessController {
     }
 
     func target(_ request: APIRequest, action: String) async throws -> (VolumeType, String) {
-        let body = try TypeSchemas.validate(request, TypeSchemas.projectAccess(action))
+        let body = try request.validatedBody(TypeSchemas.projectAccess(action))
         let project = body[action]?["project"]?.stringValue ?? ""
         let type = try await api.resolveTypeByID(try request.id())
         if type.isPublic {

@@ -180,9 +180,8 @@ struct VolumeActionsController {
 
     /// Validates the whole body against the action's schema (cinder's `@validation.schema`)
     /// and returns the action's value (`.null` for a null or absent value).
+    /// The action's own object (`body[name]`) after checking the body against `schema`.
     static func validate(_ request: APIRequest, _ schema: Schema, _ name: String) throws -> JSONValue {
-        let body = request.body ?? .null
-        if let error = schema.validate(body) { throw EmberError.badRequest(error) }
-        return body[name] ?? .null
+        try request.validatedBody(schema)[name] ?? .null
     }
 }

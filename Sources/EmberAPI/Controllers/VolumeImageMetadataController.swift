@@ -12,12 +12,12 @@ struct VolumeImageMetadataController {
     func controller() -> APIController {
         var controller = APIController(name: "volumes")
         controller.action("os-show_image_metadata") { request in
-            _ = try TypeSchemas.validate(request, ImageMetadataSchemas.show)
+            _ = try request.validatedBody(ImageMetadataSchemas.show)
             let volume = try await request.authorizedVolume(try request.id(), api: api)
             return APIResponse(body: ["metadata": VolumeViewBuilder.sortedObject(volume.imageMetadata)])
         }
         controller.action("os-set_image_metadata") { request in
-            let body = try TypeSchemas.validate(request, ImageMetadataSchemas.set)
+            let body = try request.validatedBody(ImageMetadataSchemas.set)
             let volume = try await request.authorizedVolume(
                 try request.id(),
                 api: api,
@@ -36,7 +36,7 @@ struct VolumeImageMetadataController {
             return APIResponse(body: ["metadata": VolumeViewBuilder.sortedObject(updated)])
         }
         controller.action("os-unset_image_metadata") { request in
-            let body = try TypeSchemas.validate(request, ImageMetadataSchemas.unset)
+            let body = try request.validatedBody(ImageMetadataSchemas.unset)
             let volume = try await request.authorizedVolume(
                 try request.id(),
                 api: api,

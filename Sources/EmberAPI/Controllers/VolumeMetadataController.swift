@@ -122,8 +122,7 @@ struct VolumeMetadataController {
 extension APIRequest {
     /// The parent `{volume_id}` path parameter.
     func volumeID() throws -> String {
-        guard let id = parameters["volume_id"] else { throw EmberError.notFound("The resource could not be found.") }
-        return id
+        try parameter("volume_id")
     }
 }
 

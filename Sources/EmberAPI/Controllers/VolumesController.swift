@@ -220,8 +220,7 @@ struct VolumesController {
 extension APIRequest {
     /// The `{id}` path parameter.
     func id() throws -> String {
-        guard let id = parameters["id"] else { throw EmberError.notFound("The resource could not be found.") }
-        return id
+        try parameter("id")
     }
 
     /// `all_tenants` as cinder reads it: present and truthy, for admins only.

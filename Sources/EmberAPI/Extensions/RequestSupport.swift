@@ -10,6 +10,12 @@ extension APIRequest {
         return value
     }
 
+    /// The body, checked against `schema` (cinder's 400 text when it does not fit).
+    func validatedBody(_ schema: Schema) throws -> JSONValue {
+        let body = self.body ?? .null
+        if let error = schema.validate(body) { throw EmberError.badRequest(error) }
+        return body
+    }
 }
 
 extension VolumeAPI {

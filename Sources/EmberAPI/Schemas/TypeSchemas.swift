@@ -1,5 +1,4 @@
 import EmberCore
-import EmberWSGI
 
 /// `cinder/api/schemas/volume_types.py`, `types_extra_specs.py` and `volume_type_access.py`.
 enum TypeSchemas {
@@ -87,12 +86,5 @@ enum TypeSchemas {
             required: [action],
             additionalProperties: false
         )
-    }
-
-    /// The body, checked against `schema` (400 with cinder's text when it does not fit).
-    static func validate(_ request: APIRequest, _ schema: Schema) throws -> JSONValue {
-        let body = request.body ?? .null
-        if let error = schema.validate(body) { throw EmberError.badRequest(error) }
-        return body
     }
 }
