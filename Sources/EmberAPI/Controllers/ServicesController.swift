@@ -172,13 +172,16 @@ struct HostsController {
                 guard let volumeHost else { return false }
                 return volumeHost == host || volumeHost.hasPrefix(host + "#")
             }
-            let volumes = try await api.store.listVolumes(ListQuery(scope: .allProjects)).items.filter {
-                onHost($0.host)
-            }
-            let volumeIDs = Set(volumes.map(\.id))
-            let snapshots = try await api.store.listSnapshots(ListQuery(scope: .allProjects)).items.filter {
-                volumeIDs.contains($0.volumeID)
-            }
+            // The database narrows to rows mentioning the host; the pool rule is checked here.
+            let volumes = try await api.store.listVolumes(
+                ListQuery(scope: .allProjects, filters: [.contains("host", host)])
+            ).items.filter { onHost($0.host) }
+            let snapshots =
+                volumes.isEmpty
+                ? []
+                : try await api.store.listSnapshots(
+                    ListQuery(scope: .allProjects, filters: [.oneOf("volume_id", volumes.map(\.id))])
+                ).items
             typealias Usage = (volumes: Int, volumeGB: Int, snapshots: Int, snapshotGB: Int)
             var perProject: [String: Usage] = [:]
             for volume in volumes {
