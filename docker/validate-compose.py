@@ -7,7 +7,10 @@
    unknown keys and value formats) and validated;
 4. references checked: `depends_on` names existing services; a `service_healthy` dependency
    has a health check (its own, or the Ember image's HEALTHCHECK); named volumes are declared;
-   a one-shot dependency (`service_completed_successfully`) does not restart.
+   a one-shot dependency (`service_completed_successfully`) does not restart;
+5. every `ember backup` service sees each volume backend's files (`EMBER_<B>__FILE_VOLUME_DIR`)
+   at the same path through the same volume: its POSIX driver opens the paths the backends'
+   initialize_connection gives.
 
 Usage: validate-compose.py docker/compose.yaml   (exit 1 with the problems listed)
 """
@@ -70,6 +73,48 @@ def check_references(document):
     return problems
 
 
+def mounts(service):
+    """(source, target) of a service's volumes, short or long syntax."""
+    found = []
+    for mount in service.get("volumes") or []:
+        if isinstance(mount, str):
+            parts = mount.split(":")
+            if len(parts) >= 2:
+                found.append((parts[0], parts[1]))
+        elif mount.get("source") and mount.get("target"):
+            found.append((mount["source"], mount["target"]))
+    return found
+
+
+def mount_holding(service, path):
+    """The (source, target) mount whose target holds path, the deepest one."""
+    holding = [(source, target) for source, target in mounts(service)
+               if path == target or path.startswith(target.rstrip("/") + "/")]
+    return max(holding, key=lambda mount: len(mount[1]), default=None)
+
+
+def check_backup_sees_volumes(document):
+    problems = []
+    services = document.get("services") or {}
+    roles = {name: (service.get("command") or [None])[0] for name, service in services.items()}
+    backups = [name for name, role in roles.items() if role == "backup"]
+    for name, role in roles.items():
+        if role != "volume":
+            continue
+        environment = services[name].get("environment") or {}
+        for variable, directory in environment.items():
+            if not variable.endswith("__FILE_VOLUME_DIR"):
+                continue
+            own = mount_holding(services[name], directory)
+            if own is None:
+                problems.append(f"services.{name}: {directory} ({variable}) is on no volume")
+                continue
+            for backup in backups:
+                if mount_holding(services[backup], directory) != own:
+                    problems.append(f"services.{backup} does not see {name}'s {directory} through {own[0]}:{own[1]}")
+    return problems
+
+
 def main(path):
     with open(path) as handle:
         document = interpolate(yaml.safe_load(handle))
@@ -81,6 +126,7 @@ def main(path):
     except Exception as error:  # the parser's message names the key and the problem
         problems.append(f"Compose Specification: {error}")
     problems += check_references(document)
+    problems += check_backup_sees_volumes(document)
     for problem in problems:
         print(f"{path}: {problem}", file=sys.stderr)
     if problems:
