@@ -22,9 +22,17 @@ public enum WSGIResponses {
         status: HTTPResponse.Status = .ok,
         headers: HTTPFields = [:]
     ) -> Response {
+        json(bytes: value.serializedBytes(), status: status, headers: headers)
+    }
+
+    /// JSON text already serialized as cinder serializes it.
+    public static func json(
+        bytes: [UInt8],
+        status: HTTPResponse.Status = .ok,
+        headers: HTTPFields = [:]
+    ) -> Response {
         var headers = headers
         headers[.contentType] = "application/json"
-        let bytes = value.serializedBytes()
         headers[.contentLength] = String(bytes.count)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }

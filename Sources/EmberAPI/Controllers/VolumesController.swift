@@ -109,22 +109,33 @@ struct VolumesController {
                 typeNames[typeID] = await api.volumeTypeName(id: typeID)
             }
         }
+        // The page is written straight to JSON text: no tree for a hundred volumes.
         let builder = VolumeViewBuilder(request: request, extensions: extensions)
-        let items: [JSONValue] = page.items.map { volume in
-            detailed || flavor == .v1
-                ? view(Self.visible(volume), typeName: typeNames[volume.volumeTypeID], builder: builder, extended: true)
-                : builder.summary(volume)
+        var writer = JSONWriter(capacity: 512 + page.items.count * (detailed ? 1_200 : 300))
+        writer.beginObject()
+        writer.key("volumes")
+        writer.beginArray()
+        for volume in page.items {
+            if flavor == .v1 {
+                writer.value(builder.v1(Self.visible(volume), typeName: typeNames[volume.volumeTypeID], extended: true))
+            } else if detailed {
+                let typeName = typeNames[volume.volumeTypeID]
+                builder.writeDetail(Self.visible(volume), typeName: typeName, extended: true, into: &writer)
+            } else {
+                writer.value(builder.summary(volume))
+            }
         }
-        var body: JSONObject = ["volumes": .array(items)]
+        writer.end()
         if let last = page.items.last, page.items.count >= parameters.effectiveLimit {
-            body["volumes_links"] = Links.next(
-                request: request,
-                path: detailed ? "volumes/detail" : "volumes",
-                marker: last.id
-            )
+            writer.key("volumes_links")
+            writer.value(Links.next(request: request, path: detailed ? "volumes/detail" : "volumes", marker: last.id))
         }
-        if parameters.query.withCount, let count = page.count { body["count"] = .int(count) }
-        return APIResponse(body: .object(body))
+        if parameters.query.withCount, let count = page.count {
+            writer.key("count")
+            writer.int(count)
+        }
+        writer.end()
+        return APIResponse(encodedBody: writer.bytes)
     }
 
     func create(_ request: APIRequest) async throws -> APIResponse {
@@ -209,6 +220,9 @@ struct VolumesController {
     /// `api_utils.add_visible_admin_metadata`: show, detail and update list the `readonly`
     /// and `attached_mode` admin metadata among the metadata (admin values win).
     static func visible(_ volume: Volume) -> Volume {
+        guard volume.adminMetadata["readonly"] != nil || volume.adminMetadata["attached_mode"] != nil else {
+            return volume
+        }
         var volume = volume
         for key in ["readonly", "attached_mode"] {
             if let value = volume.adminMetadata[key] { volume.metadata[key] = value }

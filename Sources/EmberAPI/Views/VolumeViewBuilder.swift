@@ -65,56 +65,78 @@ struct VolumeViewBuilder: Sendable {
     /// The detail view. `extended` adds the admin and tenant attribute fields that cinder's
     /// controller extensions add on `show` and `detail` (not on create or update).
     func detail(_ volume: Volume, typeName: String?, extended: Bool) -> JSONValue {
-        var view: JSONObject = [
-            "id": .string(volume.id),
-            "status": .string(volume.status.displayed.rawValue),
-            "size": .int(volume.size),
-            "availability_zone": .optional(volume.availabilityZone),
-            "created_at": .optional(APITime.format(volume.createdAt)),
-            "updated_at": .optional(APITime.format(volume.updatedAt)),
-            "name": .optional(volume.displayName),
-            "description": .optional(volume.displayDescription),
-            "volume_type": .string(typeName ?? volume.volumeTypeID),
-            "snapshot_id": .optional(volume.snapshotID),
-            "source_volid": .optional(volume.sourceVolumeID),
-            "metadata": Self.sortedObject(volume.metadata),
-            "links": links.links(id: volume.id),
-            "user_id": .optional(volume.userID),
-            "bootable": .string(volume.bootable ? "true" : "false"),
-            "encrypted": .bool(volume.encryptionKeyID != nil),
-            "replication_status": .optional(volume.replicationStatus),
-            "consistencygroup_id": .optional(volume.consistencyGroupID),
-            "multiattach": .bool(volume.multiattach),
-            "attachments": .array(
-                volume.attachments.filter { $0.attachStatus == .attached }.map { attachment($0, volume: volume) }
-            ),
-        ]
-        if isAdmin { view.appendNew("migration_status", .optional(volume.migrationStatus)) }
-        if showsGroupID { view.appendNew("group_id", .optional(volume.groupID)) }
-        if showsProviderID { view.appendNew("provider_id", .optional(volume.providerID)) }
+        var tree = JSONTreeBuilder()
+        writeDetail(volume, typeName: typeName, extended: extended, into: &tree)
+        return tree.result
+    }
+
+    /// ``detail(_:typeName:extended:)`` written into a sink: straight to bytes on list pages.
+    func writeDetail<Sink: JSONSink>(_ volume: Volume, typeName: String?, extended: Bool, into sink: inout Sink) {
+        sink.beginObject()
+        sink.field("id", volume.id)
+        sink.field("status", volume.status.displayed.rawValue)
+        sink.key("size")
+        sink.int(volume.size)
+        sink.field("availability_zone", volume.availabilityZone)
+        sink.field("created_at", APITime.format(volume.createdAt))
+        sink.field("updated_at", APITime.format(volume.updatedAt))
+        sink.field("name", volume.displayName)
+        sink.field("description", volume.displayDescription)
+        sink.field("volume_type", typeName ?? volume.volumeTypeID)
+        sink.field("snapshot_id", volume.snapshotID)
+        sink.field("source_volid", volume.sourceVolumeID)
+        sink.key("metadata")
+        sink.sortedObject(volume.metadata)
+        sink.key("links")
+        links.write(id: volume.id, into: &sink)
+        sink.field("user_id", volume.userID)
+        sink.field("bootable", volume.bootable ? "true" : "false")
+        sink.key("encrypted")
+        sink.bool(volume.encryptionKeyID != nil)
+        sink.field("replication_status", volume.replicationStatus)
+        sink.field("consistencygroup_id", volume.consistencyGroupID)
+        sink.key("multiattach")
+        sink.bool(volume.multiattach)
+        sink.key("attachments")
+        sink.beginArray()
+        for attachment in volume.attachments where attachment.attachStatus == .attached {
+            writeAttachment(attachment, volume: volume, into: &sink)
+        }
+        sink.end()
+        if isAdmin { sink.field("migration_status", volume.migrationStatus) }
+        if showsGroupID { sink.field("group_id", volume.groupID) }
+        if showsProviderID { sink.field("provider_id", volume.providerID) }
         if showsSharedTargets {
-            let shared = volume.sharedTargets ?? (sharedTargetsMayBeNull ? nil : true)
-            view.appendNew("shared_targets", shared.map(JSONValue.bool) ?? .null)
-            view.appendNew("service_uuid", .optional(volume.serviceUUID))
+            sink.key("shared_targets")
+            if let shared = volume.sharedTargets ?? (sharedTargetsMayBeNull ? nil : true) {
+                sink.bool(shared)
+            } else {
+                sink.null()
+            }
+            sink.field("service_uuid", volume.serviceUUID)
         }
-        if showsClusterName { view.appendNew("cluster_name", .optional(volume.clusterName)) }
-        if showsTypeID { view.appendNew("volume_type_id", .string(volume.volumeTypeID)) }
+        if showsClusterName { sink.field("cluster_name", volume.clusterName) }
+        if showsTypeID { sink.field("volume_type_id", volume.volumeTypeID) }
         if showsEncryptionKeyID, let key = volume.encryptionKeyID, key != "00000000-0000-0000-0000-000000000000" {
-            view.appendNew("encryption_key_id", .string(key))
+            sink.field("encryption_key_id", key)
         }
-        if showsConsumesQuota { view.appendNew("consumes_quota", .bool(volume.useQuota)) }
+        if showsConsumesQuota {
+            sink.key("consumes_quota")
+            sink.bool(volume.useQuota)
+        }
         if extended {
-            if showsHost { view.appendNew("os-vol-host-attr:host", .optional(volume.host)) }
+            if showsHost { sink.field("os-vol-host-attr:host", volume.host) }
             if showsMigrationStatus {
-                view.appendNew("os-vol-mig-status-attr:migstat", .optional(volume.migrationStatus))
-                view.appendNew("os-vol-mig-status-attr:name_id", .optional(volume.nameID))
+                sink.field("os-vol-mig-status-attr:migstat", volume.migrationStatus)
+                sink.field("os-vol-mig-status-attr:name_id", volume.nameID)
             }
-            if showsTenant { view.appendNew("os-vol-tenant-attr:tenant_id", .optional(volume.projectID)) }
+            if showsTenant { sink.field("os-vol-tenant-attr:tenant_id", volume.projectID) }
             if showsImageMetadata, !volume.imageMetadata.isEmpty {
-                view.appendNew("volume_image_metadata", Self.sortedObject(volume.imageMetadata))
+                sink.key("volume_image_metadata")
+                sink.sortedObject(volume.imageMetadata)
             }
         }
-        return .object(view)
+        sink.end()
     }
 
     /// The v1 view of the seed's `cinder/api/v1/volumes.py`: `display_name` and
@@ -150,16 +172,16 @@ struct VolumeViewBuilder: Sendable {
         return .object(view)
     }
 
-    func attachment(_ attachment: VolumeAttachment, volume: Volume) -> JSONValue {
-        [
-            "id": .string(volume.id),
-            "attachment_id": .string(attachment.id),
-            "volume_id": .string(volume.id),
-            "server_id": .optional(attachment.instanceUUID),
-            "host_name": showsAttachmentHost ? .optional(attachment.attachedHost) : .null,
-            "device": .optional(attachment.mountpoint),
-            "attached_at": .optional(APITime.format(attachment.attachTime)),
-        ]
+    func writeAttachment<Sink: JSONSink>(_ attachment: VolumeAttachment, volume: Volume, into sink: inout Sink) {
+        sink.beginObject()
+        sink.field("id", volume.id)
+        sink.field("attachment_id", attachment.id)
+        sink.field("volume_id", volume.id)
+        sink.field("server_id", attachment.instanceUUID)
+        sink.field("host_name", showsAttachmentHost ? attachment.attachedHost : nil)
+        sink.field("device", attachment.mountpoint)
+        sink.field("attached_at", APITime.format(attachment.attachTime))
+        sink.end()
     }
 
     /// A string map as a JSON object in key order (cinder's dicts print in insertion order,
@@ -188,10 +210,24 @@ struct LinkBuilder: Sendable {
     }
 
     func links(id: String) -> JSONValue {
-        [
-            ["rel": "self", "href": .string(selfPrefix + id)],
-            ["rel": "bookmark", "href": .string(bookmarkPrefix + id)],
-        ]
+        var tree = JSONTreeBuilder()
+        write(id: id, into: &tree)
+        return tree.result
+    }
+
+    func write<Sink: JSONSink>(id: String, into sink: inout Sink) {
+        sink.beginArray()
+        sink.beginObject()
+        sink.field("rel", "self")
+        sink.key("href")
+        sink.string(selfPrefix, id)
+        sink.end()
+        sink.beginObject()
+        sink.field("rel", "bookmark")
+        sink.key("href")
+        sink.string(bookmarkPrefix, id)
+        sink.end()
+        sink.end()
     }
 }
 

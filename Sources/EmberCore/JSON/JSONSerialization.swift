@@ -17,7 +17,7 @@ extension JSONValue {
         switch self {
         case .null: output.append(contentsOf: Self.nullBytes)
         case .bool(let value): output.append(contentsOf: value ? Self.trueBytes : Self.falseBytes)
-        case .int(let value): output.append(contentsOf: String(value).utf8)
+        case .int(let value): Self.writeInt(value, into: &output)
         case .double(let value): output.append(contentsOf: Self.pythonRepr(value).utf8)
         case .string(let value): Self.writeString(value, into: &output)
         case .array(let values):
@@ -50,13 +50,22 @@ extension JSONValue {
     /// (`\uXXXX` per UTF-16 unit).
     static func writeString(_ value: String, into output: inout [UInt8]) {
         output.append(UInt8(ascii: "\""))
-        let utf8 = value.utf8
-        let plain = utf8.withContiguousStorageIfAvailable { buffer in
-            buffer.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }
+        writeStringContents(value, into: &output)
+        output.append(UInt8(ascii: "\""))
+    }
+
+    /// The characters of a JSON string, escaped, without the quotes.
+    static func writeStringContents(_ value: String, into output: inout [UInt8]) {
+        var value = value
+        // Native strings are contiguous UTF-8: copy printable ASCII in one go.
+        let plain = value.withUTF8 { buffer -> Bool in
+            for byte in buffer where byte < 0x20 || byte >= 0x7F || byte == 0x22 || byte == 0x5C {
+                return false
+            }
+            output.append(contentsOf: buffer)
+            return true
         }
-        if plain == true {
-            output.append(contentsOf: utf8)
-        } else {
+        if !plain {
             for unit in value.utf16 {
                 switch unit {
                 case 0x22: output.append(contentsOf: [0x5C, 0x22])
@@ -75,7 +84,22 @@ extension JSONValue {
                 }
             }
         }
-        output.append(UInt8(ascii: "\""))
+    }
+
+    /// Decimal digits of an integer, without a String in between.
+    static func writeInt(_ value: Int, into output: inout [UInt8]) {
+        if value < 0 { output.append(UInt8(ascii: "-")) }
+        var magnitude = value.magnitude
+        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes; Int.min has 19 digits
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            var position = buffer.count
+            repeat {
+                position -= 1
+                buffer[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            output.append(contentsOf: buffer[position...])
+        }
     }
 
     static func pythonRepr(_ value: Double) -> String {

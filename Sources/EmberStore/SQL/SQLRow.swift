@@ -24,15 +24,50 @@ struct SQLRow: Sendable {
 
     /// The column decoded as `T`; a NULL becomes `nil` for optional `T`.
     subscript<T: SQLDecodable>(_ name: String) -> T {
-        get throws(StoreError) {
-            guard let position = columns.index[name] else {
-                throw .internalError("result has no column \(name)")
-            }
-            guard let decoded = T.decode(values[position]) else {
-                throw .internalError("column \(name) holds \(values[position]), not \(T.self)")
-            }
-            return decoded
+        get throws(StoreError) { try decoded(name, at: columns.index[name]) }
+    }
+
+    /// The column decoded as `T`, its position remembered by `cursor` (see ``ColumnCursor``).
+    func read<T: SQLDecodable>(_ name: String, _ cursor: inout ColumnCursor) throws(StoreError) -> T {
+        try decoded(name, at: cursor.position(of: name, in: columns))
+    }
+
+    private func decoded<T: SQLDecodable>(_ name: String, at position: Int?) throws(StoreError) -> T {
+        guard let position else {
+            throw .internalError("result has no column \(name)")
         }
+        guard let decoded = T.decode(values[position]) else {
+            throw .internalError("column \(name) holds \(values[position]), not \(T.self)")
+        }
+        return decoded
+    }
+}
+
+/// Column positions for a decoder that reads the same names in the same order from every row
+/// of a result: looked up by name on the first row, then taken by step on the others (rows of
+/// one result share their `Columns`, so the positions stay valid while it does).
+struct ColumnCursor {
+    private var columns: SQLRow.Columns?
+    private var positions: [Int?] = []
+    private var step = 0
+
+    init() {}
+
+    /// Starts a row: the steps count from its first column read again.
+    mutating func begin(_ row: SQLRow) {
+        if columns !== row.columns {
+            columns = row.columns
+            positions.removeAll(keepingCapacity: true)
+        }
+        step = 0
+    }
+
+    mutating func position(of name: String, in columns: SQLRow.Columns) -> Int? {
+        defer { step += 1 }
+        if step < positions.count { return positions[step] }
+        let position = columns.index[name]
+        positions.append(position)
+        return position
     }
 }
 

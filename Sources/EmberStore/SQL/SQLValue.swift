@@ -136,7 +136,11 @@ enum SQLTimestamp {
 
     /// Parses `YYYY-MM-DD HH:MM:SS[.ffffff]` (a `T` separator is accepted too), as UTC.
     static func parse(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(bytes: $0) }
+    }
+
+    private static func parse(bytes: UnsafeBufferPointer<UInt8>) -> Date? {
         guard bytes.count >= 19 else { return nil }
         func number(_ range: Range<Int>) -> Int64? {
             var value: Int64 = 0

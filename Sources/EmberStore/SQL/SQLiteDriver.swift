@@ -1,24 +1,30 @@
 import Foundation
 import Logging
-import SQLiteNIO
+import NIOPosix
 import Synchronization
 
-/// SQLite backend: one writer connection whose transactions are serialised in-process by an
-/// async lock and across processes by `BEGIN IMMEDIATE`, plus reader connections (WAL mode
-/// lets them read while a write is in progress).
+/// SQLite backend (the system `libsqlite3`): one writer connection whose transactions are
+/// serialised in-process by an async lock and across processes by `BEGIN IMMEDIATE`, plus
+/// reader connections handed to one task at a time (WAL mode lets them read while a write is
+/// in progress). Statements run on NIO's blocking thread pool.
 final class SQLiteDriver: SQLDriver {
     let dialect = SQLDialect.sqlite
     let path: String
     private let writer: SQLiteConnection
-    private let readers: [SQLiteConnection]
-    private let nextReader = Atomic<Int>(0)
+    /// Readers not in use; a read with none idle opens another, and a returned reader beyond
+    /// `readerCount` is closed.
+    private let idleReaders: Mutex<[SQLiteConnection]>
+    private let readerCount: Int
+    private let closed = Atomic<Bool>(false)
     private let writeLock = AsyncLock()
+    private let threadPool = NIOThreadPool.singleton
     private let logger: Logger
 
     private init(path: String, writer: SQLiteConnection, readers: [SQLiteConnection], logger: Logger) {
         self.path = path
         self.writer = writer
-        self.readers = readers
+        self.idleReaders = Mutex(readers)
+        self.readerCount = readers.count
         self.logger = logger
     }
 
@@ -33,13 +39,11 @@ final class SQLiteDriver: SQLDriver {
             }
         }
         do {
-            let writer = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            try await configure(writer, first: true)
+            let pool = NIOThreadPool.singleton
+            let writer = try await pool.runIfActive { try connect(path, first: true) }
             var readers: [SQLiteConnection] = []
             for _ in 0..<max(1, readerCount) {
-                let reader = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-                try await configure(reader, first: false)
-                readers.append(reader)
+                readers.append(try await pool.runIfActive { try connect(path, first: false) })
             }
             return SQLiteDriver(path: path, writer: writer, readers: readers, logger: logger)
         } catch {
@@ -47,19 +51,37 @@ final class SQLiteDriver: SQLDriver {
         }
     }
 
-    private static func configure(_ connection: SQLiteConnection, first: Bool) async throws {
+    /// A configured connection (blocking).
+    private static func connect(_ path: String, first: Bool) throws -> SQLiteConnection {
+        let connection = try SQLiteConnection.open(path: path)
         if first {
-            try await connection.query("PRAGMA journal_mode=WAL", []) { _ in }
+            _ = try connection.query("PRAGMA journal_mode=WAL", [])
         }
-        try await connection.query("PRAGMA synchronous=NORMAL", []) { _ in }
-        try await connection.query("PRAGMA foreign_keys=ON", []) { _ in }
+        _ = try connection.query("PRAGMA synchronous=NORMAL", [])
+        _ = try connection.query("PRAGMA foreign_keys=ON", [])
+        return connection
+    }
+
+    private func checkOutReader() async throws -> SQLiteConnection {
+        if let idle = idleReaders.withLock({ $0.popLast() }) { return idle }
+        let path = path
+        return try await threadPool.runIfActive { try Self.connect(path, first: false) }
+    }
+
+    private func checkIn(_ reader: SQLiteConnection) {
+        let kept = idleReaders.withLock { idle in
+            guard !closed.load(ordering: .acquiring), idle.count < readerCount else { return false }
+            idle.append(reader)
+            return true
+        }
+        if !kept { reader.close() }
     }
 
     func read<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        let index = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
-        let connection = readers[index % readers.count]
         do {
-            return try await body(SQLiteExecutor(connection: connection))
+            let reader = try await checkOutReader()
+            defer { checkIn(reader) }
+            return try await body(SQLiteExecutor(connection: reader, threadPool: threadPool))
         } catch {
             throw Self.translate(error)
         }
@@ -68,7 +90,7 @@ final class SQLiteDriver: SQLDriver {
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         do {
             return try await writeLock.withLock {
-                let executor = SQLiteExecutor(connection: writer)
+                let executor = SQLiteExecutor(connection: writer, threadPool: threadPool)
                 try await executor.execute(SQL.raw(dialect.beginWrite))
                 do {
                     let result = try await body(executor)
@@ -100,23 +122,24 @@ final class SQLiteDriver: SQLDriver {
     }
 
     func shutdown() async {
-        for connection in readers + [writer] where !connection.isClosed {
-            try? await connection.close()
+        closed.store(true, ordering: .releasing)
+        let idle = idleReaders.withLock { idle in
+            defer { idle.removeAll() }
+            return idle
+        }
+        // The writer closes once the transaction in hand (if any) has finished.
+        try? await writeLock.withLock {
+            for connection in idle + [writer] { connection.close() }
         }
     }
 
     static func translate(_ error: any Error) -> any Error {
         if error is StoreError || error is CancellationError { return error }
         if let error = error as? DriverError { return error }
-        if let error = error as? SQLiteError {
-            switch error.reason {
-            case .constraintUniqueFailed, .constraintPrimaryKeyFailed:
-                return DriverError.uniqueViolation(error.message)
-            case .cantOpen, .ioError, .full, .readOnly, .notADatabase, .corrupt:
-                return StoreError.databaseUnavailable("SQLite: \(error.message)")
-            default:
-                return StoreError.internalError("SQLite: \(error.message)")
-            }
+        if let failure = error as? SQLiteFailure {
+            if failure.isUniqueViolation { return DriverError.uniqueViolation(failure.message) }
+            if failure.isUnavailable { return StoreError.databaseUnavailable("SQLite: \(failure.message)") }
+            return StoreError.internalError("SQLite: \(failure.message)")
         }
         return StoreError.internalError("\(error)")
     }
@@ -132,42 +155,16 @@ enum DriverError: Error, Sendable {
 
 struct SQLiteExecutor: SQLExecutor {
     let connection: SQLiteConnection
+    let threadPool: NIOThreadPool
     var dialect: SQLDialect { .sqlite }
 
     func query(_ sql: SQL) async throws -> [SQLRow] {
         let (text, binds) = sql.render(.sqlite)
-        let collected = Mutex<[SQLiteRow]>([])
+        let connection = connection
         do {
-            try await connection.query(text, binds.map(Self.encode)) { row in
-                collected.withLock { $0.append(row) }
-            }
+            return try await threadPool.runIfActive { try connection.query(text, binds) }
         } catch {
             throw SQLiteDriver.translate(error)
-        }
-        let rows = collected.withLock { $0 }
-        guard let first = rows.first else { return [] }
-        let columns = SQLRow.Columns(first.columns.map(\.name))
-        return rows.map { row in SQLRow(columns: columns, values: row.columns.map { Self.decode($0.data) }) }
-    }
-
-    static func encode(_ value: SQLValue) -> SQLiteData {
-        switch value {
-        case .null: .null
-        case .int(let number): .integer(number)
-        case .double(let number): .float(number)
-        case .text(let text): .text(text)
-        case .bool(let flag): .integer(flag ? 1 : 0)
-        case .date(let date): .text(SQLTimestamp.format(date))
-        }
-    }
-
-    static func decode(_ data: SQLiteData) -> SQLValue {
-        switch data {
-        case .null: .null
-        case .integer(let number): .int(number)
-        case .float(let number): .double(number)
-        case .text(let text): .text(text)
-        case .blob(let buffer): .text(String(buffer: buffer))
         }
     }
 }

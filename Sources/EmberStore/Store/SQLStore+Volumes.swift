@@ -232,7 +232,10 @@ extension SQLStore {
     /// Volumes for `rows` with their metadata (one query for the three tables) and attachments.
     static func volumes(from rows: [SQLRow], executor: any SQLExecutor) async throws -> [Volume] {
         guard !rows.isEmpty else { return [] }
-        var volumes = try rows.map(volume(from:))
+        var cursor = ColumnCursor()
+        var volumes: [Volume] = []
+        volumes.reserveCapacity(rows.count)
+        for row in rows { volumes.append(try volume(from: row, cursor: &cursor)) }
         var pairs: [SQLRow] = []
         var attachmentRows: [SQLRow] = []
         // Bound the number of parameters per statement (SQLite allows 32766, PostgreSQL 65535).
@@ -254,12 +257,14 @@ extension SQLStore {
         }
         var position: [String: Int] = [:]
         for (index, volume) in volumes.enumerated() { position[volume.id] = index }
+        var pairCursor = ColumnCursor()
         for row in pairs {
-            let volumeID: String = try row["volume_id"]
+            pairCursor.begin(row)
+            let volumeID: String = try row.read("volume_id", &pairCursor)
+            let kind: String = try row.read("kind", &pairCursor)
+            let key: String = try row.read("key", &pairCursor)
+            let value: String = try row.read("value", &pairCursor) ?? ""
             guard let index = position[volumeID] else { continue }
-            let kind: String = try row["kind"]
-            let key: String = try row["key"]
-            let value: String = try row["value"] ?? ""
             switch kind {
             case "u": volumes[index].metadata[key] = value
             case "a": volumes[index].adminMetadata[key] = value
@@ -273,44 +278,46 @@ extension SQLStore {
         return volumes
     }
 
-    static func volume(from row: SQLRow) throws(StoreError) -> Volume {
-        Volume(
-            id: try row["id"],
-            userID: try row["user_id"],
-            projectID: try row["project_id"],
-            size: try row["size"] ?? 0,
-            volumeTypeID: try row["volume_type_id"],
-            status: try row["status"] ?? .error,
-            attachStatus: try row["attach_status"] ?? .detached,
-            displayName: try row["display_name"],
-            displayDescription: try row["display_description"],
-            availabilityZone: try row["availability_zone"],
-            snapshotID: try row["snapshot_id"],
-            sourceVolumeID: try row["source_volid"],
-            host: try row["host"],
-            clusterName: try row["cluster_name"],
-            migrationStatus: try row["migration_status"],
-            previousStatus: try row["previous_status"],
-            providerLocation: try row["provider_location"],
-            providerAuth: try row["provider_auth"],
-            providerID: try row["provider_id"],
-            encryptionKeyID: try row["encryption_key_id"],
-            consistencyGroupID: try row["consistencygroup_id"],
-            groupID: try row["group_id"],
-            bootable: try row["bootable"] ?? false,
-            multiattach: try row["multiattach"] ?? false,
-            replicationStatus: try row["replication_status"],
-            useQuota: try row["use_quota"],
-            sharedTargets: try row["shared_targets"],
-            serviceUUID: try row["service_uuid"],
-            nameID: try row["_name_id"],
-            scheduledAt: try row["scheduled_at"],
-            launchedAt: try row["launched_at"],
-            terminatedAt: try row["terminated_at"],
-            createdAt: try row["created_at"],
-            updatedAt: try row["updated_at"],
-            deletedAt: try row["deleted_at"],
-            deleted: try row["deleted"]
+    /// A volume row, the column positions remembered across the rows of one result.
+    static func volume(from row: SQLRow, cursor: inout ColumnCursor) throws(StoreError) -> Volume {
+        cursor.begin(row)
+        return Volume(
+            id: try row.read("id", &cursor),
+            userID: try row.read("user_id", &cursor),
+            projectID: try row.read("project_id", &cursor),
+            size: try row.read("size", &cursor) ?? 0,
+            volumeTypeID: try row.read("volume_type_id", &cursor),
+            status: try row.read("status", &cursor) ?? .error,
+            attachStatus: try row.read("attach_status", &cursor) ?? .detached,
+            displayName: try row.read("display_name", &cursor),
+            displayDescription: try row.read("display_description", &cursor),
+            availabilityZone: try row.read("availability_zone", &cursor),
+            snapshotID: try row.read("snapshot_id", &cursor),
+            sourceVolumeID: try row.read("source_volid", &cursor),
+            host: try row.read("host", &cursor),
+            clusterName: try row.read("cluster_name", &cursor),
+            migrationStatus: try row.read("migration_status", &cursor),
+            previousStatus: try row.read("previous_status", &cursor),
+            providerLocation: try row.read("provider_location", &cursor),
+            providerAuth: try row.read("provider_auth", &cursor),
+            providerID: try row.read("provider_id", &cursor),
+            encryptionKeyID: try row.read("encryption_key_id", &cursor),
+            consistencyGroupID: try row.read("consistencygroup_id", &cursor),
+            groupID: try row.read("group_id", &cursor),
+            bootable: try row.read("bootable", &cursor) ?? false,
+            multiattach: try row.read("multiattach", &cursor) ?? false,
+            replicationStatus: try row.read("replication_status", &cursor),
+            useQuota: try row.read("use_quota", &cursor),
+            sharedTargets: try row.read("shared_targets", &cursor),
+            serviceUUID: try row.read("service_uuid", &cursor),
+            nameID: try row.read("_name_id", &cursor),
+            scheduledAt: try row.read("scheduled_at", &cursor),
+            launchedAt: try row.read("launched_at", &cursor),
+            terminatedAt: try row.read("terminated_at", &cursor),
+            createdAt: try row.read("created_at", &cursor),
+            updatedAt: try row.read("updated_at", &cursor),
+            deletedAt: try row.read("deleted_at", &cursor),
+            deleted: try row.read("deleted", &cursor)
         )
     }
 

@@ -80,13 +80,40 @@ public struct APIRequest: Sendable {
 /// What a controller method returns: cinder's `ResponseObject`.
 public struct APIResponse: Sendable {
     public var status: HTTPResponse.Status
-    public var body: JSONValue?
     public var headers: HTTPFields
+    var payload: Payload
+
+    enum Payload: Sendable {
+        case none
+        case tree(JSONValue)
+        /// JSON text a view wrote directly (``JSONWriter``): list pages skip the tree.
+        case encoded([UInt8])
+    }
 
     public init(status: HTTPResponse.Status = .ok, body: JSONValue? = nil, headers: HTTPFields = [:]) {
         self.status = status
-        self.body = body
+        self.payload = body.map(Payload.tree) ?? .none
         self.headers = headers
+    }
+
+    /// A response whose body is already JSON text.
+    public init(status: HTTPResponse.Status = .ok, encodedBody: [UInt8], headers: HTTPFields = [:]) {
+        self.status = status
+        self.payload = .encoded(encodedBody)
+        self.headers = headers
+    }
+
+    /// The body as a tree. An encoded body is parsed when read, so extensions that edit a
+    /// response see a tree either way (no standard extension edits the encoded list pages).
+    public var body: JSONValue? {
+        get {
+            switch payload {
+            case .none: nil
+            case .tree(let value): value
+            case .encoded(let bytes): try? JSONValue.parse(bytes)
+            }
+        }
+        set { payload = newValue.map(Payload.tree) ?? .none }
     }
 
     /// A body-less 202, what cinder answers for accepted deletes and casts.

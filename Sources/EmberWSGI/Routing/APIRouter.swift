@@ -140,12 +140,16 @@ public struct APIRouter: WSGIApplication {
 
     static func render(_ response: APIResponse, head: Bool) -> Response {
         var headers = response.headers
-        guard let body = response.body else {
+        let bytes: [UInt8]
+        switch response.payload {
+        case .none:
             headers[.contentLength] = "0"
             if headers[.contentType] == nil { headers[.contentType] = "text/html; charset=UTF-8" }
             return Response(status: response.status, headers: headers)
+        case .tree(let body): bytes = body.serializedBytes()
+        case .encoded(let encoded): bytes = encoded
         }
-        var rendered = WSGIResponses.json(body, status: response.status, headers: headers)
+        var rendered = WSGIResponses.json(bytes: bytes, status: response.status, headers: headers)
         if head { rendered.body = .init() }
         return rendered
     }

@@ -1,0 +1,158 @@
+import CSQLite3
+import Foundation
+import NIOPosix
+import Synchronization
+
+/// A failed SQLite call: its extended result code and the connection's message.
+struct SQLiteFailure: Error, Sendable, CustomStringConvertible {
+    let code: Int32
+    let message: String
+
+    /// The primary result code (`SQLITE_CONSTRAINT` for `SQLITE_CONSTRAINT_UNIQUE`).
+    var primaryCode: Int32 { code & 0xFF }
+    var description: String { "\(message) (code \(code))" }
+
+    var isUniqueViolation: Bool { code == ember_sqlite_constraint_unique || code == ember_sqlite_constraint_primarykey }
+
+    /// The file is unusable: cannot be opened, is not a database, is full, read-only, corrupt.
+    var isUnavailable: Bool {
+        [SQLITE_CANTOPEN, SQLITE_IOERR, SQLITE_FULL, SQLITE_READONLY, SQLITE_NOTADB, SQLITE_CORRUPT]
+            .contains(primaryCode)
+    }
+}
+
+/// One connection to the system SQLite (`libsqlite3`), with its prepared statements kept by
+/// SQL text so that a query run again skips the parser and planner.
+///
+/// Not thread-safe by itself (opened `SQLITE_OPEN_NOMUTEX`): the driver hands a connection
+/// to one task at a time, and that task runs its statements one after the other on the
+/// blocking thread pool, never on the cooperative executor.
+final class SQLiteConnection: @unchecked Sendable {
+    /// Statements kept at most; past it the cache starts again (SQL built with a varying
+    /// number of placeholders must not grow it without bound).
+    static let statementCacheLimit = 256
+
+    private var handle: OpaquePointer?
+    private var statements: [String: OpaquePointer] = [:]
+
+    private init(handle: OpaquePointer) {
+        self.handle = handle
+    }
+
+    deinit { close() }
+
+    /// Opens (creating) the database file: extended result codes on, a busy timeout for
+    /// other processes' write transactions.
+    static func open(path: String, busyTimeout: Duration = .seconds(5)) throws(SQLiteFailure) -> SQLiteConnection {
+        var handle: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let result = sqlite3_open_v2(path, &handle, flags, nil)
+        guard result == SQLITE_OK, let handle else {
+            let message = handle.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close_v2(handle)
+            throw SQLiteFailure(code: result, message: message)
+        }
+        sqlite3_extended_result_codes(handle, 1)
+        let milliseconds =
+            busyTimeout.components.seconds * 1000 + busyTimeout.components.attoseconds / 1_000_000_000_000_000
+        sqlite3_busy_timeout(handle, Int32(clamping: milliseconds))
+        return SQLiteConnection(handle: handle)
+    }
+
+    var isClosed: Bool { handle == nil }
+
+    func close() {
+        for statement in statements.values { sqlite3_finalize(statement) }
+        statements.removeAll()
+        if let handle { sqlite3_close_v2(handle) }
+        handle = nil
+    }
+
+    /// Runs one statement and returns its rows (blocking: call it on the thread pool).
+    func query(_ text: String, _ binds: [SQLValue]) throws(SQLiteFailure) -> [SQLRow] {
+        guard let handle else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "connection is closed") }
+        let statement = try prepared(text, handle: handle)
+        defer {
+            sqlite3_reset(statement)
+            sqlite3_clear_bindings(statement)
+        }
+        for (index, value) in binds.enumerated() {
+            try check(Self.bind(value, at: Int32(index + 1), in: statement), handle: handle)
+        }
+        var rows: [SQLRow] = []
+        var columns: SQLRow.Columns?
+        while true {
+            let step = sqlite3_step(statement)
+            if step == SQLITE_DONE { break }
+            guard step == SQLITE_ROW else { throw failure(step, handle: handle) }
+            let count = sqlite3_column_count(statement)
+            let shared: SQLRow.Columns
+            if let columns {
+                shared = columns
+            } else {
+                shared = SQLRow.Columns((0..<count).map { String(cString: sqlite3_column_name(statement, $0)) })
+                columns = shared
+            }
+            var values: [SQLValue] = []
+            values.reserveCapacity(Int(count))
+            for column in 0..<count { values.append(Self.value(of: statement, column: column)) }
+            rows.append(SQLRow(columns: shared, values: values))
+        }
+        return rows
+    }
+
+    private func prepared(_ text: String, handle: OpaquePointer) throws(SQLiteFailure) -> OpaquePointer {
+        if let statement = statements[text] { return statement }
+        var statement: OpaquePointer?
+        let result = sqlite3_prepare_v3(handle, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard result == SQLITE_OK, let statement else { throw failure(result, handle: handle) }
+        if statements.count >= Self.statementCacheLimit {
+            for cached in statements.values { sqlite3_finalize(cached) }
+            statements.removeAll(keepingCapacity: true)
+        }
+        statements[text] = statement
+        return statement
+    }
+
+    private static func bind(_ value: SQLValue, at index: Int32, in statement: OpaquePointer) -> Int32 {
+        switch value {
+        case .null: return sqlite3_bind_null(statement, index)
+        case .int(let number): return sqlite3_bind_int64(statement, index, Int64(number))
+        case .double(let number): return sqlite3_bind_double(statement, index, number)
+        case .bool(let flag): return sqlite3_bind_int64(statement, index, flag ? 1 : 0)
+        case .text(let text): return bindText(text, at: index, in: statement)
+        case .date(let date): return bindText(SQLTimestamp.format(date), at: index, in: statement)
+        }
+    }
+
+    private static func bindText(_ text: String, at index: Int32, in statement: OpaquePointer) -> Int32 {
+        var text = text
+        return text.withUTF8 { bytes in
+            bytes.withMemoryRebound(to: CChar.self) { characters in
+                ember_sqlite3_bind_text(statement, index, characters.baseAddress, Int32(characters.count))
+            }
+        }
+    }
+
+    private static func value(of statement: OpaquePointer, column: Int32) -> SQLValue {
+        switch sqlite3_column_type(statement, column) {
+        case SQLITE_NULL: return .null
+        case SQLITE_INTEGER: return .int(Int(sqlite3_column_int64(statement, column)))
+        case SQLITE_FLOAT: return .double(sqlite3_column_double(statement, column))
+        default:
+            // Text, and blobs read as text (Ember stores none).
+            // The pointer first, then its length (SQLite's documented order).
+            guard let bytes = sqlite3_column_blob(statement, column) else { return .text("") }
+            let count = Int(sqlite3_column_bytes(statement, column))
+            return .text(String(decoding: UnsafeRawBufferPointer(start: bytes, count: count), as: UTF8.self))
+        }
+    }
+
+    private func check(_ result: Int32, handle: OpaquePointer) throws(SQLiteFailure) {
+        if result != SQLITE_OK { throw failure(result, handle: handle) }
+    }
+
+    private func failure(_ result: Int32, handle: OpaquePointer) -> SQLiteFailure {
+        SQLiteFailure(code: sqlite3_extended_errcode(handle), message: String(cString: sqlite3_errmsg(handle)))
+    }
+}
