@@ -8,17 +8,22 @@ public struct PlacementRequest: Sendable, Equatable {
     public var extraSpecs: [String: String]
     /// `HOST@BACKEND` or `HOST@BACKEND#POOL` the volume must land on (clones, snapshots).
     public var resourceBackend: String?
+    /// `vol_exists_on`: the `HOST@BACKEND#POOL` the volume already lives on, which the
+    /// capacity filter passes without counting the volume again (retype).
+    public var existsOn: String?
 
     public init(
         sizeGiB: Int,
         availabilityZone: String? = nil,
         extraSpecs: [String: String] = [:],
-        resourceBackend: String? = nil
+        resourceBackend: String? = nil,
+        existsOn: String? = nil
     ) {
         self.sizeGiB = sizeGiB
         self.availabilityZone = availabilityZone
         self.extraSpecs = extraSpecs
         self.resourceBackend = resourceBackend
+        self.existsOn = existsOn
     }
 }
 
@@ -47,8 +52,10 @@ public enum BackendFilter {
         return zone == backend.availabilityZone
     }
 
-    /// `CapacityFilter`: reserved space, thin provisioning and the over-subscription ratio.
+    /// `CapacityFilter`: reserved space, thin provisioning and the over-subscription ratio; the
+    /// backend the volume already lives on passes (`vol_exists_on`).
     static func passesCapacity(_ backend: BackendState, _ request: PlacementRequest) -> Bool {
+        if let existsOn = request.existsOn, existsOn == backend.hostWithPool { return true }
         let requested = Double(request.sizeGiB)
         if requested == 0 { return true }
         guard backend.totalCapacityGiB > 0 else { return false }

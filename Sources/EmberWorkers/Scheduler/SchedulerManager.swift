@@ -78,6 +78,9 @@ public actor SchedulerManager: Service {
         dispatcher.on("create_volume") { [self] in try await createVolume($0) }
         dispatcher.on("extend_volume") { [self] in try await extendVolume($0) }
         dispatcher.on("create_snapshot") { [self] in try await createSnapshot($0) }
+        dispatcher.on("retype") { [self] in try await retype($0) }
+        dispatcher.on("migrate_volume") { [self] in try await migrateVolume($0) }
+        dispatcher.on("migrate_volume_to_host") { [self] in try await migrateVolume($0) }
         dispatcher.on("get_pools") { [self] envelope in
             await pools(filters: envelope.arguments["filters"]?.objectValue ?? JSONObject())
         }
