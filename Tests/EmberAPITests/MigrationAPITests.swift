@@ -173,7 +173,11 @@ import Testing
     @Test func retypeIsAMemberActionAndMigrationIsAdminOnly() async throws {
         try await APIHarness.run(trustIdentityHeaders: true) { client, casts, api in
             let project = PolicyEnforcementTests.projectA
-            let id = try await PolicyEnforcementTests.create(client, as: PolicyEnforcementTests.memberA, project: project)
+            let id = try await PolicyEnforcementTests.create(
+                client,
+                as: PolicyEnforcementTests.memberA,
+                project: project
+            )
             _ = try await api.store.updateVolume(id: id, [.host("node@alpha#alpha"), .status(.available)])
             _ = try await Self.type(api, "gold")
             try await Self.service(api, "node@beta")
@@ -241,13 +245,19 @@ import Testing
             nil, #"{"os-migrate_volume": {"host": "node@beta", "force_host_copy": "maybe"}}"#,
             "Invalid input for field/attribute force_host_copy. Value: maybe. 'maybe' is not one of [True, 'True', 'TRUE', 'true', '1', 'ON', 'On', 'on', 'YES', 'Yes', 'yes', 'y', 't', False, 'False', 'FALSE', 'false', '0', 'OFF', 'Off', 'off', 'NO', 'No', 'no', 'n', 'f']"
         ),
-        ("3.16", #"{"os-migrate_volume": {}}"#, "Invalid input received: One and only one of cluster and host must be set."),
+        (
+            "3.16", #"{"os-migrate_volume": {}}"#,
+            "Invalid input received: One and only one of cluster and host must be set."
+        ),
         (
             "3.16", #"{"os-migrate_volume": {"host": "node@beta", "cluster": "c"}}"#,
             "Invalid input received: One and only one of cluster and host must be set."
         ),
         ("3.15", #"{"os-migrate_volume": {"host": ""}}"#, "Invalid input received: Host field is missing."),
-        ("3.16", #"{"os-migrate_volume": {"host": "nowhere@x"}}"#, "Invalid host: No available service named 'nowhere@x'"),
+        (
+            "3.16", #"{"os-migrate_volume": {"host": "nowhere@x"}}"#,
+            "Invalid host: No available service named 'nowhere@x'"
+        ),
         ("3.16", #"{"os-migrate_volume": {"cluster": "c1"}}"#, "Invalid host: No available service named 'c1'"),
     ]
 
@@ -403,7 +413,11 @@ import Testing
     @Test func migrationTargetsAreHiddenFromNonAdmins() async throws {
         try await APIHarness.run(trustIdentityHeaders: true) { client, _, api in
             let project = PolicyEnforcementTests.projectA
-            let id = try await PolicyEnforcementTests.create(client, as: PolicyEnforcementTests.memberA, project: project)
+            let id = try await PolicyEnforcementTests.create(
+                client,
+                as: PolicyEnforcementTests.memberA,
+                project: project
+            )
             let target = try await PolicyEnforcementTests.create(
                 client,
                 as: PolicyEnforcementTests.memberA,
