@@ -17,17 +17,22 @@ struct MigrationFlowTests {
         let any: VolumeType
     }
 
+    /// Type names are unique per test: PostgreSQL runs share one database.
     static func types(_ workers: Workers) async throws -> Types {
-        Types(
+        let suffix = "-" + workers.configuration.host
+        return Types(
             alpha: try await workers.store.createVolumeType(
-                VolumeType(name: "on-alpha", extraSpecs: ["volume_backend_name": "alpha"])
+                VolumeType(name: "on-alpha" + suffix, extraSpecs: ["volume_backend_name": "alpha"])
             ),
             beta: try await workers.store.createVolumeType(
-                VolumeType(name: "on-beta", extraSpecs: ["volume_backend_name": "beta"])
+                VolumeType(name: "on-beta" + suffix, extraSpecs: ["volume_backend_name": "beta"])
             ),
-            any: try await workers.store.createVolumeType(VolumeType(name: "anywhere"))
+            any: try await workers.store.createVolumeType(VolumeType(name: "anywhere" + suffix))
         )
     }
+
+    /// The usage of `resource` of `type` (`volumes_<name>` …).
+    static func typed(_ resource: String, _ type: VolumeType) -> String { resource + "_" + type.name }
 
     static func path(_ workers: Workers, _ backend: String, _ id: String) -> String {
         workers.directory.path + "/" + backend + "/volume-" + id
@@ -98,13 +103,19 @@ struct MigrationFlowTests {
                 try VolumeDataTests.read(4096, from: Self.path(workers, "alpha", volume.id), at: 5 << 20)
                     == Self.payload
             )
+            // The manager commits the reservations right after the status changes.
+            try await waitUntil("the retype's reservations are committed") {
+                let usage = try await self.usage(workers)
+                return usage[Self.typed("volumes", types.any)]?.inUse == 1
+                    && usage[Self.typed("volumes", types.alpha)]?.inUse == 0
+            }
             let usage = try await usage(workers)
-            #expect(usage["volumes_on-alpha"]?.inUse == 0)
-            #expect(usage["gigabytes_on-alpha"]?.inUse == 0)
-            #expect(usage["volumes_anywhere"]?.inUse == 1)
-            #expect(usage["gigabytes_anywhere"]?.inUse == 1)
+            #expect(usage[Self.typed("volumes", types.alpha)]?.inUse == 0)
+            #expect(usage[Self.typed("gigabytes", types.alpha)]?.inUse == 0)
+            #expect(usage[Self.typed("volumes", types.any)]?.inUse == 1)
+            #expect(usage[Self.typed("gigabytes", types.any)]?.inUse == 1)
             #expect(usage["volumes"]?.inUse == 1)
-            #expect(usage["volumes_anywhere"]?.reserved == 0)
+            #expect(usage[Self.typed("volumes", types.any)]?.reserved == 0)
         }
     }
 
@@ -124,9 +135,9 @@ struct MigrationFlowTests {
             #expect(refused.volumeTypeID == types.alpha.id)
             #expect(refused.host == volume.host)
             var usage = try await usage(workers)
-            #expect(usage["volumes_on-beta"]?.reserved ?? 0 == 0, "the reservations are rolled back")
-            #expect(usage["volumes_on-beta"]?.inUse ?? 0 == 0)
-            #expect(usage["volumes_on-alpha"]?.inUse == 1)
+            #expect(usage[Self.typed("volumes", types.beta)]?.reserved ?? 0 == 0, "the reservations are rolled back")
+            #expect(usage[Self.typed("volumes", types.beta)]?.inUse ?? 0 == 0)
+            #expect(usage[Self.typed("volumes", types.alpha)]?.inUse == 1)
             let messages = try await workers.store.listMessages(ListQuery(scope: .allProjects))
             #expect(messages.items.contains { $0.resourceUUID == volume.id && $0.detailID == "003" })
 
@@ -142,15 +153,23 @@ struct MigrationFlowTests {
             #expect(try VolumeDataTests.read(4096, from: target, at: 5 << 20) == Self.payload)
             #expect(try VolumeDataTests.read(4096, from: target, at: (1 << 30) - 4096) == Self.payload)
             #expect(try VolumeDataTests.read(4096, from: target, at: 0) == [UInt8](repeating: 0, count: 4096))
-            #expect(fileSize(Self.path(workers, "alpha", volume.id)) == nil, "the source file is gone")
+            try await waitUntil("the source file is gone") { fileSize(Self.path(workers, "alpha", volume.id)) == nil }
             let left = try FileManager.default.contentsOfDirectory(atPath: workers.directory.path + "/beta")
             #expect(left == ["volume-" + volume.id], "no temporary volume file is left")
-            let rows = try await workers.store.listVolumes(ListQuery(scope: .allProjects))
-            #expect(rows.items.map(\.id) == [volume.id], "the temporary row is gone")
+            // The temporary row goes right after the volume took its place.
+            try await waitUntil("the temporary row is gone") {
+                let rows = try await workers.store.listVolumes(ListQuery(scope: .project(workers.caller.projectID!)))
+                return rows.items.map(\.id) == [volume.id]
+            }
+            try await waitUntil("the retype's reservations are committed") {
+                let usage = try await self.usage(workers)
+                return usage[Self.typed("volumes", types.beta)]?.inUse == 1
+                    && usage[Self.typed("volumes", types.alpha)]?.inUse == 0
+            }
             usage = try await self.usage(workers)
-            #expect(usage["volumes_on-alpha"]?.inUse == 0)
-            #expect(usage["volumes_on-beta"]?.inUse == 1)
-            #expect(usage["gigabytes_on-beta"]?.inUse == 1)
+            #expect(usage[Self.typed("volumes", types.alpha)]?.inUse == 0)
+            #expect(usage[Self.typed("volumes", types.beta)]?.inUse == 1)
+            #expect(usage[Self.typed("gigabytes", types.beta)]?.inUse == 1)
             #expect(usage["volumes"]?.inUse == 1, "the temporary volume uses no quota")
             #expect(usage["gigabytes"]?.inUse == 1)
         }
@@ -176,7 +195,7 @@ struct MigrationFlowTests {
                     == Self.payload
             )
             let usage = try await usage(workers)
-            #expect(usage["volumes_on-beta"]?.reserved ?? 0 == 0)
+            #expect(usage[Self.typed("volumes", types.beta)]?.reserved ?? 0 == 0)
         }
     }
 
@@ -205,7 +224,7 @@ struct MigrationFlowTests {
             let target = Self.path(workers, to, volume.id)
             #expect(try VolumeDataTests.read(4096, from: target, at: 5 << 20) == Self.payload)
             #expect(try VolumeDataTests.read(4096, from: target, at: (1 << 30) - 4096) == Self.payload)
-            #expect(fileSize(Self.path(workers, from, volume.id)) == nil)
+            try await waitUntil("the source file is gone") { fileSize(Self.path(workers, from, volume.id)) == nil }
             // The volume works on its new backend: delete removes the new file.
             try await workers.deleteVolume(volume.id)
             try await workers.waitForDeletion(volume.id)
@@ -240,7 +259,7 @@ struct MigrationFlowTests {
             let messages = try await workers.store.listMessages(ListQuery(scope: .allProjects))
             #expect(messages.items.contains { $0.resourceUUID == volume.id && $0.detailID == "003" })
             // An `error` migration status does not block the next try (here: back to where it is).
-            let rows = try await workers.store.listVolumes(ListQuery(scope: .allProjects))
+            let rows = try await workers.store.listVolumes(ListQuery(scope: .project(workers.caller.projectID!)))
             #expect(rows.items.count == 1)
         }
     }
@@ -269,7 +288,9 @@ struct MigrationFlowTests {
             #expect(failed.status == .available)
             #expect(failed.host == volume.host)
             try await waitUntil("the temporary volume is deleted") {
-                try await workers.store.listVolumes(ListQuery(scope: .allProjects)).items.map(\.id) == [volume.id]
+                try await workers.store.listVolumes(ListQuery(scope: .project(workers.caller.projectID!))).items.map(
+                    \.id
+                ) == [volume.id]
             }
             try await waitUntil("the temporary file is deleted") {
                 let directory = workers.directory.path + "/" + Self.other(from)

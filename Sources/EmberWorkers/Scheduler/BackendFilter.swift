@@ -40,6 +40,26 @@ public enum BackendFilter {
             .sorted { weight($0, request) > weight($1, request) }
     }
 
+    /// cinder's `find_retype_backend`: of the backends that pass for the new type (the
+    /// volume's own pool passing capacity as `vol_exists_on`), the volume's own pool; for a
+    /// volume whose host names no pool, its backend; otherwise the best one, unless
+    /// `migrationPolicy` is `never`.
+    public static func retypeBackend(
+        _ backends: [BackendState],
+        for request: PlacementRequest,
+        current: String,
+        migrationPolicy: String
+    ) -> BackendState? {
+        var request = request
+        request.existsOn = current
+        let ranked = rank(backends, for: request)
+        if let same = ranked.first(where: { $0.hostWithPool == current }) { return same }
+        if !current.contains("#"), let sameBackend = ranked.first(where: { $0.backend == current }) {
+            return sameBackend
+        }
+        return migrationPolicy == "never" ? nil : ranked.first
+    }
+
     /// Pinning for clones and volumes from snapshots: same backend (and pool, if given).
     static func passesResourceBackend(_ backend: BackendState, _ request: PlacementRequest) -> Bool {
         guard let wanted = request.resourceBackend else { return true }

@@ -25,8 +25,9 @@ extension SchedulerManager {
             let zones = Self.strings(spec["availability_zones"])
             let candidates = backends().filter { zones.isEmpty || zones.contains($0.availabilityZone) }
             let request = PlacementRequest(sizeGiB: volume.size, extraSpecs: type.extraSpecs, existsOn: volume.host)
-            backend = Self.retypeBackend(
-                BackendFilter.rank(candidates, for: request),
+            backend = BackendFilter.retypeBackend(
+                candidates,
+                for: request,
                 current: volume.host ?? "",
                 migrationPolicy: policy
             )
@@ -74,21 +75,6 @@ extension SchedulerManager {
             ]
         )
         return .null
-    }
-
-    /// cinder's `find_retype_backend` over the ranked candidates: the volume's own pool, or
-    /// for a volume without a pool in its host its backend; otherwise the best one unless
-    /// `migrationPolicy` is `never`.
-    static func retypeBackend(
-        _ ranked: [BackendState],
-        current: String,
-        migrationPolicy: String
-    ) -> BackendState? {
-        if let same = ranked.first(where: { $0.hostWithPool == current }) { return same }
-        if !current.contains("#"), let sameBackend = ranked.first(where: { $0.backend == current }) {
-            return sameBackend
-        }
-        return migrationPolicy == "never" ? nil : ranked.first
     }
 
     /// `migrate_volume(volume, backend, force_copy, request_spec)`: checks the destination
