@@ -299,3 +299,48 @@ struct MigrationFlowTests {
         }
     }
 }
+
+@Suite("Extend through the scheduler (backend_passes_filters on the volume's backend)")
+struct ExtendPlacementTests {
+    @Test("room on the backend: the volume grows; none: back to available, a message, quota rolled back")
+    func extendChecksTheBackendsRoom() async throws {
+        try await WorkerHarness.run { workers in
+            try await workers.waitForBackends(2)
+            let project = workers.caller.projectID!
+            try await workers.store.setProjectQuota(projectID: project, resource: "gigabytes", hardLimit: -1)
+            let created = try await workers.createVolume(size: 1)
+            let volume = try await workers.waitForVolume(created.id, [.available, .error])
+            let requestID = "req-" + UUID().uuidString.lowercased()
+
+            try await workers.api.extendVolume(
+                id: volume.id,
+                newSize: 2,
+                attached: false,
+                caller: workers.caller,
+                requestID: requestID
+            )
+            let grown = try await workers.waitForVolume(volume.id, [.available, .errorExtending])
+            #expect(grown.size == 2)
+
+            // Far beyond what the file system can hold, even thin with the 20× ratio.
+            let huge = 1_000_000
+            try await workers.api.extendVolume(
+                id: volume.id,
+                newSize: huge,
+                attached: false,
+                caller: workers.caller,
+                requestID: requestID
+            )
+            try await waitUntil("the extend is refused") {
+                try await workers.store.volume(id: volume.id, scope: .allProjects).status == .available
+            }
+            let refused = try await workers.store.volume(id: volume.id, scope: .allProjects)
+            #expect(refused.size == 2)
+            let messages = try await workers.store.listMessages(ListQuery(scope: .project(project)))
+            #expect(messages.items.contains { $0.resourceUUID == volume.id && $0.eventID == "VOLUME_VOLUME_007_003" })
+            let usage = try await workers.store.quotaUsages(projectID: project)
+            #expect(usage["gigabytes"]?.inUse == 2)
+            #expect(usage["gigabytes"]?.reserved == 0, "the growth's reservation is rolled back")
+        }
+    }
+}
