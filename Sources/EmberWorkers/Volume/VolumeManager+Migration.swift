@@ -97,11 +97,16 @@ extension VolumeManager {
                     try await fail(Self.attachedRefusal, .volumeInvalidState)
                     return .null
                 }
+                // A redelivered cast (the bus's visibility timeout ran out during a long copy)
+                // finds the migration under way and leaves it alone.
                 guard
                     let starting = try await store.conditionalUpdateVolume(
                         id: id,
                         set: [.migrationStatus("starting")],
-                        where: VolumeCondition(status: [.retyping])
+                        where: VolumeCondition(
+                            status: [.retyping],
+                            migrationStatus: VolumeCondition.availableMigrationStatus
+                        )
                     )
                 else { return .null }
                 do {
