@@ -264,6 +264,76 @@ struct MigrationFlowTests {
         }
     }
 
+    @Test("os-migrate_volume_completion finishes a migration left half way, or abandons it with error")
+    func completionCallFinishesOrAbandonsAStuckMigration() async throws {
+        try await WorkerHarness.run { workers in
+            try await workers.waitForBackends(2)
+            let types = try await Self.types(workers)
+            // A migration stopped after the copy: the source `migrating`, its target created
+            // (`target:<id>`) on beta and holding the data.
+            let (volume, _) = try await Self.volumeWithData(workers, type: types.alpha)
+            let target = try await workers.createVolume(size: 1, type: types.beta.id)
+            _ = try await workers.waitForVolume(target.id, [.available, .error])
+            try VolumeDataTests.write(Self.payload, to: Self.path(workers, "beta", target.id), at: 5 << 20)
+            _ = try await workers.store.updateVolume(
+                id: volume.id,
+                [.migrationStatus("migrating"), .previousStatus("available")]
+            )
+            _ = try await workers.store.updateVolume(
+                id: target.id,
+                [.migrationStatus("target:\(volume.id)"), .useQuota(false)]
+            )
+            let saved = try await workers.api.migrateVolumeCompletion(
+                id: volume.id,
+                newVolumeID: target.id,
+                error: false,
+                caller: workers.caller,
+                requestID: "req-complete"
+            )
+            #expect(saved == volume.id)
+            let done = try await workers.store.volume(id: volume.id, scope: .allProjects)
+            #expect(done.migrationStatus == "success")
+            #expect(done.host == workers.configuration.host + "@beta#beta")
+            #expect(done.volumeTypeID == types.beta.id)
+            #expect(
+                try VolumeDataTests.read(4096, from: Self.path(workers, "beta", volume.id), at: 5 << 20) == Self.payload
+            )
+            #expect(fileSize(Self.path(workers, "alpha", volume.id)) == nil)
+            #expect(fileSize(Self.path(workers, "beta", target.id)) == nil, "renamed to the volume's id")
+            try await workers.waitForDeletion(target.id)
+
+            // With `error`, the target goes and the source stays where it is.
+            let (second, _) = try await Self.volumeWithData(workers, type: types.alpha)
+            let abandoned = try await workers.createVolume(size: 1, type: types.beta.id)
+            _ = try await workers.waitForVolume(abandoned.id, [.available, .error])
+            _ = try await workers.store.updateVolume(
+                id: second.id,
+                [.migrationStatus("migrating"), .previousStatus("available")]
+            )
+            _ = try await workers.store.updateVolume(id: abandoned.id, [.migrationStatus("target:\(second.id)")])
+            let kept = try await workers.api.migrateVolumeCompletion(
+                id: second.id,
+                newVolumeID: abandoned.id,
+                error: true,
+                caller: workers.caller,
+                requestID: "req-abandon"
+            )
+            #expect(kept == second.id)
+            let failed = try await workers.store.volume(id: second.id, scope: .allProjects)
+            #expect(failed.migrationStatus == "error")
+            #expect(failed.status == .available)
+            #expect(failed.host == workers.configuration.host + "@alpha#alpha")
+            try await workers.waitForDeletion(abandoned.id)
+            try await waitUntil("the abandoned target's file is deleted") {
+                fileSize(Self.path(workers, "beta", abandoned.id)) == nil
+            }
+            #expect(
+                try VolumeDataTests.read(4096, from: Self.path(workers, "alpha", second.id), at: 5 << 20)
+                    == Self.payload
+            )
+        }
+    }
+
     @Test("a failed copy removes the temporary volume and leaves the source as it was")
     func failedCopyCleansUp() async throws {
         try await WorkerHarness.run { workers in
