@@ -26,6 +26,27 @@ public protocol VolumeWorkCaster: Sendable {
         caller: Identity,
         requestID: String
     ) async throws
+    /// `scheduler_rpcapi.retype`: the scheduler finds a backend for the new type (the current
+    /// one first), then the volume's backend retypes it (status `retyping`).
+    func retypeVolume(_ volume: Volume, _ retype: RetypeRequest, caller: Identity, requestID: String) async throws
+    /// `scheduler_rpcapi.migrate_volume`: the scheduler checks that `backend` (`HOST@BACKEND[#POOL]`
+    /// or a cluster) takes the volume, then the volume's backend migrates it there.
+    func migrateVolume(
+        _ volume: Volume,
+        backend: String,
+        forceHostCopy: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws
+    /// `volume_rpcapi.migrate_volume_completion` (a call to the source volume's backend):
+    /// returns the id the volume is kept under.
+    func migrateVolumeCompletion(
+        _ volume: Volume,
+        newVolume: Volume,
+        error: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws -> String
     /// `volume_rpcapi.revert_to_snapshot`: the backend puts the snapshot's data back
     /// (volume `reverting`, snapshot `restoring`).
     func revertToSnapshot(_ volume: Volume, snapshot: Snapshot, caller: Identity, requestID: String) async throws
@@ -56,6 +77,33 @@ public protocol VolumeWorkCaster: Sendable {
         caller: Identity,
         requestID: String
     ) async throws
+}
+
+/// What `os-retype` hands the scheduler: cinder's retype `request_spec`.
+public struct RetypeRequest: Sendable, Equatable {
+    public var newType: VolumeType
+    /// `never` (the default) or `on-demand`.
+    public var migrationPolicy: String?
+    /// The new type's reservation (`quota_reservations`).
+    public var reservation: QuotaReservation
+    /// The old type's negative reservation (`old_reservations`).
+    public var oldReservation: QuotaReservation
+    /// The new type's zones, or the volume's.
+    public var availabilityZones: [String]
+
+    public init(
+        newType: VolumeType,
+        migrationPolicy: String?,
+        reservation: QuotaReservation,
+        oldReservation: QuotaReservation,
+        availabilityZones: [String]
+    ) {
+        self.newType = newType
+        self.migrationPolicy = migrationPolicy
+        self.reservation = reservation
+        self.oldReservation = oldReservation
+        self.availabilityZones = availabilityZones
+    }
 }
 
 /// The arguments of a legacy `os-attach`.

@@ -15,12 +15,15 @@ import EmberCore
 /// - `enabled_backends` (empty): the sections naming the volume backends; empty means one
 ///   file backend named `file` in the embedded mode (see ``BackendConfiguration``).
 /// - `state_path` (`./ember-data`): file backends keep volumes under `$state_path/volumes`.
+/// - `migration_create_volume_timeout_secs` (300): how long a migration waits for the
+///   destination backend to create the new volume.
 public struct WorkerConfiguration: Sendable, Equatable {
     public var host: String
     public var storageAvailabilityZone = "nova"
     public var reportInterval: Duration = .seconds(10)
     public var periodicInterval: Duration = .seconds(60)
     public var serviceDownTime: Duration = .seconds(60)
+    public var migrationCreateVolumeTimeout: Duration = .seconds(300)
     public var statePath: String
     /// The backends, in `enabled_backends` order.
     public var backends: [BackendConfiguration]
@@ -41,6 +44,9 @@ public struct WorkerConfiguration: Sendable, Equatable {
         reportInterval = .seconds(try files.int("DEFAULT", "report_interval", default: 10, minimum: 1))
         periodicInterval = .seconds(try files.int("DEFAULT", "periodic_interval", default: 60, minimum: 1))
         serviceDownTime = .seconds(try files.int("DEFAULT", "service_down_time", default: 60, minimum: 1))
+        migrationCreateVolumeTimeout = .seconds(
+            try files.int("DEFAULT", "migration_create_volume_timeout_secs", default: 300, minimum: 1)
+        )
         var names = files.list("DEFAULT", "enabled_backends", default: [])
         if names.isEmpty && defaultBackend { names = ["file"] }
         for name in names {

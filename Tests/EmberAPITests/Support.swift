@@ -46,6 +46,34 @@ final class CastRecorder: VolumeWorkCaster {
         log.withLock { $0.append("revert_to_snapshot:\(volume.id):\(snapshot.id)") }
     }
 
+    func retypeVolume(_ volume: Volume, _ retype: RetypeRequest, caller: Identity, requestID: String) async throws {
+        log.withLock {
+            $0.append("retype:\(volume.id):\(retype.newType.id):\(retype.migrationPolicy ?? "None")")
+        }
+    }
+
+    func migrateVolume(
+        _ volume: Volume,
+        backend: String,
+        forceHostCopy: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        log.withLock { $0.append("migrate_volume:\(volume.id):\(backend):\(forceHostCopy)") }
+    }
+
+    /// A call needs the source backend; without one it fails as a bus call that times out does.
+    func migrateVolumeCompletion(
+        _ volume: Volume,
+        newVolume: Volume,
+        error: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws -> String {
+        log.withLock { $0.append("migrate_volume_completion:\(volume.id):\(newVolume.id):\(error)") }
+        throw EmberError.internalError
+    }
+
     /// Calls need a volume service; without one they fail as a bus call that times out does.
     /// The pools a scheduler with one file backend would report.
     func getPools(filters: JSONObject, caller: Identity, requestID: String) async throws -> JSONValue {

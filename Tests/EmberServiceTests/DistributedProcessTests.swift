@@ -150,7 +150,8 @@ struct DistributedCluster {
     let config: String
 
     /// Nil (after a notice) when `EMBER_TEST_POSTGRES_URL` is not set; CI must set it.
-    static func start() async throws -> DistributedCluster? {
+    /// `extraConfig` is appended to the configuration (more backend sections).
+    static func start(extraConfig: String = "") async throws -> DistributedCluster? {
         guard let server = ProcessInfo.processInfo.environment["EMBER_TEST_POSTGRES_URL"] else {
             print("notice: EMBER_TEST_POSTGRES_URL not set; skipping the distributed process tests")
             #expect(ProcessInfo.processInfo.environment["CI"] == nil, "CI must run the distributed process tests")
@@ -194,7 +195,8 @@ struct DistributedCluster {
 
             [file-mp]
             volume_backend_name = file-mp
-            """
+
+            """ + extraConfig
         )
         let cluster = DistributedCluster(
             directory: directory,

@@ -98,3 +98,55 @@ struct BackendFilterTests {
         )
     }
 }
+
+@Suite("Retype placement (find_retype_backend, pure)")
+struct RetypePlacementTests {
+    typealias F = BackendFilterTests
+
+    @Test("the volume's own backend wins when it passes, even with less room than another")
+    func currentBackendIsPreferred() {
+        let backends = [F.state("a", provisioned: 90), F.state("b")]
+        let chosen = BackendFilter.retypeBackend(
+            backends,
+            for: PlacementRequest(sizeGiB: 5),
+            current: "h@a#a",
+            migrationPolicy: "never"
+        )
+        #expect(chosen?.hostWithPool == "h@a#a")
+    }
+
+    @Test("the volume's own pool passes capacity: it already holds the volume (vol_exists_on)")
+    func currentBackendPassesCapacity() {
+        let full = F.state("a", free: 0, provisioned: 100)
+        let request = PlacementRequest(sizeGiB: 10)
+        #expect(BackendFilter.rank([full], for: request).isEmpty)
+        let chosen = BackendFilter.retypeBackend([full], for: request, current: "h@a#a", migrationPolicy: "never")
+        #expect(chosen?.hostWithPool == "h@a#a")
+    }
+
+    @Test(
+        "a current backend that fails the new type's specs: another only on demand",
+        arguments: [("never", nil), ("on-demand", "h@b#b")] as [(String, String?)]
+    )
+    func movesOnlyOnDemand(policy: String, expected: String?) {
+        let backends = [F.state("a"), F.state("b")]
+        let chosen = BackendFilter.retypeBackend(
+            backends,
+            for: PlacementRequest(sizeGiB: 1, extraSpecs: ["volume_backend_name": "b"]),
+            current: "h@a#a",
+            migrationPolicy: policy
+        )
+        #expect(chosen?.hostWithPool == expected)
+    }
+
+    @Test("a legacy host without a pool matches its backend's pool")
+    func legacyHostMatchesBackend() {
+        let chosen = BackendFilter.retypeBackend(
+            [F.state("b"), F.state("a")],
+            for: PlacementRequest(sizeGiB: 1),
+            current: "h@a",
+            migrationPolicy: "never"
+        )
+        #expect(chosen?.hostWithPool == "h@a#a")
+    }
+}

@@ -41,6 +41,32 @@ struct WorkerConfigurationTests {
         #expect(configuration.backends[1].availabilityZone == "zone-2")
     }
 
+    @Test("migration_create_volume_timeout_secs: 300 by default, at least 1")
+    func readsMigrationTimeout() throws {
+        let defaults = try WorkerConfiguration(
+            files: try Self.files("[DEFAULT]\n"),
+            host: "node",
+            statePath: "/state",
+            defaultBackend: true
+        )
+        #expect(defaults.migrationCreateVolumeTimeout == .seconds(300))
+        let set = try WorkerConfiguration(
+            files: try Self.files("[DEFAULT]\nmigration_create_volume_timeout_secs = 12\n"),
+            host: "node",
+            statePath: "/state",
+            defaultBackend: true
+        )
+        #expect(set.migrationCreateVolumeTimeout == .seconds(12))
+        #expect(throws: ConfigurationError.self) {
+            try WorkerConfiguration(
+                files: try Self.files("[DEFAULT]\nmigration_create_volume_timeout_secs = 0\n"),
+                host: "node",
+                statePath: "/state",
+                defaultBackend: true
+            )
+        }
+    }
+
     @Test("the embedded mode gets one file backend; a separate volume node none")
     func defaultBackend() throws {
         let files = try Self.files("[DEFAULT]\n")

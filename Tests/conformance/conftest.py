@@ -19,9 +19,8 @@ def _free_port():
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def ember():
-    """Yields the API's base URL (http://127.0.0.1:PORT) while `ember all` runs."""
+def _run_ember(extra_conf=""):
+    """Starts `ember all` with `extra_conf` appended to [DEFAULT]; yields (url, state path)."""
     state = tempfile.mkdtemp(prefix="ember-conformance-")
     port = _free_port()
     conf = os.path.join(state, "ember.conf")
@@ -31,7 +30,7 @@ def ember():
             "osapi_volume_listen = 127.0.0.1\n"
             f"osapi_volume_listen_port = {port}\n"
             f"api_paste_config = {ROOT}/etc/ember/api-paste.ini\n"
-            f"state_path = {state}\n"
+            f"state_path = {state}\n" + extra_conf
         )
     log = open(os.path.join(state, "ember.log"), "w")
     process = subprocess.Popen([BINARY, "all", "--config-file", conf], stdout=log, stderr=subprocess.STDOUT)
@@ -46,9 +45,33 @@ def ember():
     else:
         process.kill()
         raise RuntimeError("ember did not start")
-    yield f"http://127.0.0.1:{port}"
+    yield f"http://127.0.0.1:{port}", state
     process.terminate()
     assert process.wait(timeout=30) == 0, open(os.path.join(state, "ember.log")).read()
+
+
+@pytest.fixture(scope="session")
+def ember():
+    """Yields the API's base URL (http://127.0.0.1:PORT) while `ember all` runs."""
+    for url, _ in _run_ember():
+        yield url
+
+
+MIGRATION_HOST = "ember-conformance"
+
+
+@pytest.fixture(scope="module")
+def ember_backends():
+    """`ember all` with two file backends, `alpha` and `beta`, on host MIGRATION_HOST; yields
+    (url, state path)."""
+    extra = (
+        f"host = {MIGRATION_HOST}\n"
+        "enabled_backends = alpha, beta\n"
+        "periodic_interval = 2\n"
+        "[alpha]\nvolume_backend_name = alpha\n"
+        "[beta]\nvolume_backend_name = beta\n"
+    )
+    yield from _run_ember(extra)
 
 
 def wait_for(predicate, timeout=30, interval=0.1):

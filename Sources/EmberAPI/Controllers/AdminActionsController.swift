@@ -104,7 +104,62 @@ struct AdminActionsController {
             )
             return APIResponse(status: .accepted)
         }
+        controller.action("os-migrate_volume") { request in
+            let cluster = request.supports("3.16")
+            let body =
+                try request.validatedBody(
+                    cluster ? AdminActionSchemas.migrateVolumeV316 : AdminActionSchemas.migrateVolume
+                )[
+                    "os-migrate_volume"
+                ] ?? .null
+            let volume = try await adminVolume(request, rule: "volume_extension:volume_admin_actions:migrate_volume")
+            // `common.get_cluster_host`: one and only one of host and cluster (from 3.16).
+            let host = body["host"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
+            let clusterName = cluster ? body["cluster"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } : nil
+            if (host == nil) == (clusterName == nil) {
+                throw EmberError.badRequest(
+                    "Invalid input received: "
+                        + (cluster ? "One and only one of cluster and host must be set." : "Host field is missing.")
+                )
+            }
+            try await api.migrateVolume(
+                id: volume.id,
+                host: host,
+                cluster: clusterName,
+                forceHostCopy: ParameterTypes.bool(body["force_host_copy"]) ?? false,
+                lockVolume: ParameterTypes.bool(body["lock_volume"]) ?? false,
+                caller: request.identity,
+                requestID: request.context.requestID
+            )
+            return APIResponse(status: .accepted)
+        }
+        controller.action("os-migrate_volume_completion") { request in
+            let body =
+                try request.validatedBody(AdminActionSchemas.migrateVolumeCompletion)["os-migrate_volume_completion"]
+                ?? .null
+            let volume = try await adminVolume(
+                request,
+                rule: "volume_extension:volume_admin_actions:migrate_volume_completion"
+            )
+            let saved = try await api.migrateVolumeCompletion(
+                id: volume.id,
+                newVolumeID: body["new_volume"]?.stringValue ?? "",
+                error: Self.truthy(body["error"]),
+                caller: request.identity,
+                requestID: request.context.requestID
+            )
+            return APIResponse(status: .ok, body: ["save_volume_id": .string(saved)])
+        }
         return controller
+    }
+
+    /// Python truthiness of `params.get('error', False)`: a non-empty string or `true`.
+    static func truthy(_ value: JSONValue?) -> Bool {
+        switch value {
+        case .bool(let flag)?: flag
+        case .string(let text)?: !text.isEmpty
+        default: false
+        }
     }
 
     func snapshotActions() -> APIController {
@@ -183,6 +238,47 @@ enum AdminActionSchemas {
             )
         ],
         required: ["os-reset_status"],
+        additionalProperties: false
+    )
+    static func migrate(_ properties: [(String, Schema)], required: [String]) -> Schema {
+        .object(
+            properties: [
+                ("os-migrate_volume", .object(properties: properties, required: required, additionalProperties: false))
+            ],
+            required: ["os-migrate_volume"],
+            additionalProperties: false
+        )
+    }
+    static let migrateVolume = migrate(
+        [
+            ("host", .value(types: [.string], maxLength: 255)), ("force_host_copy", ParameterTypes.boolean),
+            ("lock_volume", ParameterTypes.boolean),
+        ],
+        required: ["host"]
+    )
+    static let migrateVolumeV316 = migrate(
+        [
+            ("host", .value(types: [.string, .null], maxLength: 255)), ("force_host_copy", ParameterTypes.boolean),
+            ("lock_volume", ParameterTypes.boolean),
+            ("cluster", .value(types: [.string, .null], minLength: 0, maxLength: 255)),
+        ],
+        required: []
+    )
+    static let migrateVolumeCompletion = Schema.object(
+        properties: [
+            (
+                "os-migrate_volume_completion",
+                .object(
+                    properties: [
+                        ("new_volume", .value(types: [.string], format: "uuid")),
+                        ("error", .value(types: [.string, .null, .boolean])),
+                    ],
+                    required: ["new_volume"],
+                    additionalProperties: false
+                )
+            )
+        ],
+        required: ["os-migrate_volume_completion"],
         additionalProperties: false
     )
     static let forceDelete = Schema.object(

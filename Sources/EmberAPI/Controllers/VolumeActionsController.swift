@@ -164,6 +164,19 @@ struct VolumeActionsController {
             )
             return .accepted
         }
+        controller.action("os-retype") { request in
+            let body = try Self.validate(request, VolumeActionSchemas.retype, "os-retype")
+            _ = try await request.authorizedVolume(try request.id(), api: api, action: .volumeRetype)
+            try await api.retype(
+                id: try request.id(),
+                newType: body["new_type"]?.stringValue ?? "",
+                migrationPolicy: body["migration_policy"]?.stringValue,
+                caller: request.identity,
+                requestID: request.context.requestID,
+                authorizeMultiattach: { try request.authorize(.volumeMultiattach) }
+            )
+            return .accepted
+        }
         controller.action("revert", minimum: "3.40") { request in
             let body = try Self.validate(request, VolumeActionSchemas.revert, "revert")
             _ = try await request.authorizedVolume(try request.id(), api: api, action: "volume:revert_to_snapshot")

@@ -80,6 +80,18 @@ enum VolumeActionSchemas {
         .object(properties: [("readonly", ParameterTypes.boolean)], required: ["readonly"], additionalProperties: false)
     )
 
+    static let retype = action(
+        "os-retype",
+        .object(
+            properties: [
+                ("new_type", .value(types: [.string])),
+                ("migration_policy", .value(types: [.string, .null], choices: ["on-demand", "never"])),
+            ],
+            required: ["new_type"],
+            additionalProperties: false
+        )
+    )
+
     /// `volumes.revert`: `snapshot_id` may be a string or null; other keys are allowed.
     static let revert = action(
         "revert",

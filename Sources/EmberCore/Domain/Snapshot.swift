@@ -84,6 +84,8 @@ public enum SnapshotUpdate: Sendable, Equatable {
     case projectID(String)
     case userID(String)
     case useQuota(Bool)
+    /// The type follows its volume's after a retype.
+    case volumeTypeID(String)
 }
 
 /// What a conditional snapshot update expects of the current row.

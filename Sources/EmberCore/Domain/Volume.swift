@@ -196,6 +196,10 @@ public struct VolumeCondition: Sendable, Equatable {
     /// true: the volume must have an attachment row that is live and not `detached`
     /// (cinder's `volume_has_attachments_filter`); false: it must have none; nil: either.
     public var hasAttachments: Bool?
+    /// The volume's type must not be this one (retype to a different type).
+    public var volumeTypeIDNot: String?
+    /// The volume's `host` must not be this one (migration to another host).
+    public var hostNot: String?
 
     public init(
         status: Set<VolumeStatus>? = nil,
@@ -206,7 +210,9 @@ public struct VolumeCondition: Sendable, Equatable {
         projectID: String? = nil,
         hasNoSnapshots: Bool = false,
         notInGroup: Bool = false,
-        hasAttachments: Bool? = nil
+        hasAttachments: Bool? = nil,
+        volumeTypeIDNot: String? = nil,
+        hostNot: String? = nil
     ) {
         self.status = status
         self.statusNotIn = statusNotIn
@@ -217,6 +223,8 @@ public struct VolumeCondition: Sendable, Equatable {
         self.hasNoSnapshots = hasNoSnapshots
         self.notInGroup = notInGroup
         self.hasAttachments = hasAttachments
+        self.volumeTypeIDNot = volumeTypeIDNot
+        self.hostNot = hostNot
     }
 
     /// cinder's `AVAILABLE_MIGRATION_STATUS`.

@@ -217,6 +217,7 @@ extension SQLStore {
         case .projectID(let value): ("project_id", .text(value))
         case .userID(let value): ("user_id", .text(value))
         case .useQuota(let value): ("use_quota", .bool(value))
+        case .volumeTypeID(let value): ("volume_type_id", .text(value))
         }
     }
 }

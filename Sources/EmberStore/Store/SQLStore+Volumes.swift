@@ -216,6 +216,12 @@ extension SQLStore {
                 """
             parts.append(hasAttachments ? exists : "NOT " + exists)
         }
+        if let typeID = condition.volumeTypeIDNot {
+            parts.append("volume_type_id <> \(typeID)")
+        }
+        if let host = condition.hostNot {
+            parts.append("(host IS NULL OR host <> \(host))")
+        }
         return SQL.joined(parts, separator: " AND ")
     }
 

@@ -90,6 +90,65 @@ public struct SchedulerRPC: Sendable {
     }
 }
 
+extension SchedulerRPC {
+    /// `retype(ctxt, volume, request_spec, filter_properties)`, version 3.0.
+    public func retype(_ volume: Volume, _ retype: RetypeRequest, context: RPCContext) async throws {
+        let type = retype.newType
+        try await bus.cast(
+            Envelope(
+                topic: Topic.scheduler,
+                method: "retype",
+                version: RPCVersion(3, 0),
+                arguments: [
+                    "volume_id": .string(volume.id),
+                    "request_spec": [
+                        "volume_id": .string(volume.id),
+                        "volume_type": [
+                            "id": .string(type.id), "name": .string(type.name),
+                            "extra_specs": .object(
+                                JSONObject(
+                                    type.extraSpecs.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }
+                                )
+                            ),
+                        ],
+                        "migration_policy": .optional(retype.migrationPolicy),
+                        "quota_reservations": .array(retype.reservation.uuids.map(JSONValue.string)),
+                        "old_reservations": .array(retype.oldReservation.uuids.map(JSONValue.string)),
+                        "availability_zones": .array(retype.availabilityZones.map(JSONValue.string)),
+                    ],
+                    "filter_properties": [:],
+                ],
+                context: context
+            )
+        )
+    }
+
+    /// `migrate_volume(ctxt, volume, backend, force_copy, request_spec, filter_properties)`,
+    /// version 3.3.
+    public func migrateVolume(
+        _ volume: Volume,
+        backend: String,
+        forceHostCopy: Bool,
+        context: RPCContext
+    ) async throws {
+        try await bus.cast(
+            Envelope(
+                topic: Topic.scheduler,
+                method: "migrate_volume",
+                version: RPCVersion(3, 3),
+                arguments: [
+                    "volume_id": .string(volume.id),
+                    "backend": .string(backend),
+                    "force_copy": .bool(forceHostCopy),
+                    "request_spec": ["volume_id": .string(volume.id), "volume_type_id": .string(volume.volumeTypeID)],
+                    "filter_properties": [:],
+                ],
+                context: context
+            )
+        )
+    }
+}
+
 /// `cinder/volume/rpcapi.py:VolumeAPI` over the bus: casts to the volume's backend,
 /// `cinder-volume.HOST@BACKEND`.
 public struct VolumeRPC: Sendable {
@@ -198,6 +257,22 @@ public struct VolumeRPC: Sendable {
         )
     }
 
+    /// `migrate_volume_completion(ctxt, volume, new_volume, error)`, a call to the source
+    /// volume's backend; returns the id the volume is kept under.
+    public func migrateVolumeCompletion(
+        _ volume: Volume,
+        newVolume: Volume,
+        error: Bool,
+        context: RPCContext
+    ) async throws -> String {
+        let reply = try await client(for: volume).call(
+            "migrate_volume_completion",
+            context: context,
+            ["volume_id": .string(volume.id), "new_volume_id": .string(newVolume.id), "error": .bool(error)]
+        )
+        return reply["save_volume_id"]?.stringValue ?? volume.id
+    }
+
     /// `delete_volume(ctxt, volume, unmanage_only, cascade)`, version 3.0.
     public func deleteVolume(_ volume: Volume, cascade: Bool, context: RPCContext) async throws {
         guard let host = volume.host else { return }
@@ -293,6 +368,47 @@ public struct BusVolumeWorkCaster: VolumeWorkCaster {
             volume,
             newSize: newSize,
             reservation: reservation,
+            context: RPCContext(requestID: requestID, identity: caller)
+        )
+    }
+
+    public func retypeVolume(
+        _ volume: Volume,
+        _ retype: RetypeRequest,
+        caller: Identity,
+        requestID: String
+    )
+        async throws
+    {
+        try await scheduler.retype(volume, retype, context: RPCContext(requestID: requestID, identity: caller))
+    }
+
+    public func migrateVolume(
+        _ volume: Volume,
+        backend: String,
+        forceHostCopy: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        try await scheduler.migrateVolume(
+            volume,
+            backend: backend,
+            forceHostCopy: forceHostCopy,
+            context: RPCContext(requestID: requestID, identity: caller)
+        )
+    }
+
+    public func migrateVolumeCompletion(
+        _ volume: Volume,
+        newVolume: Volume,
+        error: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws -> String {
+        try await volumes.migrateVolumeCompletion(
+            volume,
+            newVolume: newVolume,
+            error: error,
             context: RPCContext(requestID: requestID, identity: caller)
         )
     }

@@ -95,6 +95,25 @@ public struct FileDriver: VolumeDriver {
         }
     }
 
+    /// A file has no type-specific layout: every type is served as it is.
+    public func retype(volumeID: String, newExtraSpecs: [String: String]) async throws -> Bool {
+        guard await volumeExists(id: volumeID) else {
+            throw DriverError("Volume file \(volumePath(volumeID)) does not exist")
+        }
+        return true
+    }
+
+    /// Renames `volume-<new>` to `volume-<original>` (as cinder's LVM driver renames its
+    /// logical volume), so the original volume keeps its own name and needs no `_name_id`.
+    public func updateMigratedVolume(originalID: String, newVolumeID: String) async throws -> String? {
+        let source = volumePath(newVolumeID)
+        let target = volumePath(originalID)
+        try await pool.runIfActive {
+            guard rename(source, target) == 0 else { throw FileIO.errnoError("rename", source) }
+        }
+        return nil
+    }
+
     public func connectionInfo(volumeID: String) async throws -> JSONValue {
         guard await volumeExists(id: volumeID) else {
             throw DriverError("Volume file \(volumePath(volumeID)) does not exist")

@@ -66,6 +66,28 @@ enum FileIO {
         done = true
     }
 
+    /// Copies the first `bytes` bytes of `source` into the existing, freshly created (all
+    /// zero) `target`: cinder's sparse `copy_volume` between two attached volumes. Zero blocks
+    /// are skipped, so holes stay holes. The target is synced before it returns.
+    static func copyInto(from source: String, to target: String, bytes: Int) throws {
+        let input = open(source, O_RDONLY | O_CLOEXEC)
+        guard input >= 0 else { throw errnoError("open", source) }
+        defer { close(input) }
+        let output = open(target, O_WRONLY | O_CLOEXEC)
+        guard output >= 0 else { throw errnoError("open", target) }
+        defer { close(output) }
+        var info = stat()
+        guard fstat(input, &info) == 0 else { throw errnoError("stat", source) }
+        try copyBlocks(
+            input: input,
+            output: output,
+            size: min(bytes, Int(info.st_size)),
+            source: source,
+            target: target
+        )
+        guard fsync(output) == 0 else { throw errnoError("fsync", target) }
+    }
+
     private static func copyBlocks(input: Int32, output: Int32, size: Int, source: String, target: String) throws {
         var buffer = [UInt8](repeating: 0, count: chunk)
         var offset = 0

@@ -21,6 +21,13 @@ public protocol VolumeDriver: Sendable {
     func deleteSnapshot(id: String) async throws
     /// Puts a snapshot's data back into its volume.
     func revertToSnapshot(volumeID: String, snapshotID: String) async throws
+    /// Changes a volume's type in place (`retype`): true when the backend can serve the new
+    /// type's extra specs without moving the data, false when the volume must be migrated.
+    func retype(volumeID: String, newExtraSpecs: [String: String]) async throws -> Bool
+    /// After a migration to this backend (`update_migrated_volume`): the data created for the
+    /// temporary volume `newVolumeID` takes the original volume's name. Returns the `_name_id`
+    /// the original volume must keep, or nil when the data now goes by the original id.
+    func updateMigratedVolume(originalID: String, newVolumeID: String) async throws -> String?
     /// The connection info a host uses to reach the volume (`initialize_connection`).
     func connectionInfo(volumeID: String) async throws -> JSONValue
     /// Whether the volume's data exists on the backend.

@@ -8,17 +8,22 @@ public struct PlacementRequest: Sendable, Equatable {
     public var extraSpecs: [String: String]
     /// `HOST@BACKEND` or `HOST@BACKEND#POOL` the volume must land on (clones, snapshots).
     public var resourceBackend: String?
+    /// `vol_exists_on`: the `HOST@BACKEND#POOL` the volume already lives on, which the
+    /// capacity filter passes without counting the volume again (retype).
+    public var existsOn: String?
 
     public init(
         sizeGiB: Int,
         availabilityZone: String? = nil,
         extraSpecs: [String: String] = [:],
-        resourceBackend: String? = nil
+        resourceBackend: String? = nil,
+        existsOn: String? = nil
     ) {
         self.sizeGiB = sizeGiB
         self.availabilityZone = availabilityZone
         self.extraSpecs = extraSpecs
         self.resourceBackend = resourceBackend
+        self.existsOn = existsOn
     }
 }
 
@@ -35,6 +40,26 @@ public enum BackendFilter {
             .sorted { weight($0, request) > weight($1, request) }
     }
 
+    /// cinder's `find_retype_backend`: of the backends that pass for the new type (the
+    /// volume's own pool passing capacity as `vol_exists_on`), the volume's own pool; for a
+    /// volume whose host names no pool, its backend; otherwise the best one, unless
+    /// `migrationPolicy` is `never`.
+    public static func retypeBackend(
+        _ backends: [BackendState],
+        for request: PlacementRequest,
+        current: String,
+        migrationPolicy: String
+    ) -> BackendState? {
+        var request = request
+        request.existsOn = current
+        let ranked = rank(backends, for: request)
+        if let same = ranked.first(where: { $0.hostWithPool == current }) { return same }
+        if !current.contains("#"), let sameBackend = ranked.first(where: { $0.backend == current }) {
+            return sameBackend
+        }
+        return migrationPolicy == "never" ? nil : ranked.first
+    }
+
     /// Pinning for clones and volumes from snapshots: same backend (and pool, if given).
     static func passesResourceBackend(_ backend: BackendState, _ request: PlacementRequest) -> Bool {
         guard let wanted = request.resourceBackend else { return true }
@@ -47,8 +72,10 @@ public enum BackendFilter {
         return zone == backend.availabilityZone
     }
 
-    /// `CapacityFilter`: reserved space, thin provisioning and the over-subscription ratio.
+    /// `CapacityFilter`: reserved space, thin provisioning and the over-subscription ratio; the
+    /// backend the volume already lives on passes (`vol_exists_on`).
     static func passesCapacity(_ backend: BackendState, _ request: PlacementRequest) -> Bool {
+        if let existsOn = request.existsOn, existsOn == backend.hostWithPool { return true }
         let requested = Double(request.sizeGiB)
         if requested == 0 { return true }
         guard backend.totalCapacityGiB > 0 else { return false }

@@ -71,7 +71,7 @@ extension SchedulerManager {
     }
 
     /// `extend_volume(volume_id, new_size, reservations)`: checks the volume's backend has
-    /// room for the growth, then casts `extend_volume` to it. No room: the volume goes back
+    /// room for the growth (and still meets the volume type's specs), then casts `extend_volume` to it. No room: the volume goes back
     /// to `available`, the reservations are rolled back, and a user message says why.
     func extendVolume(_ envelope: Envelope) async throws -> JSONValue {
         let arguments = envelope.arguments
@@ -82,7 +82,10 @@ extension SchedulerManager {
         guard let host = volume.host else { return .null }
         let backend = host.split(separator: "#").first.map(String.init) ?? host
         let growth = max(0, Int(newSize) - volume.size)
-        let request = PlacementRequest(sizeGiB: growth, resourceBackend: backend)
+        // `backend_passes_filters` with the volume's type: capacity for the growth, and the
+        // type's capabilities still met.
+        let extraSpecs = (try? await store.volumeType(id: volume.volumeTypeID).extraSpecs) ?? [:]
+        let request = PlacementRequest(sizeGiB: growth, extraSpecs: extraSpecs, resourceBackend: backend)
         await waitUntilReady()
         if place(request) == nil {
             logger.error("Extend failed: no room on the volume's backend", metadata: ["volume.id": .string(id)])

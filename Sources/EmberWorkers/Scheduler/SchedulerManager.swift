@@ -78,6 +78,9 @@ public actor SchedulerManager: Service {
         dispatcher.on("create_volume") { [self] in try await createVolume($0) }
         dispatcher.on("extend_volume") { [self] in try await extendVolume($0) }
         dispatcher.on("create_snapshot") { [self] in try await createSnapshot($0) }
+        dispatcher.on("retype") { [self] in try await retype($0) }
+        dispatcher.on("migrate_volume") { [self] in try await migrateVolume($0) }
+        dispatcher.on("migrate_volume_to_host") { [self] in try await migrateVolume($0) }
         dispatcher.on("get_pools") { [self] envelope in
             await pools(filters: envelope.arguments["filters"]?.objectValue ?? JSONObject())
         }
@@ -173,32 +176,41 @@ public actor SchedulerManager: Service {
     /// own consumer would.
     func waitUntilReady() async {
         guard !ready else { return }
-        let deadline = startedAt + configuration.periodicInterval
-        for host in await hostsWithoutReports() {
-            let remaining = deadline - ContinuousClock.now
-            guard remaining > .zero else { break }
-            let client = RPCClient(
-                bus: bus,
-                topic: VolumeRPC.topic(forHost: host),
-                version: RPCVersion(3, 0),
-                timeout: min(remaining, .seconds(10))
-            )
-            do {
-                let reply = try await client.call(
-                    "get_capabilities",
-                    context: .service(requestID: "req-" + UUID().uuidString.lowercased())
-                )
-                if let capabilities = reply.objectValue,
-                    let state = BackendState(backend: host, capabilities: capabilities, timestamp: Date())
-                {
-                    record(state)
+        let remaining = startedAt + configuration.periodicInterval - ContinuousClock.now
+        let hosts = await hostsWithoutReports()
+        if remaining > .zero && !hosts.isEmpty {
+            // All at once: a service that died within `service_down_time` (still "up") must
+            // not spend the window of the ones that answer.
+            let reports = await withTaskGroup(of: BackendState?.self) { group in
+                for host in hosts {
+                    group.addTask { [bus, logger] in
+                        let client = RPCClient(
+                            bus: bus,
+                            topic: VolumeRPC.topic(forHost: host),
+                            version: RPCVersion(3, 0),
+                            timeout: min(remaining, .seconds(10))
+                        )
+                        do {
+                            let reply = try await client.call(
+                                "get_capabilities",
+                                context: .service(requestID: "req-" + UUID().uuidString.lowercased())
+                            )
+                            guard let capabilities = reply.objectValue else { return nil }
+                            return BackendState(backend: host, capabilities: capabilities, timestamp: Date())
+                        } catch {
+                            logger.warning(
+                                "No capabilities from a volume service that is up",
+                                metadata: ["backend": .string(host), "error": "\(error)"]
+                            )
+                            return nil
+                        }
+                    }
                 }
-            } catch {
-                logger.warning(
-                    "No capabilities from a volume service that is up",
-                    metadata: ["backend": .string(host), "error": "\(error)"]
-                )
+                var states: [BackendState] = []
+                for await state in group { if let state { states.append(state) } }
+                return states
             }
+            for state in reports { record(state) }
         }
         ready = true
     }

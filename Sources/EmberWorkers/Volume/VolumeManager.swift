@@ -97,6 +97,10 @@ public actor VolumeManager: Service {
         dispatcher.on("create_snapshot") { [self] in try await createSnapshot($0) }
         dispatcher.on("delete_snapshot") { [self] in try await deleteSnapshot($0) }
         dispatcher.on("revert_to_snapshot") { [self] in try await revertToSnapshot($0) }
+        dispatcher.on("retype") { [self] in try await retype($0) }
+        dispatcher.on("migrate_volume") { [self] in try await migrateVolume($0) }
+        dispatcher.on("migrate_volume_completion") { [self] in try await migrateVolumeCompletion($0) }
+        dispatcher.on("update_migrated_volume") { [self] in try await updateMigratedVolume($0) }
         dispatcher.on("initialize_connection") { [self] in try await initializeConnection($0) }
         dispatcher.on("initialize_connection_snapshot") { [self] in try await initializeConnectionSnapshot($0) }
         dispatcher.on("terminate_connection") { [self] in try await terminateConnection($0) }
