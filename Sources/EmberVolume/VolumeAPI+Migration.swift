@@ -82,19 +82,10 @@ extension VolumeAPI {
 
     /// `VolumeType.get_by_name_or_id`: a UUID-like value is tried as an id, then as a name.
     nonisolated func volumeTypeByNameOrID(_ nameOrID: String) async throws -> VolumeType {
-        if Self.isUUIDLike(nameOrID) {
-            if let byID = try? await volumeType(id: nameOrID) { return byID }
-            if let byName = try? await store.volumeType(name: nameOrID) { return byName }
-            throw EmberError.notFound("Volume type \(nameOrID) could not be found.")
-        }
-        do {
-            return try await store.volumeType(name: nameOrID)
-        } catch {
-            if case .volumeTypeNameNotFound = error {
-                throw EmberError.notFound("Volume type with name \(nameOrID) could not be found.")
-            }
-            throw error
-        }
+        guard Self.isUUIDLike(nameOrID) else { return try await resolveVolumeType(nameOrID) }
+        if let byID = try? await volumeType(id: nameOrID) { return byID }
+        if let byName = try? await store.volumeType(name: nameOrID) { return byName }
+        throw EmberError.notFound("Volume type \(nameOrID) could not be found.")
     }
 
     /// `quota_utils.get_volume_type_reservation(reserve_vol_type_only=True)` for the new type

@@ -44,16 +44,10 @@ extension SchedulerManager {
                 }
             }
             let previous = volume.previousStatus.flatMap(VolumeStatus.init(rawValue:)) ?? .available
-            _ = try await store.conditionalUpdateVolume(
-                id: id,
+            try await noValidBackend(
+                volume,
                 set: [.status(previous)],
-                where: VolumeCondition(status: [.retyping])
-            )
-            await messages.record(
-                .scheduleAllocateVolume,
-                .noBackendAvailable,
-                resourceID: id,
-                projectID: volume.projectID,
+                where: VolumeCondition(status: [.retyping]),
                 context: envelope.context
             )
             return .null
@@ -107,16 +101,10 @@ extension SchedulerManager {
             if volume.status == .maintenance {
                 changes.append(.status(volume.previousStatus.flatMap(VolumeStatus.init(rawValue:)) ?? .maintenance))
             }
-            _ = try await store.conditionalUpdateVolume(
-                id: id,
+            try await noValidBackend(
+                volume,
                 set: changes,
-                where: VolumeCondition(migrationStatus: ["starting"])
-            )
-            await messages.record(
-                .scheduleAllocateVolume,
-                .noBackendAvailable,
-                resourceID: id,
-                projectID: volume.projectID,
+                where: VolumeCondition(migrationStatus: ["starting"]),
                 context: envelope.context
             )
             return .null

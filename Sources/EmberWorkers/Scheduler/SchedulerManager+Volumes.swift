@@ -5,6 +5,25 @@ import EmberVolume
 import Foundation
 
 extension SchedulerManager {
+    /// No backend fits: the volume's state goes back as given (when it still meets `condition`)
+    /// and its owner gets cinder's "no valid backend" user message for `action`.
+    func noValidBackend(
+        _ volume: Volume,
+        set changes: [VolumeUpdate],
+        where condition: VolumeCondition,
+        action: UserMessageRecorder.Action = .scheduleAllocateVolume,
+        context: RPCContext
+    ) async throws {
+        _ = try await store.conditionalUpdateVolume(id: volume.id, set: changes, where: condition)
+        await messages.record(
+            action,
+            .noBackendAvailable,
+            resourceID: volume.id,
+            projectID: volume.projectID,
+            context: context
+        )
+    }
+
     /// `create_volume(volume_id, snapshot_id, image_id, request_spec, filter_properties,
     /// backup_id)`: places the volume, stores its `host` and `scheduled_at`, then casts
     /// `create_volume` to the backend. No valid backend: `error` and a user message.
@@ -32,16 +51,10 @@ extension SchedulerManager {
                 "Failed to schedule_create_volume: No valid backend was found. No weighed backends available",
                 metadata: ["volume.id": .string(id)]
             )
-            _ = try await store.conditionalUpdateVolume(
-                id: id,
+            try await noValidBackend(
+                volume,
                 set: [.status(.error)],
-                where: VolumeCondition(status: [.creating])
-            )
-            await messages.record(
-                .scheduleAllocateVolume,
-                .noBackendAvailable,
-                resourceID: id,
-                projectID: volume.projectID,
+                where: VolumeCondition(status: [.creating]),
                 context: envelope.context
             )
             return .null
@@ -94,16 +107,11 @@ extension SchedulerManager {
             }
             // Back to what it was before `extending` (`in-use` for a 3.42 attached extend).
             let previous = volume.previousStatus.flatMap(VolumeStatus.init(rawValue:)) ?? .available
-            _ = try await store.conditionalUpdateVolume(
-                id: id,
+            try await noValidBackend(
+                volume,
                 set: [.status(previous == .inUse ? .inUse : .available)],
-                where: VolumeCondition(status: [.extending])
-            )
-            await messages.record(
-                .extendVolume,
-                .noBackendAvailable,
-                resourceID: id,
-                projectID: volume.projectID,
+                where: VolumeCondition(status: [.extending]),
+                action: .extendVolume,
                 context: envelope.context
             )
             return .null
