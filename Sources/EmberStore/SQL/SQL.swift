@@ -107,7 +107,11 @@ struct SQL: Sendable, ExpressibleByStringInterpolation {
             case .textSet(let values):
                 switch dialect {
                 case .sqlite where values.count > Self.jsonSetThreshold:
-                    binds.append(.text(JSONValue.array(values.map(JSONValue.string)).serialized()))
+                    var array = JSONWriter(capacity: values.count * 40 + 2)
+                    array.beginArray()
+                    for value in values { array.string(value) }
+                    array.end()
+                    binds.append(.text(String(decoding: array.bytes, as: UTF8.self)))
                     text += "(SELECT value FROM json_each(" + dialect.placeholder(binds.count) + "))"
                 case .sqlite, .postgresql:
                     text += "("
