@@ -45,6 +45,40 @@ struct FailureTests {
         #expect(FileManager.default.fileExists(atPath: directory + "/ember.sqlite"))
     }
 
+    /// A task cancelled inside a write transaction still rolls it back: the writer is free for
+    /// the next write and nothing of the cancelled one stays.
+    @Test
+    func cancelledWriteRollsBackAndTheWriterStaysUsable() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ember-cancel-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let configuration = DatabaseConfiguration(
+            backend: .sqlite(path: directory + "/ember.sqlite"),
+            redactedConnection: "sqlite"
+        )
+        try await EmberDatabase.withDatabase(configuration: configuration, logger: TestBackend.logger) { database in
+            try await database.driver.write { executor in
+                try await executor.execute("CREATE TABLE cancelled_rows (n INTEGER)")
+            }
+            let (inside, entered) = AsyncStream<Void>.makeStream()
+            let task = Task {
+                try await database.driver.write { executor in
+                    try await executor.execute("INSERT INTO cancelled_rows VALUES (1)")
+                    entered.yield()
+                    try await Task.sleep(for: .seconds(60))
+                    try await executor.execute("INSERT INTO cancelled_rows VALUES (2)")
+                }
+            }
+            for await _ in inside { break }
+            task.cancel()
+            await #expect(throws: CancellationError.self) { try await task.value }
+            let count: Int? = try await database.driver.write { executor in
+                try await executor.execute("INSERT INTO cancelled_rows VALUES (3)")
+                return try await executor.first("SELECT COUNT(*) AS n FROM cancelled_rows")?["n"]
+            }
+            #expect(count == 1)
+        }
+    }
+
     static var socketURL: String? { ProcessInfo.processInfo.environment["EMBER_TEST_POSTGRES_SOCKET_URL"] }
 
     @Test(.enabled(if: FailureTests.socketURL != nil))

@@ -111,8 +111,10 @@ final class SQLiteDriver: SQLDriver {
                     try await executor.execute("COMMIT")
                     return result
                 } catch {
+                    // In the calling task, not on the pool: a cancelled task must still end its
+                    // transaction, or the writer stays inside it and every later write fails.
                     do {
-                        try await executor.execute("ROLLBACK")
+                        _ = try writer.query("ROLLBACK", [])
                     } catch {
                         logger.warning("SQLite rollback failed", metadata: ["error": "\(error)"])
                     }
