@@ -46,6 +46,14 @@ final class CastRecorder: VolumeWorkCaster {
         log.withLock { $0.append("revert_to_snapshot:\(volume.id):\(snapshot.id)") }
     }
 
+    func copyVolumeToImage(_ volume: Volume, imageID: String, caller: Identity, requestID: String) async throws {
+        log.withLock { $0.append("copy_volume_to_image:\(volume.id):\(imageID)") }
+    }
+
+    func reimage(_ volume: Volume, imageID: String, caller: Identity, requestID: String) async throws {
+        log.withLock { $0.append("reimage:\(volume.id):\(imageID)") }
+    }
+
     /// Calls need a volume service; without one they fail as a bus call that times out does.
     /// The pools a scheduler with one file backend would report.
     func getPools(filters: JSONObject, caller: Identity, requestID: String) async throws -> JSONValue {
