@@ -3,6 +3,7 @@ import EmberAPI
 import EmberBus
 import EmberCore
 import EmberIdentity
+import EmberImage
 import EmberService
 import EmberStore
 import EmberVolume
@@ -138,12 +139,20 @@ struct ServiceRunner {
         let gate = PrepareOnce()
         let prepare: @Sendable () async throws -> Void = { try await gate.run { try await db.prepare() } }
         var services: [any Service] = [db, bus]
+        // The image service client: the API checks images, the backends move their data. It
+        // stops after them (services stop in reverse order).
+        let glance = GlanceService(
+            configuration: try GlanceConfiguration(files: configuration.files),
+            logger: Logger(label: "ember.glance")
+        )
+        if runsAPI || runsVolumes { services.append(glance) }
 
         if runsAPI {
             let volumeAPI = VolumeAPI(
                 store: db.store,
                 configuration: try VolumeServiceConfiguration(files: configuration.files),
                 caster: BusVolumeWorkCaster(bus: bus),
+                images: glance.client,
                 logger: Logger(label: "ember.volume.api")
             )
             let extensions = await ExtensionManager(logger: Logger(label: "ember.api.extensions"))
@@ -192,6 +201,7 @@ struct ServiceRunner {
                         configuration: workers,
                         store: db.store,
                         bus: bus,
+                        images: glance.client,
                         logger: Logger(label: "ember.volume.manager"),
                         prepare: prepare
                     )
