@@ -50,7 +50,7 @@ ember_glance_start() {
 log_file = ${dir}/glance.log
 enabled_backends = fs:file
 [database]
-connection = sqlite:///${dir}/glance.db
+connection = sqlite:///${dir}/glance.db?timeout=30
 [paste_deploy]
 config_file = ${dir}/glance-api-paste.ini
 [glance_store]
@@ -76,10 +76,14 @@ PY
         cat "${dir}/db_sync.log" >&2
         return 1
     }
-    # Threads, not workers: one process keeps SQLite to one writer; uploads and downloads of
-    # different images still overlap.
+    # WAL and a 30 s busy timeout, for glance-manage and the staging cleaner running beside the API.
+    "${bin}/python" -c "import sqlite3,sys; sqlite3.connect(sys.argv[1]).execute('PRAGMA journal_mode=WAL')" \
+        "${dir}/glance.db" || return 1
+    # One worker with one thread: Glance's image updates read then write in one SQLite
+    # transaction, and two of them at once fail with "database is locked" (WAL or not), so
+    # requests are served one at a time.
     OS_GLANCE_CONFIG_DIR="${dir}" "${bin}/gunicorn" --daemon --pid "${dir}/gunicorn.pid" \
-        --bind "127.0.0.1:${EMBER_GLANCE_PORT}" --workers 1 --threads 8 --timeout 600 \
+        --bind "127.0.0.1:${EMBER_GLANCE_PORT}" --workers 1 --threads 1 --timeout 600 \
         --error-logfile "${dir}/gunicorn.log" --pythonpath "${dir}" glance_app:application || return 1
     for _ in $(seq 1 300); do
         ember_glance_ready && return 0

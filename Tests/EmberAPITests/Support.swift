@@ -1,5 +1,6 @@
 import EmberAPI
 import EmberCore
+import EmberImage
 import EmberStore
 import EmberTesting
 import EmberVolume
@@ -181,6 +182,7 @@ struct APIHarness {
         conf: String = "",
         trustIdentityHeaders: Bool = false,
         policy: PolicyEnforcer = .cinderDefaults,
+        images: GlanceClient? = nil,
         _ body: @escaping @Sendable (any TestClientProtocol, CastRecorder, VolumeAPI) async throws -> Value
     ) async throws -> Value {
         let dir = try TemporaryDirectory()
@@ -200,6 +202,7 @@ struct APIHarness {
                 store: db.store,
                 configuration: try VolumeServiceConfiguration(files: configuration.files),
                 caster: recorder,
+                images: images,
                 logger: logger
             )
             try await api.ensureDefaultVolumeType()
