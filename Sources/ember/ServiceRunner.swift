@@ -141,18 +141,18 @@ struct ServiceRunner {
         var services: [any Service] = [db, bus]
         // The image service client: the API checks images, the backends move their data. It
         // stops after them (services stop in reverse order).
-        let glance = GlanceService(
-            configuration: try GlanceConfiguration(files: configuration.files),
-            logger: Logger(label: "ember.glance")
-        )
-        if runsAPI || runsVolumes { services.append(glance) }
+        let glanceConfiguration = try GlanceConfiguration(files: configuration.files)
+        let glance: GlanceService? =
+            runsAPI || runsVolumes
+            ? GlanceService(configuration: glanceConfiguration, logger: Logger(label: "ember.glance")) : nil
+        if let glance { services.append(glance) }
 
         if runsAPI {
             let volumeAPI = VolumeAPI(
                 store: db.store,
                 configuration: try VolumeServiceConfiguration(files: configuration.files),
                 caster: BusVolumeWorkCaster(bus: bus),
-                images: glance.client,
+                images: glance?.client,
                 logger: Logger(label: "ember.volume.api")
             )
             let extensions = await ExtensionManager(logger: Logger(label: "ember.api.extensions"))
@@ -171,6 +171,7 @@ struct ServiceRunner {
                 )
             } catch {
                 try? await keystone.http.shutdown()
+                try? await glance?.shutdown()
                 throw error
             }
             // Services stop in reverse: the server drains before the Keystone client closes.
@@ -201,7 +202,7 @@ struct ServiceRunner {
                         configuration: workers,
                         store: db.store,
                         bus: bus,
-                        images: glance.client,
+                        images: glance?.client,
                         logger: Logger(label: "ember.volume.manager"),
                         prepare: prepare
                     )

@@ -250,6 +250,15 @@ import Testing
                     #expect(volume.adminMetadata[VolumeAPI.createImageKey] == big.id)
                     #expect(volume.imageMetadata.isEmpty)
                 }
+                // `image_id` replaces `imageRef`, even when it is null.
+                let overridden = try await client.send(
+                    .post,
+                    "/volumes",
+                    #"{"volume": {"size": 1, "imageRef": "\#(queued.id)", "image_id": null}}"#
+                )
+                #expect(overridden.status == .accepted, "\(overridden.text)")
+                let plain = try #require(overridden.json?["volume"]?["id"]?.stringValue)
+                #expect(try await api.store.volume(id: plain, scope: .allProjects).adminMetadata.isEmpty)
                 // Two images of one name: cinder asks for the id.
                 let name = "ember-twin-" + queued.id
                 _ = try await TestGlance.image(glance, ["name": .string(name)], data: [1])

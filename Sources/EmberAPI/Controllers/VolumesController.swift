@@ -139,7 +139,8 @@ struct VolumesController {
         // cinder resolves `imageRef` (`image_id`) first, then checks `volume:create_from_image`
         // (`volume_api.create`), then `volume:create` (the create flow).
         var image: GlanceImage?
-        if let ref = (volume["imageRef"] ?? volume["image_id"])?.stringValue {
+        // `image_id`, when given (even null), replaces `imageRef`, as cinder's controller pops it over.
+        if let ref = (volume.keys.contains("image_id") ? volume["image_id"] : volume["imageRef"])?.stringValue {
             image = try await api.resolveImageRef(ref, caller: request.identity, requestID: request.context.requestID)
             try request.authorize(.volumeCreateFromImage)
         }
