@@ -295,6 +295,7 @@ let package = Package(
             dependencies: [
                 "EmberCore",
                 "EmberImage",
+                .product(name: "NIOCore", package: "swift-nio"),
                 "EmberStore",
                 "EmberBus",
                 "EmberVolume",
