@@ -143,6 +143,14 @@ extension VolumeAPI {
             {
                 fields[key] = .string(value)
             }
+            // `allow_compression_on_image_upload` is false (cinder's default; Ember does not
+            // compress): a `compressed` container is refused. cinder checks after creating the
+            // image and leaves it queued; Ember checks first and creates nothing.
+            if upload.containerFormat == "compressed" {
+                throw EmberError.badRequest(
+                    "Image compression upload disallowed, but container_format is compressed"
+                )
+            }
             image = try await images.create(fields, caller: imageCaller(caller, requestID: requestID))
         } catch {
             _ = try? await store.conditionalUpdateVolume(

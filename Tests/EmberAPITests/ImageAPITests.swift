@@ -56,6 +56,23 @@ import Testing
         }
     }
 
+    @Test func uploadRefusesACompressedContainer() async throws {
+        try await APIHarness.run { client, _, api in
+            let id = try await client.placedVolume(api)
+            let response = try await client.send(
+                .post,
+                "/volumes/\(id)/action",
+                #"{"os-volume_upload_image": {"image_name": "x", "container_format": "compressed"}}"#
+            )
+            #expect(response.status == .badRequest)
+            #expect(
+                response.json?["badRequest"]?["message"]
+                    == "Image compression upload disallowed, but container_format is compressed"
+            )
+            #expect(try await api.store.volume(id: id, scope: .allProjects).status == .available)
+        }
+    }
+
     @Test func uploadAgainstAnUnreachableGlanceNamesTheServer() async throws {
         let service = GlanceService(
             configuration: GlanceConfiguration(apiServers: ["127.0.0.1:9"], numRetries: 0),
