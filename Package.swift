@@ -63,6 +63,21 @@ let package = Package(
             ],
             swiftSettings: emberSettings
         ),
+        // The image service (Glance v2) client over AsyncHTTPClient: image metadata for the
+        // volume API, image data streamed to and from the volume backends.
+        .target(
+            name: "EmberImage",
+            dependencies: [
+                "EmberCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: emberSettings
+        ),
         // The volume API (business layer), quota engine and what it asks the workers to do.
         .target(
             name: "EmberVolume",
@@ -70,6 +85,7 @@ let package = Package(
                 "EmberCore",
                 "EmberStore",
                 "EmberBus",
+                "EmberImage",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: emberSettings
@@ -82,6 +98,7 @@ let package = Package(
                 "EmberStore",
                 "EmberBus",
                 "EmberVolume",
+                "EmberImage",
                 "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -101,6 +118,7 @@ let package = Package(
             dependencies: [
                 "EmberBus",
                 "EmberCore",
+                "EmberImage",
                 "EmberWSGI",
                 "EmberStore",
                 "EmberVolume",
@@ -148,6 +166,7 @@ let package = Package(
             name: "ember",
             dependencies: [
                 "EmberIdentity",
+                "EmberImage",
                 "EmberCore",
                 "EmberWSGI",
                 "EmberAPI",
@@ -239,6 +258,7 @@ let package = Package(
             name: "EmberAPITests",
             dependencies: [
                 "EmberCore",
+                "EmberImage",
                 "EmberWSGI",
                 "EmberAPI",
                 "EmberVolume",
@@ -275,12 +295,25 @@ let package = Package(
             name: "EmberWorkersTests",
             dependencies: [
                 "EmberCore",
+                "EmberImage",
+                .product(name: "NIOCore", package: "swift-nio"),
                 "EmberStore",
                 "EmberBus",
                 "EmberVolume",
                 "EmberWorkers",
                 "EmberTesting",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: emberSettings
+        ),
+        .testTarget(
+            name: "EmberImageTests",
+            dependencies: [
+                "EmberCore",
+                "EmberImage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: emberSettings

@@ -13,6 +13,9 @@ public struct RPCContext: Codable, Sendable, Equatable {
     public var roles: [String]
     /// Whether the caller acts as an administrator.
     public var isAdmin: Bool
+    /// The caller's token (`auth_token`), for the workers' calls to other services (Glance),
+    /// as cinder's context serializer carries it; nil in noauth mode.
+    public var authToken: String?
 
     public init(
         requestID: String,
@@ -37,6 +40,7 @@ public struct RPCContext: Codable, Sendable, Equatable {
             roles: identity.roles,
             isAdmin: identity.isAdmin
         )
+        authToken = identity.authToken
     }
 
     /// A context for messages a service sends on its own behalf (periodic tasks).
@@ -50,5 +54,6 @@ public struct RPCContext: Codable, Sendable, Equatable {
         case projectID = "project_id"
         case roles
         case isAdmin = "is_admin"
+        case authToken = "auth_token"
     }
 }

@@ -1,4 +1,5 @@
 import EmberCore
+import EmberImage
 import EmberStore
 import Foundation
 import Logging
@@ -15,6 +16,9 @@ public struct VolumeCreateRequest: Sendable {
     public var sourceVolumeID: String?
     public var multiattach: Bool
     public var schedulerHints: JSONValue?
+    /// The image to fill the volume with, as ``VolumeAPI/resolveImageRef(_:caller:requestID:)``
+    /// found it.
+    public var image: GlanceImage?
 
     public init(
         size: Int?,
@@ -26,8 +30,10 @@ public struct VolumeCreateRequest: Sendable {
         snapshotID: String? = nil,
         sourceVolumeID: String? = nil,
         multiattach: Bool = false,
-        schedulerHints: JSONValue? = nil
+        schedulerHints: JSONValue? = nil,
+        image: GlanceImage? = nil
     ) {
+        self.image = image
         self.size = size
         self.name = name
         self.description = description
@@ -59,6 +65,12 @@ extension VolumeAPI {
         var type: VolumeType?
         var zone = request.availabilityZone
         var resourceBackend: String?
+        // `check_exclusive_options(snapshot, imageRef, source_volume, backup)`.
+        if [request.snapshotID != nil, request.image != nil, request.sourceVolumeID != nil].filter({ $0 }).count > 1 {
+            throw EmberError.badRequest(
+                "Invalid input received: May specify only one of backup, imageRef, snapshot, source volume"
+            )
+        }
 
         if let snapshotID = request.snapshotID {
             let snapshot: Snapshot
@@ -110,7 +122,13 @@ extension VolumeAPI {
                 "Invalid input received: Volume size '\(request.size.map(String.init) ?? "None")' must be an integer and greater than 0."
             )
         }
-        if let named = request.volumeType {
+        if let image = request.image {
+            try checkImageMetadata(image, volumeSize: size)
+        }
+        // `_get_volume_type`: a requested type, else the source's, else the image's
+        // `cinder_img_volume_type`, else the default.
+        let imageTypeName = request.image?.properties["cinder_img_volume_type"]?.stringValue
+        if let named = request.volumeType ?? (type == nil ? imageTypeName : nil) {
             let resolved = try await resolveVolumeType(named)
             if let fromSource = type, fromSource.id != resolved.id {
                 throw EmberError.badRequest(
@@ -152,7 +170,8 @@ extension VolumeAPI {
                     snapshotID: request.snapshotID,
                     sourceVolumeID: request.sourceVolumeID,
                     multiattach: multiattach,
-                    metadata: request.metadata
+                    metadata: request.metadata,
+                    adminMetadata: request.image.map { [Self.createImageKey: $0.id] } ?? [:]
                 )
             )
         } catch {
@@ -173,6 +192,7 @@ extension VolumeAPI {
             availabilityZone: availabilityZone,
             snapshotID: request.snapshotID,
             sourceVolumeID: request.sourceVolumeID,
+            imageID: request.image?.id,
             resourceBackend: resourceBackend,
             multiattach: multiattach,
             schedulerHints: request.schedulerHints
@@ -189,6 +209,11 @@ extension VolumeAPI {
         }
         return volume
     }
+
+    /// The admin metadata key that remembers the image a volume is being created from, so a
+    /// volume manager that restarts mid-create (``VolumeManager/initHost()``) fills it from the
+    /// image too. Admin metadata other than `readonly`/`attached_mode` is never shown.
+    public static let createImageKey = "ember_create_image_id"
 
     /// cinder's availability zone check: the zone must be one of the service zones.
     nonisolated func validateZone(_ requested: String?) throws -> String {

@@ -1,4 +1,5 @@
 import EmberCore
+import EmberImage
 import EmberStore
 import Foundation
 import Logging
@@ -19,6 +20,9 @@ public actor VolumeAPI {
     public nonisolated let configuration: VolumeServiceConfiguration
     public nonisolated let quotas: QuotaEngine
     public nonisolated let caster: any VolumeWorkCaster
+    /// The image service (Glance); without `[glance] api_servers` every call fails as an
+    /// unreachable Glance does.
+    public nonisolated let images: GlanceClient
     nonisolated let logger: Logger
     private var typesByID: [String: VolumeType] = [:]
 
@@ -26,8 +30,10 @@ public actor VolumeAPI {
         store: any VolumeAPIStore,
         configuration: VolumeServiceConfiguration,
         caster: any VolumeWorkCaster,
+        images: GlanceClient? = nil,
         logger: Logger
     ) {
+        self.images = images ?? .unconfigured(logger: logger)
         self.store = store
         self.configuration = configuration
         self.quotas = QuotaEngine(store: store, configuration: configuration)

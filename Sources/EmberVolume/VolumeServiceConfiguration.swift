@@ -19,6 +19,8 @@ import EmberCore
 /// - `use_default_quota_class` (true): the `default` quota class overrides the defaults.
 /// - `service_down_time` (60): seconds without a heartbeat after which `os-services` and
 ///   `os-hosts` show a service as down.
+/// - `enable_force_upload` (false): `os-volume_upload_image` honours `force` (uploads an
+///   `in-use` volume); otherwise `force` is ignored.
 public struct VolumeServiceConfiguration: Sendable, Equatable {
     public var defaultVolumeType = "__DEFAULT__"
     public var storageAvailabilityZone = "nova"
@@ -33,6 +35,7 @@ public struct VolumeServiceConfiguration: Sendable, Equatable {
     public var noSnapshotGigabytesQuota = false
     public var useDefaultQuotaClass = true
     public var serviceDownTime = 60
+    public var enableForceUpload = false
 
     public init() {}
 
@@ -63,6 +66,7 @@ public struct VolumeServiceConfiguration: Sendable, Equatable {
         noSnapshotGigabytesQuota = try files.bool("DEFAULT", "no_snapshot_gb_quota", default: noSnapshotGigabytesQuota)
         useDefaultQuotaClass = try files.bool("DEFAULT", "use_default_quota_class", default: useDefaultQuotaClass)
         serviceDownTime = try files.int("DEFAULT", "service_down_time", default: serviceDownTime, minimum: 1)
+        enableForceUpload = try files.bool("DEFAULT", "enable_force_upload", default: enableForceUpload)
     }
 
     /// The zone new volumes land in when the request names none.

@@ -50,6 +50,12 @@ public protocol VolumeWorkCaster: Sendable {
     /// `volume_rpcapi.revert_to_snapshot`: the backend puts the snapshot's data back
     /// (volume `reverting`, snapshot `restoring`).
     func revertToSnapshot(_ volume: Volume, snapshot: Snapshot, caller: Identity, requestID: String) async throws
+    /// `volume_rpcapi.copy_volume_to_image`: the backend streams the volume (status
+    /// `uploading`) into the queued image, then puts the volume back to its status.
+    func copyVolumeToImage(_ volume: Volume, imageID: String, caller: Identity, requestID: String) async throws
+    /// `volume_rpcapi.reimage`: the backend writes the image over the volume (status
+    /// `downloading`), then puts the volume back to its status.
+    func reimage(_ volume: Volume, imageID: String, caller: Identity, requestID: String) async throws
     /// `volume_rpcapi.attach_volume` (a call): the backend records the attachment; the
     /// volume ends `in-use`. Returns the attachment row as JSON.
     func attachVolume(
@@ -130,6 +136,8 @@ public struct VolumeRequestSpec: Sendable, Equatable, Codable {
     public var availabilityZone: String
     public var snapshotID: String?
     public var sourceVolumeID: String?
+    /// The Glance image to fill the volume with (`image_id`).
+    public var imageID: String?
     /// The backend a clone or a volume from a snapshot must land on (`resource_backend`).
     public var resourceBackend: String?
     public var multiattach: Bool
@@ -143,6 +151,7 @@ public struct VolumeRequestSpec: Sendable, Equatable, Codable {
         availabilityZone: String,
         snapshotID: String? = nil,
         sourceVolumeID: String? = nil,
+        imageID: String? = nil,
         resourceBackend: String? = nil,
         multiattach: Bool = false,
         schedulerHints: JSONValue? = nil
@@ -153,6 +162,7 @@ public struct VolumeRequestSpec: Sendable, Equatable, Codable {
         self.availabilityZone = availabilityZone
         self.snapshotID = snapshotID
         self.sourceVolumeID = sourceVolumeID
+        self.imageID = imageID
         self.resourceBackend = resourceBackend
         self.multiattach = multiattach
         self.schedulerHints = schedulerHints

@@ -11,6 +11,7 @@ struct UserMessageRecorder: Sendable {
     /// cinder's `message_field.Action` ids Ember uses.
     enum Action: String {
         case scheduleAllocateVolume = "001"
+        case copyVolumeToImage = "003"
         case extendVolume = "007"
         case createVolumeFromBackend = "008"
         case snapshotCreate = "009"
@@ -24,6 +25,7 @@ struct UserMessageRecorder: Sendable {
     enum Detail: String {
         case unknownError = "001"
         case noBackendAvailable = "003"
+        case failedToUploadVolume = "004"
         case driverFailedExtend = "010"
         case driverFailedCreate = "012"
         case snapshotCreateError = "013"

@@ -3,6 +3,7 @@ import EmberAPI
 import EmberBus
 import EmberCore
 import EmberIdentity
+import EmberImage
 import EmberService
 import EmberStore
 import EmberVolume
@@ -138,12 +139,20 @@ struct ServiceRunner {
         let gate = PrepareOnce()
         let prepare: @Sendable () async throws -> Void = { try await gate.run { try await db.prepare() } }
         var services: [any Service] = [db, bus]
+        // The image service client: the API checks images, the backends move their data. It
+        // stops after them (services stop in reverse order).
+        let glanceConfiguration = try GlanceConfiguration(files: configuration.files)
+        let glance: GlanceService? =
+            runsAPI || runsVolumes
+            ? GlanceService(configuration: glanceConfiguration, logger: Logger(label: "ember.glance")) : nil
+        if let glance { services.append(glance) }
 
         if runsAPI {
             let volumeAPI = VolumeAPI(
                 store: db.store,
                 configuration: try VolumeServiceConfiguration(files: configuration.files),
                 caster: BusVolumeWorkCaster(bus: bus),
+                images: glance?.client,
                 logger: Logger(label: "ember.volume.api")
             )
             let extensions = await ExtensionManager(logger: Logger(label: "ember.api.extensions"))
@@ -162,6 +171,7 @@ struct ServiceRunner {
                 )
             } catch {
                 try? await keystone.http.shutdown()
+                try? await glance?.shutdown()
                 throw error
             }
             // Services stop in reverse: the server drains before the Keystone client closes.
@@ -192,6 +202,7 @@ struct ServiceRunner {
                         configuration: workers,
                         store: db.store,
                         bus: bus,
+                        images: glance?.client,
                         logger: Logger(label: "ember.volume.manager"),
                         prepare: prepare
                     )

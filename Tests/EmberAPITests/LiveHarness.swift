@@ -1,6 +1,7 @@
 import EmberAPI
 import EmberBus
 import EmberCore
+import EmberImage
 import EmberStore
 import EmberTesting
 import EmberVolume
@@ -112,7 +113,11 @@ enum LiveHarness {
         return logger
     }()
 
-    static func run(_ kind: LiveBackend, _ body: @escaping @Sendable (Live) async throws -> Void) async throws {
+    static func run(
+        _ kind: LiveBackend,
+        images: GlanceClient? = nil,
+        _ body: @escaping @Sendable (Live) async throws -> Void
+    ) async throws {
         let dir = try TemporaryDirectory(prefix: "ember-live")
         defer { dir.remove() }
         let unique = String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12))
@@ -162,12 +167,20 @@ enum LiveHarness {
                 store: db.store,
                 configuration: try VolumeServiceConfiguration(files: configuration.files),
                 caster: BusVolumeWorkCaster(bus: bus),
+                images: images,
                 logger: logger
             )
             try await api.ensureDefaultVolumeType()
             let scheduler = SchedulerManager(configuration: workers, store: db.store, bus: bus, logger: logger)
             let managers = workers.backends.map {
-                VolumeManager(backend: $0, configuration: workers, store: db.store, bus: bus, logger: logger)
+                VolumeManager(
+                    backend: $0,
+                    configuration: workers,
+                    store: db.store,
+                    bus: bus,
+                    images: images,
+                    logger: logger
+                )
             }
             var backupConfiguration = BackupConfiguration(posixPath: dir.path + "/backup")
             backupConfiguration.fileSize = 64 << 20

@@ -1,5 +1,6 @@
 import EmberAPI
 import EmberCore
+import EmberImage
 import EmberStore
 import EmberTesting
 import EmberVolume
@@ -72,6 +73,14 @@ final class CastRecorder: VolumeWorkCaster {
     ) async throws -> String {
         log.withLock { $0.append("migrate_volume_completion:\(volume.id):\(newVolume.id):\(error)") }
         throw EmberError.internalError
+    }
+
+    func copyVolumeToImage(_ volume: Volume, imageID: String, caller: Identity, requestID: String) async throws {
+        log.withLock { $0.append("copy_volume_to_image:\(volume.id):\(imageID)") }
+    }
+
+    func reimage(_ volume: Volume, imageID: String, caller: Identity, requestID: String) async throws {
+        log.withLock { $0.append("reimage:\(volume.id):\(imageID)") }
     }
 
     /// Calls need a volume service; without one they fail as a bus call that times out does.
@@ -201,6 +210,7 @@ struct APIHarness {
         conf: String = "",
         trustIdentityHeaders: Bool = false,
         policy: PolicyEnforcer = .cinderDefaults,
+        images: GlanceClient? = nil,
         _ body: @escaping @Sendable (any TestClientProtocol, CastRecorder, VolumeAPI) async throws -> Value
     ) async throws -> Value {
         let dir = try TemporaryDirectory()
@@ -220,6 +230,7 @@ struct APIHarness {
                 store: db.store,
                 configuration: try VolumeServiceConfiguration(files: configuration.files),
                 caster: recorder,
+                images: images,
                 logger: logger
             )
             try await api.ensureDefaultVolumeType()

@@ -68,6 +68,21 @@ import Testing
         #expect(context == RPCContext(requestID: "req-1", userID: "u1", projectID: "p1", roles: ["member"]))
     }
 
+    @Test func contextCarriesTheCallersTokenAsAuthToken() throws {
+        var identity = Identity(userID: "u1", projectID: "p1")
+        identity.authToken = "gAAAA-token"
+        let context = RPCContext(requestID: "req-1", identity: identity)
+        #expect(context.authToken == "gAAAA-token")
+        let json = String(decoding: try JSONEncoder().encode(context), as: UTF8.self)
+        #expect(json.contains(#""auth_token":"gAAAA-token""#))
+        // Messages from before the token travelled decode without it.
+        let old = try JSONDecoder().decode(
+            RPCContext.self,
+            from: Data(#"{"request_id": "req-2", "roles": [], "is_admin": false}"#.utf8)
+        )
+        #expect(old.authToken == nil)
+    }
+
     @Test func inProcessQueueIsBounded() async throws {
         let bus = InProcessBus(configuration: InProcessBus.Configuration(maxQueueDepth: 2))
         try await bus.cast(BusFixture.envelope("t"))

@@ -190,6 +190,14 @@ import Testing
             #expect(response.json?["project"] == "p1")
             #expect(response.json?["roles"] == ["reader", "member"])
             #expect(response.json?["is_admin"] == false)
+            #expect(response.json?["has_token"] == false)
+            // The caller's token is kept, to be forwarded to the image service.
+            let withToken = try await client.execute(
+                uri: "/x",
+                method: .get,
+                headers: [HTTPField.Name("X-User-Id")!: "u1", .authToken: "gAAAA-token"]
+            )
+            #expect(withToken.json?["has_token"] == true)
             let admin = try await client.execute(
                 uri: "/x",
                 method: .get,

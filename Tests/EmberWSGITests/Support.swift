@@ -71,6 +71,7 @@ struct EchoApp: WSGIApplication {
             "project": .optional(identity?.projectID),
             "roles": .array((identity?.roles ?? []).map(JSONValue.string)),
             "is_admin": .bool(identity?.isAdmin ?? false),
+            "has_token": .bool(identity?.authToken != nil),
             "body_bytes": .int(body.readableBytes),
         ]
         return WSGIResponses.json(value)

@@ -1,5 +1,6 @@
 import EmberBus
 import EmberCore
+import EmberImage
 import EmberStore
 import EmberTesting
 import EmberVolume
@@ -134,6 +135,7 @@ enum WorkerHarness {
         _ kind: WorkerBackendKind = .sqlite,
         configure: @Sendable (inout WorkerConfiguration) -> Void = { _ in },
         startWorkers: Bool = true,
+        images: GlanceClient? = nil,
         seed: @escaping @Sendable (SQLStore, WorkerConfiguration) async throws -> Void = { _, _ in },
         _ body: @escaping @Sendable (Workers) async throws -> Void
     ) async throws {
@@ -198,6 +200,7 @@ enum WorkerHarness {
                     configuration: finalConfiguration,
                     store: database.store,
                     bus: bus,
+                    images: images,
                     logger: logger
                 )
             }

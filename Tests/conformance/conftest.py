@@ -11,6 +11,8 @@ import pytest
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = os.environ.get("EMBER_BINARY", os.path.join(ROOT, ".build", "debug", "ember"))
 PROJECT = "e9b8d2d1c5a44c8d9a3f2b7c6d5e4f30"
+# The Glance `.ci/glance.sh` runs; Ember is pointed at it when it is set.
+GLANCE = os.environ.get("EMBER_TEST_GLANCE_URL") or None
 
 
 def _free_port():
@@ -30,7 +32,9 @@ def _run_ember(extra_conf=""):
             "osapi_volume_listen = 127.0.0.1\n"
             f"osapi_volume_listen_port = {port}\n"
             f"api_paste_config = {ROOT}/etc/ember/api-paste.ini\n"
-            f"state_path = {state}\n" + extra_conf
+            f"state_path = {state}\n"
+            + extra_conf
+            + (f"[glance]\napi_servers = {GLANCE}\n" if GLANCE else "")
         )
     log = open(os.path.join(state, "ember.log"), "w")
     process = subprocess.Popen([BINARY, "all", "--config-file", conf], stdout=log, stderr=subprocess.STDOUT)

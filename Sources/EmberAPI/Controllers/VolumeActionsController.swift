@@ -177,6 +177,24 @@ struct VolumeActionsController {
             )
             return .accepted
         }
+        controller.action("os-volume_upload_image") { request in try await uploadImage(request) }
+        controller.action("os-reimage", minimum: "3.68") { request in
+            let body = try Self.validate(request, VolumeActionSchemas.reimage, "os-reimage")
+            let volume = try await request.authorizedVolume(try request.id(), api: api)
+            // `volume:reimage_reserved` for a `reserved` volume, else `volume:reimage`.
+            try request.authorize(
+                volume.status == .reserved ? .volumeReimageReserved : .volumeReimage,
+                target: volume.policyTarget
+            )
+            try await api.reimage(
+                id: try request.id(),
+                imageID: body["image_id"]?.stringValue ?? "",
+                reimageReserved: ParameterTypes.bool(body["reimage_reserved"]) ?? false,
+                caller: request.identity,
+                requestID: request.context.requestID
+            )
+            return .accepted
+        }
         controller.action("revert", minimum: "3.40") { request in
             let body = try Self.validate(request, VolumeActionSchemas.revert, "revert")
             _ = try await request.authorizedVolume(try request.id(), api: api, action: "volume:revert_to_snapshot")
@@ -189,6 +207,79 @@ struct VolumeActionsController {
             return .accepted
         }
         return controller
+    }
+
+    /// `_volume_upload_image`: creates the image in Glance and has the backend upload the
+    /// volume's data into it; answers with the volume and the new image.
+    func uploadImage(_ request: APIRequest) async throws -> APIResponse {
+        let body = try Self.validate(
+            request,
+            VolumeActionSchemas.uploadImage(version: request.version),
+            "os-volume_upload_image"
+        )
+        _ = try await request.authorizedVolume(
+            try request.id(),
+            api: api,
+            action: .volumeExtensionVolumeActionsUploadImage
+        )
+        var upload = ImageUploadRequest(
+            imageName: body["image_name"]?.stringValue ?? "",
+            force: ParameterTypes.bool(body["force"]) ?? false,
+            diskFormat: body["disk_format"]?.stringValue ?? "raw",
+            containerFormat: body["container_format"]?.stringValue ?? "bare"
+        )
+        if request.supports("3.1") {
+            upload.visibility = body["visibility"]?.stringValue ?? "private"
+            upload.isProtected = ParameterTypes.bool(body["protected"]) ?? false
+            if upload.visibility == "public" { try request.authorize(.volumeExtensionVolumeActionsUploadPublic) }
+        }
+        let result = try await api.copyVolumeToImage(
+            id: try request.id(),
+            upload,
+            caller: request.identity,
+            requestID: request.context.requestID
+        )
+        return APIResponse(status: .accepted, body: ["os-volume_upload_image": Self.uploadView(result)])
+    }
+
+    /// The answer of `volume_api.copy_volume_to_image`: the volume's fields, its type as the
+    /// volume type object (oslo's `to_primitive` of cinder's `VolumeType`), the image's.
+    static func uploadView(_ result: ImageUpload) -> JSONValue {
+        let volume = result.volume
+        let image = result.image
+        var type: JSONValue = .null
+        if let volumeType = result.volumeType {
+            type = [
+                "created_at": .optional(APITime.format(volumeType.createdAt)),
+                "updated_at": .optional(APITime.format(volumeType.updatedAt)),
+                "deleted_at": .optional(APITime.format(volumeType.deletedAt)),
+                "deleted": .bool(volumeType.deleted),
+                "id": .string(volumeType.id),
+                "name": .string(volumeType.name),
+                "description": .optional(volumeType.description),
+                "is_public": .bool(volumeType.isPublic),
+                "projects": [],
+                "extra_specs": .object(
+                    JSONObject(volumeType.extraSpecs.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+                ),
+                "qos_specs_id": .optional(volumeType.qosSpecsID),
+            ]
+        }
+        var view: JSONObject = [
+            "id": .string(volume.id),
+            "updated_at": .optional(APITime.format(volume.updatedAt)),
+            "status": "uploading",
+            "display_description": .optional(volume.displayDescription),
+            "size": .int(volume.size),
+            "volume_type": type,
+            "image_id": .string(image.id),
+            "container_format": image.fields["container_format"] ?? .null,
+            "disk_format": image.fields["disk_format"] ?? .null,
+            "image_name": image.fields["name"] ?? .null,
+        ]
+        if let value = image.fields["protected"] { view["protected"] = value }
+        if let value = image.fields["visibility"] { view["visibility"] = value }
+        return .object(view)
     }
 
     /// Validates the whole body against the action's schema (cinder's `@validation.schema`)

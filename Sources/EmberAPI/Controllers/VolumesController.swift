@@ -1,4 +1,5 @@
 import EmberCore
+import EmberImage
 import EmberStore
 import EmberVolume
 import EmberWSGI
@@ -146,14 +147,16 @@ struct VolumesController {
         guard case .object(let volume)? = body["volume"] else {
             throw EmberError.badRequest("'volume' is a required property")
         }
+        // cinder resolves `imageRef` (`image_id`) first, then checks `volume:create_from_image`
+        // (`volume_api.create`), then `volume:create` (the create flow).
+        var image: GlanceImage?
+        // `image_id`, when given (even null), replaces `imageRef`, as cinder's controller pops it over.
+        if let ref = (volume.keys.contains("image_id") ? volume["image_id"] : volume["imageRef"])?.stringValue {
+            image = try await api.resolveImageRef(ref, caller: request.identity, requestID: request.context.requestID)
+            try request.authorize(.volumeCreateFromImage)
+        }
         try request.authorize(.volumeCreate)
         if ParameterTypes.bool(volume["multiattach"]) == true { try request.authorize(.volumeMultiattach) }
-        if let image = volume["imageRef"] ?? volume["image_id"], image != .null {
-            try request.authorize(.volumeCreateFromImage)
-            // cinder looks the image up in the image service by id, then by name, and answers
-            // this when neither works; with no image service configured nothing can work.
-            throw EmberError.badRequest("Invalid image identifier or unable to access requested image.")
-        }
         if request.supports("3.47"), let backupID = volume["backup_id"]?.stringValue {
             try await api.requireBackupRestorable(id: backupID, caller: request.identity)
         }
@@ -175,7 +178,8 @@ struct VolumesController {
             snapshotID: volume["snapshot_id"]?.stringValue,
             sourceVolumeID: volume["source_volid"]?.stringValue,
             multiattach: ParameterTypes.bool(volume["multiattach"]) ?? false,
-            schedulerHints: body["OS-SCH-HNT:scheduler_hints"].flatMap { $0 == .null ? nil : $0 }
+            schedulerHints: body["OS-SCH-HNT:scheduler_hints"].flatMap { $0 == .null ? nil : $0 },
+            image: image
         )
         let created = try await api.createVolume(create, caller: request.identity, requestID: request.context.requestID)
         return APIResponse(

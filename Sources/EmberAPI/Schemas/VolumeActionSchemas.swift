@@ -33,6 +33,38 @@ enum VolumeActionSchemas {
         .object(nullable: true, properties: [("attachment_id", uuidAllowNull)], additionalProperties: false)
     )
 
+    /// `volume_upload_image` (3.0) and `volume_upload_image_v31` (3.1: `visibility`, `protected`).
+    static func uploadImage(version: APIVersionRequest) -> Schema {
+        var properties: [(String, Schema)] = [
+            ("image_name", .value(types: [.string], minLength: 1, maxLength: 255)),
+            ("force", ParameterTypes.boolean),
+            (
+                "disk_format",
+                .value(types: [.string], choices: ["raw", "vmdk", "vdi", "qcow2", "vhd", "vhdx", "ploop"])
+            ),
+            ("container_format", ParameterTypes.description),
+        ]
+        if version >= APIVersionRequest(major: 3, minor: 1) {
+            properties.append(
+                ("visibility", .value(types: [.string], choices: ["community", "public", "private", "shared"]))
+            )
+            properties.append(("protected", ParameterTypes.boolean))
+        }
+        return action(
+            "os-volume_upload_image",
+            .object(properties: properties, required: ["image_name"], additionalProperties: false)
+        )
+    }
+
+    static let reimage = action(
+        "os-reimage",
+        .object(
+            properties: [("image_id", uuid), ("reimage_reserved", ParameterTypes.boolean)],
+            required: ["image_id"],
+            additionalProperties: false
+        )
+    )
+
     static let reserve = action("os-reserve", anything)
     static let unreserve = action("os-unreserve", anything)
     static let beginDetaching = action("os-begin_detaching", anything)

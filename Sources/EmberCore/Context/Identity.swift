@@ -26,6 +26,9 @@ public struct Identity: Sendable, Equatable {
     public var serviceUserID: String?
     public var serviceProjectID: String?
     public var serviceRoles: [String] = []
+    /// The caller's Keystone token (`X-Auth-Token`) in keystone mode, forwarded to the image
+    /// service as cinder forwards it; nil in noauth mode. Never logged.
+    public var authToken: String?
 
     public init(
         userID: String,

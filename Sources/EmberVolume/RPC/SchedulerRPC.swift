@@ -23,7 +23,7 @@ public struct SchedulerRPC: Sendable {
                 arguments: [
                     "volume_id": .string(volume.id),
                     "snapshot_id": .optional(spec.snapshotID),
-                    "image_id": .null,
+                    "image_id": .optional(spec.imageID),
                     "backup_id": .null,
                     "request_spec": try spec.json(),
                     "filter_properties": [:],
@@ -273,6 +273,24 @@ public struct VolumeRPC: Sendable {
         return reply["save_volume_id"]?.stringValue ?? volume.id
     }
 
+    /// `copy_volume_to_image(ctxt, volume, image_meta)`, version 3.0: the image travels by id.
+    public func copyVolumeToImage(_ volume: Volume, imageID: String, context: RPCContext) async throws {
+        try await client(for: volume).cast(
+            "copy_volume_to_image",
+            context: context,
+            ["volume_id": .string(volume.id), "image_meta": ["id": .string(imageID)]]
+        )
+    }
+
+    /// `reimage(ctxt, volume, image_meta)`, version 3.18.
+    public func reimage(_ volume: Volume, imageID: String, context: RPCContext) async throws {
+        try await client(for: volume, version: RPCVersion(3, 18)).cast(
+            "reimage",
+            context: context,
+            ["volume_id": .string(volume.id), "image_meta": ["id": .string(imageID)]]
+        )
+    }
+
     /// `delete_volume(ctxt, volume, unmanage_only, cascade)`, version 3.0.
     public func deleteVolume(_ volume: Volume, cascade: Bool, context: RPCContext) async throws {
         guard let host = volume.host else { return }
@@ -426,6 +444,18 @@ public struct BusVolumeWorkCaster: VolumeWorkCaster {
             snapshot: snapshot,
             context: RPCContext(requestID: requestID, identity: caller)
         )
+    }
+
+    public func copyVolumeToImage(_ volume: Volume, imageID: String, caller: Identity, requestID: String) async throws {
+        try await volumes.copyVolumeToImage(
+            volume,
+            imageID: imageID,
+            context: RPCContext(requestID: requestID, identity: caller)
+        )
+    }
+
+    public func reimage(_ volume: Volume, imageID: String, caller: Identity, requestID: String) async throws {
+        try await volumes.reimage(volume, imageID: imageID, context: RPCContext(requestID: requestID, identity: caller))
     }
 
     public func attachVolume(

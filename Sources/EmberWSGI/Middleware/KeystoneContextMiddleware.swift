@@ -63,6 +63,7 @@ public struct KeystoneContextMiddleware: WSGIFilter {
             remoteAddress: remote
         )
         identity.domainID = header("X-Domain-Id")
+        identity.authToken = header("X-Auth-Token", "X-Storage-Token")
         identity.systemScope = header("OpenStack-System-Scope")
         identity.isAdminProject = (header("X-Is-Admin-Project") ?? "True").lowercased() == "true"
         if header("X-Service-Identity-Status") == "Confirmed" {

@@ -17,7 +17,7 @@ import Darwin
 public struct FileDriver: VolumeDriver {
     /// The directory holding the files.
     public let directory: String
-    private let pool: NIOThreadPool
+    let pool: NIOThreadPool
 
     public init(directory: String, threadPool: NIOThreadPool = .singleton) {
         self.directory = directory

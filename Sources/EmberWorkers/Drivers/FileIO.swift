@@ -1,3 +1,5 @@
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -115,5 +117,64 @@ enum FileIO {
             offset += count
         }
         guard ftruncate(output, off_t(size)) == 0 else { throw errnoError("ftruncate", target) }
+    }
+}
+
+extension FileIO {
+    /// Creates (or truncates) `path` for writing; returns the descriptor.
+    static func openForWriting(_ path: String) throws -> Int32 {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw errnoError("create", path) }
+        return fd
+    }
+
+    /// Opens `path` for reading; returns the descriptor and the file's size.
+    static func openForReading(_ path: String) throws -> (Int32, Int) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw errnoError("open", path) }
+        var info = stat()
+        guard fstat(fd, &info) == 0 else {
+            close(fd)
+            throw errnoError("stat", path)
+        }
+        return (fd, Int(info.st_size))
+    }
+
+    /// Writes `block` at `offset`; an all-zero block is skipped (it stays a hole of the sparse
+    /// file, which reads as zeros).
+    static func writeBlock(_ fd: Int32, _ block: ByteBuffer, at offset: Int, path: String) throws {
+        try block.withUnsafeReadableBytes { bytes in
+            if bytes.allSatisfy({ $0 == 0 }) { return }
+            var written = 0
+            while written < bytes.count {
+                let result = pwrite(fd, bytes.baseAddress! + written, bytes.count - written, off_t(offset + written))
+                guard result > 0 else { throw errnoError("write", path) }
+                written += result
+            }
+        }
+    }
+
+    /// Reads `count` bytes at `offset` (fewer only at the end of the file).
+    static func readBlock(_ fd: Int32, count: Int, at offset: Int, path: String) throws -> ByteBuffer {
+        var buffer = ByteBufferAllocator().buffer(capacity: count)
+        var total = 0
+        while total < count {
+            let read = try buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count - total) { target in
+                let result = pread(fd, target.baseAddress, count - total, off_t(offset + total))
+                guard result >= 0 else { throw errnoError("read", path) }
+                return result
+            }
+            if read == 0 { break }
+            total += read
+        }
+        return buffer
+    }
+
+    /// `fsync`s a file by path.
+    static func sync(_ path: String) throws {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw errnoError("open", path) }
+        defer { close(fd) }
+        guard fsync(fd) == 0 else { throw errnoError("fsync", path) }
     }
 }

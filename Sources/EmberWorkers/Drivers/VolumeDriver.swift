@@ -1,4 +1,5 @@
 import EmberCore
+import EmberImage
 
 /// What a volume backend does with real storage: cinder's `VolumeDriver` interface, reduced
 /// to what Ember's volume manager uses. Sizes are GiB.
@@ -28,6 +29,24 @@ public protocol VolumeDriver: Sendable {
     /// temporary volume `newVolumeID` takes the original volume's name. Returns the `_name_id`
     /// the original volume must keep, or nil when the data now goes by the original id.
     func updateMigratedVolume(originalID: String, newVolumeID: String) async throws -> String?
+    /// Fills the volume (`size` GiB) with the image's data, converted to raw
+    /// (`copy_image_to_volume`); replaces what the volume held.
+    func copyImageToVolume(
+        id: String,
+        size: Int,
+        image: GlanceImage,
+        images: GlanceClient,
+        caller: GlanceClient.Caller
+    ) async throws
+    /// Uploads the volume's data into the queued image, in the image's disk format
+    /// (`copy_volume_to_image`).
+    func copyVolumeToImage(
+        id: String,
+        image: GlanceImage,
+        images: GlanceClient,
+        caller: GlanceClient.Caller
+    )
+        async throws
     /// The connection info a host uses to reach the volume (`initialize_connection`).
     func connectionInfo(volumeID: String) async throws -> JSONValue
     /// Whether the volume's data exists on the backend.

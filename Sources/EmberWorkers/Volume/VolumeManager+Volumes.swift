@@ -1,5 +1,6 @@
 import EmberBus
 import EmberCore
+import EmberImage
 import EmberStore
 import EmberVolume
 import Foundation
@@ -26,8 +27,28 @@ extension VolumeManager {
         }
         let snapshotID = volume.snapshotID ?? spec?["snapshotID"]?.stringValue
         let sourceID = volume.sourceVolumeID ?? spec?["sourceVolumeID"]?.stringValue
+        let imageID = spec?["imageID"]?.stringValue ?? volume.adminMetadata[VolumeAPI.createImageKey]
+        var image: GlanceImage?
         do {
-            if let snapshotID {
+            if let imageID {
+                let caller = Self.imageCaller(context)
+                let shown = try await images.show(imageID, caller: caller)
+                image = shown
+                try await driver.copyImageToVolume(
+                    id: id,
+                    size: volume.size,
+                    image: shown,
+                    images: images,
+                    caller: caller
+                )
+                // `_handle_bootable_volume_glance_meta`: the image's metadata, then bootable.
+                _ = try await store.updateVolumeMetadata(
+                    id: id,
+                    kind: .image,
+                    shown.volumeImageMetadata,
+                    replace: true
+                )
+            } else if let snapshotID {
                 try await driver.createVolume(id: id, size: volume.size, fromSnapshot: snapshotID)
             } else if let sourceID {
                 try await driver.createVolume(id: id, size: volume.size, cloneOf: sourceID)
@@ -35,7 +56,10 @@ extension VolumeManager {
                 try await driver.createVolume(id: id, size: volume.size)
             }
         } catch {
-            logger.error("Volume creation failed", metadata: ["volume.id": .string(id), "error": "\(error)"])
+            logger.error(
+                "Volume creation failed",
+                metadata: ["volume.id": .string(id), "image.id": .string(imageID ?? ""), "error": "\(error)"]
+            )
             _ = try await store.conditionalUpdateVolume(
                 id: id,
                 set: [.status(.error)],
@@ -50,11 +74,16 @@ extension VolumeManager {
             )
             return
         }
+        var changes: [VolumeUpdate] = [.status(.available), .launchedAt(Date())]
+        if image != nil { changes.append(.bootable(true)) }
         let created = try await store.conditionalUpdateVolume(
             id: id,
-            set: [.status(.available), .launchedAt(Date())],
+            set: changes,
             where: VolumeCondition(status: [.creating])
         )
+        if imageID != nil {
+            try? await store.deleteVolumeMetadata(id: id, kind: .admin, key: VolumeAPI.createImageKey)
+        }
         if created == nil {
             logger.warning("create_volume: volume changed while creating", metadata: ["volume.id": .string(id)])
         } else {

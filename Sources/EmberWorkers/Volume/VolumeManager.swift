@@ -1,5 +1,6 @@
 import EmberBus
 import EmberCore
+import EmberImage
 import EmberStore
 import Foundation
 import Logging
@@ -25,6 +26,8 @@ public actor VolumeManager: Service {
     nonisolated let logger: Logger
     nonisolated let prepare: @Sendable () async throws -> Void
     nonisolated let messages: UserMessageRecorder
+    /// The image service volumes are created from and uploaded to.
+    nonisolated let images: GlanceClient
     private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
 
     /// - Parameters:
@@ -35,6 +38,7 @@ public actor VolumeManager: Service {
         store: any BlockStorageStore,
         bus: any MessageBus,
         driver: (any VolumeDriver)? = nil,
+        images: GlanceClient? = nil,
         logger: Logger = Logger(label: "ember.volume.manager"),
         prepare: @escaping @Sendable () async throws -> Void = {}
     ) {
@@ -49,6 +53,7 @@ public actor VolumeManager: Service {
         self.logger = logger
         self.prepare = prepare
         self.messages = UserMessageRecorder(store: store, logger: logger)
+        self.images = images ?? .unconfigured(logger: logger)
     }
 
     /// The topic this manager consumes: `cinder-volume.HOST@BACKEND`.
@@ -101,6 +106,8 @@ public actor VolumeManager: Service {
         dispatcher.on("migrate_volume") { [self] in try await migrateVolume($0) }
         dispatcher.on("migrate_volume_completion") { [self] in try await migrateVolumeCompletion($0) }
         dispatcher.on("update_migrated_volume") { [self] in try await updateMigratedVolume($0) }
+        dispatcher.on("copy_volume_to_image") { [self] in try await copyVolumeToImage($0) }
+        dispatcher.on("reimage") { [self] in try await reimage($0) }
         dispatcher.on("initialize_connection") { [self] in try await initializeConnection($0) }
         dispatcher.on("initialize_connection_snapshot") { [self] in try await initializeConnectionSnapshot($0) }
         dispatcher.on("terminate_connection") { [self] in try await terminateConnection($0) }

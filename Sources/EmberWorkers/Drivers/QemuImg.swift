@@ -1,0 +1,88 @@
+import EmberCore
+import Foundation
+
+/// `qemu-img`, for images that are not raw: `info` to learn an image's real format, virtual
+/// size and backing file, `convert` to and from the raw volume files. Blocking: call it only
+/// from a blocking thread pool.
+struct QemuImg: Sendable {
+    /// The executable.
+    let path: String
+
+    /// What `qemu-img info --output=json` says about a file.
+    struct Info: Sendable, Equatable {
+        var format: String
+        var virtualSize: Int
+        var backingFile: String?
+    }
+
+    /// `qemu-img` on `PATH` (then `/usr/bin`, `/usr/local/bin`), or nil when it is not
+    /// installed (Debian: `qemu-utils`).
+    static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) -> QemuImg? {
+        let directories =
+            (environment["PATH"] ?? "").split(separator: ":").map(String.init) + [
+                "/usr/bin", "/usr/local/bin",
+            ]
+        for directory in directories where !directory.isEmpty {
+            let candidate = directory + "/qemu-img"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return QemuImg(path: candidate) }
+        }
+        return nil
+    }
+
+    /// cinder's `fixup_disk_format`: Glance's disk format names as qemu-img spells them.
+    static func format(ofDiskFormat diskFormat: String) -> String {
+        switch diskFormat {
+        case "vhd": "vpc"
+        case "ploop": "parallels"
+        default: diskFormat
+        }
+    }
+
+    /// `qemu-img info --output=json [-f format] file`; without a format qemu-img probes it.
+    func info(_ file: String, format: String? = nil) throws -> Info {
+        var arguments = ["info", "--output=json"]
+        if let format { arguments += ["-f", format] }
+        let output = try run(arguments + [file])
+        guard let json = try? JSONValue.parse(Array(output.utf8)), let format = json["format"]?.stringValue else {
+            throw DriverError("'qemu-img info' parsing failed.")
+        }
+        let size: Int
+        switch json["virtual-size"] {
+        case .int(let value)?: size = value
+        case .double(let value)?: size = Int(value)
+        default: size = 0
+        }
+        return Info(format: format, virtualSize: size, backingFile: json["backing-filename"]?.stringValue)
+    }
+
+    /// `qemu-img convert -f from -O to source target` (sparse output).
+    func convert(_ source: String, from: String, to target: String, format: String) throws {
+        _ = try run(["convert", "-f", from, "-O", format, source, target])
+    }
+
+    /// Runs qemu-img; a failure carries its standard error.
+    func run(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let output = Pipe()
+        let errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        // Both pipes are read to the end before waiting; qemu-img writes at most a few lines to
+        // standard error, far below a pipe's buffer, so reading one after the other cannot block.
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            let message = String(decoding: errorData, as: UTF8.self)
+            throw DriverError(
+                "qemu-img \(arguments.first ?? "") failed (exit \(process.terminationStatus)): "
+                    + message.trimmingCharacters(in: .whitespacesAndNewlines)
+            )
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
+}
