@@ -68,12 +68,6 @@ extension VolumeAPI {
         throw EmberError.badRequest("Invalid image identifier or unable to access requested image.")
     }
 
-    /// oslo's `uuidutils.is_uuid_like`: 32 hex digits, with or without the dashes.
-    nonisolated static func isUUIDLike(_ text: String) -> Bool {
-        let hex = text.replacingOccurrences(of: "-", with: "").lowercased()
-        return hex.count == 32 && hex.allSatisfy(\.isHexDigit)
-    }
-
     /// `volume_utils.check_image_metadata`: the image must be active, its data must fit the
     /// volume, and the volume must be at least `min_disk` and the virtual size.
     public nonisolated func checkImageMetadata(_ image: GlanceImage, volumeSize: Int) throws {

@@ -281,7 +281,8 @@ extension VolumeAPI {
         )
     }
 
-    /// oslo's `is_uuid_like`.
+    /// oslo's `uuidutils.is_uuid_like`: 32 hex digits once dashes, braces and a `urn:uuid:`
+    /// prefix are set aside.
     static func isUUIDLike(_ text: String) -> Bool {
         let hex = text.lowercased().replacingOccurrences(of: "urn:uuid:", with: "").filter {
             $0 != "-" && $0 != "{" && $0 != "}"
