@@ -33,6 +33,24 @@ import Testing
             body["widget"] = .object(widget)
             response.body = .object(body)
         }
+        // A page written as JSON text, and an extension that still edits it as a tree.
+        widgets.method("detail") { _ in
+            var writer = JSONWriter()
+            writer.beginObject()
+            writer.key("widgets")
+            writer.beginArray()
+            writer.beginObject()
+            writer.field("id", "w1")
+            writer.end()
+            writer.end()
+            writer.end()
+            return APIResponse(encodedBody: writer.bytes)
+        }
+        widgets.extend("detail") { _, response in
+            guard case .object(var body)? = response.body else { return }
+            body["extended"] = true
+            response.body = .object(body)
+        }
         widgets.method("create") { request in
             APIResponse(status: .accepted, body: ["received": request.body ?? .null])
         }
@@ -196,6 +214,17 @@ import Testing
             let response = try await client.execute(uri: "/widgets/w1", method: .delete, headers: Self.token)
             #expect(response.status == .accepted)
             #expect(response.body.readableBytes == 0)
+        }
+    }
+
+    @Test func encodedBodiesAreServedAndExtensionsStillEditThem() async throws {
+        try await PasteHarness.test(Self.router()) { client in
+            let response = try await client.execute(uri: "/widgets/detail", method: .get, headers: Self.token)
+            #expect(response.status == .ok)
+            #expect(response.headers[.contentType] == "application/json")
+            #expect(
+                String(buffer: response.body) == #"{"widgets": [{"id": "w1"}], "extended": true}"#
+            )
         }
     }
 }
