@@ -130,15 +130,7 @@ struct BackupsController {
             allowedFilters: Self.userFilters,
             knownFilters: Self.adminFilters
         )
-        let page: Page<Backup>
-        do {
-            page = try await api.listBackups(parameters.query)
-        } catch let error as StoreError {
-            if case .markerNotFound(let marker) = error {
-                throw EmberError.notFound("Backup \(marker) could not be found.")
-            }
-            throw error
-        }
+        let page = try await ListParameters.page(of: "Backup") { try await api.listBackups(parameters.query) }
         let items: [JSONValue] = page.items.map {
             .object(detailed ? detail($0, request) : BackupViewBuilder.summary($0, request: request))
         }

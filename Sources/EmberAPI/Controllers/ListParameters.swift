@@ -1,4 +1,5 @@
 import EmberCore
+import EmberStore
 import EmberWSGI
 
 /// `cinder/api/common.py`'s pagination, sorting and filter parsing for list requests.
@@ -146,5 +147,23 @@ struct ListParameters {
             }
         }
         return result
+    }
+}
+
+extension ListParameters {
+    /// Runs a list query; an unknown marker is the 404 cinder answers, since it looks the
+    /// marker up with `<resource>_get` ("Volume <id> could not be found.").
+    static func page<Item>(
+        of resource: String,
+        _ fetch: () async throws -> Page<Item>
+    ) async throws -> Page<Item> {
+        do {
+            return try await fetch()
+        } catch let error as StoreError {
+            if case .markerNotFound(let marker) = error {
+                throw EmberError.notFound("\(resource) \(marker) could not be found.")
+            }
+            throw error
+        }
     }
 }

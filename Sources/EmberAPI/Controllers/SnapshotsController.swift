@@ -59,15 +59,7 @@ struct SnapshotsController {
             allowedFilters: Self.userFilters,
             knownFilters: Self.adminFilters
         )
-        let page: Page<Snapshot>
-        do {
-            page = try await api.listSnapshots(parameters.query)
-        } catch let error as StoreError {
-            if case .markerNotFound(let marker) = error {
-                throw EmberError.notFound("Snapshot \(marker) could not be found.")
-            }
-            throw error
-        }
+        let page = try await ListParameters.page(of: "Snapshot") { try await api.listSnapshots(parameters.query) }
         let items: [JSONValue] = page.items.map {
             detailed
                 ? SnapshotViewBuilder.detail($0, request: request, extended: extendedAttributes)

@@ -93,16 +93,7 @@ struct VolumesController {
             allowedFilters: Self.userFilters,
             knownFilters: Self.adminFilters
         )
-        let page: Page<Volume>
-        do {
-            page = try await api.listVolumes(parameters.query)
-        } catch let error as StoreError {
-            // cinder looks the marker up with `volume_get`, so an unknown one is that 404.
-            if case .markerNotFound(let marker) = error {
-                throw EmberError.notFound("Volume \(marker) could not be found.")
-            }
-            throw error
-        }
+        let page = try await ListParameters.page(of: "Volume") { try await api.listVolumes(parameters.query) }
         // One type lookup per distinct type on the page, not one per volume.
         var typeNames: [String: String] = [:]
         if detailed || flavor == .v1 {
