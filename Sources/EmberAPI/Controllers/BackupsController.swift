@@ -134,16 +134,14 @@ struct BackupsController {
         let items: [JSONValue] = page.items.map {
             .object(detailed ? detail($0, request) : BackupViewBuilder.summary($0, request: request))
         }
-        var body: JSONObject = ["backups": .array(items)]
-        if let last = page.items.last, page.items.count >= parameters.effectiveLimit {
-            body["backups_links"] = Links.next(
-                request: request,
-                path: detailed ? "backups/detail" : "backups",
-                marker: last.id
-            )
-        }
-        if parameters.query.withCount, let count = page.count { body["count"] = .int(count) }
-        return APIResponse(body: .object(body))
+        return parameters.response(
+            "backups",
+            items: items,
+            lastID: page.items.last?.id,
+            count: page.count,
+            request: request,
+            detailed: detailed
+        )
     }
 
     func create(_ request: APIRequest) async throws -> APIResponse {

@@ -166,4 +166,26 @@ extension ListParameters {
             throw error
         }
     }
+
+    /// A list page of tree views: `{"<collection>": […]}`, the `<collection>_links` next link
+    /// when the page is full, and `count` when asked for (3.45).
+    func response(
+        _ collection: String,
+        items: [JSONValue],
+        lastID: String?,
+        count: Int?,
+        request: APIRequest,
+        detailed: Bool
+    ) -> APIResponse {
+        var body: JSONObject = [collection: .array(items)]
+        if let lastID, items.count >= effectiveLimit {
+            body[collection + "_links"] = Links.next(
+                request: request,
+                path: detailed ? collection + "/detail" : collection,
+                marker: lastID
+            )
+        }
+        if query.withCount, let count { body["count"] = .int(count) }
+        return APIResponse(body: .object(body))
+    }
 }

@@ -65,16 +65,14 @@ struct SnapshotsController {
                 ? SnapshotViewBuilder.detail($0, request: request, extended: extendedAttributes)
                 : .object(SnapshotViewBuilder.summary($0))
         }
-        var body: JSONObject = ["snapshots": .array(items)]
-        if let last = page.items.last, page.items.count >= parameters.effectiveLimit {
-            body["snapshots_links"] = Links.next(
-                request: request,
-                path: detailed ? "snapshots/detail" : "snapshots",
-                marker: last.id
-            )
-        }
-        if parameters.query.withCount, let count = page.count { body["count"] = .int(count) }
-        return APIResponse(body: .object(body))
+        return parameters.response(
+            "snapshots",
+            items: items,
+            lastID: page.items.last?.id,
+            count: page.count,
+            request: request,
+            detailed: detailed
+        )
     }
 
     func create(_ request: APIRequest) async throws -> APIResponse {

@@ -7,19 +7,24 @@ extension SQLStore {
         metadataTables: [("backup_metadata", "backup_id")]
     )
 
+    /// The backup's row and its metadata.
+    static func insertBackup(_ backup: Backup, now: Date, executor: any SQLExecutor) async throws {
+        _ = try await executor.insert("backups", Self.backupRow(backup))
+        if !backup.metadata.isEmpty {
+            _ = try await executor.setKeyValues(
+                "backup_metadata",
+                owner: "backup_id",
+                id: backup.id,
+                backup.metadata,
+                replace: false,
+                now: now
+            )
+        }
+    }
+
     public func createBackup(_ backup: Backup) async throws(StoreError) -> Backup {
         try await writing { executor in
-            _ = try await executor.insert("backups", Self.backupRow(backup))
-            if !backup.metadata.isEmpty {
-                _ = try await executor.setKeyValues(
-                    "backup_metadata",
-                    owner: "backup_id",
-                    id: backup.id,
-                    backup.metadata,
-                    replace: false,
-                    now: Self.now()
-                )
-            }
+            try await Self.insertBackup(backup, now: Self.now(), executor: executor)
             return try await Self.loadBackup(id: backup.id, scope: .allProjects, executor: executor)
         }
     }
@@ -48,17 +53,7 @@ extension SQLStore {
                 try await executor.execute("DELETE FROM backup_metadata WHERE backup_id = \(backup.id)")
                 try await executor.execute("DELETE FROM backups WHERE id = \(backup.id) AND deleted = TRUE")
             }
-            _ = try await executor.insert("backups", Self.backupRow(backup))
-            if !backup.metadata.isEmpty {
-                _ = try await executor.setKeyValues(
-                    "backup_metadata",
-                    owner: "backup_id",
-                    id: backup.id,
-                    backup.metadata,
-                    replace: false,
-                    now: now
-                )
-            }
+            try await Self.insertBackup(backup, now: now, executor: executor)
             return try await Self.loadBackup(id: backup.id, scope: .allProjects, executor: executor)
         }
     }
