@@ -11,6 +11,11 @@ import Testing
         sink.field("missing", nil)
         sink.key("size")
         sink.int(-42)
+        sink.key("at")
+        sink.asciiString(capacity: 8) { buffer in
+            for (index, byte) in "12:30".utf8.enumerated() { buffer[index] = byte }
+            return 5
+        }
         sink.key("flags")
         sink.beginArray()
         sink.bool(true)
@@ -36,7 +41,8 @@ import Testing
         var tree = JSONTreeBuilder()
         Self.document(into: &tree)
         let expected: JSONValue = [
-            "id": "a\"b\\c", "missing": nil, "size": -42, "flags": [true, false, nil, [], .object(JSONObject())],
+            "id": "a\"b\\c", "missing": nil, "size": -42, "at": "12:30",
+            "flags": [true, false, nil, [], .object(JSONObject())],
             "metadata": .object(JSONObject([("a", "first"), ("z", "last"), ("é", "accent\n")])),
             "href": "http://h/v3/id\"é", "tab\tkey": ["nested": [1, 2.5, "x"]],
         ]
@@ -44,7 +50,7 @@ import Testing
         #expect(writer.bytes == expected.serializedBytes())
         #expect(
             String(decoding: writer.bytes, as: UTF8.self)
-                == #"{"id": "a\"b\\c", "missing": null, "size": -42, "flags": [true, false, null, [], {}], "#
+                == #"{"id": "a\"b\\c", "missing": null, "size": -42, "at": "12:30", "flags": [true, false, null, [], {}], "#
                 + #""metadata": {"a": "first", "z": "last", "\u00e9": "accent\n"}, "#
                 + #""href": "http://h/v3/id\"\u00e9", "tab\tkey": {"nested": [1, 2.5, "x"]}}"#
         )

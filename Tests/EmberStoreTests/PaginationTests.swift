@@ -78,6 +78,49 @@ struct PaginationTests {
         [SortKey("display_name", .desc), SortKey("size", .desc)],
     ]
 
+    /// A page longer than one metadata/attachment query (500 volumes) gets every volume's own
+    /// metadata of the three kinds and its attachments, oldest first, across the chunk boundary.
+    @Test(arguments: TestBackend.all)
+    func longPagesKeepEachVolumesMetadataAndAttachments(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let base = Date(timeIntervalSince1970: 1_700_000_000)
+            var created: [String: Volume] = [:]
+            for index in 0..<505 {
+                var volume = Volume(
+                    userID: "u",
+                    projectID: Self.project,
+                    size: 1,
+                    volumeTypeID: "type-1",
+                    createdAt: base.addingTimeInterval(Double(index))
+                )
+                volume.metadata = ["n": "\(index)", "even": index % 2 == 0 ? "yes" : "no"]
+                if index % 3 == 0 { volume.adminMetadata = ["readonly": "\(index)"] }
+                if index % 5 == 0 { volume.imageMetadata = ["image_id": "img-\(index)"] }
+                volume = try await store.createVolume(volume)
+                if index % 100 == 1 || index == 503 {
+                    for server in ["first", "second"] {
+                        volume.attachments.append(
+                            try await store.createAttachment(
+                                VolumeAttachment(volumeID: volume.id, instanceUUID: "\(server)-\(index)")
+                            )
+                        )
+                    }
+                }
+                created[volume.id] = volume
+            }
+            let page = try await store.listVolumes(ListQuery(scope: .project(Self.project)))
+            #expect(page.items.count == 505)
+            for volume in page.items {
+                let expected = try #require(created[volume.id])
+                #expect(volume.metadata == expected.metadata)
+                #expect(volume.adminMetadata == expected.adminMetadata)
+                #expect(volume.imageMetadata == expected.imageMetadata)
+                #expect(volume.attachments.map(\.instanceUUID) == expected.attachments.map(\.instanceUUID))
+            }
+        }
+    }
+
     @Test(arguments: TestBackend.all)
     func pagesFollowEverySortOrder(backend: TestBackend) async throws {
         try await backend.withDatabase { database in

@@ -107,16 +107,7 @@ struct VolumesController {
         writer.beginObject()
         writer.key("volumes")
         writer.beginArray()
-        for volume in page.items {
-            if flavor == .v1 {
-                writer.value(builder.v1(Self.visible(volume), typeName: typeNames[volume.volumeTypeID], extended: true))
-            } else if detailed {
-                let typeName = typeNames[volume.volumeTypeID]
-                builder.writeDetail(Self.visible(volume), typeName: typeName, extended: true, into: &writer)
-            } else {
-                writer.value(builder.summary(volume))
-            }
-        }
+        write(page.items, typeNames: typeNames, detailed: detailed, builder: builder, into: &writer)
         writer.end()
         if let last = page.items.last, page.items.count >= parameters.effectiveLimit {
             writer.key("volumes_links")
@@ -128,6 +119,33 @@ struct VolumesController {
         }
         writer.end()
         return APIResponse(encodedBody: writer.bytes)
+    }
+
+    /// The page's volumes, each read in place through a buffer pointer (an array subscript
+    /// here copies the volume: a retain and a release for each of its two dozen strings).
+    private func write(
+        _ volumes: [Volume],
+        typeNames: [String: String],
+        detailed: Bool,
+        builder: VolumeViewBuilder,
+        into writer: inout JSONWriter
+    ) {
+        volumes.withUnsafeBufferPointer { volumes in
+            for index in volumes.indices {
+                if flavor == .v1 {
+                    let typeName = typeNames[volumes[index].volumeTypeID]
+                    writer.value(builder.v1(Self.visible(volumes[index]), typeName: typeName, extended: true))
+                } else if !detailed {
+                    writer.value(builder.summary(volumes[index]))
+                } else if Self.addsAdminMetadata(volumes[index]) {
+                    let typeName = typeNames[volumes[index].volumeTypeID]
+                    builder.writeDetail(Self.visible(volumes[index]), typeName: typeName, extended: true, into: &writer)
+                } else {
+                    let typeName = typeNames[volumes[index].volumeTypeID]
+                    builder.writeDetail(volumes[index], typeName: typeName, extended: true, into: &writer)
+                }
+            }
+        }
     }
 
     func create(_ request: APIRequest) async throws -> APIResponse {
@@ -215,14 +233,18 @@ struct VolumesController {
     /// `api_utils.add_visible_admin_metadata`: show, detail and update list the `readonly`
     /// and `attached_mode` admin metadata among the metadata (admin values win).
     static func visible(_ volume: Volume) -> Volume {
-        guard volume.adminMetadata["readonly"] != nil || volume.adminMetadata["attached_mode"] != nil else {
-            return volume
-        }
+        guard addsAdminMetadata(volume) else { return volume }
         var volume = volume
         for key in ["readonly", "attached_mode"] {
             if let value = volume.adminMetadata[key] { volume.metadata[key] = value }
         }
         return volume
+    }
+
+    /// Whether ``visible(_:)`` changes the volume.
+    static func addsAdminMetadata(_ volume: Volume) -> Bool {
+        !volume.adminMetadata.isEmpty
+            && (volume.adminMetadata["readonly"] != nil || volume.adminMetadata["attached_mode"] != nil)
     }
 }
 

@@ -78,8 +78,8 @@ struct VolumeViewBuilder: Sendable {
         sink.key("size")
         sink.int(volume.size)
         sink.field("availability_zone", volume.availabilityZone)
-        sink.field("created_at", APITime.format(volume.createdAt))
-        sink.field("updated_at", APITime.format(volume.updatedAt))
+        APITime.field("created_at", volume.createdAt, into: &sink)
+        APITime.field("updated_at", volume.updatedAt, into: &sink)
         sink.field("name", volume.displayName)
         sink.field("description", volume.displayDescription)
         sink.field("volume_type", typeName ?? volume.volumeTypeID)
@@ -180,7 +180,7 @@ struct VolumeViewBuilder: Sendable {
         sink.field("server_id", attachment.instanceUUID)
         sink.field("host_name", showsAttachmentHost ? attachment.attachedHost : nil)
         sink.field("device", attachment.mountpoint)
-        sink.field("attached_at", APITime.format(attachment.attachTime))
+        APITime.field("attached_at", attachment.attachTime, into: &sink)
         sink.end()
     }
 

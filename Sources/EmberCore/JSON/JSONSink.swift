@@ -16,6 +16,10 @@ public protocol JSONSink {
     mutating func string(_ value: String)
     /// The string `prefix + suffix` (a link: a URL prefix and an id), without building it.
     mutating func string(_ prefix: String, _ suffix: String)
+    /// A string of printable ASCII (no quotes or backslashes) that `write` puts into the
+    /// buffer it is given (`capacity` bytes), returning how many it wrote: a datetime written
+    /// in place, with no `String` in between.
+    mutating func asciiString(capacity: Int, _ write: (UnsafeMutableBufferPointer<UInt8>) -> Int)
     mutating func int(_ value: Int)
     mutating func bool(_ value: Bool)
     mutating func null()
@@ -134,6 +138,16 @@ public struct JSONWriter: JSONSink {
         bytes.append(UInt8(ascii: "\""))
     }
 
+    public mutating func asciiString(capacity: Int, _ write: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
+            let count = write(buffer)
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<count]))
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+
     public mutating func int(_ value: Int) {
         separate()
         JSONValue.writeInt(value, into: &bytes)
@@ -205,6 +219,9 @@ public struct JSONTreeBuilder: JSONSink {
     public mutating func key(_ key: StaticString) { setKey(key.description) }
     public mutating func dynamicKey(_ key: String) { setKey(key) }
     public mutating func string(_ value: String) { add(.string(value)) }
+    public mutating func asciiString(capacity: Int, _ write: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
+        add(.string(String(unsafeUninitializedCapacity: capacity, initializingUTF8With: write)))
+    }
     public mutating func int(_ value: Int) { add(.int(value)) }
     public mutating func bool(_ value: Bool) { add(.bool(value)) }
     public mutating func null() { add(.null) }

@@ -238,50 +238,71 @@ extension SQLStore {
     /// Volumes for `rows` with their metadata (one query for the three tables) and attachments.
     static func volumes(from rows: [SQLRow], executor: any SQLExecutor) async throws -> [Volume] {
         guard !rows.isEmpty else { return [] }
+        var volumes = try decodeVolumes(rows)
+        // Bound the number of parameters per statement (PostgreSQL allows 65535). Rows name
+        // their volume by its position in the chunk (`j.key`), not by id: no id strings to
+        // read and hash. Metadata order does not matter (a key is stored once per owner);
+        // attachments come oldest first.
+        for start in stride(from: 0, to: volumes.count, by: 500) {
+            let ids = SQL.textTable(volumes[start..<min(start + 500, volumes.count)].map(\.id), alias: "j")
+            let pairs = try await executor.query(
+                """
+                SELECT 0 AS kind, j.key AS position, m.key AS key, m.value AS value FROM \(ids) \
+                JOIN volume_metadata m ON m.volume_id = j.value WHERE m.deleted = FALSE \
+                UNION ALL SELECT 1, j.key, m.key, m.value FROM \(ids) \
+                JOIN volume_admin_metadata m ON m.volume_id = j.value WHERE m.deleted = FALSE \
+                UNION ALL SELECT 2, j.key, m.key, m.value FROM \(ids) \
+                JOIN volume_glance_metadata m ON m.volume_id = j.value WHERE m.deleted = FALSE
+                """
+            )
+            let attachments = try await executor.query(
+                """
+                SELECT j.key AS position, a.* FROM \(ids) JOIN volume_attachment a ON a.volume_id = j.value \
+                WHERE a.deleted = FALSE ORDER BY a.created_at, a.id
+                """
+            )
+            try add(pairs: pairs, attachments: attachments, to: &volumes, from: start)
+        }
+        return volumes
+    }
+
+    /// The volume rows of a result, decoded outside any async frame so that nothing is copied.
+    private static func decodeVolumes(_ rows: [SQLRow]) throws(StoreError) -> [Volume] {
         var cursor = ColumnCursor()
         var volumes: [Volume] = []
         volumes.reserveCapacity(rows.count)
         for row in rows { volumes.append(try volume(from: row, cursor: &cursor)) }
-        var pairs: [SQLRow] = []
-        var attachmentRows: [SQLRow] = []
-        // Bound the number of parameters per statement (SQLite allows 32766, PostgreSQL 65535).
-        for start in stride(from: 0, to: volumes.count, by: 500) {
-            let ids = SQL.textSet(volumes[start..<min(start + 500, volumes.count)].map(\.id))
-            pairs += try await executor.query(
-                """
-                SELECT 'u' AS kind, volume_id, key, value, id FROM volume_metadata WHERE deleted = FALSE \
-                AND volume_id IN \(ids) \
-                UNION ALL SELECT 'a' AS kind, volume_id, key, value, id FROM volume_admin_metadata \
-                WHERE deleted = FALSE AND volume_id IN \(ids) \
-                UNION ALL SELECT 'g' AS kind, volume_id, key, value, id FROM volume_glance_metadata \
-                WHERE deleted = FALSE AND volume_id IN \(ids) ORDER BY id
-                """
-            )
-            attachmentRows += try await executor.query(
-                "SELECT * FROM volume_attachment WHERE deleted = FALSE AND volume_id IN \(ids) ORDER BY created_at, id"
-            )
-        }
-        var position: [String: Int] = [:]
-        for (index, volume) in volumes.enumerated() { position[volume.id] = index }
-        var pairCursor = ColumnCursor()
+        return volumes
+    }
+
+    /// Metadata and attachment rows (each with the `position` of its volume among those from
+    /// `start`) added to their volumes in place.
+    private static func add(
+        pairs: [SQLRow],
+        attachments: [SQLRow],
+        to volumes: inout [Volume],
+        from start: Int
+    ) throws(StoreError) {
+        var cursor = ColumnCursor()
         for row in pairs {
-            pairCursor.begin(row)
-            let volumeID: String = try row.read("volume_id", &pairCursor)
-            let kind: String = try row.read("kind", &pairCursor)
-            let key: String = try row.read("key", &pairCursor)
-            let value: String = try row.read("value", &pairCursor) ?? ""
-            guard let index = position[volumeID] else { continue }
+            cursor.begin(row)
+            let kind: Int = try row.read("kind", &cursor)
+            let position: Int = try row.read("position", &cursor)
+            let key: String = try row.read("key", &cursor)
+            let value: String = try row.read("value", &cursor) ?? ""
+            let index = start + position
+            guard volumes.indices.contains(index) else { continue }
             switch kind {
-            case "u": volumes[index].metadata[key] = value
-            case "a": volumes[index].adminMetadata[key] = value
+            case 0: volumes[index].metadata[key] = value
+            case 1: volumes[index].adminMetadata[key] = value
             default: volumes[index].imageMetadata[key] = value
             }
         }
-        for row in attachmentRows {
-            let attachment = try attachment(from: row)
-            if let index = position[attachment.volumeID] { volumes[index].attachments.append(attachment) }
+        for row in attachments {
+            let index = start + (try row["position"] as Int)
+            guard volumes.indices.contains(index) else { continue }
+            volumes[index].attachments.append(try attachment(from: row))
         }
-        return volumes
     }
 
     /// A volume row, the column positions remembered across the rows of one result.
