@@ -1,3 +1,4 @@
+import EmberCore
 import Foundation
 import Testing
 
@@ -24,16 +25,18 @@ import Testing
         #expect(APITime.format(Date(timeIntervalSince1970: 253_402_300_800)) == "10000-01-01T00:00:00.000000")
     }
 
-    /// The in-place writer agrees with the C library's `gmtime` on every day of 1600–2400.
+    /// The calendar the in-place writer uses agrees with the C library's `gmtime` (and its
+    /// inverse with itself) on every day of 1600–2400.
     @Test func civilDatesMatchGmtime() {
         for day in stride(from: -135_140, through: 156_955, by: 1) {
             var seconds = time_t(day * 86_400)
             var parts = tm()
             gmtime_r(&seconds, &parts)
-            let civil = APITime.civil(daysSinceEpoch: day)
+            let civil = CivilDate.date(daysSinceEpoch: day)
             guard
                 civil.year == Int(parts.tm_year) + 1900, civil.month == Int(parts.tm_mon) + 1,
-                civil.day == Int(parts.tm_mday)
+                civil.day == Int(parts.tm_mday),
+                CivilDate.daysSinceEpoch(year: civil.year, month: civil.month, day: civil.day) == day
             else {
                 Issue.record(
                     "day \(day): \(civil) is not gmtime's \(parts.tm_year + 1900)-\(parts.tm_mon + 1)-\(parts.tm_mday)"

@@ -65,6 +65,31 @@ import Testing
         #expect(JSONValue.int(value).serialized() == String(value))
     }
 
+    /// A writer that starts with no room grows as it goes, and what it finishes with is what
+    /// it wrote: long and escaped strings, every integer width, keys from data.
+    @Test func writerGrowsAndFinishesWithWhatItWrote() throws {
+        var expected = JSONObject()
+        var writer = JSONWriter(capacity: 0)
+        writer.beginObject()
+        for index in 0..<300 {
+            let key = index % 7 == 0 ? "k\"\(index)" : "k\(index)"
+            let text = String(repeating: index % 5 == 0 ? "é" : "x", count: index)
+            let number = index % 2 == 0 ? Int.max - index : Int.min + index
+            writer.dynamicKey(key)
+            writer.beginArray()
+            writer.string(text)
+            writer.int(number)
+            writer.int(index)
+            writer.end()
+            expected.appendNew(key, [.string(text), .int(number), .int(index)])
+        }
+        writer.end()
+        let bytes = writer.bytes
+        #expect(bytes == JSONValue.object(expected).serializedBytes())
+        #expect(writer.finish() == bytes)
+        #expect(try JSONValue.parse(bytes) == .object(expected))
+    }
+
     @Test func topLevelScalarsAndArrays() {
         var writer = JSONWriter()
         writer.beginArray()

@@ -107,43 +107,44 @@ struct VolumesController {
         writer.beginObject()
         writer.key("volumes")
         writer.beginArray()
-        write(page.items, typeNames: typeNames, detailed: detailed, builder: builder, into: &writer)
+        let next = page.items.count >= parameters.effectiveLimit ? page.items.last?.id : nil
+        let count = page.count
+        var volumes = (consume page).items
+        write(draining: &volumes, typeNames: typeNames, detailed: detailed, builder: builder, into: &writer)
         writer.end()
-        if let last = page.items.last, page.items.count >= parameters.effectiveLimit {
+        if let next {
             writer.key("volumes_links")
-            writer.value(Links.next(request: request, path: detailed ? "volumes/detail" : "volumes", marker: last.id))
+            writer.value(Links.next(request: request, path: detailed ? "volumes/detail" : "volumes", marker: next))
         }
-        if parameters.query.withCount, let count = page.count {
+        if parameters.query.withCount, let count {
             writer.key("count")
             writer.int(count)
         }
         writer.end()
-        return APIResponse(encodedBody: writer.bytes)
+        return APIResponse(encodedBody: writer.finish())
     }
 
-    /// The page's volumes, each read in place through a buffer pointer (an array subscript
-    /// here copies the volume: a retain and a release for each of its two dozen strings).
+    /// The page's volumes, each moved out of the array as it is written: reading one in place
+    /// copies it (a retain and a release for each of its two dozen strings), as the compiler
+    /// cannot tell that writing the view leaves the array alone.
     private func write(
-        _ volumes: [Volume],
+        draining volumes: inout [Volume],
         typeNames: [String: String],
         detailed: Bool,
         builder: VolumeViewBuilder,
         into writer: inout JSONWriter
     ) {
-        volumes.withUnsafeBufferPointer { volumes in
-            for index in volumes.indices {
-                if flavor == .v1 {
-                    let typeName = typeNames[volumes[index].volumeTypeID]
-                    writer.value(builder.v1(Self.visible(volumes[index]), typeName: typeName, extended: true))
-                } else if !detailed {
-                    writer.value(builder.summary(volumes[index]))
-                } else if Self.addsAdminMetadata(volumes[index]) {
-                    let typeName = typeNames[volumes[index].volumeTypeID]
-                    builder.writeDetail(Self.visible(volumes[index]), typeName: typeName, extended: true, into: &writer)
-                } else {
-                    let typeName = typeNames[volumes[index].volumeTypeID]
-                    builder.writeDetail(volumes[index], typeName: typeName, extended: true, into: &writer)
-                }
+        volumes.reverse()
+        while let volume = volumes.popLast() {
+            let typeName = typeNames[volume.volumeTypeID]
+            if flavor == .v1 {
+                writer.value(builder.v1(Self.visible(volume), typeName: typeName, extended: true))
+            } else if !detailed {
+                writer.value(builder.summary(volume))
+            } else if Self.addsAdminMetadata(volume) {
+                builder.writeDetail(Self.visible(volume), typeName: typeName, extended: true, into: &writer)
+            } else {
+                builder.writeDetail(volume, typeName: typeName, extended: true, into: &writer)
             }
         }
     }

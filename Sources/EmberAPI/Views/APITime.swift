@@ -35,7 +35,7 @@ enum APITime {
         let micros = min(max(Int((interval - whole) * 1_000_000), 0), 999_999)
         let (days, secondOfDay) = seconds.quotientAndRemainder(dividingBy: 86_400)
         let (day, time) = secondOfDay < 0 ? (days - 1, secondOfDay + 86_400) : (days, secondOfDay)
-        let (year, month, dayOfMonth) = civil(daysSinceEpoch: day)
+        let (year, month, dayOfMonth) = CivilDate.date(daysSinceEpoch: day)
         guard (0...9999).contains(year) else { return 0 }
         var index = 0
         func put(_ value: Int, width: Int, then separator: UInt8?) {
@@ -59,20 +59,6 @@ enum APITime {
         put(time % 60, width: 2, then: UInt8(ascii: "."))
         put(micros, width: 6, then: nil)
         return index
-    }
-
-    /// The proleptic Gregorian date of a day counted from 1970-01-01 (Howard Hinnant's
-    /// `civil_from_days`), without the C library's `gmtime`.
-    static func civil(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Beyond four-digit years: pad, never truncate.

@@ -56,8 +56,14 @@ extension JSONSink {
 
 /// Writes JSON text in ``JSONValue/serialized()``'s format (Python's `json.dumps`: `", "` and
 /// `": "` separators, non-ASCII as `\uXXXX`) straight into bytes, with no tree in between.
+///
+/// Each token (a key with its separators, a string with its quotes) is copied through a
+/// pointer in one go: appending byte by byte to an array checks its uniqueness and capacity
+/// for every byte, which was a tenth of a list page.
 public struct JSONWriter: JSONSink {
-    public private(set) var bytes: [UInt8]
+    /// The document in the first `length` bytes; the rest is room to write into.
+    private var storage: [UInt8]
+    private var length = 0
     /// Per open container, from the innermost (bit 0): set while nothing has been written in it.
     private var empty: UInt64 = 0
     /// Per open container, from the innermost (bit 0): set for an array.
@@ -67,28 +73,117 @@ public struct JSONWriter: JSONSink {
     private var afterKey = false
 
     public init(capacity: Int = 256) {
-        bytes = []
-        bytes.reserveCapacity(capacity)
+        storage = [UInt8](repeating: 0, count: max(capacity, 16))
     }
 
-    /// The separator before a value or key at the current position.
-    private mutating func separate() {
+    /// The text written so far (a copy).
+    public var bytes: [UInt8] { Array(storage[..<length]) }
+
+    /// The text, handed over without a copy; the writer is empty afterwards.
+    public mutating func finish() -> [UInt8] {
+        var text: [UInt8] = []
+        swap(&text, &storage)
+        text.removeLast(text.count - length)
+        self = JSONWriter(capacity: 0)
+        return text
+    }
+
+    /// Room for `count` more bytes, doubling the storage when it runs out.
+    @inline(__always)
+    private mutating func reserve(_ count: Int) {
+        if length + count > storage.count { grow(to: length + count) }
+    }
+
+    @inline(never)
+    private mutating func grow(to needed: Int) {
+        storage.append(contentsOf: repeatElement(0, count: max(needed, storage.count * 2) - storage.count))
+    }
+
+    /// Lets `body` write at most `maximum` bytes at the end; it returns how many it wrote.
+    @inline(__always)
+    private mutating func put(maximum: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Int) {
+        reserve(maximum)
+        let start = length
+        length = start + storage.withUnsafeMutableBufferPointer { body($0.baseAddress! + start) }
+    }
+
+    /// Whether the next key or value needs `", "` before it; updates the container state.
+    private mutating func takeSeparator() -> Bool {
         if afterKey {
             afterKey = false
-            return
+            return false
         }
-        guard depth > 0 else { return }
+        guard depth > 0 else { return false }
         if empty & 1 == 1 {
             empty &= ~1
-        } else {
-            bytes.append(0x2C)  // ,
-            bytes.append(0x20)
+            return false
         }
+        return true
+    }
+
+    /// `", "` when `comma`, then `text`.
+    private mutating func put(comma: Bool, _ text: UnsafeBufferPointer<UInt8>) {
+        put(maximum: text.count + 2) { out in
+            var index = 0
+            if comma {
+                out[0] = 0x2C
+                out[1] = 0x20
+                index = 2
+            }
+            if let base = text.baseAddress { (out + index).update(from: base, count: text.count) }
+            return index + text.count
+        }
+    }
+
+    /// `", "` when `comma`, then the string with its quotes and escapes, then `trailer`.
+    private mutating func put(comma: Bool, quoted value: String, trailer: StaticString = "") {
+        var value = value
+        let written = value.withUTF8 { utf8 -> Bool in
+            guard Self.isPlain(utf8) else { return false }
+            put(maximum: utf8.count + 4 + trailer.utf8CodeUnitCount) { out in
+                var index = 0
+                if comma {
+                    out[0] = 0x2C
+                    out[1] = 0x20
+                    index = 2
+                }
+                out[index] = 0x22
+                index += 1
+                if let base = utf8.baseAddress { (out + index).update(from: base, count: utf8.count) }
+                index += utf8.count
+                out[index] = 0x22
+                index += 1
+                (out + index).update(from: trailer.utf8Start, count: trailer.utf8CodeUnitCount)
+                return index + trailer.utf8CodeUnitCount
+            }
+            return true
+        }
+        guard !written else { return }
+        var escaped: [UInt8] = []
+        JSONValue.writeString(value, into: &escaped)
+        trailer.withUTF8Buffer { escaped.append(contentsOf: $0) }
+        escaped.withUnsafeBufferPointer { put(comma: comma, $0) }
+    }
+
+    /// Printable ASCII without quotes or backslashes: copied as is.
+    @inline(__always)
+    private static func isPlain(_ utf8: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in utf8 where byte < 0x20 || byte >= 0x7F || byte == 0x22 || byte == 0x5C { return false }
+        return true
     }
 
     private mutating func open(array: Bool) {
-        separate()
-        bytes.append(array ? UInt8(ascii: "[") : UInt8(ascii: "{"))
+        let comma = takeSeparator()
+        put(maximum: 3) { out in
+            var index = 0
+            if comma {
+                out[0] = 0x2C
+                out[1] = 0x20
+                index = 2
+            }
+            out[index] = array ? UInt8(ascii: "[") : UInt8(ascii: "{")
+            return index + 1
+        }
         precondition(depth < 64, "JSON nested deeper than 64 levels")
         empty = empty << 1 | 1
         arrays = arrays << 1 | (array ? 1 : 0)
@@ -101,71 +196,136 @@ public struct JSONWriter: JSONSink {
     /// Closes the innermost container with `}` or `]`, whichever opened it.
     public mutating func end() {
         precondition(depth > 0, "end() without an open object or array")
-        bytes.append(arrays & 1 == 1 ? UInt8(ascii: "]") : UInt8(ascii: "}"))
+        let close = arrays & 1 == 1 ? UInt8(ascii: "]") : UInt8(ascii: "}")
+        put(maximum: 1) { out in
+            out[0] = close
+            return 1
+        }
         empty >>= 1
         arrays >>= 1
         depth -= 1
     }
 
     public mutating func key(_ key: StaticString) {
-        separate()
-        bytes.append(UInt8(ascii: "\""))
-        key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
-        bytes.append(UInt8(ascii: " "))
+        let comma = takeSeparator()
+        let count = key.utf8CodeUnitCount
+        put(maximum: count + 6) { out in
+            var index = 0
+            if comma {
+                out[0] = 0x2C
+                out[1] = 0x20
+                index = 2
+            }
+            out[index] = 0x22
+            (out + index + 1).update(from: key.utf8Start, count: count)
+            index += count + 1
+            out[index] = 0x22
+            out[index + 1] = 0x3A
+            out[index + 2] = 0x20
+            return index + 3
+        }
         afterKey = true
     }
 
     public mutating func dynamicKey(_ key: String) {
-        separate()
-        JSONValue.writeString(key, into: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        bytes.append(UInt8(ascii: " "))
+        put(comma: takeSeparator(), quoted: key, trailer: ": ")
         afterKey = true
     }
 
     public mutating func string(_ value: String) {
-        separate()
-        JSONValue.writeString(value, into: &bytes)
+        put(comma: takeSeparator(), quoted: value)
     }
 
     public mutating func string(_ prefix: String, _ suffix: String) {
-        separate()
-        bytes.append(UInt8(ascii: "\""))
-        JSONValue.writeStringContents(prefix, into: &bytes)
-        JSONValue.writeStringContents(suffix, into: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        var prefix = prefix
+        var suffix = suffix
+        let plain = prefix.withUTF8 { Self.isPlain($0) } && suffix.withUTF8 { Self.isPlain($0) }
+        guard plain else { return string(prefix + suffix) }
+        let comma = takeSeparator()
+        prefix.withUTF8 { first in
+            suffix.withUTF8 { second in
+                put(maximum: first.count + second.count + 4) { out in
+                    var index = 0
+                    if comma {
+                        out[0] = 0x2C
+                        out[1] = 0x20
+                        index = 2
+                    }
+                    out[index] = 0x22
+                    index += 1
+                    if let base = first.baseAddress { (out + index).update(from: base, count: first.count) }
+                    index += first.count
+                    if let base = second.baseAddress { (out + index).update(from: base, count: second.count) }
+                    index += second.count
+                    out[index] = 0x22
+                    return index + 1
+                }
+            }
+        }
     }
 
     public mutating func asciiString(capacity: Int, _ write: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
-        separate()
-        bytes.append(UInt8(ascii: "\""))
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: capacity) { buffer in
-            let count = write(buffer)
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[..<count]))
+        let comma = takeSeparator()
+        put(maximum: capacity + 4) { out in
+            var index = 0
+            if comma {
+                out[0] = 0x2C
+                out[1] = 0x20
+                index = 2
+            }
+            out[index] = 0x22
+            index += 1
+            index += write(UnsafeMutableBufferPointer(start: out + index, count: capacity))
+            out[index] = 0x22
+            return index + 1
         }
-        bytes.append(UInt8(ascii: "\""))
     }
 
     public mutating func int(_ value: Int) {
-        separate()
-        JSONValue.writeInt(value, into: &bytes)
+        let comma = takeSeparator()
+        put(maximum: 24) { out in
+            var index = 0
+            if comma {
+                out[0] = 0x2C
+                out[1] = 0x20
+                index = 2
+            }
+            if value < 0 {
+                out[index] = UInt8(ascii: "-")
+                index += 1
+            }
+            // Digits from the right end of the 20 bytes left, then moved to the front.
+            var magnitude = value.magnitude
+            var position = index + 20
+            repeat {
+                position -= 1
+                out[position] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+                magnitude /= 10
+            } while magnitude > 0
+            let digits = index + 20 - position
+            UnsafeMutableRawPointer(out + index).copyMemory(from: out + position, byteCount: digits)
+            return index + digits
+        }
     }
 
     public mutating func bool(_ value: Bool) {
-        separate()
-        bytes.append(contentsOf: value ? JSONValue.trueBytes : JSONValue.falseBytes)
+        literal(value ? "true" : "false")
     }
 
     public mutating func null() {
-        separate()
-        bytes.append(contentsOf: JSONValue.nullBytes)
+        literal("null")
+    }
+
+    private mutating func literal(_ text: StaticString) {
+        let comma = takeSeparator()
+        text.withUTF8Buffer { put(comma: comma, $0) }
     }
 
     public mutating func value(_ value: JSONValue) {
-        separate()
-        value.write(into: &bytes)
+        let comma = takeSeparator()
+        var text: [UInt8] = []
+        value.write(into: &text)
+        text.withUnsafeBufferPointer { put(comma: comma, $0) }
     }
 }
 

@@ -81,6 +81,7 @@ final class SQLiteConnection: @unchecked Sendable {
         }
         var rows: [SQLRow] = []
         var columns: SQLRow.Columns?
+        var datetimes: [Bool] = []
         while true {
             let step = sqlite3_step(statement)
             if step == SQLITE_DONE { break }
@@ -92,13 +93,23 @@ final class SQLiteConnection: @unchecked Sendable {
             } else {
                 shared = SQLRow.Columns((0..<count).map { String(cString: sqlite3_column_name(statement, $0)) })
                 columns = shared
+                datetimes = (0..<count).map { Self.isDatetime(statement, column: $0) }
             }
             var values: [SQLValue] = []
             values.reserveCapacity(Int(count))
-            for column in 0..<count { values.append(Self.value(of: statement, column: column)) }
+            for column in 0..<count {
+                values.append(Self.value(of: statement, column: column, datetime: datetimes[Int(column)]))
+            }
             rows.append(SQLRow(columns: shared, values: values))
         }
         return rows
+    }
+
+    /// Whether the result column is a table column declared `DATETIME`: its text is read
+    /// straight into a date, with no string in between (as PostgreSQL hands timestamps over).
+    private static func isDatetime(_ statement: OpaquePointer, column: Int32) -> Bool {
+        guard let declared = sqlite3_column_decltype(statement, column) else { return false }
+        return strcasecmp(declared, "DATETIME") == 0
     }
 
     private func prepared(_ text: String, handle: OpaquePointer) throws(SQLiteFailure) -> OpaquePointer {
@@ -134,7 +145,7 @@ final class SQLiteConnection: @unchecked Sendable {
         }
     }
 
-    private static func value(of statement: OpaquePointer, column: Int32) -> SQLValue {
+    private static func value(of statement: OpaquePointer, column: Int32, datetime: Bool) -> SQLValue {
         switch sqlite3_column_type(statement, column) {
         case SQLITE_NULL: return .null
         case SQLITE_INTEGER: return .int(Int(sqlite3_column_int64(statement, column)))
@@ -143,8 +154,11 @@ final class SQLiteConnection: @unchecked Sendable {
             // Text, and blobs read as text (Ember stores none).
             // The pointer first, then its length (SQLite's documented order).
             guard let bytes = sqlite3_column_blob(statement, column) else { return .text("") }
-            let count = Int(sqlite3_column_bytes(statement, column))
-            return .text(String(decoding: UnsafeRawBufferPointer(start: bytes, count: count), as: UTF8.self))
+            let text = UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, column)))
+            if datetime, let date = SQLTimestamp.parse(bytes: text.assumingMemoryBound(to: UInt8.self)) {
+                return .date(date)
+            }
+            return .text(String(decoding: text, as: UTF8.self))
         }
     }
 
