@@ -135,8 +135,16 @@ struct VolumesController {
         into writer: inout JSONWriter
     ) {
         volumes.reverse()
+        // Pages mostly hold one or two types: compare with the last one before hashing.
+        var last: (id: String, name: String?)?
         while let volume = volumes.popLast() {
-            let typeName = typeNames[volume.volumeTypeID]
+            let typeName: String?
+            if let last, last.id == volume.volumeTypeID {
+                typeName = last.name
+            } else {
+                typeName = typeNames[volume.volumeTypeID]
+                last = (volume.volumeTypeID, typeName)
+            }
             if flavor == .v1 {
                 writer.value(builder.v1(Self.visible(volume), typeName: typeName, extended: true))
             } else if !detailed {

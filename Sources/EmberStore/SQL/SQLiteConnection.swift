@@ -25,15 +25,41 @@ struct SQLiteFailure: Error, Sendable, CustomStringConvertible {
 /// SQL text so that a query run again skips the parser and planner.
 ///
 /// Not thread-safe by itself (opened `SQLITE_OPEN_NOMUTEX`): the driver hands a connection
-/// to one task at a time, and that task runs its statements one after the other on the
-/// blocking thread pool, never on the cooperative executor.
+/// to one task at a time, and that task runs its statements one after the other (readers in
+/// the calling task, the writer on its own thread).
 final class SQLiteConnection: @unchecked Sendable {
     /// Statements kept at most; past it the cache starts again (SQL built with a varying
     /// number of placeholders must not grow it without bound).
     static let statementCacheLimit = 256
 
     private var handle: OpaquePointer?
-    private var statements: [String: OpaquePointer] = [:]
+    private var statements: [String: Prepared] = [:]
+
+    /// A prepared statement and what its results look like, worked out on its first row and
+    /// kept until SQLite prepares it again (after a schema change).
+    private final class Prepared {
+        let statement: OpaquePointer
+        var columns: SQLRow.Columns?
+        /// Per column: declared `DATETIME`, read straight into a date.
+        var datetimes: [Bool] = []
+        /// `SQLITE_STMTSTATUS_REPREPARE` when `columns` were read.
+        var preparedCount: Int32 = 0
+
+        init(_ statement: OpaquePointer) {
+            self.statement = statement
+        }
+
+        func shape() -> (SQLRow.Columns, [Bool]) {
+            let reprepared = sqlite3_stmt_status(statement, SQLITE_STMTSTATUS_REPREPARE, 0)
+            if let columns, reprepared == preparedCount { return (columns, datetimes) }
+            let count = sqlite3_column_count(statement)
+            let shaped = SQLRow.Columns((0..<count).map { String(cString: sqlite3_column_name(statement, $0)) })
+            datetimes = (0..<count).map { SQLiteConnection.isDatetime(statement, column: $0) }
+            columns = shaped
+            preparedCount = reprepared
+            return (shaped, datetimes)
+        }
+    }
 
     private init(handle: OpaquePointer) {
         self.handle = handle
@@ -62,7 +88,7 @@ final class SQLiteConnection: @unchecked Sendable {
     var isClosed: Bool { handle == nil }
 
     func close() {
-        for statement in statements.values { sqlite3_finalize(statement) }
+        for prepared in statements.values { sqlite3_finalize(prepared.statement) }
         statements.removeAll()
         if let handle { sqlite3_close_v2(handle) }
         handle = nil
@@ -71,7 +97,8 @@ final class SQLiteConnection: @unchecked Sendable {
     /// Runs one statement and returns its rows (blocking: call it on the thread pool).
     func query(_ text: String, _ binds: [SQLValue]) throws(SQLiteFailure) -> [SQLRow] {
         guard let handle else { throw SQLiteFailure(code: SQLITE_MISUSE, message: "connection is closed") }
-        let statement = try prepared(text, handle: handle)
+        let prepared = try prepared(text, handle: handle)
+        let statement = prepared.statement
         defer {
             sqlite3_reset(statement)
             sqlite3_clear_bindings(statement)
@@ -80,49 +107,42 @@ final class SQLiteConnection: @unchecked Sendable {
             try check(Self.bind(value, at: Int32(index + 1), in: statement), handle: handle)
         }
         var rows: [SQLRow] = []
-        var columns: SQLRow.Columns?
-        var datetimes: [Bool] = []
+        var shape: (columns: SQLRow.Columns, datetimes: [Bool])?
         while true {
             let step = sqlite3_step(statement)
             if step == SQLITE_DONE { break }
             guard step == SQLITE_ROW else { throw failure(step, handle: handle) }
-            let count = sqlite3_column_count(statement)
-            let shared: SQLRow.Columns
-            if let columns {
-                shared = columns
-            } else {
-                shared = SQLRow.Columns((0..<count).map { String(cString: sqlite3_column_name(statement, $0)) })
-                columns = shared
-                datetimes = (0..<count).map { Self.isDatetime(statement, column: $0) }
-            }
+            if shape == nil { shape = prepared.shape() }
+            guard let (columns, datetimes) = shape else { break }
             var values: [SQLValue] = []
-            values.reserveCapacity(Int(count))
-            for column in 0..<count {
-                values.append(Self.value(of: statement, column: column, datetime: datetimes[Int(column)]))
+            values.reserveCapacity(datetimes.count)
+            for column in datetimes.indices {
+                values.append(Self.value(of: statement, column: Int32(column), datetime: datetimes[column]))
             }
-            rows.append(SQLRow(columns: shared, values: values))
+            rows.append(SQLRow(columns: columns, values: values))
         }
         return rows
     }
 
     /// Whether the result column is a table column declared `DATETIME`: its text is read
     /// straight into a date, with no string in between (as PostgreSQL hands timestamps over).
-    private static func isDatetime(_ statement: OpaquePointer, column: Int32) -> Bool {
+    fileprivate static func isDatetime(_ statement: OpaquePointer, column: Int32) -> Bool {
         guard let declared = sqlite3_column_decltype(statement, column) else { return false }
         return strcasecmp(declared, "DATETIME") == 0
     }
 
-    private func prepared(_ text: String, handle: OpaquePointer) throws(SQLiteFailure) -> OpaquePointer {
-        if let statement = statements[text] { return statement }
+    private func prepared(_ text: String, handle: OpaquePointer) throws(SQLiteFailure) -> Prepared {
+        if let prepared = statements[text] { return prepared }
         var statement: OpaquePointer?
         let result = sqlite3_prepare_v3(handle, text, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
         guard result == SQLITE_OK, let statement else { throw failure(result, handle: handle) }
         if statements.count >= Self.statementCacheLimit {
-            for cached in statements.values { sqlite3_finalize(cached) }
+            for cached in statements.values { sqlite3_finalize(cached.statement) }
             statements.removeAll(keepingCapacity: true)
         }
-        statements[text] = statement
-        return statement
+        let prepared = Prepared(statement)
+        statements[text] = prepared
+        return prepared
     }
 
     private static func bind(_ value: SQLValue, at index: Int32, in statement: OpaquePointer) -> Int32 {
