@@ -44,13 +44,14 @@ struct VolumeViewBuilder: Sendable {
         showsEncryptionKeyID = request.supports("3.64")
         showsConsumesQuota = request.supports("3.65")
         // Each loaded attribute extension still asks its own policy.
-        showsHost = extensions.isLoaded("os-vol-host-attr") && request.allows(.volumeExtensionVolumeHostAttribute)
-        showsMigrationStatus =
-            extensions.isLoaded("os-vol-mig-status-attr") && request.allows(.volumeExtensionVolumeMigStatusAttribute)
-        showsTenant =
-            extensions.isLoaded("os-vol-tenant-attr") && request.allows(.volumeExtensionVolumeTenantAttribute)
-        showsImageMetadata =
-            extensions.isLoaded("os-vol-image-meta") && request.allows("volume_extension:volume_image_metadata:show")
+        let allowed = request.allows([
+            .volumeExtensionVolumeHostAttribute, .volumeExtensionVolumeMigStatusAttribute,
+            .volumeExtensionVolumeTenantAttribute, "volume_extension:volume_image_metadata:show",
+        ])
+        showsHost = extensions.isLoaded("os-vol-host-attr") && allowed[0]
+        showsMigrationStatus = extensions.isLoaded("os-vol-mig-status-attr") && allowed[1]
+        showsTenant = extensions.isLoaded("os-vol-tenant-attr") && allowed[2]
+        showsImageMetadata = extensions.isLoaded("os-vol-image-meta") && allowed[3]
     }
 
     /// The summary entry of `GET /volumes`: `id`, `name`, `links`.

@@ -46,9 +46,15 @@ extension JSONSink {
     /// A string map as an object in key order.
     public mutating func sortedObject(_ map: [String: String]) {
         beginObject()
-        for (key, value) in map.sorted(by: { $0.key < $1.key }) {
+        if map.count == 1, let (key, value) = map.first {
+            // Nothing to sort (most volumes carry one key or none).
             dynamicKey(key)
             string(value)
+        } else {
+            for (key, value) in map.sorted(by: { $0.key < $1.key }) {
+                dynamicKey(key)
+                string(value)
+            }
         }
         end()
     }

@@ -63,6 +63,14 @@ public final class PolicyEnforcer: Sendable {
         return isAllowed(action, target: full, credentials: identity.policyCredentials)
     }
 
+    /// ``allows(_:identity:target:)`` for several actions with an empty target, the caller's
+    /// credentials built once (a view asks one per optional field group).
+    public func allows(_ actions: [PolicyAction], identity: Identity) -> [Bool] {
+        let target: PolicyTarget = ["project_id": PolicyValue(identity.projectID), "user_id": .string(identity.userID)]
+        let credentials = identity.policyCredentials
+        return actions.map { isAllowed($0, target: target, credentials: credentials) }
+    }
+
     /// `policy.check_is_admin`: the `context_is_admin` rule with the credentials as the target.
     public func isAdmin(_ credentials: PolicyCredentials) -> Bool {
         isAllowed(.contextIsAdmin, target: credentials, credentials: credentials)

@@ -165,16 +165,20 @@ final class SQLiteConnection: @unchecked Sendable {
         }
     }
 
+    /// One column of the current row. The column's `sqlite3_value` is read with the `value_*`
+    /// calls: each `column_*` call looks the column up and checks the connection again.
+    /// (Its value is "unprotected": fine here, the connection is used by one task at a time.)
     private static func value(of statement: OpaquePointer, column: Int32, datetime: Bool) -> SQLValue {
-        switch sqlite3_column_type(statement, column) {
+        guard let value = sqlite3_column_value(statement, column) else { return .null }
+        switch sqlite3_value_type(value) {
         case SQLITE_NULL: return .null
-        case SQLITE_INTEGER: return .int(Int(sqlite3_column_int64(statement, column)))
-        case SQLITE_FLOAT: return .double(sqlite3_column_double(statement, column))
+        case SQLITE_INTEGER: return .int(Int(sqlite3_value_int64(value)))
+        case SQLITE_FLOAT: return .double(sqlite3_value_double(value))
         default:
             // Text, and blobs read as text (Ember stores none).
             // The pointer first, then its length (SQLite's documented order).
-            guard let bytes = sqlite3_column_blob(statement, column) else { return .text("") }
-            let text = UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(statement, column)))
+            guard let bytes = sqlite3_value_blob(value) else { return .text("") }
+            let text = UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_value_bytes(value)))
             if datetime, let date = SQLTimestamp.parse(bytes: text.assumingMemoryBound(to: UInt8.self)) {
                 return .date(date)
             }

@@ -55,6 +55,11 @@ public struct APIRequest: Sendable {
         policy.allows(action, identity: identity, target: target)
     }
 
+    /// Several non-fatal checks at once, each with the caller's own target.
+    public func allows(_ actions: [PolicyAction]) -> [Bool] {
+        policy.allows(actions, identity: identity)
+    }
+
     /// The caller; the auth filters always set one before a controller runs.
     public var identity: Identity {
         context.identity ?? Identity(userID: "anonymous", projectID: nil)
