@@ -26,10 +26,20 @@ struct VolumesController {
         controller.method("index") { request in try await list(request, detailed: false) }
         controller.method("detail") { request in try await list(request, detailed: true) }
         controller.method("show") { request in
-            let volume = try await request.authorizedVolume(try request.id(), api: api)
-            return APIResponse(
-                body: ["volume": try await detail(Self.visible(volume), request: request, extended: true)]
-            )
+            let volume = Self.visible(try await request.authorizedVolume(try request.id(), api: api))
+            guard flavor != .v1 else {
+                return APIResponse(body: ["volume": try await detail(volume, request: request, extended: true)])
+            }
+            // Written straight to JSON text, as list pages are (an extension reading the body
+            // still gets a tree).
+            let typeName = await api.volumeTypeName(id: volume.volumeTypeID)
+            var writer = JSONWriter(capacity: 1_536)
+            writer.beginObject()
+            writer.key("volume")
+            VolumeViewBuilder(request: request, extensions: extensions)
+                .writeDetail(volume, typeName: typeName, extended: true, into: &writer)
+            writer.end()
+            return APIResponse(encodedBody: writer.finish())
         }
         controller.method("create") { request in try await create(request) }
         controller.method("update") { request in try await update(request) }
