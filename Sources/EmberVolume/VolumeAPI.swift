@@ -3,6 +3,7 @@ import EmberImage
 import EmberStore
 import Foundation
 import Logging
+import Synchronization
 
 /// The stores the volume API works on.
 public typealias VolumeAPIStore = VolumeStore & SnapshotStore & VolumeTypeStore & QuotaStore & BackupStore
@@ -12,9 +13,9 @@ public typealias VolumeAPIStore = VolumeStore & SnapshotStore & VolumeTypeStore 
 ///
 /// Every status change goes through a conditional update in the store, so concurrent requests
 /// (and API nodes) cannot both win a transition. A create reserves quota, inserts the row,
-/// commits the quota and casts to the scheduler, as cinder's create flow does. The actor owns
-/// one piece of state, the cache of volume types; everything else is `nonisolated` and
-/// stateless, so requests never queue behind each other here.
+/// commits the quota and casts to the scheduler, as cinder's create flow does. Reads are
+/// `nonisolated` (the type cache sits behind its own lock), so a request never hops onto the
+/// actor to show a volume or a page and requests never queue behind each other here.
 public actor VolumeAPI {
     public nonisolated let store: any VolumeAPIStore
     public nonisolated let configuration: VolumeServiceConfiguration
@@ -24,7 +25,11 @@ public actor VolumeAPI {
     /// unreachable Glance does.
     public nonisolated let images: GlanceClient
     nonisolated let logger: Logger
-    private var typesByID: [String: VolumeType] = [:]
+    /// Volume types by id with when they were read: kept ``typeCacheLifetime``, so a change
+    /// made through another API process shows within that time (this process's own at once,
+    /// through ``forgetVolumeType(id:)``).
+    private nonisolated let typesByID = Mutex<[String: (type: VolumeType, readAt: ContinuousClock.Instant)]>([:])
+    static let typeCacheLifetime: Duration = .seconds(5)
 
     public init(
         store: any VolumeAPIStore,
@@ -59,21 +64,24 @@ public actor VolumeAPI {
         }
     }
 
-    /// A type by id, cached after the first read (types change rarely; updates go through
-    /// ``forgetVolumeType(id:)``).
-    public func volumeType(id: String) async throws -> VolumeType {
-        if let cached = typesByID[id] { return cached }
+    /// A type by id, cached for ``typeCacheLifetime`` (types change rarely; this process's
+    /// updates go through ``forgetVolumeType(id:)``).
+    public nonisolated func volumeType(id: String) async throws -> VolumeType {
+        let now = ContinuousClock.now
+        if let cached = typesByID.withLock({ $0[id] }), now - cached.readAt < Self.typeCacheLifetime {
+            return cached.type
+        }
         let type = try await store.volumeType(id: id)
-        typesByID[id] = type
+        typesByID.withLock { $0[id] = (type, now) }
         return type
     }
 
-    public func forgetVolumeType(id: String) {
-        typesByID[id] = nil
+    public nonisolated func forgetVolumeType(id: String) {
+        _ = typesByID.withLock { $0.removeValue(forKey: id) }
     }
 
     /// The name a volume's type is shown as; the id when the type is gone.
-    public func volumeTypeName(id: String) async -> String? {
+    public nonisolated func volumeTypeName(id: String) async -> String? {
         try? await volumeType(id: id).name
     }
 

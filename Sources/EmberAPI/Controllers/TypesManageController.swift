@@ -53,7 +53,7 @@ struct TypesManageController {
             if fields["description"] != nil { changes.append(.description(description)) }
             if let isPublic { changes.append(.isPublic(isPublic)) }
             let updated = try await api.store.updateVolumeType(id: type.id, changes)
-            await api.forgetVolumeType(id: type.id)
+            api.forgetVolumeType(id: type.id)
             return APIResponse(body: ["volume_type": TypesController.view(updated, request: request)])
         }
         controller.action("delete") { request in
@@ -72,7 +72,7 @@ struct TypesManageController {
                 }
                 throw error
             }
-            await api.forgetVolumeType(id: type.id)
+            api.forgetVolumeType(id: type.id)
             return APIResponse(status: .accepted)
         }
         return controller
@@ -111,7 +111,7 @@ struct TypesExtraSpecsController {
             let type = try await checkUpdatable(typeID)
             try Self.checkCacheable(specs, existing: type.extraSpecs)
             _ = try await api.store.updateExtraSpecs(volumeTypeID: type.id, Self.strings(specs))
-            await api.forgetVolumeType(id: type.id)
+            api.forgetVolumeType(id: type.id)
             return APIResponse(body: ["extra_specs": .object(specs)])
         }
         controller.method("update") { request in
@@ -125,7 +125,7 @@ struct TypesExtraSpecsController {
             }
             try Self.checkCacheable(specs, existing: type.extraSpecs)
             _ = try await api.store.updateExtraSpecs(volumeTypeID: type.id, Self.strings(specs))
-            await api.forgetVolumeType(id: type.id)
+            api.forgetVolumeType(id: type.id)
             return APIResponse(body: .object(specs))
         }
         controller.method("delete") { request in
@@ -134,7 +134,7 @@ struct TypesExtraSpecsController {
             try request.authorize("volume_extension:types_extra_specs:delete")
             _ = try await checkUpdatable(type.id)
             try await api.store.deleteExtraSpec(volumeTypeID: type.id, key: try request.id())
-            await api.forgetVolumeType(id: type.id)
+            api.forgetVolumeType(id: type.id)
             return APIResponse(status: .accepted)
         }
         return controller
