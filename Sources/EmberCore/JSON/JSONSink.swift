@@ -113,6 +113,15 @@ public struct JSONWriter: JSONSink {
         length = start + storage.withUnsafeMutableBufferPointer { body($0.baseAddress! + start) }
     }
 
+    /// Writes `", "` at `out` when `comma`; returns how many bytes that took.
+    @inline(__always)
+    private static func separator(_ comma: Bool, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        guard comma else { return 0 }
+        out[0] = 0x2C
+        out[1] = 0x20
+        return 2
+    }
+
     /// Whether the next key or value needs `", "` before it; updates the container state.
     private mutating func takeSeparator() -> Bool {
         if afterKey {
@@ -130,12 +139,7 @@ public struct JSONWriter: JSONSink {
     /// `", "` when `comma`, then `text`.
     private mutating func put(comma: Bool, _ text: UnsafeBufferPointer<UInt8>) {
         put(maximum: text.count + 2) { out in
-            var index = 0
-            if comma {
-                out[0] = 0x2C
-                out[1] = 0x20
-                index = 2
-            }
+            let index = Self.separator(comma, into: out)
             if let base = text.baseAddress { (out + index).update(from: base, count: text.count) }
             return index + text.count
         }
@@ -147,12 +151,7 @@ public struct JSONWriter: JSONSink {
         let written = value.withUTF8 { utf8 -> Bool in
             guard Self.isPlain(utf8) else { return false }
             put(maximum: utf8.count + 4 + trailer.utf8CodeUnitCount) { out in
-                var index = 0
-                if comma {
-                    out[0] = 0x2C
-                    out[1] = 0x20
-                    index = 2
-                }
+                var index = Self.separator(comma, into: out)
                 out[index] = 0x22
                 index += 1
                 if let base = utf8.baseAddress { (out + index).update(from: base, count: utf8.count) }
@@ -181,12 +180,7 @@ public struct JSONWriter: JSONSink {
     private mutating func open(array: Bool) {
         let comma = takeSeparator()
         put(maximum: 3) { out in
-            var index = 0
-            if comma {
-                out[0] = 0x2C
-                out[1] = 0x20
-                index = 2
-            }
+            let index = Self.separator(comma, into: out)
             out[index] = array ? UInt8(ascii: "[") : UInt8(ascii: "{")
             return index + 1
         }
@@ -216,12 +210,7 @@ public struct JSONWriter: JSONSink {
         let comma = takeSeparator()
         let count = key.utf8CodeUnitCount
         put(maximum: count + 6) { out in
-            var index = 0
-            if comma {
-                out[0] = 0x2C
-                out[1] = 0x20
-                index = 2
-            }
+            var index = Self.separator(comma, into: out)
             out[index] = 0x22
             (out + index + 1).update(from: key.utf8Start, count: count)
             index += count + 1
@@ -251,12 +240,7 @@ public struct JSONWriter: JSONSink {
         prefix.withUTF8 { first in
             suffix.withUTF8 { second in
                 put(maximum: first.count + second.count + 4) { out in
-                    var index = 0
-                    if comma {
-                        out[0] = 0x2C
-                        out[1] = 0x20
-                        index = 2
-                    }
+                    var index = Self.separator(comma, into: out)
                     out[index] = 0x22
                     index += 1
                     if let base = first.baseAddress { (out + index).update(from: base, count: first.count) }
@@ -273,12 +257,7 @@ public struct JSONWriter: JSONSink {
     public mutating func asciiString(capacity: Int, _ write: (UnsafeMutableBufferPointer<UInt8>) -> Int) {
         let comma = takeSeparator()
         put(maximum: capacity + 4) { out in
-            var index = 0
-            if comma {
-                out[0] = 0x2C
-                out[1] = 0x20
-                index = 2
-            }
+            var index = Self.separator(comma, into: out)
             out[index] = 0x22
             index += 1
             index += write(UnsafeMutableBufferPointer(start: out + index, count: capacity))
@@ -290,12 +269,7 @@ public struct JSONWriter: JSONSink {
     public mutating func int(_ value: Int) {
         let comma = takeSeparator()
         put(maximum: 24) { out in
-            var index = 0
-            if comma {
-                out[0] = 0x2C
-                out[1] = 0x20
-                index = 2
-            }
+            var index = Self.separator(comma, into: out)
             if value < 0 {
                 out[index] = UInt8(ascii: "-")
                 index += 1
