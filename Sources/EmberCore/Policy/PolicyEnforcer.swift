@@ -58,7 +58,7 @@ public final class PolicyEnforcer: Sendable {
 
     /// The non-fatal form (`fatal=False`): used for optional response fields.
     public func allows(_ action: PolicyAction, identity: Identity, target: PolicyTarget = [:]) -> Bool {
-        var full: PolicyTarget = ["project_id": PolicyValue(identity.projectID), "user_id": .string(identity.userID)]
+        var full = Self.callerTarget(identity)
         full.merge(target) { $1 }
         return isAllowed(action, target: full, credentials: identity.policyCredentials)
     }
@@ -66,9 +66,14 @@ public final class PolicyEnforcer: Sendable {
     /// ``allows(_:identity:target:)`` for several actions with an empty target, the caller's
     /// credentials built once (a view asks one per optional field group).
     public func allows(_ actions: [PolicyAction], identity: Identity) -> [Bool] {
-        let target: PolicyTarget = ["project_id": PolicyValue(identity.projectID), "user_id": .string(identity.userID)]
+        let target = Self.callerTarget(identity)
         let credentials = identity.policyCredentials
         return actions.map { isAllowed($0, target: target, credentials: credentials) }
+    }
+
+    /// The target every check starts from: the caller's `project_id` and `user_id`.
+    private static func callerTarget(_ identity: Identity) -> PolicyTarget {
+        ["project_id": PolicyValue(identity.projectID), "user_id": .string(identity.userID)]
     }
 
     /// `policy.check_is_admin`: the `context_is_admin` rule with the credentials as the target.
