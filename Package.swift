@@ -80,11 +80,20 @@ let package = Package(
         ),
         // The volume API (business layer), quota engine and what it asks the workers to do.
         .target(
+            name: "EmberRPC",
+            dependencies: [
+                "EmberCore",
+                "EmberBus",
+            ],
+            swiftSettings: emberSettings
+        ),
+        .target(
             name: "EmberVolume",
             dependencies: [
                 "EmberCore",
                 "EmberStore",
                 "EmberBus",
+                "EmberRPC",
                 "EmberImage",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -97,7 +106,7 @@ let package = Package(
                 "EmberCore",
                 "EmberStore",
                 "EmberBus",
-                "EmberVolume",
+                "EmberRPC",
                 "EmberImage",
                 "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -264,6 +273,7 @@ let package = Package(
                 "EmberVolume",
                 "EmberStore",
                 "EmberBus",
+                "EmberRPC",
                 "EmberWorkers",
                 "EmberTesting",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -299,6 +309,7 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 "EmberStore",
                 "EmberBus",
+                "EmberRPC",
                 "EmberVolume",
                 "EmberWorkers",
                 "EmberTesting",
@@ -332,6 +343,11 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            swiftSettings: emberSettings
+        ),
+        .testTarget(
+            name: "EmberRPCTests",
+            dependencies: ["EmberBus", "EmberCore", "EmberRPC"],
             swiftSettings: emberSettings
         ),
     ]

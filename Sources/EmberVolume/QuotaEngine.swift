@@ -32,11 +32,6 @@ public struct QuotaEngine: Sendable {
         return limits
     }
 
-    /// The deltas cinder reserves to create a volume of `size` GiB of type `typeName`.
-    public static func volumeDeltas(size: Int, typeName: String) -> [String: Int] {
-        ["volumes": 1, "gigabytes": size, "volumes_\(typeName)": 1, "gigabytes_\(typeName)": size]
-    }
-
     /// The deltas cinder reserves to snapshot a volume of `size` GiB of type `typeName`
     /// (no `gigabytes` with `no_snapshot_gb_quota`).
     public func snapshotDeltas(size: Int, typeName: String) -> [String: Int] {

@@ -27,14 +27,9 @@ extension VolumeAPI {
                 "Invalid input received: New size for extend must be greater than current size. (current: \(volume.size), extended: \(newSize))."
             )
         }
-        let expected: VolumeStatus = attached ? .inUse : .available
-        guard
-            try await store.conditionalUpdateVolume(
-                id: id,
-                set: [.previousStatus(volume.status.rawValue), .status(.extending)],
-                where: VolumeCondition(status: [expected])
-            ) != nil
-        else {
+        let extend = VolumeTransitions.extend(attached: attached)
+        guard try await store.apply(extend, toVolume: id, also: [.previousStatus(volume.status.rawValue)]) != nil else {
+            let expected = attached ? VolumeStatus.inUse : .available
             throw EmberError.badRequest(
                 "Invalid volume: Volume \(id) status must be '{'status': '\(expected.rawValue)'}' to extend, currently \(volume.status.rawValue)."
             )
@@ -43,11 +38,7 @@ extension VolumeAPI {
         do {
             reservation = try await reserveGrowth(volume, newSize: newSize, caller: caller)
         } catch {
-            _ = try? await store.conditionalUpdateVolume(
-                id: id,
-                set: [.status(volume.status)],
-                where: VolumeCondition(status: [.extending])
-            )
+            _ = try? await store.apply(VolumeTransitions.extendRolledBack, toVolume: id, given: volume.status)
             throw error
         }
         do {
@@ -60,11 +51,7 @@ extension VolumeAPI {
             )
         } catch {
             try? await store.rollback(reservation)
-            _ = try? await store.conditionalUpdateVolume(
-                id: id,
-                set: [.status(volume.status)],
-                where: VolumeCondition(status: [.extending])
-            )
+            _ = try? await store.apply(VolumeTransitions.extendRolledBack, toVolume: id, given: volume.status)
             throw error
         }
         logger.info("Extend volume request issued successfully.", metadata: ["volume.id": .string(id)])
@@ -111,13 +98,7 @@ extension VolumeAPI {
     /// `os-set_bootable` (`volume_api.update` with `bootable`): refused in maintenance.
     public nonisolated func setBootable(id: String, _ bootable: Bool, caller: Identity) async throws {
         _ = try await volume(id: id, caller: caller)
-        guard
-            try await store.conditionalUpdateVolume(
-                id: id,
-                set: [.bootable(bootable)],
-                where: VolumeCondition(statusNotIn: [.maintenance])
-            ) != nil
-        else {
+        guard try await store.apply(VolumeTransitions.update, toVolume: id, also: [.bootable(bootable)]) != nil else {
             throw EmberError.badRequest("Invalid volume: The volume cannot be updated during maintenance.")
         }
     }
@@ -125,7 +106,7 @@ extension VolumeAPI {
     /// `update_readonly_flag`: only an `available` volume; sets the `readonly` admin metadata.
     public nonisolated func updateReadonlyFlag(id: String, _ readonly: Bool, caller: Identity) async throws {
         let volume = try await self.volume(id: id, caller: caller)
-        guard volume.status == .available else {
+        guard VolumeTransitions.updateReadonlyFlag.allows(volume.status) else {
             throw EmberError.badRequest(
                 "Invalid volume: Volume \(id) status must be available to update readonly flag, but current status is: \(volume.status.rawValue)."
             )
@@ -169,31 +150,15 @@ extension VolumeAPI {
                 "Can't revert volume \(volume.id) to its latest snapshot \(snapshotID). The volume size must be equal to the snapshot size."
             )
         }
-        guard
-            try await store.conditionalUpdateVolume(
-                id: volume.id,
-                set: [.status(.reverting)],
-                where: VolumeCondition(status: [.available])
-            ) != nil
-        else {
+        guard try await store.apply(VolumeTransitions.revert, toVolume: volume.id) != nil else {
             throw EmberError.conflict(
                 "Invalid volume: Can't revert volume \(volume.id) to its latest snapshot \(snapshotID). Volume's status must be 'available'."
             )
         }
         func restoreVolume() async {
-            _ = try? await store.conditionalUpdateVolume(
-                id: volume.id,
-                set: [.status(.available)],
-                where: VolumeCondition(status: [.reverting])
-            )
+            _ = try? await store.apply(VolumeTransitions.revertRolledBack, toVolume: volume.id)
         }
-        guard
-            let restoring = try await store.conditionalUpdateSnapshot(
-                id: snapshotID,
-                set: [.status(.restoring)],
-                where: SnapshotCondition(status: [.available])
-            )
-        else {
+        guard let restoring = try await store.apply(SnapshotTransitions.restore, toSnapshot: snapshotID) else {
             // cinder leaves the volume `reverting` here; Ember puts it back.
             await restoreVolume()
             throw EmberError.conflict(
@@ -204,11 +169,7 @@ extension VolumeAPI {
             try await caster.revertToSnapshot(volume, snapshot: restoring, caller: caller, requestID: requestID)
         } catch {
             await restoreVolume()
-            _ = try? await store.conditionalUpdateSnapshot(
-                id: snapshotID,
-                set: [.status(.available)],
-                where: SnapshotCondition(status: [.restoring])
-            )
+            _ = try? await store.apply(SnapshotTransitions.restored, toSnapshot: snapshotID)
             throw error
         }
         logger.info(

@@ -14,13 +14,9 @@ extension VolumeAPI {
     /// `reserve_volume`: `available` (or `in-use` too when multiattach) → `attaching`.
     public nonisolated func reserveVolume(id: String, caller: Identity) async throws {
         let volume = try await self.volume(id: id, caller: caller)
-        let expected: [VolumeStatus] = volume.multiattach ? [.available, .inUse] : [.available]
-        let reserved = try await store.conditionalUpdateVolume(
-            id: id,
-            set: [.status(.attaching)],
-            where: VolumeCondition(status: Set(expected))
-        )
-        guard reserved != nil else {
+        let reserve = VolumeTransitions.reserve(multiattach: volume.multiattach)
+        guard try await store.apply(reserve, toVolume: id) != nil else {
+            let expected = VolumeStatus.allCases.filter(reserve.allows)
             throw EmberError.badRequest(
                 "Invalid volume: Volume status must be \(expected.map(\.rawValue).joined(separator: " or ")) to reserve, but the status is \(volume.status.rawValue)."
             )
@@ -36,17 +32,8 @@ extension VolumeAPI {
     }
 
     nonisolated func unreserve(id: String) async throws {
-        let attached = try await store.conditionalUpdateVolume(
-            id: id,
-            set: [.status(.inUse)],
-            where: VolumeCondition(status: [.attaching], hasAttachments: true)
-        )
-        if attached == nil {
-            _ = try await store.conditionalUpdateVolume(
-                id: id,
-                set: [.status(.available)],
-                where: VolumeCondition(status: [.attaching], hasAttachments: false)
-            )
+        if try await store.apply(VolumeTransitions.unreserveAttached, toVolume: id) == nil {
+            try await store.apply(VolumeTransitions.unreserveDetached, toVolume: id)
         }
     }
 
@@ -54,15 +41,7 @@ extension VolumeAPI {
     /// migrating volume passes silently, as in cinder.
     public nonisolated func beginDetaching(id: String, caller: Identity) async throws {
         let volume = try await self.volume(id: id, caller: caller)
-        let detaching = try await store.conditionalUpdateVolume(
-            id: id,
-            set: [.status(.detaching)],
-            where: VolumeCondition(
-                status: [.inUse],
-                attachStatus: [.attached],
-                migrationStatus: VolumeCondition.availableMigrationStatus
-            )
-        )
+        let detaching = try await store.apply(VolumeTransitions.beginDetaching, toVolume: id)
         let migrating = !VolumeCondition.availableMigrationStatus.contains(volume.migrationStatus)
         guard detaching != nil || migrating else {
             throw EmberError.badRequest(
@@ -74,10 +53,9 @@ extension VolumeAPI {
     /// `roll_detaching`: `detaching` → `in-use`; anything else is left alone.
     public nonisolated func rollDetaching(id: String, caller: Identity) async throws {
         _ = try await volume(id: id, caller: caller)
-        _ = try await store.conditionalUpdateVolume(
-            id: id,
-            set: [.status(.inUse)],
-            where: VolumeCondition(status: [.detaching])
+        try await store.apply(
+            VolumeTransitions.rollDetaching,
+            toVolume: id
         )
     }
 
@@ -92,7 +70,7 @@ extension VolumeAPI {
         requestID: String
     ) async throws -> JSONValue {
         let volume = try await self.volume(id: id, caller: caller)
-        if volume.status == .maintenance {
+        if !VolumeTransitions.attach.allows(volume.status) {
             throw EmberError.badRequest("Invalid volume: The volume cannot be attached in maintenance mode.")
         }
         var readonly = volume.adminMetadata["readonly"]
@@ -128,7 +106,7 @@ extension VolumeAPI {
     ) async throws {
         let volume = try await self.volume(id: id, caller: caller)
         try await requireAttachmentDeletionAllowed(attachmentID, volume: volume, caller: caller)
-        if volume.status == .maintenance {
+        if !VolumeTransitions.detach.allows(volume.status) {
             throw EmberError.badRequest("Invalid volume: The volume cannot be detached in maintenance mode.")
         }
         do {
@@ -147,7 +125,7 @@ extension VolumeAPI {
         requestID: String
     ) async throws -> JSONValue {
         let volume = try await self.volume(id: id, caller: caller)
-        if volume.status == .maintenance {
+        if !VolumeTransitions.initializeConnection.allows(volume.status) {
             throw EmberError.badRequest(
                 "Invalid volume: The volume connection cannot be initialized in maintenance mode."
             )

@@ -93,17 +93,17 @@ extension VolumeAPI {
                     "Invalid volume: Volume \(volume.id) does not match with snapshot.volume_id \(found.volumeID)."
                 )
             }
-            guard found.status == .available else {
+            guard SnapshotTransitions.backup.allows(found.status) else {
                 throw EmberError.badRequest(
                     "Invalid snapshot: Snapshot to be backed up must be available, but the current status is \"\(found.status.rawValue)\"."
                 )
             }
             snapshot = found
-        } else if volume.status != .available && volume.status != .inUse {
+        } else if !VolumeTransitions.backupSources(force: true).contains(volume.status) {
             throw EmberError.badRequest(
                 "Invalid volume: Volume to be backed up must be available or in-use, but the current status is \"\(volume.status.rawValue)\"."
             )
-        } else if volume.status == .inUse && !request.force {
+        } else if !VolumeTransitions.backupSources(force: request.force).contains(volume.status) {
             throw EmberError.badRequest("Invalid volume: Backing up an in-use volume must use the force flag.")
         }
         guard let projectID = caller.projectID else {
@@ -117,17 +117,13 @@ extension VolumeAPI {
             var parent: Backup?
             if request.incremental {
                 parent = try await latestBackup(of: volume, projectID: projectID, before: snapshot?.createdAt)
-                guard let parent, parent.status == .available else {
+                guard let parent, BackupTransitions.parentOfIncremental.allows(parent.status) else {
                     throw EmberError.badRequest("Invalid backup: No backups available to do an incremental backup.")
                 }
             }
             if let snapshot {
                 guard
-                    try await store.conditionalUpdateSnapshot(
-                        id: snapshot.id,
-                        set: [.status(.backingUp)],
-                        where: SnapshotCondition(status: [.available])
-                    ) != nil
+                    try await store.apply(SnapshotTransitions.backup, toSnapshot: snapshot.id) != nil
                 else {
                     throw EmberError.badRequest(
                         "Invalid snapshot: Snapshot to be backed up must be available, but the current status is \"\(snapshot.status.rawValue)\"."
@@ -135,10 +131,10 @@ extension VolumeAPI {
                 }
             } else {
                 guard
-                    try await store.conditionalUpdateVolume(
-                        id: volume.id,
-                        set: [.previousStatusFromStatus, .status(.backingUp)],
-                        where: VolumeCondition(status: [volume.status])
+                    try await store.apply(
+                        VolumeTransitions.backup(from: volume.status),
+                        toVolume: volume.id,
+                        also: [.previousStatusFromStatus]
                     ) != nil
                 else {
                     let current = try await store.volume(id: volume.id, scope: .allProjects)
@@ -176,9 +172,9 @@ extension VolumeAPI {
         } catch {
             if volumeMarked {
                 if let snapshot {
-                    _ = try? await store.updateSnapshot(id: snapshot.id, [.status(.available)])
+                    _ = try? await store.apply(SnapshotTransitions.backupEnded, toSnapshot: snapshot.id)
                 } else {
-                    _ = try? await store.updateVolume(id: volume.id, [.status(volume.status)])
+                    _ = try? await store.apply(VolumeTransitions.backupEnded, toVolume: volume.id, given: volume.status)
                 }
             }
             if let created { try? await store.deleteBackup(id: created.id) }
@@ -217,7 +213,7 @@ extension VolumeAPI {
         ).items
         guard !backups.isEmpty else { return nil }
         let eligible = backups.filter { backup in
-            guard backup.status == .available else { return false }
+            guard BackupTransitions.parentOfIncremental.allows(backup.status) else { return false }
             guard let limit else { return true }
             return (backup.dataTimestamp ?? backup.createdAt) < limit
         }
@@ -277,7 +273,7 @@ extension VolumeAPI {
     )
         async throws
     {
-        if !force && backup.status != .available && backup.status != .error {
+        if !BackupTransitions.delete(force: force).allows(backup.status) {
             throw EmberError.badRequest("Invalid backup: Backup status must be available or error")
         }
         let dependents = try await store.listBackups(
@@ -287,13 +283,11 @@ extension VolumeAPI {
             throw EmberError.badRequest("Invalid backup: Incremental backups exist for this backup.")
         }
         let host = try await availableBackupHost(backup.host, availabilityZone: backup.availabilityZone)
-        let allowed: Set<BackupStatus> =
-            force ? Set(BackupStatus.allCases).subtracting([.deleted]) : [.available, .error]
         guard
-            let updated = try await store.conditionalUpdateBackup(
-                id: backup.id,
-                set: [.status(.deleting), .host(host)],
-                whereStatusIn: allowed
+            let updated = try await store.apply(
+                BackupTransitions.delete(force: force),
+                toBackup: backup.id,
+                also: [.host(host)]
             )
         else { throw EmberError.badRequest("Invalid backup: Backup status must be available or error") }
         try await backupCaster.deleteBackup(updated, host: host, caller: caller, requestID: requestID)
@@ -310,7 +304,7 @@ extension VolumeAPI {
         requestID: String,
         volumePolicy: @Sendable (Volume) throws -> Void
     ) async throws -> BackupRestoreResult {
-        guard backup.status == .available else {
+        guard BackupTransitions.restore.allows(backup.status) else {
             throw EmberError.badRequest("Invalid backup: Backup status must be available")
         }
         guard let size = backup.size else {
@@ -345,7 +339,7 @@ extension VolumeAPI {
             }
             volumeIsNew = true
         }
-        guard volume.status == .available else {
+        guard VolumeTransitions.restoreBackup.allows(volume.status) else {
             throw EmberError.badRequest("Invalid volume: Volume to be restored to must be available")
         }
         guard size <= volume.size else {
@@ -355,20 +349,14 @@ extension VolumeAPI {
         }
         let host = try await availableBackupHost(backup.host, availabilityZone: backup.availabilityZone)
         guard
-            let restoring = try await store.conditionalUpdateBackup(
-                id: backup.id,
-                set: [.status(.restoring), .host(host), .restoreVolumeID(volume.id)],
-                whereStatusIn: [.available]
+            let restoring = try await store.apply(
+                BackupTransitions.restore,
+                toBackup: backup.id,
+                also: [.host(host), .restoreVolumeID(volume.id)]
             )
         else { throw EmberError.badRequest("Invalid backup: Backup status must be available") }
-        guard
-            try await store.conditionalUpdateVolume(
-                id: volume.id,
-                set: [.status(.restoringBackup)],
-                where: VolumeCondition(status: [.available])
-            ) != nil
-        else {
-            _ = try? await store.updateBackup(id: backup.id, [.status(.available)])
+        guard try await store.apply(VolumeTransitions.restoreBackup, toVolume: volume.id) != nil else {
+            _ = try? await store.apply(BackupTransitions.restoreEnded, toBackup: backup.id)
             throw EmberError.badRequest("Invalid volume: Volume to be restored to must be available")
         }
         try await backupCaster.restoreBackup(
@@ -390,7 +378,7 @@ extension VolumeAPI {
     ) async throws
         -> JSONValue
     {
-        guard backup.status == .available else {
+        guard BackupTransitions.export.allows(backup.status) else {
             throw EmberError.badRequest(
                 "Invalid backup: Backup status must be available and not \(backup.status.rawValue)."
             )

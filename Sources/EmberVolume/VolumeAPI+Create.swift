@@ -1,5 +1,6 @@
 import EmberCore
 import EmberImage
+import EmberRPC
 import EmberStore
 import Foundation
 import Logging
@@ -83,7 +84,7 @@ extension VolumeAPI {
                 if case .notFound = error { throw EmberError.notFound("Snapshot \(snapshotID) could not be found.") }
                 throw error
             }
-            guard snapshot.status == .available else {
+            guard SnapshotTransitions.cloneSource.allows(snapshot.status) else {
                 throw EmberError.badRequest(
                     "Invalid snapshot: Originating snapshot status must be one of 'available' values"
                 )
@@ -153,7 +154,7 @@ extension VolumeAPI {
 
         let reservation = try await quotas.reserve(
             projectID: projectID,
-            deltas: QuotaEngine.volumeDeltas(size: size, typeName: volumeType.name),
+            deltas: QuotaReservation.volumeDeltas(size: size, typeName: volumeType.name),
             typeName: volumeType.name
         )
         let volume: Volume
@@ -171,7 +172,7 @@ extension VolumeAPI {
                     sourceVolumeID: request.sourceVolumeID,
                     multiattach: multiattach,
                     metadata: request.metadata,
-                    adminMetadata: request.image.map { [Self.createImageKey: $0.id] } ?? [:]
+                    adminMetadata: request.image.map { [Volume.createImageKey: $0.id] } ?? [:]
                 )
             )
         } catch {
@@ -209,11 +210,6 @@ extension VolumeAPI {
         }
         return volume
     }
-
-    /// The admin metadata key that remembers the image a volume is being created from, so a
-    /// volume manager that restarts mid-create (``VolumeManager/initHost()``) fills it from the
-    /// image too. Admin metadata other than `readonly`/`attached_mode` is never shown.
-    public static let createImageKey = "ember_create_image_id"
 
     /// cinder's availability zone check: the zone must be one of the service zones.
     nonisolated func validateZone(_ requested: String?) throws -> String {

@@ -108,12 +108,11 @@ extension VolumeAPI {
     ) async throws -> ImageUpload {
         let volume = try await self.volume(id: id, caller: caller)
         let force = upload.force && configuration.enableForceUpload
-        let expected: Set<VolumeStatus> = force ? [.available, .inUse] : [.available]
         guard
-            let uploading = try await store.conditionalUpdateVolume(
-                id: id,
-                set: [.previousStatusFromStatus, .status(.uploading)],
-                where: VolumeCondition(status: expected)
+            let uploading = try await store.apply(
+                VolumeTransitions.upload(force: force),
+                toVolume: id,
+                also: [.previousStatusFromStatus]
             )
         else {
             throw EmberError.badRequest(
@@ -147,10 +146,11 @@ extension VolumeAPI {
             }
             image = try await images.create(fields, caller: imageCaller(caller, requestID: requestID))
         } catch {
-            _ = try? await store.conditionalUpdateVolume(
-                id: id,
-                set: [.status(volume.status), .previousStatus(nil)],
-                where: VolumeCondition(status: [.uploading])
+            _ = try? await store.apply(
+                VolumeTransitions.uploadEnded,
+                toVolume: id,
+                given: volume.status,
+                also: [.previousStatus(nil)]
             )
             throw Self.uploadFault(error)
         }
@@ -199,15 +199,9 @@ extension VolumeAPI {
         if volume.attachments.count > 1 {
             throw EmberError.conflict("Cannot re-image a volume which is attached to more than one server.")
         }
-        let expected: [VolumeStatus] = reimageReserved ? [.available, .error, .reserved] : [.available, .error]
-        guard
-            let downloading = try await store.conditionalUpdateVolume(
-                id: id,
-                set: [.previousStatusFromStatus, .status(.downloading)],
-                where: VolumeCondition(status: Set(expected))
-            )
-        else {
-            let statuses = expected.map(\.rawValue).joined(separator: " or ")
+        let reimage = VolumeTransitions.reimage(reserved: reimageReserved)
+        guard let downloading = try await store.apply(reimage, toVolume: id, also: [.previousStatusFromStatus]) else {
+            let statuses = VolumeStatus.allCases.filter(reimage.allows).map(\.rawValue).joined(separator: " or ")
             throw EmberError.badRequest(
                 "Invalid volume: Volume \(id) status must be \(statuses), but current status is \(volume.status.rawValue)."
             )
@@ -216,10 +210,11 @@ extension VolumeAPI {
             let image = try await showImage(imageID, caller: who)
             try checkImageMetadata(image, volumeSize: volume.size)
         } catch {
-            _ = try? await store.conditionalUpdateVolume(
-                id: id,
-                set: [.status(volume.status), .previousStatus(nil)],
-                where: VolumeCondition(status: [.downloading])
+            _ = try? await store.apply(
+                VolumeTransitions.reimageEnded,
+                toVolume: id,
+                given: volume.status,
+                also: [.previousStatus(nil)]
             )
             throw error
         }

@@ -25,8 +25,12 @@ extension VolumeAPI {
         let volume = try await self.volume(id: id, caller: caller)
         let newType = try await volumeTypeByNameOrID(nameOrID)
         let targetMultiattach = newType.extraSpecs["multiattach"]?.lowercased() == "<is> true"
+        let retype = VolumeTransitions.retype(
+            to: newType.id,
+            changingMultiattach: volume.multiattach != targetMultiattach
+        )
         if volume.multiattach != targetMultiattach {
-            if volume.status != .available {
+            if !retype.allows(volume.status) {
                 throw EmberError.badRequest(
                     "Invalid input received: Invalid volume_type passed, retypes affecting multiattach are only allowed on available volumes, the specified volume however currently has a status of: \(volume.status.rawValue)."
                 )
@@ -34,16 +38,7 @@ extension VolumeAPI {
             if targetMultiattach { try authorizeMultiattach() }
         }
         let (reservation, oldReservation) = try await reserveRetype(volume, to: newType, caller: caller)
-        let retyping = try await store.conditionalUpdateVolume(
-            id: id,
-            set: [.status(.retyping), .previousStatusFromStatus],
-            where: VolumeCondition(
-                status: [.available, .inUse],
-                migrationStatus: VolumeCondition.availableMigrationStatus,
-                notInGroup: true,
-                volumeTypeIDNot: newType.id
-            )
-        )
+        let retyping = try await store.apply(retype, toVolume: id, also: [.previousStatusFromStatus])
         guard let retyping else {
             try? await store.rollback(reservation)
             try? await store.rollback(oldReservation)
@@ -67,11 +62,7 @@ extension VolumeAPI {
         } catch {
             try? await store.rollback(reservation)
             try? await store.rollback(oldReservation)
-            _ = try? await store.conditionalUpdateVolume(
-                id: id,
-                set: [.status(volume.status)],
-                where: VolumeCondition(status: [.retyping])
-            )
+            _ = try? await store.apply(VolumeTransitions.retypeEnded, toVolume: id, given: volume.status)
             throw error
         }
         if volume.multiattach != targetMultiattach {
@@ -164,23 +155,15 @@ extension VolumeAPI {
             throw Self.migrateRefusal(id)
         }
         if let clusterName, volume.clusterName == clusterName { throw Self.migrateRefusal(id) }
-        var changes: [VolumeUpdate] = [.migrationStatus("starting"), .previousStatus(volume.status.rawValue)]
-        var expected: Set<VolumeStatus> = [.available, .inUse]
-        if lockVolume && volume.status == .available {
-            // cinder's `Case(status == 'available' → 'maintenance', else status)`.
-            changes.append(.status(.maintenance))
-            expected = [.available]
-        }
-        let starting = try await store.conditionalUpdateVolume(
-            id: id,
-            set: changes,
-            where: VolumeCondition(
-                status: expected,
-                migrationStatus: VolumeCondition.availableMigrationStatus,
-                hasNoSnapshots: true,
-                notInGroup: true,
-                hostNot: clusterName == nil ? host : nil
-            )
+        // cinder's `Case(status == 'available' → 'maintenance', else status)` with `lock_volume`.
+        let starting = try await store.apply(
+            VolumeTransitions.migrate(
+                lock: lockVolume,
+                currentStatus: volume.status,
+                host: clusterName == nil ? host : nil
+            ),
+            toVolume: id,
+            also: [.migrationStatus("starting"), .previousStatus(volume.status.rawValue)]
         )
         guard let starting else { throw Self.migrateRefusal(id) }
         do {
@@ -192,10 +175,11 @@ extension VolumeAPI {
                 requestID: requestID
             )
         } catch {
-            _ = try? await store.conditionalUpdateVolume(
-                id: id,
-                set: [.status(volume.status), .migrationStatus(volume.migrationStatus)],
-                where: VolumeCondition(migrationStatus: ["starting"])
+            _ = try? await store.apply(
+                VolumeTransitions.migrationRolledBack,
+                toVolume: id,
+                given: volume.status,
+                also: [.migrationStatus(volume.migrationStatus)]
             )
             throw error
         }

@@ -13,20 +13,14 @@ extension VolumeAPI {
         caller: Identity
     ) async throws -> Volume {
         let current = try await volume(id: id, caller: caller)
-        guard current.status != .maintenance else {
+        guard VolumeTransitions.update.allows(current.status) else {
             throw EmberError.badRequest("Invalid volume: The volume cannot be updated during maintenance.")
         }
         var changes: [VolumeUpdate] = []
         if let name { changes.append(.displayName(name)) }
         if let description { changes.append(.displayDescription(description)) }
         if !changes.isEmpty {
-            guard
-                try await store.conditionalUpdateVolume(
-                    id: id,
-                    set: changes,
-                    where: VolumeCondition(statusNotIn: [.maintenance])
-                ) != nil
-            else {
+            guard try await store.apply(VolumeTransitions.update, toVolume: id, also: changes) != nil else {
                 throw EmberError.badRequest("Invalid volume: The volume cannot be updated during maintenance.")
             }
         }
@@ -35,11 +29,6 @@ extension VolumeAPI {
         }
         return try await volume(id: id, caller: caller)
     }
-
-    /// The statuses from which a volume may be deleted (`volume/api.py:delete`).
-    static let deletableStatuses: Set<VolumeStatus> = [
-        .available, .error, .errorRestoring, .errorExtending, .errorManaging,
-    ]
 
     /// `volume_api.delete`: a volume that was never scheduled (no `host`) is deleted here at
     /// once with its quota given back, whatever its status, as cinder does. Otherwise one
@@ -70,19 +59,11 @@ extension VolumeAPI {
             logger.info("Delete volume request issued successfully", metadata: ["volume.id": .string(id)])
             return
         }
-        let condition = VolumeCondition(
-            status: force ? nil : Self.deletableStatuses,
-            attachStatusNotIn: [.attached],
-            migrationStatus: VolumeCondition.availableMigrationStatus,
-            hasNoSnapshots: !cascade,
-            notInGroup: true
-        )
-        let target: VolumeStatus = current.status == .errorManaging ? .errorManagingDeleting : .deleting
         guard
             let deleting = try await store.conditionalUpdateVolume(
                 id: id,
-                set: [.status(target), .terminatedAt(Date())],
-                where: condition
+                set: [.status(VolumeTransitions.deleteTarget(from: current.status)), .terminatedAt(Date())],
+                where: VolumeTransitions.delete(force: force, cascade: cascade).condition
             )
         else {
             let status =
@@ -100,7 +81,7 @@ extension VolumeAPI {
     nonisolated func releaseQuota(for volume: Volume) async throws {
         guard volume.useQuota, let projectID = volume.projectID else { return }
         let typeName = await volumeTypeName(id: volume.volumeTypeID) ?? volume.volumeTypeID
-        let deltas = QuotaEngine.volumeDeltas(size: volume.size, typeName: typeName).mapValues { -$0 }
+        let deltas = QuotaReservation.volumeDeltas(size: volume.size, typeName: typeName).mapValues { -$0 }
         let reservation = try await store.reserve(
             projectID: projectID,
             deltas: deltas,
@@ -111,9 +92,6 @@ extension VolumeAPI {
     }
 
     // MARK: - Metadata
-
-    /// The statuses in which metadata may not change.
-    static let metadataFrozen: Set<VolumeStatus> = [.maintenance, .uploading]
 
     public nonisolated func metadata(volumeID: String, caller: Identity) async throws -> [String: String] {
         try await volume(id: volumeID, caller: caller).metadata
@@ -129,7 +107,7 @@ extension VolumeAPI {
         async throws -> [String: String]
     {
         let current = try await volume(id: volumeID, caller: caller)
-        guard !Self.metadataFrozen.contains(current.status) else {
+        guard VolumeTransitions.updateMetadata.allows(current.status) else {
             throw EmberError.badRequest(
                 "Invalid volume: The volume metadata cannot be updated when the volume is in \(current.status.rawValue) status."
             )
@@ -139,7 +117,7 @@ extension VolumeAPI {
 
     public nonisolated func deleteMetadata(volumeID: String, key: String, caller: Identity) async throws {
         let current = try await volume(id: volumeID, caller: caller)
-        guard !Self.metadataFrozen.contains(current.status) else {
+        guard VolumeTransitions.updateMetadata.allows(current.status) else {
             throw EmberError.badRequest(
                 "Invalid volume: The volume metadata cannot be deleted when the volume is in \(current.status.rawValue) status."
             )

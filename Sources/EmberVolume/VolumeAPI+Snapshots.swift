@@ -59,14 +59,15 @@ extension VolumeAPI {
         guard let volumeID = request.volumeID else { throw EmberError.notFound("Volume None could not be found.") }
         let volume = try await self.volume(id: volumeID, caller: caller)
         try Self.validateSnapshotSource(volume)
-        let validStatus: [VolumeStatus] = request.force || request.allowInUse ? [.available, .inUse] : [.available]
+        let source = VolumeTransitions.snapshot(inUseAllowed: request.force || request.allowInUse)
+        let validStatus = VolumeStatus.allCases.filter(source.allows)
         func statusError(_ status: VolumeStatus, spaced: Bool) -> EmberError {
             // cinder words the re-check after the insert with a space before the comma.
             EmberError.badRequest(
                 "Invalid volume: Volume \(volume.id) status must be \(validStatus.map(\.rawValue).joined(separator: ", "))\(spaced ? " " : ""), but current status is: \(status.rawValue)."
             )
         }
-        guard validStatus.contains(volume.status) else { throw statusError(volume.status, spaced: false) }
+        guard source.allows(volume.status) else { throw statusError(volume.status, spaced: false) }
         guard let projectID = caller.projectID else {
             throw EmberError.badRequest("A project is required to create a snapshot.")
         }
@@ -177,13 +178,7 @@ extension VolumeAPI {
         requestID: String
     ) async throws {
         let current = try await snapshot(id: id, caller: caller)
-        guard
-            let deleting = try await store.conditionalUpdateSnapshot(
-                id: id,
-                set: [.status(.deleting)],
-                where: SnapshotCondition(status: force ? nil : [.available, .error], notInGroupSnapshot: true)
-            )
-        else {
+        guard let deleting = try await store.apply(SnapshotTransitions.delete(force: force), toSnapshot: id) else {
             throw EmberError.badRequest(
                 force
                     ? "Invalid snapshot: Snapshot must not be part of a group."
@@ -198,11 +193,7 @@ extension VolumeAPI {
                 "Cast to the volume service failed",
                 metadata: ["snapshot.id": .string(id), "error": "\(error)"]
             )
-            _ = try? await store.conditionalUpdateSnapshot(
-                id: id,
-                set: [.status(current.status)],
-                where: SnapshotCondition(status: [.deleting])
-            )
+            _ = try? await store.apply(SnapshotTransitions.deleteRolledBack, toSnapshot: id, given: current.status)
             throw error
         }
         logger.info("Snapshot delete request issued successfully.", metadata: ["snapshot.id": .string(id)])

@@ -1,4 +1,5 @@
 import EmberCore
+import EmberRPC
 
 /// What the volume API asks the scheduler and the volume workers to do: the casts of
 /// `cinder/scheduler/rpcapi.py` and `cinder/volume/rpcapi.py` that the volume operations
@@ -125,46 +126,5 @@ public struct AttachRequest: Sendable, Equatable {
         self.hostName = hostName
         self.mountpoint = mountpoint
         self.mode = mode
-    }
-}
-
-/// cinder's `request_spec` for `create_volume`.
-public struct VolumeRequestSpec: Sendable, Equatable, Codable {
-    public var volumeID: String
-    public var size: Int
-    public var volumeTypeID: String
-    public var availabilityZone: String
-    public var snapshotID: String?
-    public var sourceVolumeID: String?
-    /// The Glance image to fill the volume with (`image_id`).
-    public var imageID: String?
-    /// The backend a clone or a volume from a snapshot must land on (`resource_backend`).
-    public var resourceBackend: String?
-    public var multiattach: Bool
-    /// `OS-SCH-HNT:scheduler_hints`, as given.
-    public var schedulerHints: JSONValue?
-
-    public init(
-        volumeID: String,
-        size: Int,
-        volumeTypeID: String,
-        availabilityZone: String,
-        snapshotID: String? = nil,
-        sourceVolumeID: String? = nil,
-        imageID: String? = nil,
-        resourceBackend: String? = nil,
-        multiattach: Bool = false,
-        schedulerHints: JSONValue? = nil
-    ) {
-        self.volumeID = volumeID
-        self.size = size
-        self.volumeTypeID = volumeTypeID
-        self.availabilityZone = availabilityZone
-        self.snapshotID = snapshotID
-        self.sourceVolumeID = sourceVolumeID
-        self.imageID = imageID
-        self.resourceBackend = resourceBackend
-        self.multiattach = multiattach
-        self.schedulerHints = schedulerHints
     }
 }

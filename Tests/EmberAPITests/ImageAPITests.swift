@@ -264,7 +264,7 @@ import Testing
                     let id = try #require(response.json?["volume"]?["id"]?.stringValue)
                     #expect(casts.casts.contains("create_volume:\(id)"))
                     let volume = try await api.store.volume(id: id, scope: .allProjects)
-                    #expect(volume.adminMetadata[VolumeAPI.createImageKey] == big.id)
+                    #expect(volume.adminMetadata[Volume.createImageKey] == big.id)
                     #expect(volume.imageMetadata.isEmpty)
                 }
                 // `image_id` replaces `imageRef`, even when it is null.

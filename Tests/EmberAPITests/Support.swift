@@ -1,6 +1,7 @@
 import EmberAPI
 import EmberCore
 import EmberImage
+import EmberRPC
 import EmberStore
 import EmberTesting
 import EmberVolume

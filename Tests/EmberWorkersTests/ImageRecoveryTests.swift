@@ -66,7 +66,7 @@ struct ImageRecoveryTests {
                     size: 1,
                     volumeTypeID: type.id,
                     host: configuration.host + "@alpha#alpha",
-                    adminMetadata: [VolumeAPI.createImageKey: imageID]
+                    adminMetadata: [Volume.createImageKey: imageID]
                 )
             )
         }
@@ -76,7 +76,7 @@ struct ImageRecoveryTests {
                 #expect(volume.status == .available)
                 #expect(volume.bootable)
                 #expect(volume.imageMetadata["image_id"] == imageID)
-                #expect(volume.adminMetadata[VolumeAPI.createImageKey] == nil)
+                #expect(volume.adminMetadata[Volume.createImageKey] == nil)
                 let path = workers.configuration.backends[0].fileVolumeDirectory + "/volume-" + volumeID
                 let handle = try #require(FileHandle(forReadingAtPath: path))
                 let data = try handle.read(upToCount: bytes.count) ?? Data()

@@ -1,5 +1,6 @@
 import EmberBus
 import EmberCore
+import EmberRPC
 import EmberStore
 import EmberVolume
 import EmberWorkers
@@ -49,7 +50,10 @@ struct VolumeDataTests {
             )
             let volumeRPC = RPCClient(bus: workers.bus, topic: workers.manager("alpha").topic)
             let context = RPCContext(requestID: "req-snap", identity: workers.caller)
-            try await volumeRPC.cast("create_snapshot", context: context, ["snapshot_id": .string(snapshot.id)])
+            try await volumeRPC.cast(
+                VolumeRPC.CreateSnapshot(volumeID: source.id, snapshotID: snapshot.id),
+                context: context
+            )
             try await waitUntil("snapshot available") {
                 try await workers.store.snapshot(id: snapshot.id, scope: .allProjects).status == .available
             }
@@ -70,9 +74,8 @@ struct VolumeDataTests {
             // Extend the clone to 3 GiB.
             _ = try await workers.store.updateVolume(id: clone.id, [.status(.extending)])
             try await volumeRPC.cast(
-                "extend_volume",
-                context: context,
-                ["volume_id": .string(clone.id), "new_size": 3, "reservations": []]
+                VolumeRPC.ExtendVolume(volumeID: clone.id, newSize: 3, reservations: []),
+                context: context
             )
             let extended = try await workers.waitForVolume(clone.id, [.available, .errorExtending])
             #expect(extended.status == .available)
@@ -84,9 +87,8 @@ struct VolumeDataTests {
             _ = try await workers.store.updateVolume(id: source.id, [.status(.reverting)])
             _ = try await workers.store.updateSnapshot(id: snapshot.id, [.status(.restoring)])
             try await volumeRPC.cast(
-                "revert_to_snapshot",
-                context: context,
-                ["volume_id": .string(source.id), "snapshot_id": .string(snapshot.id)]
+                VolumeRPC.RevertToSnapshot(volumeID: source.id, snapshotID: snapshot.id),
+                context: context
             )
             #expect(try await workers.waitForVolume(source.id, [.available, .error]).status == .available)
             #expect(try Self.read(4096, from: directory + "volume-" + source.id, at: 5 << 20) == payload)
@@ -94,16 +96,18 @@ struct VolumeDataTests {
 
             // initialize_connection is a call returning the local path.
             let info = try await volumeRPC.call(
-                "initialize_connection",
-                context: context,
-                ["volume_id": .string(source.id), "connector": ["host": "test"]]
+                VolumeRPC.InitializeConnection(volumeID: source.id, connector: ["host": "test"]),
+                context: context
             )
             #expect(info["driver_volume_type"] == "local")
             #expect(info["data"]?["device_path"]?.stringValue == directory + "volume-" + source.id)
 
             // Delete the snapshot: file gone, row gone.
             _ = try await workers.store.updateSnapshot(id: snapshot.id, [.status(.deleting)])
-            try await volumeRPC.cast("delete_snapshot", context: context, ["snapshot_id": .string(snapshot.id)])
+            try await volumeRPC.cast(
+                VolumeRPC.DeleteSnapshot(snapshotID: snapshot.id, volumeID: source.id),
+                context: context
+            )
             try await waitUntil("snapshot deleted") {
                 (try? await workers.store.snapshot(id: snapshot.id, scope: .allProjects)) == nil
             }

@@ -1,5 +1,6 @@
 import EmberBus
 import EmberCore
+import EmberRPC
 import EmberStore
 import EmberVolume
 import EmberWorkers
@@ -121,9 +122,8 @@ struct VolumeFlowTests {
                 volumeTypeID: volume.volumeTypeID,
                 availabilityZone: "zone-b"
             )
-            try await SchedulerRPC(bus: workers.bus).createVolume(
-                volume,
-                spec: spec,
+            try await SchedulerRPC.client(bus: workers.bus).cast(
+                SchedulerRPC.CreateVolume(volumeID: volume.id, requestSpec: spec),
                 context: RPCContext(requestID: "req-az", identity: workers.caller)
             )
             let placed = try await workers.waitForVolume(volume.id, [.available, .error])
@@ -141,9 +141,8 @@ struct VolumeFlowTests {
             )
             nowhere.volumeID = orphan.id
             nowhere.availabilityZone = "zone-x"
-            try await SchedulerRPC(bus: workers.bus).createVolume(
-                orphan,
-                spec: nowhere,
+            try await SchedulerRPC.client(bus: workers.bus).cast(
+                SchedulerRPC.CreateVolume(volumeID: orphan.id, requestSpec: nowhere),
                 context: RPCContext(requestID: "req-az2", identity: workers.caller)
             )
             #expect(try await workers.waitForVolume(orphan.id, [.available, .error]).status == .error)

@@ -48,3 +48,11 @@ public struct QuotaReservation: Sendable, Equatable {
         self.uuids = uuids
     }
 }
+
+extension QuotaReservation {
+    /// The deltas cinder reserves to create a volume of `size` GiB of type `typeName` (the
+    /// negation gives them back when it is deleted).
+    public static func volumeDeltas(size: Int, typeName: String) -> [String: Int] {
+        ["volumes": 1, "gigabytes": size, "volumes_\(typeName)": 1, "gigabytes_\(typeName)": size]
+    }
+}

@@ -230,3 +230,10 @@ public struct VolumeCondition: Sendable, Equatable {
     /// cinder's `AVAILABLE_MIGRATION_STATUS`.
     public static let availableMigrationStatus: Set<String?> = [nil, "deleting", "error", "success"]
 }
+
+extension Volume {
+    /// The admin metadata key that remembers the image a volume is being created from, so a
+    /// volume manager that restarts mid-create (its `initHost()`) fills it from the image
+    /// too. Admin metadata other than `readonly`/`attached_mode` is never shown.
+    public static let createImageKey = "ember_create_image_id"
+}

@@ -1,7 +1,7 @@
 import EmberBus
 import EmberCore
+import EmberRPC
 import EmberStore
-import EmberVolume
 import Foundation
 
 extension BackupManager {
@@ -10,33 +10,30 @@ extension BackupManager {
     /// `create_backup(backup)`: checks the statuses, attaches the volume (or snapshot), runs
     /// the driver, then gives the volume its previous status back and makes the backup
     /// `available` (or `error` with `fail_reason`).
-    func createBackup(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "backup"), let backup = try await liveBackup(id) else {
-            return .null
-        }
-        let context = envelope.context
+    func createBackup(_ message: BackupRPC.CreateBackup, context: RPCContext) async throws -> RPCNoReply {
+        guard let backup = try await liveBackup(message.backupID) else { return RPCNoReply() }
         guard let volume = try await store.liveVolume(id: backup.volumeID) else {
             try await fail(backup, "Create backup aborted, volume \(backup.volumeID) is gone.")
-            return .null
+            return RPCNoReply()
         }
         var snapshot: Snapshot?
         if let snapshotID = backup.snapshotID {
             snapshot = try await store.liveSnapshot(id: snapshotID)
-            guard let snapshot, snapshot.status == .backingUp else {
+            guard let snapshot, SnapshotTransitions.backupEnded.allows(snapshot.status) else {
                 try await fail(
                     backup,
                     "Create backup aborted, expected snapshot status backing-up but got \(snapshot?.status.rawValue ?? "deleted")."
                 )
-                return .null
+                return RPCNoReply()
             }
-        } else if volume.status != .backingUp {
+        } else if !VolumeTransitions.backupEnded.allows(volume.status) {
             try await fail(
                 backup,
                 "Create backup aborted, expected volume status backing-up but got \(volume.status.rawValue)."
             )
-            return .null
+            return RPCNoReply()
         }
-        guard backup.status == .creating else {
+        guard BackupTransitions.created.allows(backup.status) else {
             try await fail(
                 backup,
                 "Create backup aborted, expected backup status creating but got \(backup.status.rawValue)."
@@ -49,7 +46,7 @@ extension BackupManager {
                 projectID: backup.projectID,
                 context: context
             )
-            return .null
+            return RPCNoReply()
         }
         logger.info(
             "Create backup started",
@@ -100,20 +97,23 @@ extension BackupManager {
                 projectID: backup.projectID,
                 context: context
             )
-            return .null
+            return RPCNoReply()
         }
         try await giveBack(volume: volume, snapshot: snapshot, previousStatusAfter: "backing-up")
-        let finished = try await store.conditionalUpdateBackup(
-            id: backup.id,
-            set: [
-                .status(.available), .objectCountAndSize(objectCount: outcome.objectCount, size: volume.size),
+        let finished = try await store.apply(
+            BackupTransitions.created,
+            toBackup: backup.id,
+            also: [
+                .objectCountAndSize(objectCount: outcome.objectCount, size: volume.size),
                 .container(outcome.location.container), .serviceMetadata(outcome.location.prefix),
-            ],
-            whereStatusIn: [.creating]
+            ]
         )
         if finished == nil {
-            logger.info("Create backup aborted: the backup changed meanwhile", metadata: ["backup.id": .string(id)])
-            return .null
+            logger.info(
+                "Create backup aborted: the backup changed meanwhile",
+                metadata: ["backup.id": .string(backup.id)]
+            )
+            return RPCNoReply()
         }
         if let parentID = backup.parentID { try await store.adjustDependentBackups(id: parentID, by: 1) }
         let seconds = (ContinuousClock.now - started).seconds
@@ -125,25 +125,22 @@ extension BackupManager {
                 "MiB/s": "\(Int(Double(outcome.bytesRead) / 1_048_576 / max(seconds, 0.001)))",
             ]
         )
-        return .null
+        return RPCNoReply()
     }
 
     /// `_finish_backup` / the failure path: the volume back to its previous status (with
     /// `previous_status` set to `previousStatusAfter`), or the snapshot back to `available`.
     private func giveBack(volume: Volume, snapshot: Snapshot?, previousStatusAfter: String) async throws {
         if let snapshot {
-            _ = try await store.conditionalUpdateSnapshot(
-                id: snapshot.id,
-                set: [.status(.available)],
-                where: SnapshotCondition(status: [.backingUp])
-            )
+            try await store.apply(SnapshotTransitions.backupEnded, toSnapshot: snapshot.id)
             return
         }
         let previous = volume.previousStatus.flatMap(VolumeStatus.init(rawValue:)) ?? .available
-        _ = try await store.conditionalUpdateVolume(
-            id: volume.id,
-            set: [.status(previous), .previousStatus(previousStatusAfter)],
-            where: VolumeCondition(status: [.backingUp])
+        try await store.apply(
+            VolumeTransitions.backupEnded,
+            toVolume: volume.id,
+            given: previous,
+            also: [.previousStatus(previousStatusAfter)]
         )
     }
 
@@ -152,26 +149,21 @@ extension BackupManager {
     /// `restore_backup(backup, volume_id, volume_is_new)`: applies the backup chain to the
     /// volume; the volume ends `available` (`error_restoring` on failure) and the backup
     /// `available`.
-    func restoreBackup(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "backup"), let backup = try await liveBackup(id),
-            let volumeID = envelope.arguments["volume_id"]?.stringValue
-        else { return .null }
-        let volumeIsNew = envelope.arguments["volume_is_new"] == .bool(true)
-        let context = envelope.context
+    func restoreBackup(_ message: BackupRPC.RestoreBackup, context: RPCContext) async throws -> RPCNoReply {
+        guard let backup = try await liveBackup(message.backupID) else { return RPCNoReply() }
+        let volumeID = message.volumeID
+        let volumeIsNew = message.volumeIsNew == true
         guard let volume = try await store.liveVolume(id: volumeID) else {
             _ = try await store.updateBackup(id: backup.id, [.status(.available)])
-            return .null
+            return RPCNoReply()
         }
-        guard volume.status == .restoringBackup || volume.status == .creating else {
+        guard VolumeTransitions.restored.allows(volume.status) else {
             logger.error(
                 "Restore backup aborted, expected volume status restoring-backup,creating but got \(volume.status.rawValue).",
                 metadata: ["backup.id": .string(backup.id)]
             )
             _ = try await store.updateBackup(id: backup.id, [.status(.available)])
-            _ = try await store.updateVolume(
-                id: volume.id,
-                [.status(volume.status == .creating ? .error : .errorRestoring)]
-            )
+            _ = try await store.updateVolume(id: volume.id, [.status(.errorRestoring)])
             await messages.record(
                 .backupRestore,
                 .volumeInvalidState,
@@ -180,15 +172,15 @@ extension BackupManager {
                 projectID: backup.projectID,
                 context: context
             )
-            return .null
+            return RPCNoReply()
         }
-        guard backup.status == .restoring else {
+        guard BackupTransitions.restoreEnded.allows(backup.status) else {
             try await fail(
                 backup,
                 "Restore backup aborted: expected backup status restoring but got \(backup.status.rawValue)."
             )
             _ = try await store.updateVolume(id: volume.id, [.status(.error)])
-            return .null
+            return RPCNoReply()
         }
         guard isOurs(backup.service) else {
             _ = try await store.updateBackup(id: backup.id, [.status(.available)])
@@ -197,7 +189,7 @@ extension BackupManager {
                 "Restore backup aborted, the backup service currently configured [\(BackupConfiguration.driverName)] is not the backup service that was used to create this backup [\(backup.service ?? "")].",
                 metadata: ["backup.id": .string(backup.id)]
             )
-            return .null
+            return RPCNoReply()
         }
         let started = ContinuousClock.now
         do {
@@ -206,11 +198,8 @@ extension BackupManager {
             try await driver.restore(chain: chain, volumePath: path, volumeIsNew: volumeIsNew)
         } catch {
             logger.error("Restore failed", metadata: ["backup.id": .string(backup.id), "error": "\(error)"])
-            _ = try await store.updateVolume(
-                id: volume.id,
-                [.status(volume.status == .creating ? .error : .errorRestoring)]
-            )
-            _ = try await store.updateBackup(id: backup.id, [.status(.available)])
+            try await store.apply(VolumeTransitions.restoreFailed(from: volume.status), toVolume: volume.id)
+            try await store.apply(BackupTransitions.restoreEnded, toBackup: backup.id)
             await messages.record(
                 .backupRestore,
                 .backupRestoreError,
@@ -219,11 +208,11 @@ extension BackupManager {
                 projectID: backup.projectID,
                 context: context
             )
-            return .null
+            return RPCNoReply()
         }
-        var changes: [VolumeUpdate] = [.status(.available)]
+        var changes: [VolumeUpdate] = []
         if volume.status == .creating { changes.append(.launchedAt(Date())) }
-        _ = try await store.updateVolume(id: volume.id, changes)
+        try await store.apply(VolumeTransitions.restored, toVolume: volume.id, also: changes)
         if backup.volumeID != volume.id || (volume.metadata["src_backup_id"].map { $0 != backup.id } ?? false) {
             _ = try await store.updateVolumeMetadata(
                 id: volume.id,
@@ -241,7 +230,7 @@ extension BackupManager {
                 "MiB/s": "\(Int(Double((backup.size ?? 0) * 1024) / max(seconds, 0.001)))",
             ]
         )
-        return .null
+        return RPCNoReply()
     }
 
     /// The backups to apply, the full backup first.
@@ -266,26 +255,24 @@ extension BackupManager {
 
     /// `delete_backup(backup)`: deletes the files, gives the quota back, deletes the row
     /// and decrements the parent's dependents.
-    func deleteBackup(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "backup"), let backup = try await liveBackup(id) else {
-            return .null
-        }
-        guard backup.status == .deleting else {
+    func deleteBackup(_ message: BackupRPC.DeleteBackup, context: RPCContext) async throws -> RPCNoReply {
+        guard let backup = try await liveBackup(message.backupID) else { return RPCNoReply() }
+        guard BackupTransitions.finishDelete.allows(backup.status) else {
             try await fail(
                 backup,
                 "Delete_backup aborted, expected backup status deleting but got \(backup.status.rawValue)."
             )
-            return .null
+            return RPCNoReply()
         }
         guard isOurs(backup.service) else {
             try await fail(
                 backup,
                 "Delete backup aborted, the backup service currently configured [\(BackupConfiguration.driverName)] is not the backup service that was used to create this backup [\(backup.service ?? "")]."
             )
-            return .null
+            return RPCNoReply()
         }
-        try await finishDelete(backup, context: envelope.context)
-        return .null
+        try await finishDelete(backup, context: context)
+        return RPCNoReply()
     }
 
     func finishDelete(_ backup: Backup, context: RPCContext) async throws {
@@ -327,11 +314,11 @@ extension BackupManager {
 
     /// `export_record(backup)` (a call): `{"backup_service", "backup_url"}`, the URL being
     /// the base64 JSON of the backup's fields plus `driver_info`.
-    func exportRecord(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "backup"), let backup = try await liveBackup(id) else {
-            throw EmberError.notFound("Backup \(Self.id(envelope.arguments, "backup") ?? "") could not be found.")
+    func exportRecord(_ message: BackupRPC.ExportRecord) async throws -> BackupRPC.ExportRecord.Reply {
+        guard let backup = try await liveBackup(message.backupID) else {
+            throw EmberError.notFound("Backup \(message.backupID) could not be found.")
         }
-        guard backup.status == .available else {
+        guard BackupTransitions.export.allows(backup.status) else {
             throw EmberError.badRequest(
                 "Invalid backup: Export backup aborted, expected backup status available but got \(backup.status.rawValue)."
             )
@@ -342,27 +329,27 @@ extension BackupManager {
             )
         }
         let url = Data(BackupRecord.encode(backup).serializedBytes()).base64EncodedString()
-        return ["backup_service": .optional(backup.service), "backup_url": .string(url)]
+        return BackupRPC.ExportRecord.Reply(backupService: backup.service, backupURL: url)
     }
 
     /// `import_record(backup, backup_service, backup_url, backup_hosts)`: fills the new
     /// backup row from the record (after checking the backup's files are here) and makes it
     /// `available`; another driver's record goes on to the next host.
-    func importRecord(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "backup"), let backup = try await liveBackup(id) else {
-            return .null
-        }
-        let service = envelope.arguments["backup_service"]?.stringValue ?? ""
-        var hosts = envelope.arguments["backup_hosts"]?.itemsValue.compactMap(\.stringValue) ?? []
+    func importRecord(_ message: BackupRPC.ImportRecord, context: RPCContext) async throws -> RPCNoReply {
+        guard let backup = try await liveBackup(message.backupID) else { return RPCNoReply() }
+        let service = message.backupService ?? ""
+        let backupURL = message.backupURL ?? ""
+        var hosts = message.backupHosts ?? []
         guard isOurs(service) else {
             if let next = hosts.popLast() {
-                try await BackupRPC(bus: bus).importRecord(
-                    backup,
-                    host: next,
-                    backupService: service,
-                    backupURL: envelope.arguments["backup_url"]?.stringValue ?? "",
-                    otherHosts: hosts,
-                    context: envelope.context
+                try await BackupRPC.client(bus: bus, host: next).cast(
+                    BackupRPC.ImportRecord(
+                        backupID: backup.id,
+                        backupService: service,
+                        backupURL: backupURL,
+                        backupHosts: hosts
+                    ),
+                    context: context
                 )
             } else {
                 try await fail(
@@ -370,10 +357,10 @@ extension BackupManager {
                     "Import record failed, cannot find backup service to perform the import. Request service \(service)."
                 )
             }
-            return .null
+            return RPCNoReply()
         }
         do {
-            let record = try BackupRecord.decode(envelope.arguments["backup_url"]?.stringValue ?? "")
+            let record = try BackupRecord.decode(backupURL)
             let missing = [
                 "display_name", "display_description", "container", "size", "service_metadata", "object_count", "id",
             ]
@@ -411,23 +398,23 @@ extension BackupManager {
         } catch {
             try await fail(backup, (error as? BackupDriverError)?.message ?? "\(error)")
         }
-        return .null
+        return RPCNoReply()
     }
 
     /// `reset_status(backup, status)`: sets the status of a backup this driver made.
-    func resetStatus(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "backup"), let backup = try await liveBackup(id),
-            let status = envelope.arguments["status"]?.stringValue.flatMap(BackupStatus.init(rawValue:))
-        else { return .null }
+    func resetStatus(_ message: BackupRPC.ResetStatus) async throws -> RPCNoReply {
+        let id = message.backupID
+        let status = message.status
+        guard let backup = try await liveBackup(id) else { return RPCNoReply() }
         guard isOurs(backup.service) else {
             logger.error(
                 "Reset backup status aborted: another backup service made this backup",
                 metadata: ["backup.id": .string(id)]
             )
-            return .null
+            return RPCNoReply()
         }
         if backup.service != nil { _ = try await store.updateBackup(id: backup.id, [.status(status)]) }
-        return .null
+        return RPCNoReply()
     }
 
     // MARK: - Helpers
@@ -456,9 +443,12 @@ extension BackupManager {
 
     /// The path `initialize_connection` of the volume's backend gives.
     func volumePath(_ volume: Volume, context: RPCContext) async throws -> String {
-        let info = try await VolumeRPC(bus: bus).initializeConnection(
-            volume,
-            connector: ["host": .string(host), "multipath": false, "platform": "x86_64", "os_type": "linux"],
+        guard let volumeHost = volume.host else { throw BackupDriverError("Volume \(volume.id) has no host.") }
+        let info = try await VolumeRPC.client(bus: bus, host: volumeHost).call(
+            VolumeRPC.InitializeConnection(
+                volumeID: volume.id,
+                connector: ["host": .string(host), "multipath": false, "platform": "x86_64", "os_type": "linux"]
+            ),
             context: context
         )
         guard let path = info["data"]?["device_path"]?.stringValue else {
@@ -470,15 +460,9 @@ extension BackupManager {
     /// The path `initialize_connection_snapshot` of the snapshot's backend gives.
     func snapshotPath(_ snapshot: Snapshot, of volume: Volume, context: RPCContext) async throws -> String {
         guard let volumeHost = volume.host else { throw BackupDriverError("Volume \(volume.id) has no host.") }
-        let info = try await RPCClient(
-            bus: bus,
-            topic: VolumeRPC.topic(forHost: volumeHost),
-            version: RPCVersion(3, 13)
-        )
-        .call(
-            "initialize_connection_snapshot",
-            context: context,
-            ["snapshot_id": .string(snapshot.id), "connector": ["host": .string(host)]]
+        let info = try await VolumeRPC.client(bus: bus, host: volumeHost).call(
+            VolumeRPC.InitializeConnectionSnapshot(snapshotID: snapshot.id, connector: ["host": .string(host)]),
+            context: context
         )
         guard let path = info["data"]?["device_path"]?.stringValue else {
             throw BackupDriverError("The snapshot's backend gave no local device path to back up.")
@@ -489,9 +473,5 @@ extension BackupManager {
     static func location(_ backup: Backup) -> BackupLocation? {
         guard let container = backup.container, let prefix = backup.serviceMetadata else { return nil }
         return BackupLocation(backupID: backup.id, container: container, prefix: prefix)
-    }
-
-    static func id(_ arguments: JSONValue, _ name: String) -> String? {
-        arguments[name + "_id"]?.stringValue ?? arguments[name]?["id"]?.stringValue
     }
 }

@@ -1,7 +1,7 @@
 import EmberBus
 import EmberCore
+import EmberRPC
 import EmberStore
-import EmberVolume
 import Foundation
 import Logging
 import NIOPosix
@@ -96,12 +96,12 @@ public actor BackupManager: Service {
     /// The methods of `cinder/backup/rpcapi.py` this service serves.
     nonisolated func dispatcher() -> RPCDispatcher {
         var dispatcher = RPCDispatcher(topic: topic)
-        dispatcher.on("create_backup") { [self] in try await createBackup($0) }
-        dispatcher.on("restore_backup") { [self] in try await restoreBackup($0) }
-        dispatcher.on("delete_backup") { [self] in try await deleteBackup($0) }
-        dispatcher.on("export_record") { [self] in try await exportRecord($0) }
-        dispatcher.on("import_record") { [self] in try await importRecord($0) }
-        dispatcher.on("reset_status") { [self] in try await resetStatus($0) }
+        dispatcher.on(BackupRPC.CreateBackup.self) { [self] in try await createBackup($0, context: $1) }
+        dispatcher.on(BackupRPC.RestoreBackup.self) { [self] in try await restoreBackup($0, context: $1) }
+        dispatcher.on(BackupRPC.DeleteBackup.self) { [self] in try await deleteBackup($0, context: $1) }
+        dispatcher.on(BackupRPC.ExportRecord.self) { [self] message, _ in try await exportRecord(message) }
+        dispatcher.on(BackupRPC.ImportRecord.self) { [self] in try await importRecord($0, context: $1) }
+        dispatcher.on(BackupRPC.ResetStatus.self) { [self] message, _ in try await resetStatus(message) }
         return dispatcher
     }
 
@@ -142,11 +142,7 @@ public actor BackupManager: Service {
             logger.info("Resetting backup to error (was creating).", metadata: ["backup.id": .string(backup.id)])
             try await resetVolume(backup.volumeID, from: .backingUp)
             if let snapshotID = backup.snapshotID {
-                _ = try await store.conditionalUpdateSnapshot(
-                    id: snapshotID,
-                    set: [.status(.available)],
-                    where: SnapshotCondition(status: [.backingUp])
-                )
+                try await store.apply(SnapshotTransitions.backupEnded, toSnapshot: snapshotID)
             }
             _ = try await store.updateBackup(
                 id: backup.id,
@@ -171,11 +167,7 @@ public actor BackupManager: Service {
         let target: VolumeStatus =
             status == .backingUp
             ? volume.previousStatus.flatMap(VolumeStatus.init(rawValue:)) ?? .available : .errorRestoring
-        _ = try await store.conditionalUpdateVolume(
-            id: id,
-            set: [.status(target)],
-            where: VolumeCondition(status: [status])
-        )
+        try await store.apply(VolumeTransitions.recovered(from: status, to: target), toVolume: id)
     }
 
     static func requestID() -> String { "req-" + UUID().uuidString.lowercased() }

@@ -1,7 +1,7 @@
 import EmberBus
 import EmberCore
+import EmberRPC
 import EmberStore
-import EmberVolume
 import Foundation
 
 extension SchedulerManager {
@@ -9,14 +9,13 @@ extension SchedulerManager {
     /// one and `backup_use_same_host` is set, else any in the zone; an incremental keeps its
     /// parent's host) and casts to it. Without one the volume gets its status back and the
     /// backup `error` ("Service not found for creating backup.").
-    func createBackup(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = envelope.arguments["backup_id"]?.stringValue ?? envelope.arguments["backup"]?["id"]?.stringValue
-        else { return .null }
+    func createBackup(_ message: SchedulerRPC.CreateBackup, context: RPCContext) async throws -> RPCNoReply {
+        let id = message.backupID
         let backup: Backup
         do {
             backup = try await store.backup(id: id, scope: .allProjects)
         } catch {
-            if case .notFound = error { return .null }
+            if case .notFound = error { return RPCNoReply() }
             throw error
         }
         let volume = try await store.liveVolume(id: backup.volumeID)
@@ -33,22 +32,16 @@ extension SchedulerManager {
         }
         guard let host else {
             logger.error("Service not found for creating backup.", metadata: ["backup.id": .string(id)])
-            if let volume, volume.status == .backingUp {
-                _ = try await store.conditionalUpdateVolume(
-                    id: volume.id,
-                    set: [
-                        .status(volume.previousStatus.flatMap(VolumeStatus.init(rawValue:)) ?? .available),
-                        .previousStatus(volume.status.rawValue),
-                    ],
-                    where: VolumeCondition(status: [.backingUp])
+            if let volume, VolumeTransitions.backupEnded.allows(volume.status) {
+                try await store.apply(
+                    VolumeTransitions.backupEnded,
+                    toVolume: volume.id,
+                    given: volume.previousStatus.flatMap(VolumeStatus.init(rawValue:)) ?? .available,
+                    also: [.previousStatus(volume.status.rawValue)]
                 )
             }
             if let snapshotID = backup.snapshotID {
-                _ = try await store.conditionalUpdateSnapshot(
-                    id: snapshotID,
-                    set: [.status(.available)],
-                    where: SnapshotCondition(status: [.backingUp])
-                )
+                try await store.apply(SnapshotTransitions.backupEnded, toSnapshot: snapshotID)
             }
             _ = try await store.updateBackup(
                 id: id,
@@ -60,12 +53,15 @@ extension SchedulerManager {
                 resourceType: "VOLUME_BACKUP",
                 resourceID: id,
                 projectID: backup.projectID,
-                context: envelope.context
+                context: context
             )
-            return .null
+            return RPCNoReply()
         }
         let scheduled = try await store.updateBackup(id: id, [.host(host)])
-        try await BackupRPC(bus: bus).createBackup(scheduled, host: host, context: envelope.context)
-        return .null
+        try await BackupRPC.client(bus: bus, host: host).cast(
+            BackupRPC.CreateBackup(backupID: scheduled.id),
+            context: context
+        )
+        return RPCNoReply()
     }
 }

@@ -1,7 +1,7 @@
 import EmberBus
 import EmberCore
+import EmberRPC
 import EmberStore
-import EmberVolume
 import Foundation
 
 extension SchedulerManager {
@@ -10,19 +10,19 @@ extension SchedulerManager {
     /// only with `migration_policy` `on-demand`), then casts `retype` to the volume's backend
     /// with the chosen one. None: the reservations are rolled back, the volume returns to its
     /// previous status and a user message says no backend was found.
-    func retype(_ envelope: Envelope) async throws -> JSONValue {
-        let arguments = envelope.arguments
-        guard let id = arguments["volume_id"]?.stringValue ?? arguments["volume"]?["id"]?.stringValue,
-            let volume = try await store.liveVolume(id: id), volume.status == .retyping
-        else { return .null }
-        let spec = arguments["request_spec"] ?? .null
-        let policy = spec["migration_policy"]?.stringValue ?? "never"
-        var type: VolumeType?
-        if let typeID = spec["volume_type"]?["id"]?.stringValue { type = try? await store.volumeType(id: typeID) }
+    func retype(_ message: SchedulerRPC.Retype, context: RPCContext) async throws -> RPCNoReply {
+        let id = message.volumeID
+        let spec = message.requestSpec
+        guard let volume = try await store.liveVolume(id: id), VolumeTransitions.retypeEnded.allows(volume.status)
+        else {
+            return RPCNoReply()
+        }
+        let policy = spec.migrationPolicy ?? "never"
+        let type = try? await store.volumeType(id: spec.volumeType.id)
         await waitUntilReady()
         var backend: BackendState?
         if let type {
-            let zones = Self.strings(spec["availability_zones"])
+            let zones = spec.availabilityZones
             let candidates = backends().filter { zones.isEmpty || zones.contains($0.availabilityZone) }
             let request = PlacementRequest(sizeGiB: volume.size, extraSpecs: type.extraSpecs, existsOn: volume.host)
             backend = BackendFilter.retypeBackend(
@@ -38,37 +38,30 @@ extension SchedulerManager {
                 metadata: ["volume.id": .string(id), "migration_policy": .string(policy)]
             )
             if let projectID = volume.projectID {
-                for key in ["quota_reservations", "old_reservations"] {
-                    let uuids = Self.strings(spec[key])
-                    if !uuids.isEmpty { try await store.rollback(QuotaReservation(projectID: projectID, uuids: uuids)) }
+                for uuids in [spec.quotaReservations, spec.oldReservations] where !uuids.isEmpty {
+                    try await store.rollback(QuotaReservation(projectID: projectID, uuids: uuids))
                 }
             }
             let previous = volume.previousStatus.flatMap(VolumeStatus.init(rawValue:)) ?? .available
-            try await noValidBackend(
-                volume,
-                set: [.status(previous)],
-                where: VolumeCondition(status: [.retyping]),
-                context: envelope.context
-            )
-            return .null
+            try await noValidBackend(volume, VolumeTransitions.retypeEnded, given: previous, context: context)
+            return RPCNoReply()
         }
         logger.info(
             "Retype scheduled",
             metadata: ["volume.id": .string(id), "host": .string(backend.hostWithPool)]
         )
-        try await RPCClient(bus: bus, topic: VolumeRPC.topic(forHost: volume.host ?? backend.hostWithPool)).cast(
-            "retype",
-            context: envelope.context,
-            [
-                "volume_id": .string(id),
-                "new_type_id": .string(type.id),
-                "host": Self.hostArgument(backend),
-                "migration_policy": .string(policy),
-                "reservations": spec["quota_reservations"] ?? [],
-                "old_reservations": spec["old_reservations"] ?? [],
-            ]
+        try await VolumeRPC.client(bus: bus, host: volume.host ?? backend.hostWithPool).cast(
+            VolumeRPC.Retype(
+                volumeID: id,
+                newTypeID: type.id,
+                host: Self.destination(backend),
+                migrationPolicy: policy,
+                reservations: spec.quotaReservations,
+                oldReservations: spec.oldReservations
+            ),
+            context: context
         )
-        return .null
+        return RPCNoReply()
     }
 
     /// `migrate_volume(volume, backend, force_copy, request_spec)`: checks the destination
@@ -76,12 +69,12 @@ extension SchedulerManager {
     /// `backend` any pool of it), then casts `migrate_volume` to the volume's backend. A
     /// destination that does not pass: `migration_status` `error`, a `maintenance` volume back
     /// to its previous status, and a user message.
-    func migrateVolume(_ envelope: Envelope) async throws -> JSONValue {
-        let arguments = envelope.arguments
-        guard let id = arguments["volume_id"]?.stringValue ?? arguments["volume"]?["id"]?.stringValue,
-            let destination = arguments["backend"]?.stringValue ?? arguments["host"]?.stringValue,
-            let volume = try await store.liveVolume(id: id), volume.migrationStatus == "starting"
-        else { return .null }
+    func migrateVolume(_ message: SchedulerRPC.MigrateVolume, context: RPCContext) async throws -> RPCNoReply {
+        let id = message.volumeID
+        let destination = message.backend
+        guard let volume = try await store.liveVolume(id: id), volume.migrationStatus == "starting" else {
+            return RPCNoReply()
+        }
         let extraSpecs = (try? await store.volumeType(id: volume.volumeTypeID).extraSpecs) ?? [:]
         await waitUntilReady()
         let request = PlacementRequest(
@@ -97,43 +90,31 @@ extension SchedulerManager {
                 "Failed to schedule_migrate_volume_to_host: Cannot place volume on the destination",
                 metadata: ["volume.id": .string(id), "backend": .string(destination)]
             )
-            var changes: [VolumeUpdate] = [.migrationStatus("error")]
-            if volume.status == .maintenance {
-                changes.append(.status(volume.previousStatus.flatMap(VolumeStatus.init(rawValue:)) ?? .maintenance))
-            }
+            // A `maintenance` volume (migrated with `lock_volume`) gets its status back.
+            let previous = volume.previousStatus.flatMap(VolumeStatus.init(rawValue:)) ?? .maintenance
             try await noValidBackend(
                 volume,
-                set: changes,
-                where: VolumeCondition(migrationStatus: ["starting"]),
-                context: envelope.context
+                VolumeTransitions.migrationRolledBack,
+                given: volume.status == .maintenance ? previous : nil,
+                also: [.migrationStatus("error")],
+                context: context
             )
-            return .null
+            return RPCNoReply()
         }
-        guard let host = volume.host else { return .null }
-        try await RPCClient(bus: bus, topic: VolumeRPC.topic(forHost: host)).cast(
-            "migrate_volume",
-            context: envelope.context,
-            [
-                "volume_id": .string(id),
-                "host": Self.hostArgument(passing),
-                "force_host_copy": arguments["force_copy"] ?? false,
-            ]
+        guard let host = volume.host else { return RPCNoReply() }
+        try await VolumeRPC.client(bus: bus, host: host).cast(
+            VolumeRPC.MigrateVolume(volumeID: id, host: Self.destination(passing), forceHostCopy: message.forceCopy),
+            context: context
         )
-        return .null
+        return RPCNoReply()
     }
 
-    /// The `host` dict cinder's volume manager receives: `{host, cluster_name, capabilities}`.
-    static func hostArgument(_ backend: BackendState) -> JSONValue {
-        [
-            "host": .string(backend.hostWithPool),
-            "cluster_name": .null,
-            "availability_zone": .string(backend.availabilityZone),
-            "capabilities": .object(backend.capabilities),
-        ]
-    }
-
-    static func strings(_ value: JSONValue?) -> [String] {
-        guard case .array(let items)? = value else { return [] }
-        return items.compactMap(\.stringValue)
+    /// The backend as the volume manager receives it: cinder's `{host, cluster_name, capabilities}`.
+    static func destination(_ backend: BackendState) -> DestinationBackend {
+        DestinationBackend(
+            host: backend.hostWithPool,
+            availabilityZone: backend.availabilityZone,
+            capabilities: backend.capabilities
+        )
     }
 }

@@ -1,20 +1,21 @@
 import EmberBus
 import EmberCore
+import EmberRPC
 import EmberStore
-import EmberVolume
 import Foundation
 
 extension SchedulerManager {
-    /// No backend fits: the volume's state goes back as given (when it still meets `condition`)
+    /// No backend fits: the volume goes through `transition` (when it still meets it)
     /// and its owner gets cinder's "no valid backend" user message for `action`.
     func noValidBackend(
         _ volume: Volume,
-        set changes: [VolumeUpdate],
-        where condition: VolumeCondition,
+        _ transition: VolumeTransition,
+        given: VolumeStatus? = nil,
+        also changes: [VolumeUpdate] = [],
         action: UserMessageRecorder.Action = .scheduleAllocateVolume,
         context: RPCContext
     ) async throws {
-        _ = try await store.conditionalUpdateVolume(id: volume.id, set: changes, where: condition)
+        try await store.apply(transition, toVolume: volume.id, given: given, also: changes)
         await messages.record(
             action,
             .noBackendAvailable,
@@ -27,14 +28,11 @@ extension SchedulerManager {
     /// `create_volume(volume_id, snapshot_id, image_id, request_spec, filter_properties,
     /// backup_id)`: places the volume, stores its `host` and `scheduled_at`, then casts
     /// `create_volume` to the backend. No valid backend: `error` and a user message.
-    func createVolume(_ envelope: Envelope) async throws -> JSONValue {
-        let arguments = envelope.arguments
-        guard let id = arguments["volume_id"]?.stringValue ?? arguments["volume"]?["id"]?.stringValue else {
-            return .null
-        }
-        guard let volume = try await store.liveVolume(id: id) else { return .null }
-        guard volume.status == .creating else { return .null }
-        let spec = arguments["request_spec"].flatMap { try? Self.decodeSpec($0) }
+    func createVolume(_ message: SchedulerRPC.CreateVolume, context: RPCContext) async throws -> RPCNoReply {
+        let id = message.volumeID
+        guard let volume = try await store.liveVolume(id: id) else { return RPCNoReply() }
+        guard VolumeTransitions.schedule.allows(volume.status) else { return RPCNoReply() }
+        let spec = message.requestSpec
         var extraSpecs: [String: String] = [:]
         if let type = try? await store.volumeType(id: spec?.volumeTypeID ?? volume.volumeTypeID) {
             extraSpecs = type.extraSpecs
@@ -51,50 +49,34 @@ extension SchedulerManager {
                 "Failed to schedule_create_volume: No valid backend was found. No weighed backends available",
                 metadata: ["volume.id": .string(id)]
             )
-            try await noValidBackend(
-                volume,
-                set: [.status(.error)],
-                where: VolumeCondition(status: [.creating]),
-                context: envelope.context
-            )
-            return .null
+            try await noValidBackend(volume, VolumeTransitions.createFailed, context: context)
+            return RPCNoReply()
         }
-        let scheduled = try await store.conditionalUpdateVolume(
-            id: id,
-            set: [.host(backend.hostWithPool), .scheduledAt(Date())],
-            where: VolumeCondition(status: [.creating])
+        let scheduled = try await store.apply(
+            VolumeTransitions.schedule,
+            toVolume: id,
+            also: [.host(backend.hostWithPool), .scheduledAt(Date())]
         )
-        guard scheduled != nil else { return .null }
+        guard scheduled != nil else { return RPCNoReply() }
         logger.info(
             "Scheduled volume",
             metadata: ["volume.id": .string(id), "host": .string(backend.hostWithPool)]
         )
-        let client = RPCClient(bus: bus, topic: VolumeRPC.topic(forHost: backend.hostWithPool))
-        try await client.cast(
-            "create_volume",
-            context: envelope.context,
-            [
-                "volume_id": .string(id),
-                "request_spec": arguments["request_spec"] ?? .null,
-                "filter_properties": arguments["filter_properties"] ?? [:],
-                "allow_reschedule": false,
-            ]
-        )
-        return .null
+        var create = VolumeRPC.CreateVolume(volumeID: id, requestSpec: spec)
+        create.filterProperties = message.filterProperties
+        try await VolumeRPC.client(bus: bus, host: backend.hostWithPool).cast(create, context: context)
+        return RPCNoReply()
     }
 
     /// `extend_volume(volume_id, new_size, reservations)`: checks the volume's backend has
     /// room for the growth (and still meets the volume type's specs), then casts `extend_volume` to it. No room: the volume goes back
     /// to `available`, the reservations are rolled back, and a user message says why.
-    func extendVolume(_ envelope: Envelope) async throws -> JSONValue {
-        let arguments = envelope.arguments
-        guard let id = arguments["volume_id"]?.stringValue, let newSize = arguments["new_size"]?.number else {
-            return .null
-        }
-        guard let volume = try await store.liveVolume(id: id) else { return .null }
-        guard let host = volume.host else { return .null }
+    func extendVolume(_ message: SchedulerRPC.ExtendVolume, context: RPCContext) async throws -> RPCNoReply {
+        let id = message.volumeID
+        guard let volume = try await store.liveVolume(id: id) else { return RPCNoReply() }
+        guard let host = volume.host else { return RPCNoReply() }
         let backend = host.split(separator: "#").first.map(String.init) ?? host
-        let growth = max(0, Int(newSize) - volume.size)
+        let growth = max(0, message.newSize - volume.size)
         // `backend_passes_filters` with the volume's type: capacity for the growth, and the
         // type's capabilities still met.
         let extraSpecs = (try? await store.volumeType(id: volume.volumeTypeID).extraSpecs) ?? [:]
@@ -102,37 +84,35 @@ extension SchedulerManager {
         await waitUntilReady()
         if place(request) == nil {
             logger.error("Extend failed: no room on the volume's backend", metadata: ["volume.id": .string(id)])
-            if let projectID = volume.projectID, case .array(let items) = arguments["reservations"] ?? .null {
-                try await store.rollback(QuotaReservation(projectID: projectID, uuids: items.compactMap(\.stringValue)))
+            if let projectID = volume.projectID, !message.reservations.isEmpty {
+                try await store.rollback(QuotaReservation(projectID: projectID, uuids: message.reservations))
             }
             // Back to what it was before `extending` (`in-use` for a 3.42 attached extend).
             let previous = volume.previousStatus.flatMap(VolumeStatus.init(rawValue:)) ?? .available
             try await noValidBackend(
                 volume,
-                set: [.status(previous == .inUse ? .inUse : .available)],
-                where: VolumeCondition(status: [.extending]),
+                VolumeTransitions.extendRolledBack,
+                given: previous == .inUse ? .inUse : .available,
                 action: .extendVolume,
-                context: envelope.context
+                context: context
             )
-            return .null
+            return RPCNoReply()
         }
-        try await RPCClient(bus: bus, topic: VolumeRPC.topic(forHost: host))
-            .cast("extend_volume", context: envelope.context, arguments.objectValue ?? [:])
-        return .null
+        try await VolumeRPC.client(bus: bus, host: host).cast(
+            VolumeRPC.ExtendVolume(volumeID: id, newSize: message.newSize, reservations: message.reservations),
+            context: context
+        )
+        return RPCNoReply()
     }
 
     /// `create_snapshot(volume_id, snapshot_id, backend)`: forwards to the volume's backend.
-    func createSnapshot(_ envelope: Envelope) async throws -> JSONValue {
-        let arguments = envelope.arguments
-        guard let volumeID = arguments["volume_id"]?.stringValue else { return .null }
-        guard let volume = try await store.liveVolume(id: volumeID) else { return .null }
-        guard let host = volume.host else { return .null }
-        try await RPCClient(bus: bus, topic: VolumeRPC.topic(forHost: host))
-            .cast("create_snapshot", context: envelope.context, arguments.objectValue ?? [:])
-        return .null
-    }
-
-    static func decodeSpec(_ value: JSONValue) throws -> VolumeRequestSpec {
-        try JSONDecoder().decode(VolumeRequestSpec.self, from: Data(value.serialized().utf8))
+    func createSnapshot(_ message: SchedulerRPC.CreateSnapshot, context: RPCContext) async throws -> RPCNoReply {
+        guard let volume = try await store.liveVolume(id: message.volumeID) else { return RPCNoReply() }
+        guard let host = volume.host else { return RPCNoReply() }
+        try await VolumeRPC.client(bus: bus, host: host).cast(
+            VolumeRPC.CreateSnapshot(volumeID: message.volumeID, snapshotID: message.snapshotID),
+            context: context
+        )
+        return RPCNoReply()
     }
 }

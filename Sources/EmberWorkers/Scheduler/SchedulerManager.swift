@@ -1,7 +1,7 @@
 import EmberBus
 import EmberCore
+import EmberRPC
 import EmberStore
-import EmberVolume
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -75,19 +75,18 @@ public actor SchedulerManager: Service {
     /// The methods of `cinder/scheduler/rpcapi.py` this scheduler serves.
     nonisolated func dispatcher() -> RPCDispatcher {
         var dispatcher = RPCDispatcher(topic: Topic.scheduler)
-        dispatcher.on("create_volume") { [self] in try await createVolume($0) }
-        dispatcher.on("extend_volume") { [self] in try await extendVolume($0) }
-        dispatcher.on("create_snapshot") { [self] in try await createSnapshot($0) }
-        dispatcher.on("retype") { [self] in try await retype($0) }
-        dispatcher.on("migrate_volume") { [self] in try await migrateVolume($0) }
-        dispatcher.on("migrate_volume_to_host") { [self] in try await migrateVolume($0) }
-        dispatcher.on("get_pools") { [self] envelope in
-            await pools(filters: envelope.arguments["filters"]?.objectValue ?? JSONObject())
+        dispatcher.on(SchedulerRPC.CreateVolume.self) { [self] in try await createVolume($0, context: $1) }
+        dispatcher.on(SchedulerRPC.ExtendVolume.self) { [self] in try await extendVolume($0, context: $1) }
+        dispatcher.on(SchedulerRPC.CreateSnapshot.self) { [self] in try await createSnapshot($0, context: $1) }
+        dispatcher.on(SchedulerRPC.Retype.self) { [self] in try await retype($0, context: $1) }
+        dispatcher.on(SchedulerRPC.MigrateVolume.self) { [self] in try await migrateVolume($0, context: $1) }
+        dispatcher.on(SchedulerRPC.GetPools.self) { [self] message, _ in
+            await pools(filters: message.filters.objectValue ?? JSONObject())
         }
-        dispatcher.on("create_backup") { [self] in try await createBackup($0) }
-        dispatcher.on("update_service_capabilities") { [self] in
-            await updateServiceCapabilities($0)
-            return .null
+        dispatcher.on(SchedulerRPC.CreateBackup.self) { [self] in try await createBackup($0, context: $1) }
+        dispatcher.on(SchedulerRPC.UpdateServiceCapabilities.self) { [self] message, _ in
+            await updateServiceCapabilities(message)
+            return RPCNoReply()
         }
         return dispatcher
     }
@@ -95,13 +94,15 @@ public actor SchedulerManager: Service {
     // MARK: - Host state
 
     /// Records a capability report (`update_service_capabilities`).
-    public func updateServiceCapabilities(_ envelope: Envelope) {
-        let arguments = envelope.arguments
-        guard let backend = arguments["host"]?.stringValue, let capabilities = arguments["capabilities"]?.objectValue
-        else { return }
-        let timestamp = arguments["timestamp"]?.stringValue.flatMap { try? Date($0, strategy: .iso8601) } ?? Date()
-        guard let state = BackendState(backend: backend, capabilities: capabilities, timestamp: timestamp) else {
-            logger.warning("Capability report without capacity ignored", metadata: ["backend": .string(backend)])
+    public func updateServiceCapabilities(_ report: SchedulerRPC.UpdateServiceCapabilities) {
+        guard let capabilities = report.capabilities.objectValue,
+            let state = BackendState(
+                backend: report.host,
+                capabilities: capabilities,
+                timestamp: report.reportedAt ?? Date()
+            )
+        else {
+            logger.warning("Capability report without capacity ignored", metadata: ["backend": .string(report.host)])
             return
         }
         record(state)
@@ -147,11 +148,11 @@ public actor SchedulerManager: Service {
     /// Asks every volume service to report now; repeats every second while no backend is
     /// known, then every `periodic_interval`.
     func requestReports() async {
-        let client = RPCClient(bus: bus, topic: Topic.volume, version: RPCVersion(3, 0))
+        let client = RPCClient(bus: bus, topic: Topic.volume, version: VolumeRPC.version)
         while !Task.isCancelled {
             do {
                 try await client.fanoutCast(
-                    "publish_service_capabilities",
+                    VolumeRPC.PublishServiceCapabilities(),
                     context: .service(requestID: "req-" + UUID().uuidString.lowercased())
                 )
             } catch {
@@ -184,15 +185,10 @@ public actor SchedulerManager: Service {
             let reports = await withTaskGroup(of: BackendState?.self) { group in
                 for host in hosts {
                     group.addTask { [bus, logger] in
-                        let client = RPCClient(
-                            bus: bus,
-                            topic: VolumeRPC.topic(forHost: host),
-                            version: RPCVersion(3, 0),
-                            timeout: min(remaining, .seconds(10))
-                        )
+                        let client = VolumeRPC.client(bus: bus, host: host, timeout: min(remaining, .seconds(10)))
                         do {
                             let reply = try await client.call(
-                                "get_capabilities",
+                                VolumeRPC.GetCapabilities(),
                                 context: .service(requestID: "req-" + UUID().uuidString.lowercased())
                             )
                             guard let capabilities = reply.objectValue else { return nil }

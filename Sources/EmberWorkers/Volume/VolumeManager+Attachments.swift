@@ -1,5 +1,6 @@
 import EmberBus
 import EmberCore
+import EmberRPC
 import EmberStore
 import Foundation
 
@@ -10,15 +11,12 @@ extension VolumeManager {
     /// the mode is kept in the `attached_mode` admin metadata, then the row becomes
     /// `attached` and the volume `in-use`/`attached`. Refusals are 400s worded
     /// `InvalidVolume: Invalid volume: …` for the API to prefix.
-    func attachVolume(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "volume") else {
-            throw EmberError.badRequest("InvalidInput: Invalid input received: attach_volume needs volume_id")
-        }
-        let arguments = envelope.arguments
-        let instanceUUID = arguments["instance_uuid"]?.stringValue
-        let hostName = arguments["host_name"]?.stringValue.map(Self.sanitizeHostname)
-        let mountpoint = arguments["mountpoint"]?.stringValue
-        let mode = arguments["mode"]?.stringValue ?? "rw"
+    func attachVolume(_ message: VolumeRPC.AttachVolume, context: RPCContext) async throws -> JSONValue {
+        let id = message.volumeID
+        let instanceUUID = message.instanceUUID
+        let hostName = message.hostName.map(Self.sanitizeHostname)
+        let mountpoint = message.mountpoint
+        let mode = message.mode ?? "rw"
         return try await serialized(id) {
             guard let volume = try await liveVolume(id) else {
                 throw EmberError.notFound("Volume \(id) could not be found.")
@@ -75,11 +73,9 @@ extension VolumeManager {
     /// `detach_volume(volume_id, attachment_id)` (a call): deletes the attachment, then sets
     /// the volume's status from the attachments left (`in-use`, or `available`/`detached`)
     /// and drops `attached_mode`. Without an id the only attachment is meant; several → 400.
-    func detachVolume(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "volume") else {
-            throw EmberError.badRequest("InvalidInput: Invalid input received: detach_volume needs volume_id")
-        }
-        let attachmentID = envelope.arguments["attachment_id"]?.stringValue
+    func detachVolume(_ message: VolumeRPC.DetachVolume, context: RPCContext) async throws -> RPCNoReply {
+        let id = message.volumeID
+        let attachmentID = message.attachmentID
         return try await serialized(id) {
             guard let volume = try await liveVolume(id) else {
                 throw EmberError.notFound("Volume \(id) could not be found.")
@@ -96,11 +92,11 @@ extension VolumeManager {
             } else {
                 logger.info("Volume detach called, but volume not attached.", metadata: ["volume.id": .string(id)])
                 _ = try await store.updateVolume(id: id, [.status(.available), .attachStatus(.detached)])
-                return .null
+                return RPCNoReply()
             }
             try await finishDetach(volume, attachmentID: target)
             logger.info("Detach volume completed successfully.", metadata: ["volume.id": .string(id)])
-            return .null
+            return RPCNoReply()
         }
     }
 

@@ -1,5 +1,6 @@
 import EmberBus
 import EmberCore
+import EmberRPC
 import EmberStore
 import Foundation
 
@@ -58,17 +59,9 @@ extension VolumeManager {
     public func reportCapabilities() async {
         do {
             let capabilities = try await capabilities()
-            let client = RPCClient(bus: bus, topic: Topic.scheduler, version: RPCVersion(3, 0))
-            try await client.fanoutCast(
-                "update_service_capabilities",
-                context: .service(requestID: Self.requestID()),
-                [
-                    "service_name": "volume",
-                    "host": .string(host),
-                    "capabilities": .object(capabilities),
-                    "cluster_name": .null,
-                    "timestamp": .string(Date().formatted(.iso8601)),
-                ]
+            try await SchedulerRPC.client(bus: bus).fanoutCast(
+                SchedulerRPC.UpdateServiceCapabilities(host: host, capabilities: capabilities, timestamp: Date()),
+                context: .service(requestID: Self.requestID())
             )
         } catch {
             logger.warning("Capability report failed", metadata: ["error": "\(error)"])

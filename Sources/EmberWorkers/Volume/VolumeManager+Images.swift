@@ -1,6 +1,7 @@
 import EmberBus
 import EmberCore
 import EmberImage
+import EmberRPC
 import EmberStore
 import Foundation
 
@@ -14,19 +15,18 @@ extension VolumeManager {
     /// queued image. On a failure a user message says so and an image left `queued` or
     /// `saving` is deleted; either way the volume goes back to `in-use` or `available`
     /// (`volume_update_status_based_on_attachment`).
-    func copyVolumeToImage(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "volume"),
-            let imageID = envelope.arguments["image_meta"]?["id"]?.stringValue
-        else { return .null }
+    func copyVolumeToImage(_ message: VolumeRPC.CopyVolumeToImage, context: RPCContext) async throws -> RPCNoReply {
+        let id = message.volumeID
+        let imageID = message.imageMeta.id
         return try await serialized(id) {
-            guard let volume = try await liveVolume(id), volume.status == .uploading else {
+            guard let volume = try await liveVolume(id), VolumeTransitions.uploadEnded.allows(volume.status) else {
                 logger.info(
                     "copy_volume_to_image: volume gone or not uploading; ignored",
                     metadata: ["volume.id": .string(id)]
                 )
-                return .null
+                return RPCNoReply()
             }
-            let caller = Self.imageCaller(envelope.context)
+            let caller = Self.imageCaller(context)
             let started = ContinuousClock.now
             do {
                 let image = try await images.show(imageID, caller: caller)
@@ -48,7 +48,7 @@ extension VolumeManager {
                     .failedToUploadVolume,
                     resourceID: id,
                     projectID: volume.projectID,
-                    context: envelope.context
+                    context: context
                 )
                 if let image = try? await images.show(imageID, caller: caller),
                     image.status == "queued" || image.status == "saving"
@@ -60,28 +60,28 @@ extension VolumeManager {
                     try? await images.delete(imageID, caller: caller)
                 }
             }
-            _ = try await store.conditionalUpdateVolume(
-                id: id,
-                set: [.status(volume.attachments.isEmpty ? .available : .inUse), .previousStatus(nil)],
-                where: VolumeCondition(status: [.uploading])
+            try await store.apply(
+                VolumeTransitions.uploadEnded,
+                toVolume: id,
+                given: volume.attachments.isEmpty ? .available : .inUse,
+                also: [.previousStatus(nil)]
             )
-            return .null
+            return RPCNoReply()
         }
     }
 
     /// `reimage(volume_id, image_meta)`: writes the image over the volume (`downloading`),
     /// replaces its image metadata and puts back its previous status; a failure leaves it in
     /// `error` (previous status `downloading`), as cinder's manager does.
-    func reimage(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "volume"),
-            let imageID = envelope.arguments["image_meta"]?["id"]?.stringValue
-        else { return .null }
+    func reimage(_ message: VolumeRPC.Reimage, context: RPCContext) async throws -> RPCNoReply {
+        let id = message.volumeID
+        let imageID = message.imageMeta.id
         return try await serialized(id) {
-            guard let volume = try await liveVolume(id), volume.status == .downloading else {
+            guard let volume = try await liveVolume(id), VolumeTransitions.reimageEnded.allows(volume.status) else {
                 logger.info("reimage: volume gone or not downloading; ignored", metadata: ["volume.id": .string(id)])
-                return .null
+                return RPCNoReply()
             }
-            let caller = Self.imageCaller(envelope.context)
+            let caller = Self.imageCaller(context)
             do {
                 let image = try await images.show(imageID, caller: caller)
                 try await driver.copyImageToVolume(
@@ -97,21 +97,22 @@ extension VolumeManager {
                     "Failed to re-image volume",
                     metadata: ["volume.id": .string(id), "image.id": .string(imageID), "error": "\(error)"]
                 )
-                _ = try await store.conditionalUpdateVolume(
-                    id: id,
-                    set: [.status(.error), .previousStatus(VolumeStatus.downloading.rawValue)],
-                    where: VolumeCondition(status: [.downloading])
+                try await store.apply(
+                    VolumeTransitions.reimageFailed,
+                    toVolume: id,
+                    also: [.previousStatus(VolumeStatus.downloading.rawValue)]
                 )
-                return .null
+                return RPCNoReply()
             }
             let previous = volume.previousStatus.flatMap(VolumeStatus.init(rawValue:)) ?? .available
-            _ = try await store.conditionalUpdateVolume(
-                id: id,
-                set: [.status(previous), .previousStatus(nil)],
-                where: VolumeCondition(status: [.downloading])
+            try await store.apply(
+                VolumeTransitions.reimageEnded,
+                toVolume: id,
+                given: previous,
+                also: [.previousStatus(nil)]
             )
             logger.info("Re-imaged volume", metadata: ["volume.id": .string(id), "image.id": .string(imageID)])
-            return .null
+            return RPCNoReply()
         }
     }
 }

@@ -1,7 +1,7 @@
 import EmberBus
 import EmberCore
+import EmberRPC
 import EmberStore
-import EmberVolume
 import Foundation
 import NIOPosix
 
@@ -16,16 +16,17 @@ extension VolumeManager {
     /// type; otherwise, with `migration_policy` `on-demand`, the volume migrates to `host` with
     /// the new type. Success commits both reservations; a refusal or failure rolls them back
     /// and returns the volume to its previous status.
-    func retype(_ envelope: Envelope) async throws -> JSONValue {
-        let arguments = envelope.arguments
-        guard let id = Self.id(arguments, "volume"), let newTypeID = arguments["new_type_id"]?.stringValue,
-            let destination = arguments["host"], let destinationHost = destination["host"]?.stringValue
-        else { return .null }
-        let policy = arguments["migration_policy"]?.stringValue ?? "never"
-        let newIDs = arguments["reservations"].flatMap(Self.strings) ?? []
-        let oldIDs = arguments["old_reservations"].flatMap(Self.strings) ?? []
+    func retype(_ message: VolumeRPC.Retype, context: RPCContext) async throws -> RPCNoReply {
+        let id = message.volumeID
+        let newTypeID = message.newTypeID
+        let destination = message.host
+        let policy = message.migrationPolicy ?? "never"
+        let newIDs = message.reservations
+        let oldIDs = message.oldReservations
         return try await serialized(id) {
-            guard let volume = try await liveVolume(id), volume.status == .retyping else { return .null }
+            guard let volume = try await liveVolume(id), VolumeTransitions.retypeEnded.allows(volume.status) else {
+                return RPCNoReply()
+            }
             let previous = volume.previousStatus.flatMap(VolumeStatus.init(rawValue:)) ?? .available
             let reservations = [newIDs, oldIDs].filter { !$0.isEmpty }.compactMap { uuids in
                 volume.projectID.map { QuotaReservation(projectID: $0, uuids: uuids) }
@@ -35,27 +36,23 @@ extension VolumeManager {
                     "Retype failed",
                     metadata: ["volume.id": .string(id), "reason": .string(reason)]
                 )
-                _ = try await store.conditionalUpdateVolume(
-                    id: id,
-                    set: [.status(previous)],
-                    where: VolumeCondition(status: [.retyping])
-                )
+                try await store.apply(VolumeTransitions.retypeEnded, toVolume: id, given: previous)
                 for reservation in reservations { try await store.rollback(reservation) }
                 await messages.record(
                     .scheduleAllocateVolume,
                     detail,
                     resourceID: id,
                     projectID: volume.projectID,
-                    context: envelope.context
+                    context: context
                 )
             }
             guard let newType = try? await store.volumeType(id: newTypeID) else {
                 try await fail("Volume type \(newTypeID) could not be found.", .unknownError)
-                return .null
+                return RPCNoReply()
             }
             let oldType = try? await store.volumeType(id: volume.volumeTypeID)
             var retyped = oldType?.extraSpecs == newType.extraSpecs && oldType?.qosSpecsID == newType.qosSpecsID
-            if !retyped && VolumeRPC.backend(ofHost: destinationHost) == host {
+            if !retyped && destination.backend == host {
                 do {
                     retyped = try await driver.retype(volumeID: id, newExtraSpecs: newType.extraSpecs)
                 } catch {
@@ -66,10 +63,11 @@ extension VolumeManager {
                 }
             }
             if retyped {
-                _ = try await store.conditionalUpdateVolume(
-                    id: id,
-                    set: [.volumeTypeID(newTypeID), .host(destinationHost), .status(previous)],
-                    where: VolumeCondition(status: [.retyping])
+                try await store.apply(
+                    VolumeTransitions.retypeEnded,
+                    toVolume: id,
+                    given: previous,
+                    also: [.volumeTypeID(newTypeID), .host(destination.host)]
                 )
                 let snapshots = try await store.listSnapshots(
                     ListQuery(scope: .allProjects, filters: [.equals("volume_id", id)])
@@ -80,45 +78,42 @@ extension VolumeManager {
             } else {
                 if policy == "never" {
                     try await fail("Retype requires migration but is not allowed.", .noBackendAvailable)
-                    return .null
+                    return RPCNoReply()
                 }
                 let snapshots = try await store.listSnapshots(
                     ListQuery(scope: .allProjects, filters: [.equals("volume_id", id)], limit: 1)
                 )
                 if !snapshots.items.isEmpty {
                     try await fail("Volume must not have snapshots.", .volumeInvalidState)
-                    return .null
+                    return RPCNoReply()
                 }
                 if let replication = volume.replicationStatus, !["disabled", "not-capable"].contains(replication) {
                     try await fail("Volume must not be replicated.", .volumeInvalidState)
-                    return .null
+                    return RPCNoReply()
                 }
                 if !volume.attachments.isEmpty {
                     try await fail(Self.attachedRefusal, .volumeInvalidState)
-                    return .null
+                    return RPCNoReply()
                 }
                 // A redelivered cast (the bus's visibility timeout ran out during a long copy)
                 // finds the migration under way and leaves it alone.
                 guard
-                    let starting = try await store.conditionalUpdateVolume(
-                        id: id,
-                        set: [.migrationStatus("starting")],
-                        where: VolumeCondition(
-                            status: [.retyping],
-                            migrationStatus: VolumeCondition.availableMigrationStatus
-                        )
+                    let starting = try await store.apply(
+                        VolumeTransitions.retypeMigrates,
+                        toVolume: id,
+                        also: [.migrationStatus("starting")]
                     )
-                else { return .null }
+                else { return RPCNoReply() }
                 do {
-                    try await migrate(starting, to: destination, newTypeID: newTypeID, context: envelope.context)
+                    try await migrate(starting, to: destination, newTypeID: newTypeID, context: context)
                 } catch {
                     try await fail("Volume migration failed: \(error)", .unknownError)
-                    return .null
+                    return RPCNoReply()
                 }
             }
             for reservation in reservations { try await store.commit(reservation) }
             logger.info("Retype volume completed successfully.", metadata: ["volume.id": .string(id)])
-            return .null
+            return RPCNoReply()
         }
     }
 
@@ -129,14 +124,14 @@ extension VolumeManager {
 
     /// `migrate_volume(volume_id, host, force_host_copy)`: moves the volume to `host` (the
     /// scheduler's `{host, cluster_name, capabilities}`).
-    func migrateVolume(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "volume"), let destination = envelope.arguments["host"],
-            destination["host"]?.stringValue != nil
-        else { return .null }
+    func migrateVolume(_ message: VolumeRPC.MigrateVolume, context: RPCContext) async throws -> RPCNoReply {
+        let id = message.volumeID
         return try await serialized(id) {
-            guard let volume = try await liveVolume(id), volume.migrationStatus == "starting" else { return .null }
+            guard let volume = try await liveVolume(id), volume.migrationStatus == "starting" else {
+                return RPCNoReply()
+            }
             do {
-                try await migrate(volume, to: destination, newTypeID: nil, context: envelope.context)
+                try await migrate(volume, to: message.host, newTypeID: nil, context: context)
             } catch {
                 logger.error("Volume migration failed", metadata: ["volume.id": .string(id), "error": "\(error)"])
                 await messages.record(
@@ -144,10 +139,10 @@ extension VolumeManager {
                     .unknownError,
                     resourceID: id,
                     projectID: volume.projectID,
-                    context: envelope.context
+                    context: context
                 )
             }
-            return .null
+            return RPCNoReply()
         }
     }
 
@@ -156,15 +151,20 @@ extension VolumeManager {
     /// host changes); elsewhere the generic migration copies it. A failure sets
     /// `migration_status` `error` and puts a `retyping`/`maintenance` volume back to its
     /// previous status, then rethrows.
-    func migrate(_ volume: Volume, to destination: JSONValue, newTypeID: String?, context: RPCContext) async throws {
-        let destinationHost = destination["host"]?.stringValue ?? ""
+    func migrate(
+        _ volume: Volume,
+        to destination: DestinationBackend,
+        newTypeID: String?,
+        context: RPCContext
+    ) async throws {
+        let destinationHost = destination.host
         var restore: [VolumeUpdate] = []
         if volume.status == .retyping || volume.status == .maintenance {
             restore = [.status(volume.previousStatus.flatMap(VolumeStatus.init(rawValue:)) ?? .available)]
         }
         var migrating = try await store.updateVolume(id: volume.id, [.migrationStatus("migrating")])
         do {
-            if VolumeRPC.backend(ofHost: destinationHost) == host {
+            if destination.backend == host {
                 var changes: [VolumeUpdate] = [
                     .host(destinationHost), .migrationStatus("success"), .previousStatus(migrating.status.rawValue),
                 ]
@@ -190,15 +190,15 @@ extension VolumeManager {
     /// failure the new volume is removed.
     func migrateGeneric(
         _ volume: Volume,
-        to destination: JSONValue,
+        to destination: DestinationBackend,
         newTypeID: String?,
         context: RPCContext
     )
         async throws
     {
-        let destinationHost = destination["host"]?.stringValue ?? ""
+        let destinationHost = destination.host
         let service = try await store.existingService(
-            host: VolumeRPC.backend(ofHost: destinationHost),
+            host: destination.backend,
             binary: "cinder-volume"
         )
         let created = try await store.createVolume(
@@ -209,10 +209,9 @@ extension VolumeManager {
                 volumeTypeID: newTypeID ?? volume.volumeTypeID,
                 displayName: volume.displayName,
                 displayDescription: volume.displayDescription,
-                availabilityZone: service?.availabilityZone ?? destination["availability_zone"]?.stringValue
-                    ?? volume.availabilityZone,
+                availabilityZone: service?.availabilityZone ?? destination.availabilityZone ?? volume.availabilityZone,
                 host: destinationHost,
-                clusterName: destination["cluster_name"]?.stringValue,
+                clusterName: destination.clusterName,
                 migrationStatus: "target:\(volume.id)",
                 bootable: volume.bootable,
                 multiattach: volume.multiattach,
@@ -221,12 +220,11 @@ extension VolumeManager {
                 metadata: volume.metadata
             )
         )
-        let destinationClient = RPCClient(bus: bus, topic: VolumeRPC.topic(forHost: destinationHost))
+        let destinationClient = VolumeRPC.client(bus: bus, host: destinationHost)
         do {
             try await destinationClient.cast(
-                "create_volume",
-                context: context,
-                ["volume_id": .string(created.id), "request_spec": .null, "allow_reschedule": false]
+                VolumeRPC.CreateVolume(volumeID: created.id, requestSpec: nil),
+                context: context
             )
             try await waitForCreation(created.id)
         } catch {
@@ -256,8 +254,10 @@ extension VolumeManager {
             if (try? await liveVolume(volume.id))??.migrationStatus == "completing" {
                 _ = try? await store.updateVolume(id: created.id, [.migrationStatus(nil)])
             } else {
-                try? await RPCClient(bus: bus, topic: VolumeRPC.topic(forHost: destinationHost))
-                    .cast("delete_volume", context: context, ["volume_id": .string(created.id), "cascade": false])
+                try? await destinationClient.cast(
+                    VolumeRPC.DeleteVolume(volumeID: created.id, cascade: false),
+                    context: context
+                )
                 _ = try? await store.updateVolume(id: created.id, [.status(.deleting)])
             }
             throw error
@@ -291,21 +291,18 @@ extension VolumeManager {
             "host": .string(configuration.host), "platform": "x86_64", "os_type": "linux", "multipath": false,
             "initiator": .null,
         ]
-        let destinationClient = RPCClient(bus: bus, topic: VolumeRPC.topic(forHost: newVolume.host ?? ""))
+        let destinationClient = VolumeRPC.client(bus: bus, host: newVolume.host ?? "")
         let destinationInfo = try await destinationClient.call(
-            "initialize_connection",
-            context: context,
-            ["volume_id": .string(newVolume.id), "connector": connector]
+            VolumeRPC.InitializeConnection(volumeID: newVolume.id, connector: connector),
+            context: context
         )
         // `terminate_connection` of a local file has nothing to tear down; it is sent for
         // backends that do, whatever the copy's outcome.
-        let terminate: @Sendable () async -> Void = { [bus] in
-            _ = try? await RPCClient(bus: bus, topic: VolumeRPC.topic(forHost: newVolume.host ?? ""))
-                .call(
-                    "terminate_connection",
-                    context: context,
-                    ["volume_id": .string(newVolume.id), "connector": connector, "force": true]
-                )
+        let terminate: @Sendable () async -> Void = {
+            _ = try? await destinationClient.call(
+                VolumeRPC.TerminateConnection(volumeID: newVolume.id, connector: connector, force: true),
+                context: context
+            )
         }
         do {
             let source = try Self.localPath(try await driver.connectionInfo(volumeID: volume.id))
@@ -341,11 +338,12 @@ extension VolumeManager {
 
     /// `migrate_volume_completion(volume_id, new_volume_id, error)` (a call): completes (or,
     /// with `error`, abandons) a migration of a volume of this backend.
-    func migrateVolumeCompletion(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "volume"),
-            let newID = Self.id(envelope.arguments, "new_volume")
-        else { throw EmberError.badRequest("InvalidInput: Invalid input received: migrate_volume_completion") }
-        let error = envelope.arguments["error"] == .bool(true)
+    func migrateVolumeCompletion(
+        _ message: VolumeRPC.MigrateVolumeCompletion,
+        context: RPCContext
+    ) async throws -> VolumeRPC.MigrateVolumeCompletion.Reply {
+        let id = message.volumeID
+        let newID = message.newVolumeID
         return try await serialized(id) {
             guard let volume = try await liveVolume(id) else {
                 throw EmberError.notFound("Volume \(id) could not be found.")
@@ -356,10 +354,10 @@ extension VolumeManager {
             let saved = try await completeMigration(
                 volume,
                 newVolume: newVolume,
-                error: error,
-                context: envelope.context
+                error: message.error == true,
+                context: context
             )
-            return ["save_volume_id": .string(saved)]
+            return VolumeRPC.MigrateVolumeCompletion.Reply(saveVolumeID: saved)
         }
     }
 
@@ -378,12 +376,11 @@ extension VolumeManager {
         -> String
     {
         let originalStatus = volume.previousStatus.flatMap(VolumeStatus.init(rawValue:)) ?? .available
-        let destinationClient = RPCClient(bus: bus, topic: VolumeRPC.topic(forHost: newVolume.host ?? ""))
+        let destinationClient = VolumeRPC.client(bus: bus, host: newVolume.host ?? "")
         if error {
             try await destinationClient.cast(
-                "delete_volume",
-                context: context,
-                ["volume_id": .string(newVolume.id), "cascade": false]
+                VolumeRPC.DeleteVolume(volumeID: newVolume.id, cascade: false),
+                context: context
             )
             _ = try await store.updateVolume(id: newVolume.id, [.status(.deleting)])
             _ = try await store.updateVolume(id: volume.id, [.migrationStatus("error"), .status(originalStatus)])
@@ -394,9 +391,11 @@ extension VolumeManager {
         // one directory): then the rename below replaces the source data, which must stay.
         let destinationPath = try Self.localPath(
             try await destinationClient.call(
-                "initialize_connection",
-                context: context,
-                ["volume_id": .string(newVolume.id), "connector": ["host": .string(configuration.host)]]
+                VolumeRPC.InitializeConnection(
+                    volumeID: newVolume.id,
+                    connector: ["host": .string(configuration.host)]
+                ),
+                context: context
             )
         )
         let sourcePath = try Self.localPath(try await driver.connectionInfo(volumeID: volume.id))
@@ -404,19 +403,19 @@ extension VolumeManager {
             (destinationPath as NSString).deletingLastPathComponent
             == (sourcePath as NSString).deletingLastPathComponent
         let update = try await destinationClient.call(
-            "update_migrated_volume",
-            context: context,
-            [
-                "volume_id": .string(volume.id), "new_volume_id": .string(newVolume.id),
-                "volume_status": .string(originalStatus.rawValue),
-            ]
+            VolumeRPC.UpdateMigratedVolume(
+                volumeID: volume.id,
+                newVolumeID: newVolume.id,
+                volumeStatus: originalStatus
+            ),
+            context: context
         )
         _ = try await store.updateVolume(
             id: volume.id,
             [
                 .host(newVolume.host), .clusterName(newVolume.clusterName),
                 .availabilityZone(newVolume.availabilityZone), .serviceUUID(newVolume.serviceUUID),
-                .volumeTypeID(newVolume.volumeTypeID), .nameID(update["_name_id"]?.stringValue),
+                .volumeTypeID(newVolume.volumeTypeID), .nameID(update.nameID),
                 .providerLocation(newVolume.providerLocation), .status(originalStatus),
                 .previousStatus(volume.status.rawValue), .migrationStatus("success"),
             ]
@@ -447,12 +446,15 @@ extension VolumeManager {
 
     /// `update_migrated_volume(volume_id, new_volume_id, volume_status)` (a call, on the
     /// destination): the driver renames the new data; returns the `_name_id` to keep.
-    func updateMigratedVolume(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "volume"), let newID = Self.id(envelope.arguments, "new_volume")
-        else { throw EmberError.badRequest("InvalidInput: Invalid input received: update_migrated_volume") }
-        return try await serialized(newID) {
-            let nameID = try await driver.updateMigratedVolume(originalID: id, newVolumeID: newID)
-            return ["_name_id": .optional(nameID)]
+    func updateMigratedVolume(
+        _ message: VolumeRPC.UpdateMigratedVolume
+    ) async throws -> VolumeRPC.UpdateMigratedVolume.Reply {
+        try await serialized(message.newVolumeID) {
+            let nameID = try await driver.updateMigratedVolume(
+                originalID: message.volumeID,
+                newVolumeID: message.newVolumeID
+            )
+            return VolumeRPC.UpdateMigratedVolume.Reply(nameID: nameID)
         }
     }
 }

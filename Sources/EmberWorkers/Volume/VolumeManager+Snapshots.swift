@@ -1,66 +1,55 @@
 import EmberBus
 import EmberCore
+import EmberRPC
 import EmberStore
 import Foundation
 
 extension VolumeManager {
     /// `create_snapshot(snapshot_id)`: copies the volume's data; `creating` → `available`
     /// (or `error` with a user message).
-    func createSnapshot(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "snapshot"), let snapshot = try await liveSnapshot(id) else {
-            return .null
-        }
+    func createSnapshot(_ message: VolumeRPC.CreateSnapshot, context: RPCContext) async throws -> RPCNoReply {
+        let id = message.snapshotID
+        guard let snapshot = try await liveSnapshot(id) else { return RPCNoReply() }
         return try await serialized(snapshot.volumeID) {
-            guard let current = try await liveSnapshot(id), current.status == .creating else { return .null }
+            guard let current = try await liveSnapshot(id), SnapshotTransitions.created.allows(current.status) else {
+                return RPCNoReply()
+            }
             do {
                 try await driver.createSnapshot(id: id, volumeID: current.volumeID)
             } catch {
                 logger.error("Snapshot creation failed", metadata: ["snapshot.id": .string(id), "error": "\(error)"])
-                _ = try await store.conditionalUpdateSnapshot(
-                    id: id,
-                    set: [.status(.error)],
-                    where: SnapshotCondition(status: [.creating])
-                )
+                try await store.apply(SnapshotTransitions.createFailed, toSnapshot: id)
                 await messages.record(
                     .snapshotCreate,
                     .snapshotCreateError,
                     resourceType: "VOLUME_SNAPSHOT",
                     resourceID: id,
                     projectID: current.projectID,
-                    context: envelope.context
+                    context: context
                 )
-                return .null
+                return RPCNoReply()
             }
-            _ = try await store.conditionalUpdateSnapshot(
-                id: id,
-                set: [.status(.available), .progress("100%")],
-                where: SnapshotCondition(status: [.creating])
-            )
+            try await store.apply(SnapshotTransitions.created, toSnapshot: id, also: [.progress("100%")])
             logger.info("Created snapshot", metadata: ["snapshot.id": .string(id)])
-            return .null
+            return RPCNoReply()
         }
     }
 
     /// `delete_snapshot(snapshot_id, unmanage_only)`: removes the data, soft-deletes the row
     /// and gives the quota back; a driver failure sets `error_deleting`.
-    func deleteSnapshot(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "snapshot"), let snapshot = try await liveSnapshot(id) else {
-            return .null
-        }
+    func deleteSnapshot(_ message: VolumeRPC.DeleteSnapshot, context: RPCContext) async throws -> RPCNoReply {
+        let id = message.snapshotID
+        guard let snapshot = try await liveSnapshot(id) else { return RPCNoReply() }
         return try await serialized(snapshot.volumeID) {
-            guard let current = try await liveSnapshot(id) else { return .null }
+            guard let current = try await liveSnapshot(id) else { return RPCNoReply() }
             do {
-                if envelope.arguments["unmanage_only"] != .bool(true) {
+                if message.unmanageOnly != true {
                     try await driver.deleteSnapshot(id: id)
                 }
             } catch {
                 logger.error("Snapshot deletion failed", metadata: ["snapshot.id": .string(id), "error": "\(error)"])
-                _ = try await store.conditionalUpdateSnapshot(
-                    id: id,
-                    set: [.status(.errorDeleting)],
-                    where: SnapshotCondition(status: [.deleting])
-                )
-                return .null
+                try await store.apply(SnapshotTransitions.deleteFailed, toSnapshot: id)
+                return RPCNoReply()
             }
             try await store.deleteSnapshot(id: id)
             do {
@@ -69,36 +58,30 @@ extension VolumeManager {
                 logger.error("Failed to update usages deleting snapshot", metadata: ["snapshot.id": .string(id)])
             }
             logger.info("Deleted snapshot", metadata: ["snapshot.id": .string(id)])
-            return .null
+            return RPCNoReply()
         }
     }
 
     /// `revert_to_snapshot(volume_id, snapshot_id)`: puts the snapshot's data back; the volume
     /// goes `reverting` → `available` and the snapshot `restoring` → `available`. A failure
     /// sets the volume `error` (the snapshot goes back to `available`), as cinder does.
-    func revertToSnapshot(_ envelope: Envelope) async throws -> JSONValue {
-        guard let volumeID = Self.id(envelope.arguments, "volume"),
-            let snapshotID = Self.id(envelope.arguments, "snapshot")
-        else { return .null }
+    func revertToSnapshot(_ message: VolumeRPC.RevertToSnapshot, context: RPCContext) async throws -> RPCNoReply {
+        let volumeID = message.volumeID
+        let snapshotID = message.snapshotID
         return try await serialized(volumeID) {
-            var volumeStatus: VolumeStatus = .available
+            var reverted = true
             do {
                 try await driver.revertToSnapshot(volumeID: volumeID, snapshotID: snapshotID)
             } catch {
                 logger.error("Revert failed", metadata: ["volume.id": .string(volumeID), "error": "\(error)"])
-                volumeStatus = .error
+                reverted = false
             }
-            _ = try await store.conditionalUpdateVolume(
-                id: volumeID,
-                set: [.status(volumeStatus)],
-                where: VolumeCondition(status: [.reverting])
+            try await store.apply(
+                reverted ? VolumeTransitions.reverted : VolumeTransitions.revertFailed,
+                toVolume: volumeID
             )
-            _ = try await store.conditionalUpdateSnapshot(
-                id: snapshotID,
-                set: [.status(.available)],
-                where: SnapshotCondition(status: [.restoring])
-            )
-            return .null
+            try await store.apply(SnapshotTransitions.restored, toSnapshot: snapshotID)
+            return RPCNoReply()
         }
     }
 
@@ -107,10 +90,8 @@ extension VolumeManager {
     /// what cinder's `_parse_connection_options` adds to `data`: `qos_specs` (front-end
     /// consumers only; Ember has no QoS specs yet, so null), `access_mode` (the attached
     /// mode, else `ro` for a read-only volume), `encrypted` and `cacheable`.
-    func initializeConnection(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "volume") else {
-            throw DriverError("initialize_connection needs volume_id")
-        }
+    func initializeConnection(_ message: VolumeRPC.InitializeConnection) async throws -> JSONValue {
+        let id = message.volumeID
         guard let volume = try await liveVolume(id) else { throw DriverError("Volume \(id) could not be found.") }
         var info = try await driver.connectionInfo(volumeID: id)
         guard case .object(var object) = info, case .object(var data)? = object["data"] else { return info }
@@ -131,8 +112,8 @@ extension VolumeManager {
 
     /// `terminate_connection(volume_id, connector, force)` (a call): nothing to tear down for
     /// a local file.
-    func terminateConnection(_ envelope: Envelope) async throws -> JSONValue {
-        .null
+    func terminateConnection(_ message: VolumeRPC.TerminateConnection) async throws -> RPCNoReply {
+        RPCNoReply()
     }
 
     func liveSnapshot(_ id: String) async throws -> Snapshot? {

@@ -1,33 +1,32 @@
 import EmberBus
 import EmberCore
 import EmberImage
+import EmberRPC
 import EmberStore
-import EmberVolume
 import Foundation
 
 extension VolumeManager {
     /// `create_volume(volume_id, request_spec, filter_properties, allow_reschedule)`: creates
     /// the volume's data (blank, from a snapshot, or a clone) and sets it `available`; a
     /// driver failure sets `error` with a user message.
-    func createVolume(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "volume") else { return .null }
-        try await serialized(id) {
-            try await finishCreate(id, requestSpec: envelope.arguments["request_spec"], context: envelope.context)
+    func createVolume(_ message: VolumeRPC.CreateVolume, context: RPCContext) async throws -> RPCNoReply {
+        try await serialized(message.volumeID) {
+            try await finishCreate(message.volumeID, requestSpec: message.requestSpec, context: context)
         }
-        return .null
+        return RPCNoReply()
     }
 
     /// The create itself, for a cast or for ``initHost()`` resuming a create that a crash
     /// interrupted; the caller holds the volume's lock. A volume that is no longer `creating`
     /// (done already, deleted) is left alone, so a redelivered cast is harmless.
-    func finishCreate(_ id: String, requestSpec spec: JSONValue?, context: RPCContext) async throws {
-        guard let volume = try await liveVolume(id), volume.status == .creating else {
+    func finishCreate(_ id: String, requestSpec spec: VolumeRequestSpec?, context: RPCContext) async throws {
+        guard let volume = try await liveVolume(id), VolumeTransitions.created.allows(volume.status) else {
             logger.info("create_volume: volume gone or not creating; ignored", metadata: ["volume.id": .string(id)])
             return
         }
-        let snapshotID = volume.snapshotID ?? spec?["snapshotID"]?.stringValue
-        let sourceID = volume.sourceVolumeID ?? spec?["sourceVolumeID"]?.stringValue
-        let imageID = spec?["imageID"]?.stringValue ?? volume.adminMetadata[VolumeAPI.createImageKey]
+        let snapshotID = volume.snapshotID ?? spec?.snapshotID
+        let sourceID = volume.sourceVolumeID ?? spec?.sourceVolumeID
+        let imageID = spec?.imageID ?? volume.adminMetadata[Volume.createImageKey]
         var image: GlanceImage?
         do {
             if let imageID {
@@ -60,11 +59,7 @@ extension VolumeManager {
                 "Volume creation failed",
                 metadata: ["volume.id": .string(id), "image.id": .string(imageID ?? ""), "error": "\(error)"]
             )
-            _ = try await store.conditionalUpdateVolume(
-                id: id,
-                set: [.status(.error)],
-                where: VolumeCondition(status: [.creating])
-            )
+            try await store.apply(VolumeTransitions.createFailed, toVolume: id)
             await messages.record(
                 .createVolumeFromBackend,
                 .driverFailedCreate,
@@ -74,15 +69,11 @@ extension VolumeManager {
             )
             return
         }
-        var changes: [VolumeUpdate] = [.status(.available), .launchedAt(Date())]
+        var changes: [VolumeUpdate] = [.launchedAt(Date())]
         if image != nil { changes.append(.bootable(true)) }
-        let created = try await store.conditionalUpdateVolume(
-            id: id,
-            set: changes,
-            where: VolumeCondition(status: [.creating])
-        )
+        let created = try await store.apply(VolumeTransitions.created, toVolume: id, also: changes)
         if imageID != nil {
-            try? await store.deleteVolumeMetadata(id: id, kind: .admin, key: VolumeAPI.createImageKey)
+            try? await store.deleteVolumeMetadata(id: id, kind: .admin, key: Volume.createImageKey)
         }
         if created == nil {
             logger.warning("create_volume: volume changed while creating", metadata: ["volume.id": .string(id)])
@@ -94,13 +85,11 @@ extension VolumeManager {
     /// `delete_volume(volume_id, unmanage_only, cascade)`: removes the data (and with
     /// `cascade` the snapshots), soft-deletes the row and gives the quota back. A driver
     /// failure sets `error_deleting`.
-    func deleteVolume(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "volume") else { return .null }
-        let cascade = envelope.arguments["cascade"] == .bool(true)
-        return try await serialized(id) {
-            guard let volume = try await liveVolume(id) else { return .null }
-            try await finishDelete(volume, cascade: cascade, context: envelope.context)
-            return .null
+    func deleteVolume(_ message: VolumeRPC.DeleteVolume, context: RPCContext) async throws -> RPCNoReply {
+        try await serialized(message.volumeID) {
+            guard let volume = try await liveVolume(message.volumeID) else { return RPCNoReply() }
+            try await finishDelete(volume, cascade: message.cascade == true, context: context)
+            return RPCNoReply()
         }
     }
 
@@ -120,11 +109,7 @@ extension VolumeManager {
             try await driver.deleteVolume(id: volume.id)
         } catch {
             logger.error("Volume deletion failed", metadata: ["volume.id": .string(volume.id), "error": "\(error)"])
-            _ = try await store.conditionalUpdateVolume(
-                id: volume.id,
-                set: [.status(.errorDeleting)],
-                where: VolumeCondition(status: [.deleting, .errorManagingDeleting])
-            )
+            try await store.apply(VolumeTransitions.deleteFailed, toVolume: volume.id)
             return
         }
         try await store.deleteVolume(id: volume.id)
@@ -139,41 +124,37 @@ extension VolumeManager {
     /// `extend_volume(volume_id, new_size, reservations)`: grows the data, then sets the new
     /// size and `available`; commits the API's reservations on success, rolls them back on a
     /// failure (`error_extending` with a user message).
-    func extendVolume(_ envelope: Envelope) async throws -> JSONValue {
-        guard let id = Self.id(envelope.arguments, "volume"), let newSize = envelope.arguments["new_size"]?.number
-        else { return .null }
-        let reservationIDs = envelope.arguments["reservations"].flatMap(Self.strings) ?? []
+    func extendVolume(_ message: VolumeRPC.ExtendVolume, context: RPCContext) async throws -> RPCNoReply {
+        let id = message.volumeID
+        let newSize = message.newSize
+        let reservationIDs = message.reservations
         return try await serialized(id) {
-            guard let volume = try await liveVolume(id) else { return .null }
+            guard let volume = try await liveVolume(id) else { return RPCNoReply() }
             let reservation = volume.projectID.map { QuotaReservation(projectID: $0, uuids: reservationIDs) }
             do {
-                try await driver.extendVolume(id: id, newSize: Int(newSize))
+                try await driver.extendVolume(id: id, newSize: newSize)
             } catch {
                 logger.error("Volume extension failed", metadata: ["volume.id": .string(id), "error": "\(error)"])
                 if let reservation, !reservationIDs.isEmpty { try await store.rollback(reservation) }
-                _ = try await store.conditionalUpdateVolume(
-                    id: id,
-                    set: [.status(.errorExtending)],
-                    where: VolumeCondition(status: [.extending])
-                )
+                try await store.apply(VolumeTransitions.extendFailed, toVolume: id)
                 await messages.record(
                     .extendVolume,
                     .driverFailedExtend,
                     resourceID: id,
                     projectID: volume.projectID,
-                    context: envelope.context
+                    context: context
                 )
-                return .null
+                return RPCNoReply()
             }
             if let reservation, !reservationIDs.isEmpty { try await store.commit(reservation) }
-            let status: VolumeStatus = volume.attachments.isEmpty ? .available : .inUse
-            _ = try await store.conditionalUpdateVolume(
-                id: id,
-                set: [.size(Int(newSize)), .status(status)],
-                where: VolumeCondition(status: [.extending])
+            try await store.apply(
+                VolumeTransitions.extended,
+                toVolume: id,
+                given: volume.attachments.isEmpty ? .available : .inUse,
+                also: [.size(newSize)]
             )
-            logger.info("Extended volume", metadata: ["volume.id": .string(id), "size": "\(Int(newSize))"])
-            return .null
+            logger.info("Extended volume", metadata: ["volume.id": .string(id), "size": "\(newSize)"])
+            return RPCNoReply()
         }
     }
 
@@ -189,7 +170,7 @@ extension VolumeManager {
     func releaseVolumeQuota(_ volume: Volume) async throws {
         guard volume.useQuota, let projectID = volume.projectID else { return }
         let typeName = (try? await store.volumeType(id: volume.volumeTypeID).name) ?? volume.volumeTypeID
-        let deltas = QuotaEngine.volumeDeltas(size: volume.size, typeName: typeName).mapValues { -$0 }
+        let deltas = QuotaReservation.volumeDeltas(size: volume.size, typeName: typeName).mapValues { -$0 }
         try await commitNegative(projectID: projectID, deltas: deltas)
     }
 
@@ -210,15 +191,5 @@ extension VolumeManager {
             expiresAt: Date().addingTimeInterval(86_400)
         )
         try await store.commit(reservation)
-    }
-
-    /// `<name>_id`, or the `id` of the `<name>` object cinder sends.
-    static func id(_ arguments: JSONValue, _ name: String) -> String? {
-        arguments[name + "_id"]?.stringValue ?? arguments[name]?["id"]?.stringValue
-    }
-
-    static func strings(_ value: JSONValue) -> [String]? {
-        guard case .array(let items) = value else { return nil }
-        return items.compactMap(\.stringValue)
     }
 }

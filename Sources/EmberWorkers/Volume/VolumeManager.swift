@@ -1,6 +1,7 @@
 import EmberBus
 import EmberCore
 import EmberImage
+import EmberRPC
 import EmberStore
 import Foundation
 import Logging
@@ -77,9 +78,9 @@ public actor VolumeManager: Service {
         await initHost()
         let consumer = bus.makeConsumer(topic: topic, supportedVersion: .volume, handler: dispatcher().handler)
         var fanout = RPCDispatcher(topic: Topic.volume)
-        fanout.on("publish_service_capabilities") { [self] _ in
+        fanout.on(VolumeRPC.PublishServiceCapabilities.self) { [self] _, _ in
             await reportCapabilities()
-            return .null
+            return RPCNoReply()
         }
         let fanoutConsumer = bus.makeConsumer(topic: Topic.volume, supportedVersion: .volume, handler: fanout.handler)
         logger.info("Volume service started", metadata: ["topic": .string(topic)])
@@ -96,28 +97,38 @@ public actor VolumeManager: Service {
     /// The methods of `cinder/volume/rpcapi.py` this manager serves.
     nonisolated func dispatcher() -> RPCDispatcher {
         var dispatcher = RPCDispatcher(topic: topic)
-        dispatcher.on("create_volume") { [self] in try await createVolume($0) }
-        dispatcher.on("delete_volume") { [self] in try await deleteVolume($0) }
-        dispatcher.on("extend_volume") { [self] in try await extendVolume($0) }
-        dispatcher.on("create_snapshot") { [self] in try await createSnapshot($0) }
-        dispatcher.on("delete_snapshot") { [self] in try await deleteSnapshot($0) }
-        dispatcher.on("revert_to_snapshot") { [self] in try await revertToSnapshot($0) }
-        dispatcher.on("retype") { [self] in try await retype($0) }
-        dispatcher.on("migrate_volume") { [self] in try await migrateVolume($0) }
-        dispatcher.on("migrate_volume_completion") { [self] in try await migrateVolumeCompletion($0) }
-        dispatcher.on("update_migrated_volume") { [self] in try await updateMigratedVolume($0) }
-        dispatcher.on("copy_volume_to_image") { [self] in try await copyVolumeToImage($0) }
-        dispatcher.on("reimage") { [self] in try await reimage($0) }
-        dispatcher.on("initialize_connection") { [self] in try await initializeConnection($0) }
-        dispatcher.on("initialize_connection_snapshot") { [self] in try await initializeConnectionSnapshot($0) }
-        dispatcher.on("terminate_connection") { [self] in try await terminateConnection($0) }
-        dispatcher.on("attach_volume") { [self] in try await attachVolume($0) }
-        dispatcher.on("detach_volume") { [self] in try await detachVolume($0) }
-        dispatcher.on("publish_service_capabilities") { [self] _ in
-            await reportCapabilities()
-            return .null
+        dispatcher.on(VolumeRPC.CreateVolume.self) { [self] in try await createVolume($0, context: $1) }
+        dispatcher.on(VolumeRPC.DeleteVolume.self) { [self] in try await deleteVolume($0, context: $1) }
+        dispatcher.on(VolumeRPC.ExtendVolume.self) { [self] in try await extendVolume($0, context: $1) }
+        dispatcher.on(VolumeRPC.CreateSnapshot.self) { [self] in try await createSnapshot($0, context: $1) }
+        dispatcher.on(VolumeRPC.DeleteSnapshot.self) { [self] in try await deleteSnapshot($0, context: $1) }
+        dispatcher.on(VolumeRPC.RevertToSnapshot.self) { [self] in try await revertToSnapshot($0, context: $1) }
+        dispatcher.on(VolumeRPC.Retype.self) { [self] in try await retype($0, context: $1) }
+        dispatcher.on(VolumeRPC.MigrateVolume.self) { [self] in try await migrateVolume($0, context: $1) }
+        dispatcher.on(VolumeRPC.MigrateVolumeCompletion.self) { [self] in
+            try await migrateVolumeCompletion($0, context: $1)
         }
-        dispatcher.on("get_capabilities") { [self] _ in
+        dispatcher.on(VolumeRPC.UpdateMigratedVolume.self) { [self] message, _ in
+            try await updateMigratedVolume(message)
+        }
+        dispatcher.on(VolumeRPC.CopyVolumeToImage.self) { [self] in try await copyVolumeToImage($0, context: $1) }
+        dispatcher.on(VolumeRPC.Reimage.self) { [self] in try await reimage($0, context: $1) }
+        dispatcher.on(VolumeRPC.InitializeConnection.self) { [self] message, _ in
+            try await initializeConnection(message)
+        }
+        dispatcher.on(VolumeRPC.InitializeConnectionSnapshot.self) { [self] message, _ in
+            try await initializeConnectionSnapshot(message)
+        }
+        dispatcher.on(VolumeRPC.TerminateConnection.self) { [self] message, _ in
+            try await terminateConnection(message)
+        }
+        dispatcher.on(VolumeRPC.AttachVolume.self) { [self] in try await attachVolume($0, context: $1) }
+        dispatcher.on(VolumeRPC.DetachVolume.self) { [self] in try await detachVolume($0, context: $1) }
+        dispatcher.on(VolumeRPC.PublishServiceCapabilities.self) { [self] _, _ in
+            await reportCapabilities()
+            return RPCNoReply()
+        }
+        dispatcher.on(VolumeRPC.GetCapabilities.self) { [self] _, _ in
             // The report plus the standard properties (`init_capabilities`).
             var result = try await capabilities()
             result["properties"] = .object(Self.standardProperties)
