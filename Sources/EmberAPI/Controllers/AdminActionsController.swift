@@ -41,7 +41,7 @@ struct AdminActionsController {
             if (status ?? "").isEmpty && (attach ?? "").isEmpty && (migration ?? "").isEmpty {
                 throw EmberError.badRequest("Must specify 'status', 'attach_status' or 'migration_status' for update.")
             }
-            let volume = try await adminVolume(request, rule: "volume_extension:volume_admin_actions:reset_status")
+            let volume = try await adminVolume(request, rule: .volumeExtensionVolumeAdminActionsResetStatus)
             // cinder's tuple lacks a comma, so only `deleting` is refused here.
             if status == "deleting" { throw EmberError.badRequest("Cannot reset-state to deleting") }
             if status == "in-use", volume.attachments.isEmpty {
@@ -69,7 +69,7 @@ struct AdminActionsController {
         }
         controller.action("os-force_delete") { request in
             _ = try request.validatedBody(AdminActionSchemas.forceDelete)
-            let volume = try await adminVolume(request, rule: "volume_extension:volume_admin_actions:force_delete")
+            let volume = try await adminVolume(request, rule: .volumeExtensionVolumeAdminActionsForceDelete)
             try await api.deleteVolume(
                 id: volume.id,
                 cascade: false,
@@ -81,7 +81,7 @@ struct AdminActionsController {
         }
         controller.action("os-force_detach") { request in
             let body = try request.validatedBody(AdminActionSchemas.forceDetach)["os-force_detach"] ?? .null
-            let volume = try await adminVolume(request, rule: "volume_extension:volume_admin_actions:force_detach")
+            let volume = try await adminVolume(request, rule: .volumeExtensionVolumeAdminActionsForceDetach)
             do {
                 try await api.terminateConnection(
                     id: volume.id,
@@ -112,7 +112,7 @@ struct AdminActionsController {
                 )[
                     "os-migrate_volume"
                 ] ?? .null
-            let volume = try await adminVolume(request, rule: "volume_extension:volume_admin_actions:migrate_volume")
+            let volume = try await adminVolume(request, rule: .volumeExtensionVolumeAdminActionsMigrateVolume)
             // `common.get_cluster_host`: one and only one of host and cluster (from 3.16).
             let host = body["host"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
             let clusterName = cluster ? body["cluster"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } : nil
@@ -139,7 +139,7 @@ struct AdminActionsController {
                 ?? .null
             let volume = try await adminVolume(
                 request,
-                rule: "volume_extension:volume_admin_actions:migrate_volume_completion"
+                rule: .volumeExtensionVolumeAdminActionsMigrateVolumeCompletion
             )
             let saved = try await api.migrateVolumeCompletion(
                 id: volume.id,
@@ -174,14 +174,14 @@ struct AdminActionsController {
                 )
             }
             let snapshot = try await api.snapshot(id: try request.id(), caller: request.identity)
-            try request.authorize("volume_extension:snapshot_admin_actions:reset_status", target: snapshot.policyTarget)
+            try request.authorize(.volumeExtensionSnapshotAdminActionsResetStatus, target: snapshot.policyTarget)
             _ = try await api.store.updateSnapshot(id: snapshot.id, [.status(value)])
             return APIResponse(status: .accepted)
         }
         controller.action("os-force_delete") { request in
             _ = try request.validatedBody(AdminActionSchemas.forceDelete)
             let snapshot = try await api.snapshot(id: try request.id(), caller: request.identity)
-            try request.authorize("volume_extension:snapshot_admin_actions:force_delete", target: snapshot.policyTarget)
+            try request.authorize(.volumeExtensionSnapshotAdminActionsForceDelete, target: snapshot.policyTarget)
             try await api.deleteSnapshot(
                 id: snapshot.id,
                 force: true,

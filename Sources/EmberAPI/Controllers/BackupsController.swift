@@ -31,13 +31,13 @@ struct BackupsController {
         controller.method("index") { request in try await list(request, detailed: false) }
         controller.method("detail") { request in try await list(request, detailed: true) }
         controller.method("show") { request in
-            let backup = try await authorizedBackup(request, action: "backup:get")
+            let backup = try await authorizedBackup(request, action: .backupGet)
             return APIResponse(body: ["backup": .object(detail(backup, request))])
         }
         controller.method("create") { request in try await create(request) }
         controller.method("update", minimum: "3.9") { request in try await update(request) }
         controller.method("delete") { request in
-            let backup = try await authorizedBackup(request, action: "backup:delete")
+            let backup = try await authorizedBackup(request, action: .backupDelete)
             try await api.deleteBackup(
                 backup,
                 force: false,
@@ -74,7 +74,7 @@ struct BackupsController {
             }
             let backup = try await authorizedBackup(
                 request,
-                action: "volume_extension:backup_admin_actions:reset_status"
+                action: .volumeExtensionBackupAdminActionsResetStatus
             )
             try await api.resetBackupStatus(
                 backup,
@@ -90,7 +90,7 @@ struct BackupsController {
             }
             let backup = try await authorizedBackup(
                 request,
-                action: "volume_extension:backup_admin_actions:force_delete"
+                action: .volumeExtensionBackupAdminActionsForceDelete
             )
             try await api.deleteBackup(
                 backup,
@@ -114,12 +114,12 @@ struct BackupsController {
         BackupViewBuilder.detail(
             backup,
             request: request,
-            projectAttributes: request.allows("backup:backup_project_attribute")
+            projectAttributes: request.allows(.backupBackupProjectAttribute)
         )
     }
 
     func list(_ request: APIRequest, detailed: Bool) async throws -> APIResponse {
-        try request.authorize("backup:get_all")
+        try request.authorize(.backupGetAll)
         if let value = request.queryValue("all_tenants"), ParameterTypes.bool(.string(value)) == nil {
             throw EmberError.badRequest("Invalid input received: all_tenants must be a boolean, got '\(value)'.")
         }
@@ -150,7 +150,7 @@ struct BackupsController {
         )
         let backup = body["backup"]?.objectValue ?? JSONObject()
         let volumeID = backup["volume_id"]?.stringValue ?? ""
-        let volume = try await request.authorizedVolume(volumeID, api: api, action: "backup:create")
+        let volume = try await request.authorizedVolume(volumeID, api: api, action: .backupCreate)
         var metadata: [String: String] = [:]
         for entry in backup["metadata"]?.objectValue?.entries ?? [] { metadata[entry.key] = entry.value.stringValue }
         let created = try await api.createBackup(
@@ -180,7 +180,7 @@ struct BackupsController {
         if let error = BackupSchemas.update(metadata: request.supports("3.43")).validate(body) {
             throw EmberError.badRequest(error)
         }
-        let backup = try await authorizedBackup(request, action: "backup:update")
+        let backup = try await authorizedBackup(request, action: .backupUpdate)
         let fields = body["backup"]?.objectValue ?? JSONObject()
         func field(_ name: String) -> String?? {
             guard let value = fields[name] else { return nil }
@@ -205,7 +205,7 @@ struct BackupsController {
     func restore(_ request: APIRequest) async throws -> APIResponse {
         let body = request.body ?? .null
         if let error = BackupSchemas.restore.validate(body) { throw EmberError.badRequest(error) }
-        let backup = try await authorizedBackup(request, action: "backup:restore")
+        let backup = try await authorizedBackup(request, action: .backupRestore)
         let restore = body["restore"]?.objectValue ?? JSONObject()
         let result = try await api.restoreBackup(
             backup,

@@ -11,7 +11,7 @@ struct CapabilitiesController {
     func controller() -> APIController {
         var controller = APIController(name: "capabilities")
         controller.method("show") { request in
-            try request.authorize("volume_extension:capabilities")
+            try request.authorize(.volumeExtensionCapabilities)
             let host = try request.id()
             let services = try await api.store.listServices(
                 host: host,

@@ -221,14 +221,14 @@ struct QuotaClassSetsController {
     func controller() -> APIController {
         var controller = APIController(name: "quota_class_sets")
         controller.method("show") { request in
-            try request.authorize("volume_extension:quota_classes:get")
+            try request.authorize(.volumeExtensionQuotaClassesGet)
             let name = try request.id()
             var body = try await classSet(name)
             body.appendNew("id", .string(name))
             return APIResponse(body: ["quota_class_set": .object(body)])
         }
         controller.method("update") { request in
-            try request.authorize("volume_extension:quota_classes:update")
+            try request.authorize(.volumeExtensionQuotaClassesUpdate)
             let name = try request.id()
             if name.count > 255 {
                 throw EmberError.badRequest("quota_class_name has a maximum length of 255 characters.")

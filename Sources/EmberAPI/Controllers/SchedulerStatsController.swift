@@ -11,7 +11,7 @@ struct SchedulerStatsController {
     func controller() -> APIController {
         var controller = APIController(name: "scheduler_stats")
         controller.method("get_pools") { request in
-            try request.authorize("scheduler_extension:scheduler_stats:get_pools")
+            try request.authorize(.schedulerExtensionSchedulerStatsGetPools)
             let detail = ParameterTypes.bool(request.queryValue("detail").map(JSONValue.string)) ?? false
             var filters = JSONObject()
             if request.supports("3.28") {

@@ -16,7 +16,7 @@ struct ServicesController {
     func controller() -> APIController {
         var controller = APIController(name: "services")
         controller.method("index") { request in
-            try request.authorize("volume_extension:services:index")
+            try request.authorize(.volumeExtensionServicesIndex)
             let services = try await api.store.listServices(
                 host: request.queryValue("host"),
                 binary: request.queryValue("binary"),
@@ -78,7 +78,7 @@ struct ServicesController {
     /// `service`), plus `disabled_reason`. cinder 29.0.0 forgets to change the flag on
     /// enable/disable; Ember changes it, which is what the call is for.
     func setDisabled(_ request: APIRequest, disabled: Bool, rule: String) async throws -> APIResponse {
-        try request.authorize("volume_extension:services:update")
+        try request.authorize(.volumeExtensionServicesUpdate)
         let schema = rule == "disable-log-reason" ? ServiceSchemas.disableLogReason : ServiceSchemas.enableAndDisable
         let body = try request.validatedBody(schema)
         guard let host = body["host"]?.stringValue, !host.isEmpty else {
@@ -140,7 +140,7 @@ struct HostsController {
     func controller() -> APIController {
         var controller = APIController(name: "hosts")
         controller.method("index") { request in
-            try request.authorize("volume_extension:hosts")
+            try request.authorize(.volumeExtensionHosts)
             var services = try await api.store.listServices(host: nil, binary: nil, topic: nil, disabled: false)
             if let zone = request.queryValue("zone"), !zone.isEmpty {
                 services = services.filter { $0.availabilityZone == zone }
@@ -158,7 +158,7 @@ struct HostsController {
             return APIResponse(body: ["hosts": .array(hosts)])
         }
         controller.method("show") { request in
-            try request.authorize("volume_extension:hosts")
+            try request.authorize(.volumeExtensionHosts)
             let host = try request.id()
             let services = try await api.store.listServices(
                 host: host,
@@ -213,7 +213,7 @@ struct HostsController {
             return APIResponse(body: ["host": .array(resources)])
         }
         controller.method("update") { request in
-            try request.authorize("volume_extension:hosts")
+            try request.authorize(.volumeExtensionHosts)
             // cinder 29.0.0's volume API raises NotImplementedError here; say so plainly.
             throw EmberError(
                 status: 501,

@@ -24,7 +24,7 @@ struct SnapshotActionsController {
             if let progress, !progress.isEmpty { try Self.checkProgress(progress) }
             let snapshot = try await api.snapshot(id: try request.id(), caller: request.identity)
             try request.authorize(
-                "snapshot_extension:snapshot_actions:update_snapshot_status",
+                .snapshotExtensionSnapshotActionsUpdateSnapshotStatus,
                 target: snapshot.policyTarget
             )
             guard let allowed = Self.transitions[snapshot.status] else {

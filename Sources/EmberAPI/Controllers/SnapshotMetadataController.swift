@@ -13,7 +13,7 @@ struct SnapshotMetadataController {
             _ = try await request.authorizedSnapshot(
                 try request.snapshotID(),
                 api: api,
-                action: "volume:get_snapshot_metadata"
+                action: .volumeGetSnapshotMetadata
             )
             let metadata = try await api.snapshotMetadata(
                 snapshotID: try request.snapshotID(),
@@ -25,7 +25,7 @@ struct SnapshotMetadataController {
             _ = try await request.authorizedSnapshot(
                 try request.snapshotID(),
                 api: api,
-                action: "volume:update_snapshot_metadata"
+                action: .volumeUpdateSnapshotMetadata
             )
             let metadata = try VolumeMetadataController.parse(
                 request.body,
@@ -44,7 +44,7 @@ struct SnapshotMetadataController {
             _ = try await request.authorizedSnapshot(
                 try request.snapshotID(),
                 api: api,
-                action: "volume:update_snapshot_metadata"
+                action: .volumeUpdateSnapshotMetadata
             )
             let metadata = try VolumeMetadataController.parse(
                 request.body,
@@ -63,7 +63,7 @@ struct SnapshotMetadataController {
             _ = try await request.authorizedSnapshot(
                 try request.snapshotID(),
                 api: api,
-                action: "volume:get_snapshot_metadata"
+                action: .volumeGetSnapshotMetadata
             )
             let key = try request.id()
             let snapshotID = try request.snapshotID()
@@ -77,7 +77,7 @@ struct SnapshotMetadataController {
             _ = try await request.authorizedSnapshot(
                 try request.snapshotID(),
                 api: api,
-                action: "volume:update_snapshot_metadata"
+                action: .volumeUpdateSnapshotMetadata
             )
             let key = try request.id()
             let meta = try VolumeMetadataController.parse(
@@ -99,7 +99,7 @@ struct SnapshotMetadataController {
             _ = try await request.authorizedSnapshot(
                 try request.snapshotID(),
                 api: api,
-                action: "volume:delete_snapshot_metadata"
+                action: .volumeDeleteSnapshotMetadata
             )
             try await api.deleteSnapshotMetadata(
                 snapshotID: try request.snapshotID(),

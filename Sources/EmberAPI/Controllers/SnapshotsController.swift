@@ -30,7 +30,7 @@ struct SnapshotsController {
             let snapshot = try await request.authorizedSnapshot(
                 try request.id(),
                 api: api,
-                action: "volume:get_snapshot"
+                action: .volumeGetSnapshot
             )
             return APIResponse(body: [
                 "snapshot": SnapshotViewBuilder.detail(snapshot, request: request, extended: extendedAttributes)
@@ -39,7 +39,7 @@ struct SnapshotsController {
         controller.method("create") { request in try await create(request) }
         controller.method("update") { request in try await update(request) }
         controller.method("delete") { request in
-            _ = try await request.authorizedSnapshot(try request.id(), api: api, action: "volume:delete_snapshot")
+            _ = try await request.authorizedSnapshot(try request.id(), api: api, action: .volumeDeleteSnapshot)
             try await api.deleteSnapshot(
                 id: try request.id(),
                 caller: request.identity,
@@ -51,7 +51,7 @@ struct SnapshotsController {
     }
 
     func list(_ request: APIRequest, detailed: Bool) async throws -> APIResponse {
-        try request.authorize("volume:get_all_snapshots")
+        try request.authorize(.volumeGetAllSnapshots)
         let parameters = try ListParameters.parse(
             request,
             scope: api.scope(for: request.identity, allTenants: request.allTenants),
@@ -81,7 +81,7 @@ struct SnapshotsController {
         let snapshot = body["snapshot"]?.objectValue ?? JSONObject()
         let volumeID = snapshot["volume_id"]?.stringValue
         // cinder reads the volume first (404), then looks at `force`.
-        _ = try await request.authorizedVolume(volumeID ?? "None", api: api, action: "volume:create_snapshot")
+        _ = try await request.authorizedVolume(volumeID ?? "None", api: api, action: .volumeCreateSnapshot)
         var force = false
         if let flag = snapshot["force"] {
             force = ParameterTypes.bool(flag) ?? false
@@ -113,7 +113,7 @@ struct SnapshotsController {
     func update(_ request: APIRequest) async throws -> APIResponse {
         let body = request.body ?? .null
         if let error = SnapshotSchemas.update.validate(body) { throw EmberError.badRequest(error) }
-        _ = try await request.authorizedSnapshot(try request.id(), api: api, action: "volume:update_snapshot")
+        _ = try await request.authorizedSnapshot(try request.id(), api: api, action: .volumeUpdateSnapshot)
         let snapshot = body["snapshot"]?.objectValue ?? JSONObject()
         /// `name` wins over `display_name` and `description` over `display_description`, as
         /// cinder pops the short names over the long ones.

@@ -11,7 +11,7 @@ struct TypesManageController {
     func controller() -> APIController {
         var controller = APIController(name: "types")
         controller.action("create") { request in
-            try request.authorize("volume_extension:type_create")
+            try request.authorize(.volumeExtensionTypeCreate)
             let body = try request.validatedBody(TypeSchemas.create)
             let fields = body["volume_type"]?.objectValue ?? JSONObject()
             let name = fields["name"]?.stringValue ?? ""
@@ -32,7 +32,7 @@ struct TypesManageController {
             return APIResponse(body: ["volume_type": TypesController.view(created, request: request)])
         }
         controller.action("update") { request in
-            try request.authorize("volume_extension:type_update")
+            try request.authorize(.volumeExtensionTypeUpdate)
             let id = try request.id()
             let body = try request.validatedBody(TypeSchemas.update)
             let fields = body["volume_type"]?.objectValue ?? JSONObject()
@@ -57,7 +57,7 @@ struct TypesManageController {
             return APIResponse(body: ["volume_type": TypesController.view(updated, request: request)])
         }
         controller.action("delete") { request in
-            try request.authorize("volume_extension:type_delete")
+            try request.authorize(.volumeExtensionTypeDelete)
             let type = try await api.resolveTypeByID(try request.id())
             if type.name == api.configuration.defaultVolumeType {
                 throw EmberError.badRequest(
@@ -90,12 +90,12 @@ struct TypesExtraSpecsController {
     func controller() -> APIController {
         var controller = APIController(name: "types_extra_specs")
         controller.method("index") { request in
-            try request.authorize("volume_extension:types_extra_specs:index")
+            try request.authorize(.volumeExtensionTypesExtraSpecsIndex)
             let type = try await api.resolveTypeByID(try request.parameter("type_id"))
             return APIResponse(body: ["extra_specs": Self.visible(type.extraSpecs, request: request)])
         }
         controller.method("show") { request in
-            try request.authorize("volume_extension:types_extra_specs:show")
+            try request.authorize(.volumeExtensionTypesExtraSpecsShow)
             let type = try await api.resolveTypeByID(try request.parameter("type_id"))
             let key = try request.id()
             guard let value = Self.visible(type.extraSpecs, request: request)[key]?.stringValue else {
@@ -104,7 +104,7 @@ struct TypesExtraSpecsController {
             return APIResponse(body: .object(JSONObject(uniqueEntries: [(key, .string(value))])))
         }
         controller.method("create") { request in
-            try request.authorize("volume_extension:types_extra_specs:create")
+            try request.authorize(.volumeExtensionTypesExtraSpecsCreate)
             let typeID = try request.parameter("type_id")
             let body = try request.validatedBody(TypeSchemas.extraSpecsCreate)
             let specs = body["extra_specs"]?.objectValue ?? JSONObject()
@@ -115,7 +115,7 @@ struct TypesExtraSpecsController {
             return APIResponse(body: ["extra_specs": .object(specs)])
         }
         controller.method("update") { request in
-            try request.authorize("volume_extension:types_extra_specs:update")
+            try request.authorize(.volumeExtensionTypesExtraSpecsUpdate)
             let typeID = try request.parameter("type_id")
             let key = try request.id()
             let body = try request.validatedBody(TypeSchemas.extraSpecsUpdate)
@@ -131,7 +131,7 @@ struct TypesExtraSpecsController {
         controller.method("delete") { request in
             let typeID = try request.parameter("type_id")
             let type = try await api.resolveTypeByID(typeID)
-            try request.authorize("volume_extension:types_extra_specs:delete")
+            try request.authorize(.volumeExtensionTypesExtraSpecsDelete)
             _ = try await checkUpdatable(type.id)
             try await api.store.deleteExtraSpec(volumeTypeID: type.id, key: try request.id())
             api.forgetVolumeType(id: type.id)
@@ -172,7 +172,7 @@ struct TypesExtraSpecsController {
     /// All specs when `read_sensitive` allows, the user-visible ones otherwise.
     static func visible(_ specs: [String: String], request: APIRequest) -> JSONValue {
         let shown =
-            request.allows("volume_extension:types_extra_specs:read_sensitive")
+            request.allows(.volumeExtensionTypesExtraSpecsReadSensitive)
             ? specs : specs.filter { userVisible.contains($0.key) }
         return VolumeViewBuilder.sortedObject(shown)
     }
@@ -186,7 +186,7 @@ struct VolumeTypeAccessController {
     func controller() -> APIController {
         var controller = APIController(name: "volume_type_access")
         controller.method("index") { request in
-            try request.authorize("volume_extension:volume_type_access:get_all_for_type")
+            try request.authorize(.volumeExtensionVolumeTypeAccessGetAllForType)
             let type = try await api.resolveTypeByID(try request.parameter("type_id"))
             if type.isPublic {
                 throw EmberError.notFound("Access list not available for public volume types.")

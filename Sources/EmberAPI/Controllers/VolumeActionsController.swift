@@ -15,7 +15,7 @@ struct VolumeActionsController {
             _ = try await request.authorizedVolume(
                 try request.id(),
                 api: api,
-                action: "volume_extension:volume_actions:attach"
+                action: .volumeExtensionVolumeActionsAttach
             )
             let attach = AttachRequest(
                 instanceUUID: body["instance_uuid"]?.stringValue,
@@ -36,7 +36,7 @@ struct VolumeActionsController {
             _ = try await request.authorizedVolume(
                 try request.id(),
                 api: api,
-                action: "volume_extension:volume_actions:detach"
+                action: .volumeExtensionVolumeActionsDetach
             )
             try await api.detach(
                 id: try request.id(),
@@ -51,7 +51,7 @@ struct VolumeActionsController {
             _ = try await request.authorizedVolume(
                 try request.id(),
                 api: api,
-                action: "volume_extension:volume_actions:reserve"
+                action: .volumeExtensionVolumeActionsReserve
             )
             try await api.reserveVolume(id: try request.id(), caller: request.identity)
             return .accepted
@@ -61,7 +61,7 @@ struct VolumeActionsController {
             _ = try await request.authorizedVolume(
                 try request.id(),
                 api: api,
-                action: "volume_extension:volume_actions:unreserve"
+                action: .volumeExtensionVolumeActionsUnreserve
             )
             try await api.unreserveVolume(id: try request.id(), caller: request.identity)
             return .accepted
@@ -71,7 +71,7 @@ struct VolumeActionsController {
             _ = try await request.authorizedVolume(
                 try request.id(),
                 api: api,
-                action: "volume_extension:volume_actions:begin_detaching"
+                action: .volumeExtensionVolumeActionsBeginDetaching
             )
             try await api.beginDetaching(id: try request.id(), caller: request.identity)
             return .accepted
@@ -81,7 +81,7 @@ struct VolumeActionsController {
             _ = try await request.authorizedVolume(
                 try request.id(),
                 api: api,
-                action: "volume_extension:volume_actions:roll_detaching"
+                action: .volumeExtensionVolumeActionsRollDetaching
             )
             try await api.rollDetaching(id: try request.id(), caller: request.identity)
             return .accepted
@@ -91,7 +91,7 @@ struct VolumeActionsController {
             _ = try await request.authorizedVolume(
                 try request.id(),
                 api: api,
-                action: "volume_extension:volume_actions:initialize_connection"
+                action: .volumeExtensionVolumeActionsInitializeConnection
             )
             let connector = body["connector"] ?? .null
             var info = try await api.initializeConnection(
@@ -114,7 +114,7 @@ struct VolumeActionsController {
             _ = try await request.authorizedVolume(
                 try request.id(),
                 api: api,
-                action: "volume_extension:volume_actions:terminate_connection"
+                action: .volumeExtensionVolumeActionsTerminateConnection
             )
             try await api.terminateConnection(
                 id: try request.id(),
@@ -126,7 +126,7 @@ struct VolumeActionsController {
         }
         controller.action("os-extend") { request in
             let body = try Self.validate(request, VolumeActionSchemas.extend, "os-extend")
-            _ = try await request.authorizedVolume(try request.id(), api: api, action: "volume:extend")
+            _ = try await request.authorizedVolume(try request.id(), api: api, action: .volumeExtend)
             let newSize: Int
             switch body["new_size"] {
             case .int(let value)?: newSize = value
@@ -146,7 +146,7 @@ struct VolumeActionsController {
         }
         controller.action("os-set_bootable") { request in
             let body = try Self.validate(request, VolumeActionSchemas.setBootable, "os-set_bootable")
-            _ = try await request.authorizedVolume(try request.id(), api: api, action: "volume:update")
+            _ = try await request.authorizedVolume(try request.id(), api: api, action: .volumeUpdate)
             try await api.setBootable(
                 id: try request.id(),
                 ParameterTypes.bool(body["bootable"]) ?? false,
@@ -156,7 +156,7 @@ struct VolumeActionsController {
         }
         controller.action("os-update_readonly_flag") { request in
             let body = try Self.validate(request, VolumeActionSchemas.readonlyUpdate, "os-update_readonly_flag")
-            _ = try await request.authorizedVolume(try request.id(), api: api, action: "volume:update_readonly_flag")
+            _ = try await request.authorizedVolume(try request.id(), api: api, action: .volumeUpdateReadonlyFlag)
             try await api.updateReadonlyFlag(
                 id: try request.id(),
                 ParameterTypes.bool(body["readonly"]) ?? false,
@@ -197,7 +197,7 @@ struct VolumeActionsController {
         }
         controller.action("revert", minimum: "3.40") { request in
             let body = try Self.validate(request, VolumeActionSchemas.revert, "revert")
-            _ = try await request.authorizedVolume(try request.id(), api: api, action: "volume:revert_to_snapshot")
+            _ = try await request.authorizedVolume(try request.id(), api: api, action: .volumeRevertToSnapshot)
             try await api.revertToSnapshot(
                 volumeID: try request.id(),
                 snapshotID: body["snapshot_id"]?.stringValue,

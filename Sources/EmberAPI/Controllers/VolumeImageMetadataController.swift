@@ -21,7 +21,7 @@ struct VolumeImageMetadataController {
             let volume = try await request.authorizedVolume(
                 try request.id(),
                 api: api,
-                action: "volume_extension:volume_image_metadata:set"
+                action: .volumeExtensionVolumeImageMetadataSet
             )
             var metadata: [String: String] = [:]
             for (key, value) in body["os-set_image_metadata"]?["metadata"]?.objectValue?.entries ?? [] {
@@ -40,7 +40,7 @@ struct VolumeImageMetadataController {
             let volume = try await request.authorizedVolume(
                 try request.id(),
                 api: api,
-                action: "volume_extension:volume_image_metadata:remove"
+                action: .volumeExtensionVolumeImageMetadataRemove
             )
             let key = body["os-unset_image_metadata"]?["key"]?.stringValue ?? ""
             let missing = EmberError.notFound("Glance metadata for volume/snapshot \(volume.id) cannot be found.")

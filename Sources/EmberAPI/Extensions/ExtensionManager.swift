@@ -6,6 +6,9 @@ import Logging
 /// extension Ember has) and, with `cinder.api.contrib.select_extensions`, the module class
 /// names in `osapi_volume_ext_list` (`Volume_host_attribute`, `Quotas`, …); logs
 /// `Loaded extension: <alias>` for each, and hands the routers an immutable ``ExtensionSet``.
+///
+/// It isolates the set it last loaded (`current`): a SIGHUP reload and a router being built
+/// never see a half-loaded set.
 public actor ExtensionManager {
     public static let standardExtensions = "cinder.api.contrib.standard_extensions"
     public static let selectExtensions = "cinder.api.contrib.select_extensions"

@@ -46,7 +46,7 @@ struct VolumeViewBuilder: Sendable {
         // Each loaded attribute extension still asks its own policy.
         let allowed = request.allows([
             .volumeExtensionVolumeHostAttribute, .volumeExtensionVolumeMigStatusAttribute,
-            .volumeExtensionVolumeTenantAttribute, "volume_extension:volume_image_metadata:show",
+            .volumeExtensionVolumeTenantAttribute, .volumeExtensionVolumeImageMetadataShow,
         ])
         showsHost = extensions.isLoaded("os-vol-host-attr") && allowed[0]
         showsMigrationStatus = extensions.isLoaded("os-vol-mig-status-attr") && allowed[1]
