@@ -20,6 +20,9 @@ import Darwin
 /// - a second SIGTERM or SIGINT during shutdown: exit at once (status 1).
 /// - SIGHUP: re-read the configuration files and apply what can change while running (the
 ///   log level); connections are not touched.
+///
+/// It isolates the service table (`services`), the running group and whether a shutdown has
+/// begun, which the signal handlers and `wait()` read and change from different tasks.
 public actor Launcher {
     public typealias Reloader = @Sendable () async throws -> Void
     public typealias ForcedExit = @Sendable () -> Void

@@ -16,6 +16,9 @@ import ServiceLifecycle
 /// accepting at once (new connections are refused), lets in-flight requests finish and then
 /// returns. The bound address is known once it listens (`listeningPort()`), which is how tests
 /// on port 0 find it.
+///
+/// It isolates the bound port and the callers waiting for it (`listeningPort()` before the
+/// listener is up).
 public actor WSGIServer: Service {
     /// What the server listens on and how.
     public struct Configuration: Sendable {

@@ -20,41 +20,44 @@ extension VolumeAPI {
         caller: Identity,
         requestID: String
     ) async throws {
-        let volume = try await self.volume(id: id, caller: caller)
-        let increase = newSize - volume.size
-        guard increase > 0 else {
-            throw EmberError.badRequest(
-                "Invalid input received: New size for extend must be greater than current size. (current: \(volume.size), extended: \(newSize))."
-            )
+        try await exclusively(onVolume: id) {
+            let volume = try await self.volume(id: id, caller: caller)
+            let increase = newSize - volume.size
+            guard increase > 0 else {
+                throw EmberError.badRequest(
+                    "Invalid input received: New size for extend must be greater than current size. (current: \(volume.size), extended: \(newSize))."
+                )
+            }
+            let extend = VolumeTransitions.extend(attached: attached)
+            guard try await store.apply(extend, toVolume: id, also: [.previousStatus(volume.status.rawValue)]) != nil
+            else {
+                let expected = attached ? VolumeStatus.inUse : .available
+                throw EmberError.badRequest(
+                    "Invalid volume: Volume \(id) status must be '{'status': '\(expected.rawValue)'}' to extend, currently \(volume.status.rawValue)."
+                )
+            }
+            let reservation: QuotaReservation
+            do {
+                reservation = try await reserveGrowth(volume, newSize: newSize, caller: caller)
+            } catch {
+                _ = try? await store.apply(VolumeTransitions.extendRolledBack, toVolume: id, given: volume.status)
+                throw error
+            }
+            do {
+                try await caster.extendVolume(
+                    volume,
+                    newSize: newSize,
+                    reservation: reservation,
+                    caller: caller,
+                    requestID: requestID
+                )
+            } catch {
+                try? await store.rollback(reservation)
+                _ = try? await store.apply(VolumeTransitions.extendRolledBack, toVolume: id, given: volume.status)
+                throw error
+            }
+            logger.info("Extend volume request issued successfully.", metadata: ["volume.id": .string(id)])
         }
-        let extend = VolumeTransitions.extend(attached: attached)
-        guard try await store.apply(extend, toVolume: id, also: [.previousStatus(volume.status.rawValue)]) != nil else {
-            let expected = attached ? VolumeStatus.inUse : .available
-            throw EmberError.badRequest(
-                "Invalid volume: Volume \(id) status must be '{'status': '\(expected.rawValue)'}' to extend, currently \(volume.status.rawValue)."
-            )
-        }
-        let reservation: QuotaReservation
-        do {
-            reservation = try await reserveGrowth(volume, newSize: newSize, caller: caller)
-        } catch {
-            _ = try? await store.apply(VolumeTransitions.extendRolledBack, toVolume: id, given: volume.status)
-            throw error
-        }
-        do {
-            try await caster.extendVolume(
-                volume,
-                newSize: newSize,
-                reservation: reservation,
-                caller: caller,
-                requestID: requestID
-            )
-        } catch {
-            try? await store.rollback(reservation)
-            _ = try? await store.apply(VolumeTransitions.extendRolledBack, toVolume: id, given: volume.status)
-            throw error
-        }
-        logger.info("Extend volume request issued successfully.", metadata: ["volume.id": .string(id)])
     }
 
     /// `QUOTAS.limit_check(per_volume_gigabytes=new_size)`, then a reservation of the growth
@@ -97,26 +100,31 @@ extension VolumeAPI {
 
     /// `os-set_bootable` (`volume_api.update` with `bootable`): refused in maintenance.
     public nonisolated func setBootable(id: String, _ bootable: Bool, caller: Identity) async throws {
-        _ = try await volume(id: id, caller: caller)
-        guard try await store.apply(VolumeTransitions.update, toVolume: id, also: [.bootable(bootable)]) != nil else {
-            throw EmberError.badRequest("Invalid volume: The volume cannot be updated during maintenance.")
+        try await exclusively(onVolume: id) {
+            _ = try await volume(id: id, caller: caller)
+            guard try await store.apply(VolumeTransitions.update, toVolume: id, also: [.bootable(bootable)]) != nil
+            else {
+                throw EmberError.badRequest("Invalid volume: The volume cannot be updated during maintenance.")
+            }
         }
     }
 
     /// `update_readonly_flag`: only an `available` volume; sets the `readonly` admin metadata.
     public nonisolated func updateReadonlyFlag(id: String, _ readonly: Bool, caller: Identity) async throws {
-        let volume = try await self.volume(id: id, caller: caller)
-        guard VolumeTransitions.updateReadonlyFlag.allows(volume.status) else {
-            throw EmberError.badRequest(
-                "Invalid volume: Volume \(id) status must be available to update readonly flag, but current status is: \(volume.status.rawValue)."
+        try await exclusively(onVolume: id) {
+            let volume = try await self.volume(id: id, caller: caller)
+            guard VolumeTransitions.updateReadonlyFlag.allows(volume.status) else {
+                throw EmberError.badRequest(
+                    "Invalid volume: Volume \(id) status must be available to update readonly flag, but current status is: \(volume.status.rawValue)."
+                )
+            }
+            _ = try await store.updateVolumeMetadata(
+                id: id,
+                kind: .admin,
+                ["readonly": readonly ? "True" : "False"],
+                replace: false
             )
         }
-        _ = try await store.updateVolumeMetadata(
-            id: id,
-            kind: .admin,
-            ["readonly": readonly ? "True" : "False"],
-            replace: false
-        )
     }
 
     // MARK: - Revert
@@ -130,51 +138,53 @@ extension VolumeAPI {
         caller: Identity,
         requestID: String
     ) async throws {
-        let volume = try await self.volume(id: volumeID, caller: caller)
-        let latest = try await store.listSnapshots(
-            ListQuery(
-                scope: caller.isAdmin ? .allProjects : scope(for: caller),
-                filters: [.equals("volume_id", volume.id)],
-                sort: [SortKey("created_at", .desc)],
-                limit: 1
+        try await exclusively(onVolume: volumeID) {
+            let volume = try await self.volume(id: volumeID, caller: caller)
+            let latest = try await store.listSnapshots(
+                ListQuery(
+                    scope: caller.isAdmin ? .allProjects : scope(for: caller),
+                    filters: [.equals("volume_id", volume.id)],
+                    sort: [SortKey("created_at", .desc)],
+                    limit: 1
+                )
+            ).items.first
+            guard let latest else { throw EmberError.badRequest("Volume \(volume.id) doesn't have any snapshots.") }
+            guard let snapshotID, snapshotID == latest.id else {
+                throw EmberError.badRequest(
+                    "Specified snapshot \(snapshotID ?? "None") is None or not the latest one of volume \(volume.id)."
+                )
+            }
+            guard volume.size == latest.volumeSize else {
+                throw EmberError.badRequest(
+                    "Can't revert volume \(volume.id) to its latest snapshot \(snapshotID). The volume size must be equal to the snapshot size."
+                )
+            }
+            guard try await store.apply(VolumeTransitions.revert, toVolume: volume.id) != nil else {
+                throw EmberError.conflict(
+                    "Invalid volume: Can't revert volume \(volume.id) to its latest snapshot \(snapshotID). Volume's status must be 'available'."
+                )
+            }
+            func restoreVolume() async {
+                _ = try? await store.apply(VolumeTransitions.revertRolledBack, toVolume: volume.id)
+            }
+            guard let restoring = try await store.apply(SnapshotTransitions.restore, toSnapshot: snapshotID) else {
+                // cinder leaves the volume `reverting` here; Ember puts it back.
+                await restoreVolume()
+                throw EmberError.conflict(
+                    "Invalid snapshot: Can't revert volume \(volume.id) to its latest snapshot \(snapshotID). Snapshot's status must be 'available'."
+                )
+            }
+            do {
+                try await caster.revertToSnapshot(volume, snapshot: restoring, caller: caller, requestID: requestID)
+            } catch {
+                await restoreVolume()
+                _ = try? await store.apply(SnapshotTransitions.restored, toSnapshot: snapshotID)
+                throw error
+            }
+            logger.info(
+                "Reverting volume to snapshot",
+                metadata: ["volume.id": .string(volume.id), "snapshot.id": .string(snapshotID)]
             )
-        ).items.first
-        guard let latest else { throw EmberError.badRequest("Volume \(volume.id) doesn't have any snapshots.") }
-        guard let snapshotID, snapshotID == latest.id else {
-            throw EmberError.badRequest(
-                "Specified snapshot \(snapshotID ?? "None") is None or not the latest one of volume \(volume.id)."
-            )
         }
-        guard volume.size == latest.volumeSize else {
-            throw EmberError.badRequest(
-                "Can't revert volume \(volume.id) to its latest snapshot \(snapshotID). The volume size must be equal to the snapshot size."
-            )
-        }
-        guard try await store.apply(VolumeTransitions.revert, toVolume: volume.id) != nil else {
-            throw EmberError.conflict(
-                "Invalid volume: Can't revert volume \(volume.id) to its latest snapshot \(snapshotID). Volume's status must be 'available'."
-            )
-        }
-        func restoreVolume() async {
-            _ = try? await store.apply(VolumeTransitions.revertRolledBack, toVolume: volume.id)
-        }
-        guard let restoring = try await store.apply(SnapshotTransitions.restore, toSnapshot: snapshotID) else {
-            // cinder leaves the volume `reverting` here; Ember puts it back.
-            await restoreVolume()
-            throw EmberError.conflict(
-                "Invalid snapshot: Can't revert volume \(volume.id) to its latest snapshot \(snapshotID). Snapshot's status must be 'available'."
-            )
-        }
-        do {
-            try await caster.revertToSnapshot(volume, snapshot: restoring, caller: caller, requestID: requestID)
-        } catch {
-            await restoreVolume()
-            _ = try? await store.apply(SnapshotTransitions.restored, toSnapshot: snapshotID)
-            throw error
-        }
-        logger.info(
-            "Reverting volume to snapshot",
-            metadata: ["volume.id": .string(volume.id), "snapshot.id": .string(snapshotID)]
-        )
     }
 }

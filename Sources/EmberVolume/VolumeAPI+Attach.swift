@@ -13,22 +13,26 @@ extension VolumeAPI {
 
     /// `reserve_volume`: `available` (or `in-use` too when multiattach) → `attaching`.
     public nonisolated func reserveVolume(id: String, caller: Identity) async throws {
-        let volume = try await self.volume(id: id, caller: caller)
-        let reserve = VolumeTransitions.reserve(multiattach: volume.multiattach)
-        guard try await store.apply(reserve, toVolume: id) != nil else {
-            let expected = VolumeStatus.allCases.filter(reserve.allows)
-            throw EmberError.badRequest(
-                "Invalid volume: Volume status must be \(expected.map(\.rawValue).joined(separator: " or ")) to reserve, but the status is \(volume.status.rawValue)."
-            )
+        try await exclusively(onVolume: id) {
+            let volume = try await self.volume(id: id, caller: caller)
+            let reserve = VolumeTransitions.reserve(multiattach: volume.multiattach)
+            guard try await store.apply(reserve, toVolume: id) != nil else {
+                let expected = VolumeStatus.allCases.filter(reserve.allows)
+                throw EmberError.badRequest(
+                    "Invalid volume: Volume status must be \(expected.map(\.rawValue).joined(separator: " or ")) to reserve, but the status is \(volume.status.rawValue)."
+                )
+            }
+            logger.info("Reserve volume completed successfully.", metadata: ["volume.id": .string(id)])
         }
-        logger.info("Reserve volume completed successfully.", metadata: ["volume.id": .string(id)])
     }
 
     /// `unreserve_volume`: `attaching` → `in-use` when the volume has attachments, else
     /// `available`; anything else is left alone.
     public nonisolated func unreserveVolume(id: String, caller: Identity) async throws {
-        _ = try await volume(id: id, caller: caller)
-        try await unreserve(id: id)
+        try await exclusively(onVolume: id) {
+            _ = try await volume(id: id, caller: caller)
+            try await unreserve(id: id)
+        }
     }
 
     nonisolated func unreserve(id: String) async throws {
@@ -40,23 +44,27 @@ extension VolumeAPI {
     /// `begin_detaching`: `in-use` and `attached` (and not migrating) → `detaching`. A
     /// migrating volume passes silently, as in cinder.
     public nonisolated func beginDetaching(id: String, caller: Identity) async throws {
-        let volume = try await self.volume(id: id, caller: caller)
-        let detaching = try await store.apply(VolumeTransitions.beginDetaching, toVolume: id)
-        let migrating = !VolumeCondition.availableMigrationStatus.contains(volume.migrationStatus)
-        guard detaching != nil || migrating else {
-            throw EmberError.badRequest(
-                "Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach."
-            )
+        try await exclusively(onVolume: id) {
+            let volume = try await self.volume(id: id, caller: caller)
+            let detaching = try await store.apply(VolumeTransitions.beginDetaching, toVolume: id)
+            let migrating = !VolumeCondition.availableMigrationStatus.contains(volume.migrationStatus)
+            guard detaching != nil || migrating else {
+                throw EmberError.badRequest(
+                    "Invalid volume: Unable to detach volume. Volume status must be 'in-use' and attach_status must be 'attached' to detach."
+                )
+            }
         }
     }
 
     /// `roll_detaching`: `detaching` → `in-use`; anything else is left alone.
     public nonisolated func rollDetaching(id: String, caller: Identity) async throws {
-        _ = try await volume(id: id, caller: caller)
-        try await store.apply(
-            VolumeTransitions.rollDetaching,
-            toVolume: id
-        )
+        try await exclusively(onVolume: id) {
+            _ = try await volume(id: id, caller: caller)
+            try await store.apply(
+                VolumeTransitions.rollDetaching,
+                toVolume: id
+            )
+        }
     }
 
     // MARK: - Attach and detach (calls to the backend)
@@ -69,29 +77,31 @@ extension VolumeAPI {
         caller: Identity,
         requestID: String
     ) async throws -> JSONValue {
-        let volume = try await self.volume(id: id, caller: caller)
-        if !VolumeTransitions.attach.allows(volume.status) {
-            throw EmberError.badRequest("Invalid volume: The volume cannot be attached in maintenance mode.")
-        }
-        var readonly = volume.adminMetadata["readonly"]
-        if readonly == nil {
-            readonly = "False"
-            _ = try await store.updateVolumeMetadata(id: id, kind: .admin, ["readonly": "False"], replace: false)
-        }
-        if readonly == "True" && request.mode != "ro" {
-            throw EmberError.badRequest("Invalid attaching mode '\(request.mode)' for volume \(id).")
-        }
-        do {
-            let attachment = try await caster.attachVolume(
-                volume,
-                attach: request,
-                caller: caller,
-                requestID: requestID
-            )
-            logger.info("Attach volume completed successfully.", metadata: ["volume.id": .string(id)])
-            return attachment
-        } catch {
-            throw Self.remoteBadRequest(error, prefix: "Error attaching volume")
+        try await exclusively(onVolume: id) {
+            let volume = try await self.volume(id: id, caller: caller)
+            if !VolumeTransitions.attach.allows(volume.status) {
+                throw EmberError.badRequest("Invalid volume: The volume cannot be attached in maintenance mode.")
+            }
+            var readonly = volume.adminMetadata["readonly"]
+            if readonly == nil {
+                readonly = "False"
+                _ = try await store.updateVolumeMetadata(id: id, kind: .admin, ["readonly": "False"], replace: false)
+            }
+            if readonly == "True" && request.mode != "ro" {
+                throw EmberError.badRequest("Invalid attaching mode '\(request.mode)' for volume \(id).")
+            }
+            do {
+                let attachment = try await caster.attachVolume(
+                    volume,
+                    attach: request,
+                    caller: caller,
+                    requestID: requestID
+                )
+                logger.info("Attach volume completed successfully.", metadata: ["volume.id": .string(id)])
+                return attachment
+            } catch {
+                throw Self.remoteBadRequest(error, prefix: "Error attaching volume")
+            }
         }
     }
 
@@ -104,17 +114,19 @@ extension VolumeAPI {
         requestID: String,
         errorPrefix: String = "Error detaching volume"
     ) async throws {
-        let volume = try await self.volume(id: id, caller: caller)
-        try await requireAttachmentDeletionAllowed(attachmentID, volume: volume, caller: caller)
-        if !VolumeTransitions.detach.allows(volume.status) {
-            throw EmberError.badRequest("Invalid volume: The volume cannot be detached in maintenance mode.")
+        try await exclusively(onVolume: id) {
+            let volume = try await self.volume(id: id, caller: caller)
+            try await requireAttachmentDeletionAllowed(attachmentID, volume: volume, caller: caller)
+            if !VolumeTransitions.detach.allows(volume.status) {
+                throw EmberError.badRequest("Invalid volume: The volume cannot be detached in maintenance mode.")
+            }
+            do {
+                try await caster.detachVolume(volume, attachmentID: attachmentID, caller: caller, requestID: requestID)
+            } catch {
+                throw Self.remoteBadRequest(error, prefix: errorPrefix)
+            }
+            logger.info("Detach volume completed successfully.", metadata: ["volume.id": .string(id)])
         }
-        do {
-            try await caster.detachVolume(volume, attachmentID: attachmentID, caller: caller, requestID: requestID)
-        } catch {
-            throw Self.remoteBadRequest(error, prefix: errorPrefix)
-        }
-        logger.info("Detach volume completed successfully.", metadata: ["volume.id": .string(id)])
     }
 
     /// `initialize_connection`: the backend's connection info for `connector` (a call).

@@ -106,72 +106,74 @@ extension VolumeAPI {
         caller: Identity,
         requestID: String
     ) async throws -> ImageUpload {
-        let volume = try await self.volume(id: id, caller: caller)
-        let force = upload.force && configuration.enableForceUpload
-        guard
-            let uploading = try await store.apply(
-                VolumeTransitions.upload(force: force),
-                toVolume: id,
-                also: [.previousStatusFromStatus]
-            )
-        else {
-            throw EmberError.badRequest(
-                "Invalid volume: Volume \(id) status must be \(force ? "available or in-use" : "available")"
-            )
-        }
-        let image: GlanceImage
-        do {
-            var fields: JSONObject = [
-                "container_format": .string(upload.containerFormat),
-                "disk_format": .string(upload.diskFormat),
-                "name": .string(upload.imageName),
-            ]
-            if let visibility = upload.visibility { fields["visibility"] = .string(visibility) }
-            if let isProtected = upload.isProtected { fields["protected"] = .bool(isProtected) }
-            // `_merge_volume_image_meta`: the volume's custom image properties travel along,
-            // except the core ones and glance's reserved namespaces.
-            for (key, value) in volume.imageMetadata.sorted(by: { $0.key < $1.key })
-            where !Self.glanceCoreProperties.contains(key) && fields[key] == nil
-                && !Self.reservedImageNamespaces.contains(where: key.hasPrefix)
-            {
-                fields[key] = .string(value)
-            }
-            // `allow_compression_on_image_upload` is false (cinder's default; Ember does not
-            // compress): a `compressed` container is refused. cinder checks after creating the
-            // image and leaves it queued; Ember checks first and creates nothing.
-            if upload.containerFormat == "compressed" {
+        try await exclusively(onVolume: id) {
+            let volume = try await self.volume(id: id, caller: caller)
+            let force = upload.force && configuration.enableForceUpload
+            guard
+                let uploading = try await store.apply(
+                    VolumeTransitions.upload(force: force),
+                    toVolume: id,
+                    also: [.previousStatusFromStatus]
+                )
+            else {
                 throw EmberError.badRequest(
-                    "Image compression upload disallowed, but container_format is compressed"
+                    "Invalid volume: Volume \(id) status must be \(force ? "available or in-use" : "available")"
                 )
             }
-            image = try await images.create(fields, caller: imageCaller(caller, requestID: requestID))
-        } catch {
-            _ = try? await store.apply(
-                VolumeTransitions.uploadEnded,
-                toVolume: id,
-                given: volume.status,
-                also: [.previousStatus(nil)]
+            let image: GlanceImage
+            do {
+                var fields: JSONObject = [
+                    "container_format": .string(upload.containerFormat),
+                    "disk_format": .string(upload.diskFormat),
+                    "name": .string(upload.imageName),
+                ]
+                if let visibility = upload.visibility { fields["visibility"] = .string(visibility) }
+                if let isProtected = upload.isProtected { fields["protected"] = .bool(isProtected) }
+                // `_merge_volume_image_meta`: the volume's custom image properties travel along,
+                // except the core ones and glance's reserved namespaces.
+                for (key, value) in volume.imageMetadata.sorted(by: { $0.key < $1.key })
+                where !Self.glanceCoreProperties.contains(key) && fields[key] == nil
+                    && !Self.reservedImageNamespaces.contains(where: key.hasPrefix)
+                {
+                    fields[key] = .string(value)
+                }
+                // `allow_compression_on_image_upload` is false (cinder's default; Ember does not
+                // compress): a `compressed` container is refused. cinder checks after creating the
+                // image and leaves it queued; Ember checks first and creates nothing.
+                if upload.containerFormat == "compressed" {
+                    throw EmberError.badRequest(
+                        "Image compression upload disallowed, but container_format is compressed"
+                    )
+                }
+                image = try await images.create(fields, caller: imageCaller(caller, requestID: requestID))
+            } catch {
+                _ = try? await store.apply(
+                    VolumeTransitions.uploadEnded,
+                    toVolume: id,
+                    given: volume.status,
+                    also: [.previousStatus(nil)]
+                )
+                throw Self.uploadFault(error)
+            }
+            do {
+                try await caster.copyVolumeToImage(uploading, imageID: image.id, caller: caller, requestID: requestID)
+            } catch {
+                logger.error(
+                    "Cast copy_volume_to_image failed",
+                    metadata: ["volume.id": .string(id), "error": "\(error)"]
+                )
+                throw error
+            }
+            logger.info(
+                "Copy volume to image started",
+                metadata: ["volume.id": .string(id), "image.id": .string(image.id), "request.id": .string(requestID)]
             )
-            throw Self.uploadFault(error)
-        }
-        do {
-            try await caster.copyVolumeToImage(uploading, imageID: image.id, caller: caller, requestID: requestID)
-        } catch {
-            logger.error(
-                "Cast copy_volume_to_image failed",
-                metadata: ["volume.id": .string(id), "error": "\(error)"]
+            return ImageUpload(
+                volume: uploading,
+                volumeType: try? await volumeType(id: volume.volumeTypeID),
+                image: image
             )
-            throw error
         }
-        logger.info(
-            "Copy volume to image started",
-            metadata: ["volume.id": .string(id), "image.id": .string(image.id), "request.id": .string(requestID)]
-        )
-        return ImageUpload(
-            volume: uploading,
-            volumeType: try? await volumeType(id: volume.volumeTypeID),
-            image: image
-        )
     }
 
     /// `os-volume_upload_image` turns every failure of the image service into a 400 with the
@@ -191,34 +193,37 @@ extension VolumeAPI {
         caller: Identity,
         requestID: String
     ) async throws {
-        let who = imageCaller(caller, requestID: requestID)
-        let volume = try await self.volume(id: id, caller: caller)
-        // `_get_image_snapshot_and_check_size` shows the image first: a missing image is a 404,
-        // an unreachable image service the 500 of an unhandled GlanceConnectionFailed.
-        _ = try await showImage(imageID, caller: who)
-        if volume.attachments.count > 1 {
-            throw EmberError.conflict("Cannot re-image a volume which is attached to more than one server.")
+        try await exclusively(onVolume: id) {
+            let who = imageCaller(caller, requestID: requestID)
+            let volume = try await self.volume(id: id, caller: caller)
+            // `_get_image_snapshot_and_check_size` shows the image first: a missing image is a 404,
+            // an unreachable image service the 500 of an unhandled GlanceConnectionFailed.
+            _ = try await showImage(imageID, caller: who)
+            if volume.attachments.count > 1 {
+                throw EmberError.conflict("Cannot re-image a volume which is attached to more than one server.")
+            }
+            let reimage = VolumeTransitions.reimage(reserved: reimageReserved)
+            guard let downloading = try await store.apply(reimage, toVolume: id, also: [.previousStatusFromStatus])
+            else {
+                let statuses = VolumeStatus.allCases.filter(reimage.allows).map(\.rawValue).joined(separator: " or ")
+                throw EmberError.badRequest(
+                    "Invalid volume: Volume \(id) status must be \(statuses), but current status is \(volume.status.rawValue)."
+                )
+            }
+            do {
+                let image = try await showImage(imageID, caller: who)
+                try checkImageMetadata(image, volumeSize: volume.size)
+            } catch {
+                _ = try? await store.apply(
+                    VolumeTransitions.reimageEnded,
+                    toVolume: id,
+                    given: volume.status,
+                    also: [.previousStatus(nil)]
+                )
+                throw error
+            }
+            try await caster.reimage(downloading, imageID: imageID, caller: caller, requestID: requestID)
         }
-        let reimage = VolumeTransitions.reimage(reserved: reimageReserved)
-        guard let downloading = try await store.apply(reimage, toVolume: id, also: [.previousStatusFromStatus]) else {
-            let statuses = VolumeStatus.allCases.filter(reimage.allows).map(\.rawValue).joined(separator: " or ")
-            throw EmberError.badRequest(
-                "Invalid volume: Volume \(id) status must be \(statuses), but current status is \(volume.status.rawValue)."
-            )
-        }
-        do {
-            let image = try await showImage(imageID, caller: who)
-            try checkImageMetadata(image, volumeSize: volume.size)
-        } catch {
-            _ = try? await store.apply(
-                VolumeTransitions.reimageEnded,
-                toVolume: id,
-                given: volume.status,
-                also: [.previousStatus(nil)]
-            )
-            throw error
-        }
-        try await caster.reimage(downloading, imageID: imageID, caller: caller, requestID: requestID)
     }
 
     /// `image_service.show` where cinder lets the exception reach the fault handler: a missing

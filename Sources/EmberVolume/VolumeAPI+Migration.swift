@@ -22,53 +22,55 @@ extension VolumeAPI {
         requestID: String,
         authorizeMultiattach: () throws -> Void
     ) async throws {
-        let volume = try await self.volume(id: id, caller: caller)
-        let newType = try await volumeTypeByNameOrID(nameOrID)
-        let targetMultiattach = newType.extraSpecs["multiattach"]?.lowercased() == "<is> true"
-        let retype = VolumeTransitions.retype(
-            to: newType.id,
-            changingMultiattach: volume.multiattach != targetMultiattach
-        )
-        if volume.multiattach != targetMultiattach {
-            if !retype.allows(volume.status) {
+        try await exclusively(onVolume: id) {
+            let volume = try await self.volume(id: id, caller: caller)
+            let newType = try await volumeTypeByNameOrID(nameOrID)
+            let targetMultiattach = newType.extraSpecs["multiattach"]?.lowercased() == "<is> true"
+            let retype = VolumeTransitions.retype(
+                to: newType.id,
+                changingMultiattach: volume.multiattach != targetMultiattach
+            )
+            if volume.multiattach != targetMultiattach {
+                if !retype.allows(volume.status) {
+                    throw EmberError.badRequest(
+                        "Invalid input received: Invalid volume_type passed, retypes affecting multiattach are only allowed on available volumes, the specified volume however currently has a status of: \(volume.status.rawValue)."
+                    )
+                }
+                if targetMultiattach { try authorizeMultiattach() }
+            }
+            let (reservation, oldReservation) = try await reserveRetype(volume, to: newType, caller: caller)
+            let retyping = try await store.apply(retype, toVolume: id, also: [.previousStatusFromStatus])
+            guard let retyping else {
+                try? await store.rollback(reservation)
+                try? await store.rollback(oldReservation)
                 throw EmberError.badRequest(
-                    "Invalid input received: Invalid volume_type passed, retypes affecting multiattach are only allowed on available volumes, the specified volume however currently has a status of: \(volume.status.rawValue)."
+                    "Invalid volume: Retype needs volume to be in available or in-use state, not be part of an active migration or a consistency group, requested type has to be different that the one from the volume, and for in-use volumes front-end qos specs cannot change."
                 )
             }
-            if targetMultiattach { try authorizeMultiattach() }
-        }
-        let (reservation, oldReservation) = try await reserveRetype(volume, to: newType, caller: caller)
-        let retyping = try await store.apply(retype, toVolume: id, also: [.previousStatusFromStatus])
-        guard let retyping else {
-            try? await store.rollback(reservation)
-            try? await store.rollback(oldReservation)
-            throw EmberError.badRequest(
-                "Invalid volume: Retype needs volume to be in available or in-use state, not be part of an active migration or a consistency group, requested type has to be different that the one from the volume, and for in-use volumes front-end qos specs cannot change."
+            let zones =
+                newType.extraSpecs["RESKEY:availability_zones"].map {
+                    $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                } ?? [volume.availabilityZone ?? configuration.effectiveDefaultZone]
+            let request = RetypeRequest(
+                newType: newType,
+                migrationPolicy: migrationPolicy,
+                reservation: reservation,
+                oldReservation: oldReservation,
+                availabilityZones: zones
             )
+            do {
+                try await caster.retypeVolume(retyping, request, caller: caller, requestID: requestID)
+            } catch {
+                try? await store.rollback(reservation)
+                try? await store.rollback(oldReservation)
+                _ = try? await store.apply(VolumeTransitions.retypeEnded, toVolume: id, given: volume.status)
+                throw error
+            }
+            if volume.multiattach != targetMultiattach {
+                _ = try await store.updateVolume(id: id, [.multiattach(targetMultiattach)])
+            }
+            logger.info("Retype volume request issued successfully.", metadata: ["volume.id": .string(id)])
         }
-        let zones =
-            newType.extraSpecs["RESKEY:availability_zones"].map {
-                $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            } ?? [volume.availabilityZone ?? configuration.effectiveDefaultZone]
-        let request = RetypeRequest(
-            newType: newType,
-            migrationPolicy: migrationPolicy,
-            reservation: reservation,
-            oldReservation: oldReservation,
-            availabilityZones: zones
-        )
-        do {
-            try await caster.retypeVolume(retyping, request, caller: caller, requestID: requestID)
-        } catch {
-            try? await store.rollback(reservation)
-            try? await store.rollback(oldReservation)
-            _ = try? await store.apply(VolumeTransitions.retypeEnded, toVolume: id, given: volume.status)
-            throw error
-        }
-        if volume.multiattach != targetMultiattach {
-            _ = try await store.updateVolume(id: id, [.multiattach(targetMultiattach)])
-        }
-        logger.info("Retype volume request issued successfully.", metadata: ["volume.id": .string(id)])
     }
 
     /// `VolumeType.get_by_name_or_id`: a UUID-like value is tried as an id, then as a name.
@@ -141,49 +143,51 @@ extension VolumeAPI {
         caller: Identity,
         requestID: String
     ) async throws {
-        let volume = try await self.volume(id: id, caller: caller)
-        let destination = cluster ?? host ?? ""
-        let service = try await liveVolumeService(host: host, cluster: cluster)
-        let clusterName = service.clusterName
-        if volume.attachments.contains(where: { $0.attachStatus != .detached }) {
-            throw EmberError.badRequest(
-                "Invalid volume: Volume \(id) is attached; migrating an attached volume needs the compute service to swap it (Nova swap_volume), which Ember does not have. Detach it first."
-            )
-        }
-        let replication = volume.replicationStatus
-        guard replication == nil || replication == "disabled" || replication == "not-capable" else {
-            throw Self.migrateRefusal(id)
-        }
-        if let clusterName, volume.clusterName == clusterName { throw Self.migrateRefusal(id) }
-        // cinder's `Case(status == 'available' → 'maintenance', else status)` with `lock_volume`.
-        let starting = try await store.apply(
-            VolumeTransitions.migrate(
-                lock: lockVolume,
-                currentStatus: volume.status,
-                host: clusterName == nil ? host : nil
-            ),
-            toVolume: id,
-            also: [.migrationStatus("starting"), .previousStatus(volume.status.rawValue)]
-        )
-        guard let starting else { throw Self.migrateRefusal(id) }
-        do {
-            try await caster.migrateVolume(
-                starting,
-                backend: clusterName ?? destination,
-                forceHostCopy: forceHostCopy,
-                caller: caller,
-                requestID: requestID
-            )
-        } catch {
-            _ = try? await store.apply(
-                VolumeTransitions.migrationRolledBack,
+        try await exclusively(onVolume: id) {
+            let volume = try await self.volume(id: id, caller: caller)
+            let destination = cluster ?? host ?? ""
+            let service = try await liveVolumeService(host: host, cluster: cluster)
+            let clusterName = service.clusterName
+            if volume.attachments.contains(where: { $0.attachStatus != .detached }) {
+                throw EmberError.badRequest(
+                    "Invalid volume: Volume \(id) is attached; migrating an attached volume needs the compute service to swap it (Nova swap_volume), which Ember does not have. Detach it first."
+                )
+            }
+            let replication = volume.replicationStatus
+            guard replication == nil || replication == "disabled" || replication == "not-capable" else {
+                throw Self.migrateRefusal(id)
+            }
+            if let clusterName, volume.clusterName == clusterName { throw Self.migrateRefusal(id) }
+            // cinder's `Case(status == 'available' → 'maintenance', else status)` with `lock_volume`.
+            let starting = try await store.apply(
+                VolumeTransitions.migrate(
+                    lock: lockVolume,
+                    currentStatus: volume.status,
+                    host: clusterName == nil ? host : nil
+                ),
                 toVolume: id,
-                given: volume.status,
-                also: [.migrationStatus(volume.migrationStatus)]
+                also: [.migrationStatus("starting"), .previousStatus(volume.status.rawValue)]
             )
-            throw error
+            guard let starting else { throw Self.migrateRefusal(id) }
+            do {
+                try await caster.migrateVolume(
+                    starting,
+                    backend: clusterName ?? destination,
+                    forceHostCopy: forceHostCopy,
+                    caller: caller,
+                    requestID: requestID
+                )
+            } catch {
+                _ = try? await store.apply(
+                    VolumeTransitions.migrationRolledBack,
+                    toVolume: id,
+                    given: volume.status,
+                    also: [.migrationStatus(volume.migrationStatus)]
+                )
+                throw error
+            }
+            logger.info("Migrate volume request issued successfully.", metadata: ["volume.id": .string(id)])
         }
-        logger.info("Migrate volume request issued successfully.", metadata: ["volume.id": .string(id)])
     }
 
     static func migrateRefusal(_ id: String) -> EmberError {

@@ -12,22 +12,24 @@ extension VolumeAPI {
         metadata: [String: String]?,
         caller: Identity
     ) async throws -> Volume {
-        let current = try await volume(id: id, caller: caller)
-        guard VolumeTransitions.update.allows(current.status) else {
-            throw EmberError.badRequest("Invalid volume: The volume cannot be updated during maintenance.")
-        }
-        var changes: [VolumeUpdate] = []
-        if let name { changes.append(.displayName(name)) }
-        if let description { changes.append(.displayDescription(description)) }
-        if !changes.isEmpty {
-            guard try await store.apply(VolumeTransitions.update, toVolume: id, also: changes) != nil else {
+        try await exclusively(onVolume: id) {
+            let current = try await volume(id: id, caller: caller)
+            guard VolumeTransitions.update.allows(current.status) else {
                 throw EmberError.badRequest("Invalid volume: The volume cannot be updated during maintenance.")
             }
+            var changes: [VolumeUpdate] = []
+            if let name { changes.append(.displayName(name)) }
+            if let description { changes.append(.displayDescription(description)) }
+            if !changes.isEmpty {
+                guard try await store.apply(VolumeTransitions.update, toVolume: id, also: changes) != nil else {
+                    throw EmberError.badRequest("Invalid volume: The volume cannot be updated during maintenance.")
+                }
+            }
+            if let metadata {
+                _ = try await store.updateVolumeMetadata(id: id, kind: .user, metadata, replace: true)
+            }
+            return try await volume(id: id, caller: caller)
         }
-        if let metadata {
-            _ = try await store.updateVolumeMetadata(id: id, kind: .user, metadata, replace: true)
-        }
-        return try await volume(id: id, caller: caller)
     }
 
     /// `volume_api.delete`: a volume that was never scheduled (no `host`) is deleted here at
@@ -43,37 +45,40 @@ extension VolumeAPI {
     )
         async throws
     {
-        let current = try await volume(id: id, caller: caller)
-        if current.host == nil {
-            if current.status != .errorManaging {
-                do {
-                    try await releaseQuota(for: current)
-                } catch {
-                    logger.error(
-                        "Failed to update quota while deleting volume",
-                        metadata: ["volume.id": .string(id), "error": "\(error)"]
-                    )
+        try await exclusively(onVolume: id) {
+            let current = try await volume(id: id, caller: caller)
+            if current.host == nil {
+                if current.status != .errorManaging {
+                    do {
+                        try await releaseQuota(for: current)
+                    } catch {
+                        logger.error(
+                            "Failed to update quota while deleting volume",
+                            metadata: ["volume.id": .string(id), "error": "\(error)"]
+                        )
+                    }
                 }
+                try await store.deleteVolume(id: id)
+                logger.info("Delete volume request issued successfully", metadata: ["volume.id": .string(id)])
+                return
             }
-            try await store.deleteVolume(id: id)
-            logger.info("Delete volume request issued successfully", metadata: ["volume.id": .string(id)])
-            return
+            guard
+                let deleting = try await store.conditionalUpdateVolume(
+                    id: id,
+                    set: [.status(VolumeTransitions.deleteTarget(from: current.status)), .terminatedAt(Date())],
+                    where: VolumeTransitions.delete(force: force, cascade: cascade).condition
+                )
+            else {
+                let status =
+                    force
+                    ? ""
+                    : "status must be available or error or error_restoring or error_extending or error_managing and"
+                throw EmberError.badRequest(
+                    "Invalid volume: Volume \(status) must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer."
+                )
+            }
+            try await caster.deleteVolume(deleting, cascade: cascade, caller: caller, requestID: requestID)
         }
-        guard
-            let deleting = try await store.conditionalUpdateVolume(
-                id: id,
-                set: [.status(VolumeTransitions.deleteTarget(from: current.status)), .terminatedAt(Date())],
-                where: VolumeTransitions.delete(force: force, cascade: cascade).condition
-            )
-        else {
-            let status =
-                force
-                ? "" : "status must be available or error or error_restoring or error_extending or error_managing and"
-            throw EmberError.badRequest(
-                "Invalid volume: Volume \(status) must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer."
-            )
-        }
-        try await caster.deleteVolume(deleting, cascade: cascade, caller: caller, requestID: requestID)
     }
 
     /// Gives back the volume's quota (a negative reservation, committed), as the volume
@@ -106,29 +111,33 @@ extension VolumeAPI {
     )
         async throws -> [String: String]
     {
-        let current = try await volume(id: volumeID, caller: caller)
-        guard VolumeTransitions.updateMetadata.allows(current.status) else {
-            throw EmberError.badRequest(
-                "Invalid volume: The volume metadata cannot be updated when the volume is in \(current.status.rawValue) status."
-            )
+        try await exclusively(onVolume: volumeID) {
+            let current = try await volume(id: volumeID, caller: caller)
+            guard VolumeTransitions.updateMetadata.allows(current.status) else {
+                throw EmberError.badRequest(
+                    "Invalid volume: The volume metadata cannot be updated when the volume is in \(current.status.rawValue) status."
+                )
+            }
+            return try await store.updateVolumeMetadata(id: volumeID, kind: .user, metadata, replace: replace)
         }
-        return try await store.updateVolumeMetadata(id: volumeID, kind: .user, metadata, replace: replace)
     }
 
     public nonisolated func deleteMetadata(volumeID: String, key: String, caller: Identity) async throws {
-        let current = try await volume(id: volumeID, caller: caller)
-        guard VolumeTransitions.updateMetadata.allows(current.status) else {
-            throw EmberError.badRequest(
-                "Invalid volume: The volume metadata cannot be deleted when the volume is in \(current.status.rawValue) status."
-            )
-        }
-        do {
-            try await store.deleteVolumeMetadata(id: volumeID, kind: .user, key: key)
-        } catch {
-            if case .metadataKeyNotFound = error {
-                throw EmberError.notFound("Volume \(volumeID) has no metadata with key \(key).")
+        try await exclusively(onVolume: volumeID) {
+            let current = try await volume(id: volumeID, caller: caller)
+            guard VolumeTransitions.updateMetadata.allows(current.status) else {
+                throw EmberError.badRequest(
+                    "Invalid volume: The volume metadata cannot be deleted when the volume is in \(current.status.rawValue) status."
+                )
             }
-            throw error
+            do {
+                try await store.deleteVolumeMetadata(id: volumeID, kind: .user, key: key)
+            } catch {
+                if case StoreError.metadataKeyNotFound = error {
+                    throw EmberError.notFound("Volume \(volumeID) has no metadata with key \(key).")
+                }
+                throw error
+            }
         }
     }
 }

@@ -11,12 +11,19 @@ public typealias VolumeAPIStore = VolumeStore & SnapshotStore & VolumeTypeStore 
 
 /// `cinder/volume/api.py`: the business layer between the REST controllers and the workers.
 ///
-/// Every status change goes through a conditional update in the store, so concurrent requests
-/// (and API nodes) cannot both win a transition. A create reserves quota, inserts the row,
-/// commits the quota and casts to the scheduler, as cinder's create flow does. Reads are
-/// `nonisolated` (the type cache sits behind its own lock), so a request never hops onto the
-/// actor to show a volume or a page and requests never queue behind each other here.
+/// Every status change goes through a conditional update in the store (a transition of
+/// `VolumeTransitions`), so concurrent requests and API nodes cannot both win one. A create
+/// reserves quota, inserts the row, commits the quota and casts to the scheduler, as cinder's
+/// create flow does.
+///
+/// The actor isolates the operations in flight per volume (``exclusively(onVolume:_:)``):
+/// two requests that change the same volume in this process run one after the other, in
+/// arrival order, instead of racing to the database where one would lose its conditional
+/// update. Reads are `nonisolated` and never hop onto the actor (the volume type cache sits
+/// behind its own lock), so showing a volume or a page never queues behind a write.
 public actor VolumeAPI {
+    /// The changes running per volume id, and the requests waiting for each.
+    private var inFlight = InFlightOperations()
     public nonisolated let store: any VolumeAPIStore
     public nonisolated let configuration: VolumeServiceConfiguration
     public nonisolated let quotas: QuotaEngine
@@ -45,6 +52,39 @@ public actor VolumeAPI {
         self.caster = caster
         self.logger = logger
     }
+
+    // MARK: - Operations in flight
+
+    /// Runs `body`, a change of volume `id`, once no other change of that volume runs in this
+    /// process; later callers wait their turn in arrival order. Other volumes are not held up.
+    /// `body` must not call another `exclusively` for the same volume (it would wait for
+    /// itself).
+    public nonisolated func exclusively<T: Sendable>(
+        onVolume id: String,
+        _ body: () async throws -> T
+    ) async throws -> T {
+        await begin(id)
+        do {
+            let result = try await body()
+            await end(id)
+            return result
+        } catch {
+            await end(id)
+            throw error
+        }
+    }
+
+    private func begin(_ id: String) async {
+        if inFlight.begin(id) { return }
+        await withCheckedContinuation { inFlight.wait(for: id, $0) }
+    }
+
+    private func end(_ id: String) {
+        inFlight.end(id)?.resume()
+    }
+
+    /// How many changes of volume `id` wait behind the one running.
+    public func waiting(onVolume id: String) -> Int { inFlight.waiting(for: id) }
 
     // MARK: - Volume types
 

@@ -278,3 +278,47 @@ import Testing
         #expect(BackupTransitions.created.target == .status(.available))
     }
 }
+
+@Suite struct InFlightOperationsTests {
+    /// An owner as the actors that isolate the table use it.
+    actor Owner {
+        private var table = InFlightOperations()
+        private(set) var log: [String] = []
+
+        func acquire(_ key: String) async {
+            if table.begin(key) { return }
+            await withCheckedContinuation { table.wait(for: key, $0) }
+        }
+
+        func release(_ key: String) { table.end(key)?.resume() }
+        func waiting(_ key: String) -> Int { table.waiting(for: key) }
+        func record(_ entry: String) { log.append(entry) }
+        var keys: [String] { table.keys.sorted() }
+    }
+
+    @Test func waitersGetTheKeyInArrivalOrderAndOtherKeysAreFree() async throws {
+        let owner = Owner()
+        await owner.acquire("v1")
+        var tasks: [Task<Void, Never>] = []
+        for index in 1...2 {
+            tasks.append(
+                Task {
+                    await owner.acquire("v1")
+                    await owner.record("waiter \(index)")
+                    await owner.release("v1")
+                }
+            )
+            // The next waiter queues only once this one does, so arrival order is fixed.
+            while await owner.waiting("v1") < index { await Task.yield() }
+        }
+        await owner.acquire("v2")
+        await owner.record("v2")
+        await owner.release("v2")
+        #expect(await owner.keys == ["v1"])
+        await owner.record("v1 released")
+        await owner.release("v1")
+        for task in tasks { await task.value }
+        #expect(await owner.log == ["v2", "v1 released", "waiter 1", "waiter 2"])
+        #expect(await owner.keys.isEmpty)
+    }
+}

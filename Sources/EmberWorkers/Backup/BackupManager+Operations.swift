@@ -421,7 +421,7 @@ extension BackupManager {
 
     /// `_is_our_backup`: no service yet, or a prefix of this driver's name (cinder also
     /// accepts the module name `cinder.backup.drivers.posix`).
-    nonisolated func isOurs(_ service: String?) -> Bool {
+    func isOurs(_ service: String?) -> Bool {
         guard let service, !service.isEmpty else { return true }
         return BackupConfiguration.driverName.hasPrefix(service)
     }

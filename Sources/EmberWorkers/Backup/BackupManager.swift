@@ -16,17 +16,21 @@ import ServiceLifecycle
 /// local attach, as cinder's backup service attaches volumes with os-brick). Chunk I/O runs
 /// on the manager's own thread pool, so a long backup never blocks the Swift concurrency
 /// pool nor the volume drivers' I/O.
-public actor BackupManager: Service {
-    public nonisolated let host: String
-    public nonisolated let store: any BlockStorageStore
-    public nonisolated let bus: any MessageBus
-    public nonisolated let driver: PosixBackupDriver
-    nonisolated let configuration: WorkerConfiguration
-    nonisolated let backupConfiguration: BackupConfiguration
-    nonisolated let logger: Logger
-    nonisolated let prepare: @Sendable () async throws -> Void
-    nonisolated let messages: UserMessageRecorder
-    nonisolated let pool: NIOThreadPool
+///
+/// A final class, not an actor: everything it holds is immutable after `init` (its
+/// configuration, the store, the bus, the driver and its thread pool), and the bus hands it
+/// one message at a time, so there is no state of its own to isolate.
+public final class BackupManager: Service, Sendable {
+    public let host: String
+    public let store: any BlockStorageStore
+    public let bus: any MessageBus
+    public let driver: PosixBackupDriver
+    let configuration: WorkerConfiguration
+    let backupConfiguration: BackupConfiguration
+    let logger: Logger
+    let prepare: @Sendable () async throws -> Void
+    let messages: UserMessageRecorder
+    let pool: NIOThreadPool
 
     public init(
         configuration: WorkerConfiguration,
@@ -49,12 +53,12 @@ public actor BackupManager: Service {
     }
 
     /// `cinder-backup.HOST`.
-    public nonisolated var topic: String { BackupRPC.topic(forHost: host) }
+    public var topic: String { BackupRPC.topic(forHost: host) }
     /// The availability zone of the service and of the backups it makes.
-    nonisolated var availabilityZone: String { configuration.storageAvailabilityZone }
+    var availabilityZone: String { configuration.storageAvailabilityZone }
 
     /// Runs the service until graceful shutdown.
-    public nonisolated func run() async throws {
+    public func run() async throws {
         try await prepare()
         pool.start()
         do {
@@ -66,7 +70,7 @@ public actor BackupManager: Service {
         try await pool.shutdownGracefully()
     }
 
-    private nonisolated func serve() async throws {
+    private func serve() async throws {
         try await driver.setUp()
         let heartbeat = ServiceHeartbeat(
             store: store,
@@ -94,7 +98,7 @@ public actor BackupManager: Service {
     }
 
     /// The methods of `cinder/backup/rpcapi.py` this service serves.
-    nonisolated func dispatcher() -> RPCDispatcher {
+    func dispatcher() -> RPCDispatcher {
         var dispatcher = RPCDispatcher(topic: topic)
         dispatcher.on(BackupRPC.CreateBackup.self) { [self] in try await createBackup($0, context: $1) }
         dispatcher.on(BackupRPC.RestoreBackup.self) { [self] in try await restoreBackup($0, context: $1) }

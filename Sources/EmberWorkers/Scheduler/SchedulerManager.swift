@@ -15,6 +15,9 @@ import ServiceLifecycle
 /// Reports older than `service_down_time` + `periodic_interval` are ignored. At start, and
 /// every second while it knows no backend, it asks the volume services to report
 /// (`publish_service_capabilities`). It also heartbeats its `cinder-scheduler` service row.
+///
+/// It isolates the backend states (the latest report per pool, with the capacity its own
+/// placements consumed since) and whether its start-up wait for reports is over.
 public actor SchedulerManager: Service {
     nonisolated let configuration: WorkerConfiguration
     public nonisolated let store: any BlockStorageStore

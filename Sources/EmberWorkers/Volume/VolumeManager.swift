@@ -13,8 +13,10 @@ import ServiceLifecycle
 /// `run()` prepares the driver, registers the `cinder-volume` service row, recovers
 /// interrupted work (``initHost()``), then consumes its topic while it heartbeats every
 /// `report_interval` and reports capabilities to the schedulers every `periodic_interval`.
-/// Operations on one volume run one at a time (a lock per volume id); operations on
-/// different volumes interleave. Status changes are conditional updates.
+/// Operations on one volume run one at a time; operations on different volumes interleave.
+/// Status changes are conditional updates (`VolumeTransitions`).
+///
+/// It isolates the operations in flight per volume id and the messages waiting for each.
 public actor VolumeManager: Service {
     /// The backend's configuration.
     public nonisolated let backend: BackendConfiguration
@@ -29,7 +31,9 @@ public actor VolumeManager: Service {
     nonisolated let messages: UserMessageRecorder
     /// The image service volumes are created from and uploaded to.
     nonisolated let images: GlanceClient
-    private var waiters: [String: [CheckedContinuation<Void, Never>]] = [:]
+    /// The operations running per volume id and who waits for each: the state this actor
+    /// isolates.
+    private var inFlight = InFlightOperations()
 
     /// - Parameters:
     ///   - prepare: runs first in `run()` (wait for the database, migrate).
@@ -147,21 +151,12 @@ public actor VolumeManager: Service {
     }
 
     private func acquire(_ id: String) async {
-        if waiters[id] == nil {
-            waiters[id] = []
-            return
-        }
-        await withCheckedContinuation { waiters[id, default: []].append($0) }
+        if inFlight.begin(id) { return }
+        await withCheckedContinuation { inFlight.wait(for: id, $0) }
     }
 
     private func release(_ id: String) {
-        guard var queue = waiters[id], !queue.isEmpty else {
-            waiters[id] = nil
-            return
-        }
-        let next = queue.removeFirst()
-        waiters[id] = queue
-        next.resume()
+        inFlight.end(id)?.resume()
     }
 
     // MARK: - Start-up recovery
