@@ -81,7 +81,7 @@ extension VolumeAPI {
         guard
             let deleting = try await store.conditionalUpdateVolume(
                 id: id,
-                set: [.status(target), .terminatedAt(Date())],
+                set: [.status(target), .terminatedAt(clock.now)],
                 where: condition
             )
         else {
@@ -105,7 +105,7 @@ extension VolumeAPI {
             projectID: projectID,
             deltas: deltas,
             limits: [:],
-            expiresAt: Date().addingTimeInterval(86_400)
+            expiresAt: clock.now.addingTimeInterval(86_400)
         )
         try await store.commit(reservation)
     }

@@ -25,6 +25,8 @@ public actor VolumeAPI {
     /// unreachable Glance does.
     public nonisolated let images: GlanceClient
     nonisolated let logger: Logger
+    /// Where the time comes from: service ages, reservation expiry, timestamps.
+    public nonisolated let clock: any EmberClock
     /// Volume types by id with when they were read: kept ``typeCacheLifetime``, so a change
     /// made through another API process shows within that time (this process's own at once,
     /// through ``forgetVolumeType(id:)``).
@@ -36,12 +38,14 @@ public actor VolumeAPI {
         configuration: VolumeServiceConfiguration,
         caster: any VolumeWorkCaster,
         images: GlanceClient? = nil,
-        logger: Logger
+        logger: Logger,
+        clock: any EmberClock = .system
     ) {
         self.images = images ?? .unconfigured(logger: logger)
         self.store = store
         self.configuration = configuration
-        self.quotas = QuotaEngine(store: store, configuration: configuration)
+        self.clock = clock
+        self.quotas = QuotaEngine(store: store, configuration: configuration, clock: clock)
         self.caster = caster
         self.logger = logger
     }

@@ -24,6 +24,8 @@ public actor BackupManager: Service {
     nonisolated let configuration: WorkerConfiguration
     nonisolated let backupConfiguration: BackupConfiguration
     nonisolated let logger: Logger
+    /// Where heartbeats and service ages take the time from.
+    nonisolated let clock: any EmberClock
     nonisolated let prepare: @Sendable () async throws -> Void
     nonisolated let messages: UserMessageRecorder
     nonisolated let pool: NIOThreadPool
@@ -33,6 +35,7 @@ public actor BackupManager: Service {
         backupConfiguration: BackupConfiguration,
         store: any BlockStorageStore,
         bus: any MessageBus,
+        clock: any EmberClock = .system,
         logger: Logger = Logger(label: "ember.backup.manager"),
         prepare: @escaping @Sendable () async throws -> Void = {}
     ) {
@@ -42,6 +45,7 @@ public actor BackupManager: Service {
         self.store = store
         self.bus = bus
         self.logger = logger
+        self.clock = clock
         self.prepare = prepare
         self.messages = UserMessageRecorder(store: store, logger: logger)
         self.pool = NIOThreadPool(numberOfThreads: 2)
@@ -75,6 +79,7 @@ public actor BackupManager: Service {
             topic: Topic.backup,
             availabilityZone: availabilityZone,
             interval: configuration.reportInterval,
+            clock: clock,
             logger: logger
         )
         let serviceID = try await heartbeat.register()
