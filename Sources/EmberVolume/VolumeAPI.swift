@@ -53,7 +53,8 @@ public actor VolumeAPI {
     // MARK: - Volume types
 
     /// Creates cinder's `__DEFAULT__` type when it is the configured default and missing (cinder's
-    /// database migration does the same).
+    /// database migration does the same). Another process starting at the same moment may
+    /// create it first; that is success too.
     public func ensureDefaultVolumeType() async throws {
         do {
             _ = try await store.volumeType(name: configuration.defaultVolumeType)
@@ -61,10 +62,14 @@ public actor VolumeAPI {
             guard case .volumeTypeNameNotFound = error, configuration.defaultVolumeType == "__DEFAULT__" else {
                 throw error
             }
-            let created = try await store.createVolumeType(
-                VolumeType(name: "__DEFAULT__", description: "Default Volume Type")
-            )
-            logger.info("Created the default volume type", metadata: ["volume_type.id": .string(created.id)])
+            do {
+                let created = try await store.createVolumeType(
+                    VolumeType(name: "__DEFAULT__", description: "Default Volume Type")
+                )
+                logger.info("Created the default volume type", metadata: ["volume_type.id": .string(created.id)])
+            } catch .volumeTypeExists {
+                return
+            }
         }
     }
 
