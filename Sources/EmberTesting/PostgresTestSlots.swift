@@ -7,8 +7,9 @@
 /// share, so they take one of `limit` slots for as long as they hold connections; the other
 /// tests (SQLite, in-process bus, no database) run alongside without waiting.
 public enum PostgresTestSlots {
-    /// At most this many PostgreSQL tests at once (each holds up to about ten connections).
-    public static let limit = 8
+    /// At most this many PostgreSQL tests at once (each holds up to about ten connections,
+    /// which leaves room for the multi-process tests within the server's 200).
+    public static let limit = 12
 
     private static let semaphore = AsyncSemaphore(permits: limit)
 

@@ -9,6 +9,10 @@ import Logging
 import Testing
 
 /// authtoken + keystonecontext against the real Keystone of `.ci/keystone.sh`.
+///
+/// Serialized: the tests share that one Keystone, which runs a single gunicorn worker over
+/// SQLite (more workers give "database is locked"), so their token requests and revocations
+/// queue behind each other there and the tests' timing checks would measure the queue.
 @Suite(.serialized, .enabled(if: LiveKeystone.available)) struct AuthTokenLiveTests {
     static let logger = Logger(label: "test.keystone")
 

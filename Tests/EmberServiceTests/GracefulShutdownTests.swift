@@ -122,7 +122,7 @@ final class ExitRecorder: Sendable {
 }
 
 /// The real binary and real signals.
-@Suite(.serialized) struct EmberProcessTests {
+@Suite struct EmberProcessTests {
     func startEmber(_ extra: String = "") throws -> (ChildProcess, TemporaryDirectory) {
         let dir = try TemporaryDirectory()
         let conf = try dir.write(
