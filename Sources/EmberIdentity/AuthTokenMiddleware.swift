@@ -145,10 +145,13 @@ public struct AuthTokenMiddleware: WSGIFilter {
 public final class TokenValidator: Sendable {
     public let client: KeystoneClient
     public let cache: TokenCache
+    /// Where the cache's "now" comes from.
+    public let clock: any EmberClock
     public var configuration: AuthTokenConfiguration { client.configuration }
 
-    public init(client: KeystoneClient) {
+    public init(client: KeystoneClient, clock: any EmberClock = .system) {
         self.client = client
+        self.clock = clock
         self.cache = TokenCache(
             capacity: client.configuration.tokenCacheSize,
             lifetime: Double(client.configuration.tokenCacheTime)
@@ -156,9 +159,9 @@ public final class TokenValidator: Sendable {
     }
 
     public func token(_ token: String) async throws(KeystoneError) -> KeystoneToken {
-        if let cached = cache.lookup(token, now: Date().timeIntervalSince1970) { return cached }
+        if let cached = cache.lookup(token, now: clock.now.timeIntervalSince1970) { return cached }
         let validated = try await client.validate(token)
-        cache.store(token, token: validated, now: Date().timeIntervalSince1970)
+        cache.store(token, token: validated, now: clock.now.timeIntervalSince1970)
         return validated
     }
 }

@@ -32,18 +32,20 @@ public final class EmberDatabase: ServiceLifecycle.Service, Sendable {
     let driver: any SQLDriver
     private let logger: Logger
 
-    private init(configuration: DatabaseConfiguration, driver: any SQLDriver, logger: Logger) {
+    private init(configuration: DatabaseConfiguration, driver: any SQLDriver, logger: Logger, clock: any EmberClock) {
         self.configuration = configuration
         self.driver = driver
         self.logger = logger
-        store = SQLStore(driver: driver, logger: logger)
+        store = SQLStore(driver: driver, logger: logger, clock: clock)
     }
 
     /// Creates the database client. SQLite files (and their directory) are created and opened
-    /// now; PostgreSQL connects lazily once `run()` is running.
+    /// now; PostgreSQL connects lazily once `run()` is running. The store stamps rows with
+    /// `clock`'s time.
     public static func open(
         configuration: DatabaseConfiguration,
-        logger: Logger
+        logger: Logger,
+        clock: any EmberClock = .system
     ) async throws(StoreError)
         -> EmberDatabase
     {
@@ -54,7 +56,7 @@ public final class EmberDatabase: ServiceLifecycle.Service, Sendable {
                 readerCount: configuration.maxPoolSize,
                 logger: logger
             )
-            return EmberDatabase(configuration: configuration, driver: driver, logger: logger)
+            return EmberDatabase(configuration: configuration, driver: driver, logger: logger, clock: clock)
         case .postgresql(let settings):
             let clientConfiguration = postgresConfiguration(settings, pool: configuration)
             let probeConfiguration = try probeConfiguration(settings, pool: configuration)
@@ -64,7 +66,7 @@ public final class EmberDatabase: ServiceLifecycle.Service, Sendable {
                 operationTimeout: .seconds(configuration.operationTimeout),
                 logger: logger
             )
-            return EmberDatabase(configuration: configuration, driver: driver, logger: logger)
+            return EmberDatabase(configuration: configuration, driver: driver, logger: logger, clock: clock)
         }
     }
 
@@ -82,9 +84,10 @@ public final class EmberDatabase: ServiceLifecycle.Service, Sendable {
     public static func withDatabase<T: Sendable>(
         configuration: DatabaseConfiguration,
         logger: Logger,
+        clock: any EmberClock = .system,
         _ body: @escaping @Sendable (EmberDatabase) async throws -> T
     ) async throws -> T {
-        let database = try await open(configuration: configuration, logger: logger)
+        let database = try await open(configuration: configuration, logger: logger, clock: clock)
         do {
             let result = try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {

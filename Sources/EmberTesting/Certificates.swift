@@ -1,7 +1,8 @@
 import Foundation
 
 /// A throwaway certificate authority and a server certificate for `localhost`/127.0.0.1,
-/// made with the `openssl` command line tool.
+/// made with the `openssl` command line tool (waited for without blocking a thread of the
+/// cooperative pool).
 public struct TestCertificates: Sendable {
     public let caCertificate: String
     public let serverCertificate: String
@@ -9,7 +10,7 @@ public struct TestCertificates: Sendable {
     public let clientCertificate: String
     public let clientKey: String
 
-    public init(in directory: TemporaryDirectory) throws {
+    public init(in directory: TemporaryDirectory) async throws {
         let dir = directory.path
         caCertificate = dir + "/ca.pem"
         serverCertificate = dir + "/server.pem"
@@ -17,14 +18,14 @@ public struct TestCertificates: Sendable {
         clientCertificate = dir + "/client.pem"
         clientKey = dir + "/client-key.pem"
         try directory.write("server.ext", "subjectAltName=DNS:localhost,IP:127.0.0.1\n")
-        try Self.openssl([
+        try await Self.openssl([
             "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Ember Test CA",
             "-keyout", dir + "/ca-key.pem", "-out", caCertificate,
         ])
         for (name, cert, key, ext) in [
             ("localhost", serverCertificate, serverKey, true), ("ember-client", clientCertificate, clientKey, false),
         ] {
-            try Self.openssl([
+            try await Self.openssl([
                 "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=\(name)", "-keyout", key, "-out",
                 dir + "/\(name).csr",
             ])
@@ -33,19 +34,13 @@ public struct TestCertificates: Sendable {
                 "-CAcreateserial", "-days", "2", "-out", cert,
             ]
             if ext { sign += ["-extfile", dir + "/server.ext"] }
-            try Self.openssl(sign)
+            try await Self.openssl(sign)
         }
     }
 
-    static func openssl(_ arguments: [String]) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        process.arguments = arguments
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+    static func openssl(_ arguments: [String]) async throws {
+        let result = try await ChildProcess.run("/usr/bin/openssl", arguments)
+        guard result.status == 0 else {
             throw CocoaError(
                 .executableLoad,
                 userInfo: [NSLocalizedDescriptionKey: "openssl \(arguments.first ?? "") failed"]

@@ -8,10 +8,18 @@ import Foundation
 public struct QuotaEngine: Sendable {
     public let store: any QuotaStore
     public let configuration: VolumeServiceConfiguration
+    /// Where reservation expiry times come from.
+    public let clock: any EmberClock
 
-    public init(store: any QuotaStore, configuration: VolumeServiceConfiguration) {
+    public init(store: any QuotaStore, configuration: VolumeServiceConfiguration, clock: any EmberClock = .system) {
         self.store = store
         self.configuration = configuration
+        self.clock = clock
+    }
+
+    /// When a reservation made now expires: `reservation_expire` seconds from now.
+    public var reservationExpiry: Date {
+        clock.now.addingTimeInterval(TimeInterval(configuration.reservationExpire))
     }
 
     /// The resources cinder reports for a project: the fixed ones plus the per-type
@@ -70,7 +78,7 @@ public struct QuotaEngine: Sendable {
                 projectID: projectID,
                 deltas: deltas,
                 limits: limits,
-                expiresAt: Date().addingTimeInterval(TimeInterval(configuration.reservationExpire))
+                expiresAt: reservationExpiry
             )
         } catch {
             if case .overQuota(let overs) = error { throw Self.overQuotaError(overs, deltas: deltas) }

@@ -84,7 +84,7 @@ extension VolumeAPI {
                 projectID: projectID,
                 deltas: ["gigabytes": increase, "gigabytes_\(typeName)": increase],
                 limits: limits,
-                expiresAt: Date().addingTimeInterval(TimeInterval(configuration.reservationExpire))
+                expiresAt: quotas.reservationExpiry
             )
         } catch {
             guard case .overQuota = error else { throw error }

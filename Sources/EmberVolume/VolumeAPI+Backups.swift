@@ -144,7 +144,7 @@ extension VolumeAPI {
                 }
             }
             volumeMarked = true
-            let now = Date()
+            let now = clock.now
             let backup = try await store.createBackup(
                 Backup(
                     volumeID: volume.id,
@@ -229,7 +229,7 @@ extension VolumeAPI {
                 projectID: projectID,
                 deltas: ["backups": 1, "backup_gigabytes": size],
                 limits: limits,
-                expiresAt: Date().addingTimeInterval(TimeInterval(configuration.reservationExpire))
+                expiresAt: quotas.reservationExpiry
             )
         } catch {
             guard case .overQuota(let overs) = error else { throw error }
@@ -466,7 +466,7 @@ extension VolumeAPI {
 
     /// The enabled `cinder-backup` services that are up.
     nonisolated func liveBackupServices() async throws -> [ServiceRecord] {
-        let now = Date()
+        let now = clock.now
         return try await store.listServices(host: nil, binary: "cinder-backup", topic: nil, disabled: false)
             .filter {
                 abs(now.timeIntervalSince($0.updatedAt ?? $0.createdAt)) <= Double(configuration.serviceDownTime)

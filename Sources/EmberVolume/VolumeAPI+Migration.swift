@@ -114,7 +114,7 @@ extension VolumeAPI {
                 projectID: projectID,
                 deltas: deltas(oldName, sign: -1),
                 limits: [:],
-                expiresAt: Date().addingTimeInterval(TimeInterval(configuration.reservationExpire))
+                expiresAt: quotas.reservationExpiry
             )
             return (reservation, old)
         } catch {
@@ -200,7 +200,7 @@ extension VolumeAPI {
     /// ignored) or of `cluster`; 400 `InvalidHost` otherwise.
     nonisolated func liveVolumeService(host: String?, cluster: String?) async throws -> ServiceRecord {
         let backendOf: (String) -> String = { $0.split(separator: "#", maxSplits: 1).first.map(String.init) ?? $0 }
-        let now = Date()
+        let now = clock.now
         let services = try await store.listServices(host: nil, binary: "cinder-volume", topic: nil, disabled: false)
             .filter {
                 abs(now.timeIntervalSince($0.updatedAt ?? $0.createdAt)) <= Double(configuration.serviceDownTime)

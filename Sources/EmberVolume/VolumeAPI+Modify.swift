@@ -65,7 +65,7 @@ extension VolumeAPI {
             guard
                 let deleting = try await store.conditionalUpdateVolume(
                     id: id,
-                    set: [.status(VolumeTransitions.deleteTarget(from: current.status)), .terminatedAt(Date())],
+                    set: [.status(VolumeTransitions.deleteTarget(from: current.status)), .terminatedAt(clock.now)],
                     where: VolumeTransitions.delete(force: force, cascade: cascade).condition
                 )
             else {
@@ -91,7 +91,7 @@ extension VolumeAPI {
             projectID: projectID,
             deltas: deltas,
             limits: [:],
-            expiresAt: Date().addingTimeInterval(86_400)
+            expiresAt: clock.now.addingTimeInterval(86_400)
         )
         try await store.commit(reservation)
     }

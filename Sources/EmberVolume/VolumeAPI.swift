@@ -32,6 +32,8 @@ public actor VolumeAPI {
     /// unreachable Glance does.
     public nonisolated let images: GlanceClient
     nonisolated let logger: Logger
+    /// Where the time comes from: service ages, reservation expiry, timestamps.
+    public nonisolated let clock: any EmberClock
     /// Volume types by id with when they were read: kept ``typeCacheLifetime``, so a change
     /// made through another API process shows within that time (this process's own at once,
     /// through ``forgetVolumeType(id:)``).
@@ -43,12 +45,14 @@ public actor VolumeAPI {
         configuration: VolumeServiceConfiguration,
         caster: any VolumeWorkCaster,
         images: GlanceClient? = nil,
-        logger: Logger
+        logger: Logger,
+        clock: any EmberClock = .system
     ) {
         self.images = images ?? .unconfigured(logger: logger)
         self.store = store
         self.configuration = configuration
-        self.quotas = QuotaEngine(store: store, configuration: configuration)
+        self.clock = clock
+        self.quotas = QuotaEngine(store: store, configuration: configuration, clock: clock)
         self.caster = caster
         self.logger = logger
     }
@@ -89,7 +93,8 @@ public actor VolumeAPI {
     // MARK: - Volume types
 
     /// Creates cinder's `__DEFAULT__` type when it is the configured default and missing (cinder's
-    /// database migration does the same).
+    /// database migration does the same). Another process starting at the same moment may
+    /// create it first; that is success too.
     public func ensureDefaultVolumeType() async throws {
         do {
             _ = try await store.volumeType(name: configuration.defaultVolumeType)
@@ -97,10 +102,14 @@ public actor VolumeAPI {
             guard case .volumeTypeNameNotFound = error, configuration.defaultVolumeType == "__DEFAULT__" else {
                 throw error
             }
-            let created = try await store.createVolumeType(
-                VolumeType(name: "__DEFAULT__", description: "Default Volume Type")
-            )
-            logger.info("Created the default volume type", metadata: ["volume_type.id": .string(created.id)])
+            do {
+                let created = try await store.createVolumeType(
+                    VolumeType(name: "__DEFAULT__", description: "Default Volume Type")
+                )
+                logger.info("Created the default volume type", metadata: ["volume_type.id": .string(created.id)])
+            } catch .volumeTypeExists {
+                return
+            }
         }
     }
 

@@ -11,6 +11,8 @@ public struct ServiceHeartbeat: Sendable {
     public let topic: String
     public let availabilityZone: String
     public let interval: Duration
+    /// What the heartbeat waits on between beats.
+    public let clock: any EmberClock
     let logger: Logger
 
     public init(
@@ -20,6 +22,7 @@ public struct ServiceHeartbeat: Sendable {
         topic: String,
         availabilityZone: String,
         interval: Duration,
+        clock: any EmberClock = .system,
         logger: Logger
     ) {
         self.store = store
@@ -28,6 +31,7 @@ public struct ServiceHeartbeat: Sendable {
         self.topic = topic
         self.availabilityZone = availabilityZone
         self.interval = interval
+        self.clock = clock
         self.logger = logger
     }
 
@@ -53,7 +57,7 @@ public struct ServiceHeartbeat: Sendable {
     public func beat(serviceID: Int) async {
         while !Task.isCancelled {
             do {
-                try await Task.sleep(for: interval)
+                try await clock.sleep(for: interval)
             } catch {
                 return
             }

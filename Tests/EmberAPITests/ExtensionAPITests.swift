@@ -1,6 +1,7 @@
 import EmberAPI
 import EmberCore
 import EmberStore
+import EmberTesting
 import EmberVolume
 import Foundation
 import HTTPTypes
@@ -304,10 +305,12 @@ extension TestClientProtocol {
     }
 
     @Test func listsServicesWithStateAndFilters() async throws {
-        // Heartbeats older than service_down_time (2 s here) mean down.
-        try await APIHarness.run(conf: "service_down_time = 2\n") { client, _, api in
+        // Heartbeats older than service_down_time (2 s here) mean down; the store and the API
+        // share a manual clock, so beta's heartbeat ages without waiting.
+        let clock = ManualClock()
+        try await APIHarness.run(conf: "service_down_time = 2\n", clock: clock) { client, _, api in
             try await Self.register(api, host: "node@beta", binary: "cinder-volume", zone: "west")
-            try await Task.sleep(for: .seconds(2.5))
+            clock.advance(by: .seconds(2.5))
             try await Self.register(api, host: "node", binary: "cinder-scheduler")
             try await Self.register(api, host: "node@alpha", binary: "cinder-volume")
             let listed = try await client.send(.get, "/os-services", version: "3.49")
@@ -395,6 +398,28 @@ extension TestClientProtocol {
 
 @Suite struct QuotaUpdateTests {
     static let path = "/os-quota-sets/\(APIHarness.project)"
+
+    /// A reservation the quota engine makes lives `reservation_expire` seconds of the API's
+    /// clock; past that the store's expiry rolls it back.
+    @Test func reservationsExpireAfterReservationExpire() async throws {
+        let clock = ManualClock()
+        try await APIHarness.run(conf: "reservation_expire = 600\n", clock: clock) { _, _, api in
+            let reservation = try await api.quotas.reserve(
+                projectID: APIHarness.project,
+                deltas: ["volumes": 1],
+                typeName: "__DEFAULT__"
+            )
+            #expect(try await api.store.quotaUsages(projectID: APIHarness.project)["volumes"]?.reserved == 1)
+            clock.advance(by: .seconds(599))
+            #expect(try await api.store.expireReservations(now: clock.now) == 0)
+            clock.advance(by: .seconds(2))
+            #expect(try await api.store.expireReservations(now: clock.now) == 1)
+            #expect(try await api.store.quotaUsages(projectID: APIHarness.project)["volumes"]?.reserved == 0)
+            // Committing the expired reservation changes nothing.
+            try await api.store.commit(reservation)
+            #expect(try await api.store.quotaUsages(projectID: APIHarness.project)["volumes"]?.inUse == 0)
+        }
+    }
 
     @Test func updateShowAndDeleteProjectQuotas() async throws {
         try await APIHarness.run { client, _, _ in

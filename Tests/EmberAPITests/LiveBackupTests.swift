@@ -137,8 +137,10 @@ struct LiveBackupTests {
             let shown = try await live.request(.get, "/backups/\(incremental)").json?["backup"]
             #expect(shown?["is_incremental"] == true)
             #expect(shown?["object_count"] == 1)
-            let parent = try await live.request(.get, "/backups/\(full)").json?["backup"]
-            #expect(parent?["has_dependent_backups"] == true)
+            // The manager counts the dependent on the parent just after the incremental's status.
+            try await live.waitFor("/backups/\(full)", "backup", "has_dependent_backups") {
+                $0["has_dependent_backups"] == true
+            }
 
             let refused = try await live.request(.delete, "/backups/\(full)")
             #expect(refused.status == .badRequest)

@@ -87,6 +87,27 @@ struct Live: Sendable {
         throw CancellationError()
     }
 
+    /// GETs `path` until `condition` holds for the body's `key` object; returns it. For what a
+    /// worker records just after the status a test waits for.
+    @discardableResult
+    func waitFor(
+        _ path: String,
+        _ key: String,
+        _ what: String,
+        timeout: Duration = .seconds(30),
+        _ condition: (JSONValue) -> Bool
+    ) async throws -> JSONValue {
+        let deadline = ContinuousClock.now + timeout
+        var last: JSONValue?
+        while ContinuousClock.now < deadline {
+            last = try await request(.get, path).json?[key]
+            if let last, condition(last) { return last }
+            try await Task.sleep(for: .milliseconds(25))
+        }
+        Issue.record("\(path) never showed \(what); last: \(last?.serialized() ?? "nothing")")
+        throw CancellationError()
+    }
+
     func waitForGone(_ path: String) async throws {
         let deadline = ContinuousClock.now + .seconds(30)
         while ContinuousClock.now < deadline {
@@ -130,37 +151,77 @@ enum LiveHarness {
         )
         workerConfiguration.reportInterval = .milliseconds(200)
         workerConfiguration.periodicInterval = .seconds(2)
-        let database: DatabaseConfiguration
-        let bus: any MessageBus
+        let workers = workerConfiguration
         switch kind {
         case .sqlite:
-            database = DatabaseConfiguration(
+            let database = DatabaseConfiguration(
                 backend: .sqlite(path: dir.path + "/ember.sqlite"),
                 redactedConnection: "sqlite"
             )
-            bus = InProcessBus(logger: logger)
+            try await run(
+                database,
+                bus: InProcessBus(logger: logger),
+                workers: workers,
+                configuration: configuration,
+                dir: dir,
+                unique: unique,
+                images: images,
+                body
+            )
         case .postgresql:
-            guard let text = LiveBackend.postgresURL, case .success(let url) = PostgresURL.parse(text) else {
-                Issue.record("CI is set but EMBER_TEST_POSTGRES_URL is missing or unusable")
+            guard let server = LiveBackend.postgresURL else {
+                Issue.record("CI is set but EMBER_TEST_POSTGRES_URL is missing")
                 return
             }
-            database = DatabaseConfiguration(
-                backend: try DatabaseConfiguration.parse(text),
-                redactedConnection: DatabaseConfiguration.redact(text),
-                maxPoolSize: 4,
-                maxRetries: 3,
-                retryInterval: 0.5
-            )
-            bus = PostgresBus(
-                url: url,
-                configuration: PostgresBus.Configuration(
-                    pollInterval: .milliseconds(200),
-                    tablePrefix: "ember_bus_a" + unique
-                ),
-                logger: logger
-            )
+            // One of the server's slots, and a database of this test's own (tests run in
+            // parallel: sharing one, backups would be scheduled onto other tests' services).
+            try await PostgresTestSlots.withSlot {
+                try await ScratchPostgresDatabase.with(on: server, prefix: "ember_l_") { created in
+                    let text = created.url
+                    guard case .success(let url) = PostgresURL.parse(text) else {
+                        Issue.record("EMBER_TEST_POSTGRES_URL is unusable")
+                        return
+                    }
+                    let database = DatabaseConfiguration(
+                        backend: try DatabaseConfiguration.parse(text),
+                        redactedConnection: DatabaseConfiguration.redact(text),
+                        maxPoolSize: 4,
+                        maxRetries: 3,
+                        retryInterval: 0.5
+                    )
+                    let bus = PostgresBus(
+                        url: url,
+                        configuration: PostgresBus.Configuration(
+                            pollInterval: .milliseconds(200),
+                            tablePrefix: "ember_bus_a" + unique
+                        ),
+                        logger: logger
+                    )
+                    try await run(
+                        database,
+                        bus: bus,
+                        workers: workers,
+                        configuration: configuration,
+                        dir: dir,
+                        unique: unique,
+                        images: images,
+                        body
+                    )
+                }
+            }
         }
-        let workers = workerConfiguration
+    }
+
+    private static func run(
+        _ database: DatabaseConfiguration,
+        bus: any MessageBus,
+        workers: WorkerConfiguration,
+        configuration: EmberConfiguration,
+        dir: TemporaryDirectory,
+        unique: String,
+        images: GlanceClient?,
+        _ body: @escaping @Sendable (Live) async throws -> Void
+    ) async throws {
         try await EmberDatabase.withDatabase(configuration: database, logger: logger) { db in
             try await db.migrate()
             let api = VolumeAPI(

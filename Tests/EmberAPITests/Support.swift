@@ -202,7 +202,8 @@ struct APIHarness {
         return fields
     }
 
-    /// Runs `body` with a test client for the API and the cast recorder.
+    /// Runs `body` with a test client for the API and the cast recorder. The store and the API
+    /// read the time from `clock`.
     ///
     /// With `trustIdentityHeaders`, `auth_strategy = keystone` runs with an authtoken that
     /// trusts the identity headers the test sends (Keystone itself is tested in
@@ -212,6 +213,7 @@ struct APIHarness {
         trustIdentityHeaders: Bool = false,
         policy: PolicyEnforcer = .cinderDefaults,
         images: GlanceClient? = nil,
+        clock: any EmberClock = .system,
         _ body: @escaping @Sendable (any TestClientProtocol, CastRecorder, VolumeAPI) async throws -> Value
     ) async throws -> Value {
         let dir = try TemporaryDirectory()
@@ -224,7 +226,7 @@ struct APIHarness {
         let configuration = try EmberConfiguration(files: ConfigFiles(documents: [document]))
         let database = try DatabaseConfiguration(files: configuration.files, statePath: dir.path)
         let logger = Logger(label: "test.api")
-        return try await EmberDatabase.withDatabase(configuration: database, logger: logger) { db in
+        return try await EmberDatabase.withDatabase(configuration: database, logger: logger, clock: clock) { db in
             _ = try await db.migrate()
             let recorder = CastRecorder()
             let api = VolumeAPI(
@@ -232,7 +234,8 @@ struct APIHarness {
                 configuration: try VolumeServiceConfiguration(files: configuration.files),
                 caster: recorder,
                 images: images,
-                logger: logger
+                logger: logger,
+                clock: clock
             )
             try await api.ensureDefaultVolumeType()
             // The extensions the configuration asks for, as `ember api` loads them.

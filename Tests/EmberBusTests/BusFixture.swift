@@ -1,5 +1,6 @@
 import EmberBus
 import EmberCore
+import EmberTesting
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -92,8 +93,17 @@ enum BusFixture {
     }
 }
 
-/// Runs `bus` as a service while `body` runs, then shuts it down gracefully.
+/// Runs `bus` as a service while `body` runs, then shuts it down gracefully. A PostgreSQL bus
+/// holds one of the test server's slots meanwhile (every test of the process starts at once).
 func withRunning<T: Sendable>(
+    _ bus: any MessageBus,
+    _ body: @Sendable () async throws -> T
+) async throws -> T {
+    guard bus is PostgresBus else { return try await runWithoutSlot(bus, body) }
+    return try await PostgresTestSlots.withSlot { try await runWithoutSlot(bus, body) }
+}
+
+private func runWithoutSlot<T: Sendable>(
     _ bus: any MessageBus,
     _ body: @Sendable () async throws -> T
 ) async throws -> T {

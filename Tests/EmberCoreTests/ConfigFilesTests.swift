@@ -70,6 +70,7 @@ import Testing
         ("debug = maybe", "debug", "maybe", "a boolean"),
         ("auth_strategy = ldap", "auth_strategy", "ldap", "one of noauth"),
         ("graceful_shutdown_timeout = -1", "graceful_shutdown_timeout", "-1", "at least 0"),
+        ("project_id_regex = [0-9a-f", "project_id_regex", "[0-9a-f", "a regular expression"),
     ])
     func malformedValuesNameFileSectionOptionAndValue(
         line: String,

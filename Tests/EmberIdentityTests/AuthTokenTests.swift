@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import EmberCore
 import EmberIdentity
+import EmberTesting
 import EmberWSGI
 import Foundation
 import HTTPTypes
@@ -8,6 +9,10 @@ import Logging
 import Testing
 
 /// authtoken + keystonecontext against the real Keystone of `.ci/keystone.sh`.
+///
+/// Serialized: the tests share that one Keystone, which runs a single gunicorn worker over
+/// SQLite (more workers give "database is locked"), so their token requests and revocations
+/// queue behind each other there and the tests' timing checks would measure the queue.
 @Suite(.serialized, .enabled(if: LiveKeystone.available)) struct AuthTokenLiveTests {
     static let logger = Logger(label: "test.keystone")
 
@@ -216,6 +221,29 @@ import Testing
                 #expect(cached.status == .ok)
                 #expect(cached.json?["user"] == "u-fixture")
                 #expect(cached.json?["project"] == "p-fixture")
+            }
+        }
+    }
+
+    /// A cached validation is trusted for `token_cache_time` of the validator's clock, then
+    /// asked of Keystone again (unreachable here: 503).
+    @Test func cachedTokensExpireAfterTokenCacheTime() async throws {
+        try await Harness.withHTTP { http in
+            let clock = ManualClock()
+            let configuration = LiveKeystone.configuration(cacheTime: 300, authURL: "http://127.0.0.1:9/v3")
+            let validator = TokenValidator(
+                client: KeystoneClient(configuration: configuration, http: http, logger: Logger(label: "test")),
+                clock: clock
+            )
+            let token = try Fixtures.token(expiresIn: 3600)
+            validator.cache.store("cached-token", token: token, now: clock.now.timeIntervalSince1970)
+            try await Harness.test(validator) { client in
+                let headers: HTTPFields = [.named("X-Auth-Token"): "cached-token"]
+                clock.advance(by: .seconds(299))
+                #expect(try await client.execute(uri: "/v3/volumes", method: .get, headers: headers).status == .ok)
+                clock.advance(by: .seconds(2))
+                let expired = try await client.execute(uri: "/v3/volumes", method: .get, headers: headers)
+                #expect(expired.status == .serviceUnavailable)
             }
         }
     }

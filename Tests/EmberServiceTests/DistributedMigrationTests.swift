@@ -7,7 +7,7 @@ import Testing
 
 /// Migration and retype between two `ember volume` processes, each with its own file backend,
 /// with `ember api` and `ember scheduler` apart, over PostgreSQL (store and bus).
-@Suite(.serialized) struct DistributedMigrationTests {
+@Suite struct DistributedMigrationTests {
     typealias D = DistributedProcessTests
     static let pattern = (0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 17) }
 

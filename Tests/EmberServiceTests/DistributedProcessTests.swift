@@ -8,7 +8,7 @@ import Testing
 
 /// `ember api` + `ember scheduler` + `ember volume` as separate processes on PostgreSQL (store
 /// and bus), each test in a fresh database of the CI server (`EMBER_TEST_POSTGRES_URL`).
-@Suite(.serialized) struct DistributedProcessTests {
+@Suite struct DistributedProcessTests {
     static let project = "0c7d3a5e9f1b4c2d8e6a4b3c2d1e0f9a"
 
     /// kill -9 of the volume service in the middle of 50 creates, then a restart: every volume

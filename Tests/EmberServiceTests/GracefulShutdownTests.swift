@@ -122,7 +122,7 @@ final class ExitRecorder: Sendable {
 }
 
 /// The real binary and real signals.
-@Suite(.serialized) struct EmberProcessTests {
+@Suite struct EmberProcessTests {
     func startEmber(_ extra: String = "") throws -> (ChildProcess, TemporaryDirectory) {
         let dir = try TemporaryDirectory()
         let conf = try dir.write(
@@ -196,6 +196,7 @@ final class ExitRecorder: Sendable {
         ("osapi_volume_listen_port = http", "osapi_volume_listen_port", "'http'"),
         ("auth_strategy = kerberos", "auth_strategy", "'kerberos'"),
         ("api_paste_config = /nonexistent/api-paste.ini", "api_paste_config", "/nonexistent/api-paste.ini"),
+        ("project_id_regex = (unclosed", "project_id_regex", "'(unclosed'"),
     ])
     func malformedConfigurationStopsStartup(line: String, option: String, value: String) async throws {
         let dir = try TemporaryDirectory()

@@ -67,7 +67,7 @@ import Testing
     @Test func servesHTTPSWhenSSLIsConfigured() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let certificates = try TestCertificates(in: dir)
+        let certificates = try await TestCertificates(in: dir)
         let ssl = SSLConfiguration(certFile: certificates.serverCertificate, keyFile: certificates.serverKey)
         let live = try LiveServer(app: try stockApplication(), tls: ssl)
         try await live.run { port in
@@ -97,7 +97,7 @@ import Testing
     @Test func caFileRequiresClientCertificates() async throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
-        let certificates = try TestCertificates(in: dir)
+        let certificates = try await TestCertificates(in: dir)
         let ssl = SSLConfiguration(
             certFile: certificates.serverCertificate,
             keyFile: certificates.serverKey,

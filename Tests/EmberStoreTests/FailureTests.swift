@@ -113,8 +113,14 @@ struct FailureTests {
             retryInterval: 0.5,
             operationTimeout: timeout
         )
+        // Migrated first without the short timeout: on a loaded machine (the whole suite runs in
+        // parallel) a migration statement may take longer than the bound checked below.
+        var migration = configuration
+        migration.operationTimeout = 30
+        try await EmberDatabase.withDatabase(configuration: migration, logger: TestBackend.logger) { database in
+            _ = try await database.migrate()
+        }
         try await EmberDatabase.withDatabase(configuration: configuration, logger: TestBackend.logger) { database in
-            try await database.migrate()
             let store = database.store
             let volume = try await store.createVolume(
                 Volume(userID: "u", projectID: "p", size: 1, volumeTypeID: "t", status: .available)

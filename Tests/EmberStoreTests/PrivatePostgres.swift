@@ -66,7 +66,7 @@ struct PrivatePostgres: Sendable {
     func startServer() throws {
         try asPostgres(
             "'\(binDirectory)/pg_ctl' -D '\(directory)/data' -l '\(directory)/server.log' -w -t 60 "
-                + "-o \"-p \(port) -k \(directory) -c listen_addresses=127.0.0.1\" start >/dev/null"
+                + "-o \"-p \(port) -k \(directory) -c listen_addresses=127.0.0.1 -c fsync=off\" start >/dev/null"
         )
     }
 
@@ -105,15 +105,42 @@ struct PrivatePostgres: Sendable {
         Thread { body() }.start()
     }
 
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; Swift's Glibc
+    /// module does not import it).
+    private typealias AddCloseFrom =
+        @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
+
+    /// Makes the spawned child close every descriptor from 3 up.
+    static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) throws {
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else {
+            throw CommandFailed(description: "posix_spawn_file_actions_addclosefrom_np is missing (glibc < 2.34)")
+        }
+        let addCloseFrom = unsafeBitCast(symbol, to: AddCloseFrom.self)
+        guard addCloseFrom(&actions, 3) == 0 else {
+            throw CommandFailed(description: "posix_spawn_file_actions_addclosefrom_np failed")
+        }
+    }
+
     /// Runs a program and waits for it with posix_spawn/waitpid (Foundation's `Process` can
     /// miss the exit of a child whose own children outlive it, as `pg_ctl start` does).
+    ///
+    /// The child gets standard input, output and error and no other descriptor of this
+    /// process. `pg_ctl start` leaves a server running for the rest of the test, and a server
+    /// that inherited the test process's descriptors kept them open: the sockets of other
+    /// tests' database connections (closing them no longer ended the connection), and the
+    /// socket pairs through which Foundation's `Process` learns that a child has exited (those
+    /// children then never "exited", and `waitUntilExit()` and the tests waiting on them hung).
     static func run(_ executable: String, _ arguments: [String]) throws {
         var pid: pid_t = 0
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         defer {
             for pointer in argv { free(pointer) }
         }
-        let spawned = posix_spawn(&pid, executable, nil, nil, argv, environ)
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        try Self.closeInheritedDescriptors(&actions)
+        let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
         guard spawned == 0 else {
             throw CommandFailed(description: "cannot start \(executable): error \(spawned)")
         }

@@ -1,4 +1,5 @@
 import EmberCore
+import EmberTesting
 import Foundation
 import Logging
 import Testing
@@ -59,28 +60,32 @@ enum TestBackend: String, Sendable, CustomStringConvertible, CaseIterable {
                 Issue.record("CI is set but EMBER_TEST_POSTGRES_URL is missing: PostgreSQL tests cannot run")
                 return
             }
-            let admin = try Self.postgresConfiguration(url)
-            let name = "ember_t_\(unique)"
-            try await EmberDatabase.withDatabase(configuration: admin, logger: Self.logger) { database in
-                try await database.driver.read { executor in
-                    try await executor.execute(SQL.raw("CREATE DATABASE \(name)"))
+            // One of the server's slots: every test of the process starts at once.
+            try await PostgresTestSlots.withSlot {
+                let admin = try Self.postgresConfiguration(url)
+                let name = "ember_t_\(unique)"
+                try await EmberDatabase.withDatabase(configuration: admin, logger: Self.logger) { database in
+                    try await database.driver.read { executor in
+                        try await executor.execute(SQL.raw("CREATE DATABASE \(name)"))
+                    }
                 }
-            }
-            var configuration = admin
-            guard case .postgresql(var settings) = admin.backend else { return }
-            settings.database = name
-            configuration.backend = .postgresql(settings)
-            configuration.maxPoolSize = poolSize
-            do {
-                try await EmberDatabase.withDatabase(configuration: configuration, logger: Self.logger) { database in
-                    try await database.migrate()
-                    try await body(database)
+                var configuration = admin
+                guard case .postgresql(var settings) = admin.backend else { return }
+                settings.database = name
+                configuration.backend = .postgresql(settings)
+                configuration.maxPoolSize = poolSize
+                do {
+                    try await EmberDatabase.withDatabase(configuration: configuration, logger: Self.logger) {
+                        database in
+                        try await database.migrate()
+                        try await body(database)
+                    }
+                } catch {
+                    try? await Self.dropDatabase(name, admin: admin)
+                    throw error
                 }
-            } catch {
-                try? await Self.dropDatabase(name, admin: admin)
-                throw error
+                try await Self.dropDatabase(name, admin: admin)
             }
-            try await Self.dropDatabase(name, admin: admin)
         }
     }
 

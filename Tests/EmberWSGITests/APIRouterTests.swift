@@ -139,6 +139,21 @@ import Testing
         }
     }
 
+    /// Route-table version literals are read when the routes are built (at start-up); a
+    /// malformed one stops the process there instead of serving the method from 3.0.
+    @Test func routeTableVersionsAreParsedOrStopTheProcess() async {
+        let method = APIMethod(minimum: "3.12", maximum: "3.40") { _ in APIResponse() }
+        #expect(method.minimum == APIVersionRequest(major: 3, minor: 12))
+        #expect(method.maximum == APIVersionRequest(major: 3, minor: 40))
+        #expect(!method.accepts(APIVersionRequest(major: 3, minor: 0)))
+        await #expect(processExitsWith: .failure) {
+            _ = APIMethod(minimum: "3.x") { _ in APIResponse() }
+        }
+        await #expect(processExitsWith: .failure) {
+            _ = APIMethod(minimum: "3.0", maximum: "latest") { _ in APIResponse() }
+        }
+    }
+
     @Test func bodiesAreDecodedAsCinderDecodesThem() async throws {
         try await PasteHarness.test(Self.router()) { client in
             let created = try await client.execute(

@@ -134,12 +134,16 @@ struct MigrationFlowTests {
             #expect(refused.status == .available)
             #expect(refused.volumeTypeID == types.alpha.id)
             #expect(refused.host == volume.host)
+            // The message and the rollback come after the status (moments later under load).
+            try await workers.waitForMessage("no valid backend for \(volume.id)") {
+                $0.resourceUUID == volume.id && $0.detailID == "003"
+            }
+            try await waitUntil("the reservations are rolled back") {
+                try await self.usage(workers)[Self.typed("volumes", types.beta)]?.reserved ?? 0 == 0
+            }
             var usage = try await usage(workers)
-            #expect(usage[Self.typed("volumes", types.beta)]?.reserved ?? 0 == 0, "the reservations are rolled back")
             #expect(usage[Self.typed("volumes", types.beta)]?.inUse ?? 0 == 0)
             #expect(usage[Self.typed("volumes", types.alpha)]?.inUse == 1)
-            let messages = try await workers.store.listMessages(ListQuery(scope: .allProjects))
-            #expect(messages.items.contains { $0.resourceUUID == volume.id && $0.detailID == "003" })
 
             try await retype(workers, volume.id, to: types.beta, policy: "on-demand")
             let moved = try await settled(workers, volume.id)
@@ -194,8 +198,10 @@ struct MigrationFlowTests {
                 try VolumeDataTests.read(4096, from: Self.path(workers, "alpha", volume.id), at: 5 << 20)
                     == Self.payload
             )
-            let usage = try await usage(workers)
-            #expect(usage[Self.typed("volumes", types.beta)]?.reserved ?? 0 == 0)
+            // The rollback comes after the status (moments later under load).
+            try await waitUntil("the reservations are rolled back") {
+                try await self.usage(workers)[Self.typed("volumes", types.beta)]?.reserved ?? 0 == 0
+            }
         }
     }
 
@@ -256,8 +262,9 @@ struct MigrationFlowTests {
                     == Self.payload
             )
             #expect(fileSize(Self.path(workers, "beta", volume.id)) == nil)
-            let messages = try await workers.store.listMessages(ListQuery(scope: .allProjects))
-            #expect(messages.items.contains { $0.resourceUUID == volume.id && $0.detailID == "003" })
+            try await workers.waitForMessage("no valid backend for \(volume.id)") {
+                $0.resourceUUID == volume.id && $0.detailID == "003"
+            }
             // An `error` migration status does not block the next try (here: back to where it is).
             let rows = try await workers.store.listVolumes(ListQuery(scope: .project(workers.caller.projectID!)))
             #expect(rows.items.count == 1)
@@ -406,8 +413,13 @@ struct ExtendPlacementTests {
             }
             let refused = try await workers.store.volume(id: volume.id, scope: .allProjects)
             #expect(refused.size == 2)
-            let messages = try await workers.store.listMessages(ListQuery(scope: .project(project)))
-            #expect(messages.items.contains { $0.resourceUUID == volume.id && $0.eventID == "VOLUME_VOLUME_007_003" })
+            // The message and the rollback come after the status (moments later under load).
+            try await workers.waitForMessage(in: .project(project), "the extend of \(volume.id) failed") {
+                $0.resourceUUID == volume.id && $0.eventID == "VOLUME_VOLUME_007_003"
+            }
+            try await waitUntil("the growth's reservation is rolled back") {
+                try await workers.store.quotaUsages(projectID: project)["gigabytes"]?.reserved == 0
+            }
             let usage = try await workers.store.quotaUsages(projectID: project)
             #expect(usage["gigabytes"]?.inUse == 2)
             #expect(usage["gigabytes"]?.reserved == 0, "the growth's reservation is rolled back")

@@ -92,7 +92,10 @@ struct VolumeDataTests {
             )
             #expect(try await workers.waitForVolume(source.id, [.available, .error]).status == .available)
             #expect(try Self.read(4096, from: directory + "volume-" + source.id, at: 5 << 20) == payload)
-            #expect(try await workers.store.snapshot(id: snapshot.id, scope: .allProjects).status == .available)
+            // The snapshot's status follows the volume's (moments later under load).
+            try await waitUntil("the snapshot is available again") {
+                try await workers.store.snapshot(id: snapshot.id, scope: .allProjects).status == .available
+            }
 
             // initialize_connection is a call returning the local path.
             let info = try await volumeRPC.call(

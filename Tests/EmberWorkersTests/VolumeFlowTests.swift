@@ -67,10 +67,11 @@ struct VolumeFlowTests {
             let volume = try await workers.waitForVolume(created.id, [.available, .error])
             #expect(volume.status == .error)
             #expect(volume.host == nil)
-            let messages = try await workers.store.listMessages(
-                ListQuery(scope: .project(workers.caller.projectID!))
-            )
-            let message = try #require(messages.items.first)
+            let messages = try await workers.waitForMessage(
+                in: .project(workers.caller.projectID!),
+                "the volume's"
+            ) { $0.resourceUUID == created.id }
+            let message = try #require(messages.first)
             #expect(message.eventID == "VOLUME_VOLUME_001_003")
             #expect(message.resourceUUID == created.id)
             #expect(message.actionID == "001")

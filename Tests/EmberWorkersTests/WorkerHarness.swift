@@ -67,6 +67,21 @@ struct Workers: Sendable {
         return try await store.volume(id: id, scope: .allProjects)
     }
 
+    /// Waits until a user message in `scope` satisfies `condition`; returns the messages. A
+    /// worker records its message after the status change a test waits for, so under load the
+    /// message may come a moment later.
+    @discardableResult
+    func waitForMessage(
+        in scope: ProjectScope = .allProjects,
+        _ what: String,
+        _ condition: @escaping @Sendable (UserMessage) -> Bool
+    ) async throws -> [UserMessage] {
+        try await waitUntil("a user message: \(what)") {
+            try await store.listMessages(ListQuery(scope: scope)).items.contains(where: condition)
+        }
+        return try await store.listMessages(ListQuery(scope: scope)).items
+    }
+
     func waitForDeletion(_ id: String) async throws {
         try await waitUntil("volume \(id) is deleted") {
             do {
@@ -150,41 +165,77 @@ enum WorkerHarness {
         configuration.reportInterval = .milliseconds(200)
         configuration.periodicInterval = .seconds(2)
         configure(&configuration)
-        let databaseConfiguration: DatabaseConfiguration
-        let bus: any MessageBus
+        let finalConfiguration = configuration
         switch kind {
         case .sqlite:
-            databaseConfiguration = DatabaseConfiguration(
+            let databaseConfiguration = DatabaseConfiguration(
                 backend: .sqlite(path: directory.path + "/ember.sqlite"),
                 redactedConnection: "sqlite"
             )
-            bus = InProcessBus(logger: logger)
+            try await run(
+                databaseConfiguration,
+                bus: InProcessBus(logger: logger),
+                configuration: finalConfiguration,
+                startWorkers: startWorkers,
+                images: images,
+                seed: seed,
+                directory: directory,
+                body
+            )
         case .postgresql:
-            guard let text = WorkerBackendKind.postgresURL else {
+            guard let server = WorkerBackendKind.postgresURL else {
                 Issue.record("CI is set but EMBER_TEST_POSTGRES_URL is missing: PostgreSQL tests cannot run")
                 return
             }
-            databaseConfiguration = DatabaseConfiguration(
-                backend: try DatabaseConfiguration.parse(text),
-                redactedConnection: DatabaseConfiguration.redact(text),
-                maxPoolSize: 4,
-                maxRetries: 3,
-                retryInterval: 0.5
-            )
-            guard case .success(let url) = PostgresURL.parse(text) else {
-                Issue.record("EMBER_TEST_POSTGRES_URL is not usable")
-                return
+            // One of the server's slots, and a database of this test's own (tests run in
+            // parallel: sharing one, the scheduler would see other tests' volume services).
+            try await PostgresTestSlots.withSlot {
+                try await ScratchPostgresDatabase.with(on: server, prefix: "ember_w_") { database in
+                    let text = database.url
+                    guard case .success(let url) = PostgresURL.parse(text) else {
+                        Issue.record("EMBER_TEST_POSTGRES_URL is not usable")
+                        return
+                    }
+                    let databaseConfiguration = DatabaseConfiguration(
+                        backend: try DatabaseConfiguration.parse(text),
+                        redactedConnection: DatabaseConfiguration.redact(text),
+                        maxPoolSize: 4,
+                        maxRetries: 3,
+                        retryInterval: 0.5
+                    )
+                    let bus = PostgresBus(
+                        url: url,
+                        configuration: PostgresBus.Configuration(
+                            pollInterval: .milliseconds(200),
+                            tablePrefix: "ember_bus_w" + unique.replacingOccurrences(of: "-", with: "")
+                        ),
+                        logger: logger
+                    )
+                    try await run(
+                        databaseConfiguration,
+                        bus: bus,
+                        configuration: finalConfiguration,
+                        startWorkers: startWorkers,
+                        images: images,
+                        seed: seed,
+                        directory: directory,
+                        body
+                    )
+                }
             }
-            bus = PostgresBus(
-                url: url,
-                configuration: PostgresBus.Configuration(
-                    pollInterval: .milliseconds(200),
-                    tablePrefix: "ember_bus_w" + unique.replacingOccurrences(of: "-", with: "")
-                ),
-                logger: logger
-            )
         }
-        let finalConfiguration = configuration
+    }
+
+    private static func run(
+        _ databaseConfiguration: DatabaseConfiguration,
+        bus: any MessageBus,
+        configuration finalConfiguration: WorkerConfiguration,
+        startWorkers: Bool,
+        images: GlanceClient?,
+        seed: @escaping @Sendable (SQLStore, WorkerConfiguration) async throws -> Void,
+        directory: TemporaryDirectory,
+        _ body: @escaping @Sendable (Workers) async throws -> Void
+    ) async throws {
         try await EmberDatabase.withDatabase(configuration: databaseConfiguration, logger: logger) { database in
             try await database.migrate()
             try await seed(database.store, finalConfiguration)

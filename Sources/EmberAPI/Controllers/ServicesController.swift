@@ -23,7 +23,7 @@ struct ServicesController {
                 topic: nil,
                 disabled: nil
             )
-            let now = Date()
+            let now = api.clock.now
             let entries = services.map { view($0, request: request, now: now) }
             return APIResponse(body: ["services": .array(entries)])
         }
@@ -96,7 +96,7 @@ struct ServicesController {
             }
             throw error
         }
-        var changes: [ServiceUpdate] = [.disabled(disabled), .modifiedAt(Date())]
+        var changes: [ServiceUpdate] = [.disabled(disabled), .modifiedAt(api.clock.now)]
         if !disabled {
             changes.append(.disabledReason(nil))
         } else if let reason {
@@ -145,7 +145,7 @@ struct HostsController {
             if let zone = request.queryValue("zone"), !zone.isEmpty {
                 services = services.filter { $0.availabilityZone == zone }
             }
-            let now = Date()
+            let now = api.clock.now
             let hosts: [JSONValue] = services.map { service in
                 let alive = ServicesController.isUp(service, now: now, downTime: api.configuration.serviceDownTime)
                 return [

@@ -69,7 +69,7 @@ public struct APIConfiguration: Sendable, Equatable {
             minimum: 0
         )
         publicEndpoint = files.optionalString("DEFAULT", "public_endpoint")
-        projectIDPattern = files.string("DEFAULT", "project_id_regex", default: projectIDPattern)
+        projectIDPattern = try files.regularExpression("DEFAULT", "project_id_regex", default: projectIDPattern)
         enableProxyHeadersParsing = try files.bool(
             "oslo_middleware",
             "enable_proxy_headers_parsing",

@@ -175,6 +175,28 @@ public struct ConfigFiles: Sendable {
         }
     }
 
+    /// A regular expression (cinder's patterns are Python `re` syntax, which `Regex` reads).
+    /// One that does not compile stops start-up here, instead of making a route that never
+    /// matches.
+    public func regularExpression(
+        _ section: String,
+        _ option: String,
+        default defaultValue: String
+    ) throws(ConfigurationError) -> String {
+        guard let (raw, path) = lookup(section, option) else { return defaultValue }
+        let text = interpolate(raw, section: Self.normalized(section))
+        guard (try? Regex(text)) != nil else {
+            throw .malformedValue(
+                path: path,
+                section: section,
+                option: option,
+                value: text,
+                expected: "a regular expression"
+            )
+        }
+        return text
+    }
+
     /// A comma-separated list (oslo `ListOpt`); empty items are dropped.
     public func list(_ section: String, _ option: String, default defaultValue: [String]) -> [String] {
         guard let text = value(section, option) else { return defaultValue }

@@ -75,7 +75,7 @@ extension SQLStore {
                 case .connector(let value): ("connector", value.sqlValue)
                 }
             }
-            values.append(("updated_at", .date(Self.now())))
+            values.append(("updated_at", .date(self.now())))
             guard let row = try await executor.update("volume_attachment", id: .text(id), values) else {
                 throw StoreError.notFound(.attachment, id: id)
             }
@@ -85,7 +85,7 @@ extension SQLStore {
 
     public func deleteAttachment(id: String) async throws(StoreError) {
         try await writing { executor in
-            let now = Self.now()
+            let now = self.now()
             guard
                 try await executor.softDelete(
                     "volume_attachment",

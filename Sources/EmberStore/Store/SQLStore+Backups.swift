@@ -24,7 +24,7 @@ extension SQLStore {
 
     public func createBackup(_ backup: Backup) async throws(StoreError) -> Backup {
         try await writing { executor in
-            try await Self.insertBackup(backup, now: Self.now(), executor: executor)
+            try await Self.insertBackup(backup, now: self.now(), executor: executor)
             return try await Self.loadBackup(id: backup.id, scope: .allProjects, executor: executor)
         }
     }
@@ -44,7 +44,7 @@ extension SQLStore {
 
     public func importBackup(_ backup: Backup) async throws(StoreError) -> Backup {
         try await writing { executor in
-            let now = Self.now()
+            let now = self.now()
             if let row = try await executor.first(
                 "SELECT deleted FROM backups WHERE id = \(backup.id)\(raw: executor.dialect.forUpdate)"
             ) {
@@ -67,7 +67,7 @@ extension SQLStore {
 
     public func updateBackup(id: String, _ changes: [BackupUpdate]) async throws(StoreError) -> Backup {
         try await writing { executor in
-            let values = changes.flatMap(Self.backupAssignments) + [("updated_at", .date(Self.now()))]
+            let values = changes.flatMap(Self.backupAssignments) + [("updated_at", .date(self.now()))]
             guard try await executor.update("backups", id: .text(id), values) != nil else {
                 throw StoreError.notFound(.backup, id: id)
             }
@@ -81,7 +81,7 @@ extension SQLStore {
         whereStatusIn status: Set<BackupStatus>
     ) async throws(StoreError) -> Backup? {
         try await writing { executor in
-            let values = changes.flatMap(Self.backupAssignments) + [("updated_at", .date(Self.now()))]
+            let values = changes.flatMap(Self.backupAssignments) + [("updated_at", .date(self.now()))]
             let condition: SQL = "status IN \(SQL.list(status.map { .text($0.rawValue) }))"
             guard try await executor.update("backups", id: .text(id), values, extra: condition) != nil else {
                 return nil
@@ -96,7 +96,7 @@ extension SQLStore {
                 """
                 UPDATE backups SET num_dependent_backups = \
                 CASE WHEN num_dependent_backups + \(delta) < 0 THEN 0 ELSE num_dependent_backups + \(delta) END, \
-                updated_at = \(Self.now()) WHERE id = \(id)
+                updated_at = \(self.now()) WHERE id = \(id)
                 """
             )
         }
@@ -119,14 +119,14 @@ extension SQLStore {
                 id: id,
                 metadata,
                 replace: replace,
-                now: Self.now()
+                now: self.now()
             )
         }
     }
 
     public func deleteBackup(id: String) async throws(StoreError) {
         try await writing { executor in
-            let now = Self.now()
+            let now = self.now()
             guard
                 try await executor.softDelete(
                     "backups",

@@ -44,7 +44,7 @@ extension SQLStore {
 
     public func deleteMessage(id: String) async throws(StoreError) {
         try await writing { executor in
-            guard try await executor.softDelete("messages", id: .text(id), now: Self.now()) else {
+            guard try await executor.softDelete("messages", id: .text(id), now: self.now()) else {
                 throw StoreError.notFound(.message, id: id)
             }
         }
@@ -54,7 +54,7 @@ extension SQLStore {
         try await writing { executor in
             let rows = try await executor.query(
                 """
-                UPDATE messages SET deleted = TRUE, deleted_at = \(Self.now()) \
+                UPDATE messages SET deleted = TRUE, deleted_at = \(self.now()) \
                 WHERE deleted = FALSE AND expires_at < \(SQLTimestamp.truncated(now)) RETURNING id
                 """
             )

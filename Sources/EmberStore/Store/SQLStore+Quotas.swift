@@ -19,6 +19,7 @@ extension SQLStore {
                 owner: projectID,
                 resource: resource,
                 hardLimit: hardLimit,
+                now: self.now(),
                 executor: executor
             )
         }
@@ -28,7 +29,7 @@ extension SQLStore {
         try await writing { executor in
             try await executor.execute(
                 """
-                UPDATE quotas SET deleted = TRUE, deleted_at = \(Self.now()) \
+                UPDATE quotas SET deleted = TRUE, deleted_at = \(self.now()) \
                 WHERE project_id = \(projectID) AND deleted = FALSE
                 """
             )
@@ -52,6 +53,7 @@ extension SQLStore {
                 owner: name,
                 resource: resource,
                 hardLimit: hardLimit,
+                now: self.now(),
                 executor: executor
             )
         }
@@ -90,7 +92,7 @@ extension SQLStore {
         let resources = deltas.keys.sorted()
         guard !resources.isEmpty else { return QuotaReservation(projectID: projectID, uuids: []) }
         return try await writing { executor in
-            let now = Self.now()
+            let now = self.now()
             var usages = try await Self.lockUsages(projectID: projectID, resources: resources, executor: executor)
             let missing = resources.filter { usages[$0] == nil }
             if !missing.isEmpty {
@@ -184,7 +186,7 @@ extension SQLStore {
     /// first, in resource order, as `reserve` locks them, so the two cannot deadlock.
     private func settle(selection: SQL, commit: Bool) async throws(StoreError) -> Int {
         try await writing { executor in
-            let now = Self.now()
+            let now = self.now()
             let forUpdate = executor.dialect.forUpdate
             let usageIDs = try await executor.query(
                 "SELECT DISTINCT r.usage_id AS usage_id FROM reservations r WHERE r.deleted = FALSE AND \(selection)"
@@ -351,9 +353,9 @@ extension SQLStore {
         owner: String,
         resource: String,
         hardLimit: Int,
+        now: Date,
         executor: any SQLExecutor
     ) async throws {
-        let now = now()
         let updated = try await executor.query(
             """
             UPDATE \(raw: table) SET hard_limit = \(hardLimit), updated_at = \(now) \

@@ -4,7 +4,7 @@ import Foundation
 extension SQLStore {
     public func createService(_ service: ServiceRecord) async throws(StoreError) -> ServiceRecord {
         try await writing { executor in
-            let now = Self.now()
+            let now = self.now()
             let values: Assignments = [
                 ("uuid", .text(service.uuid)),
                 ("host", .text(service.host)),
@@ -84,7 +84,7 @@ extension SQLStore {
                 case .clusterName(let value): ("cluster_name", value.sqlValue)
                 }
             }
-            values.append(("updated_at", .date(Self.now())))
+            values.append(("updated_at", .date(self.now())))
             guard let row = try await executor.update("services", id: .int(id), values) else {
                 throw StoreError.notFound(.service, id: String(id))
             }
@@ -98,7 +98,7 @@ extension SQLStore {
                 let row = try await executor.update(
                     "services",
                     id: .int(serviceID),
-                    [("updated_at", .date(Self.now()))],
+                    [("updated_at", .date(self.now()))],
                     setSQL: ["report_count = report_count + 1"]
                 )
             else { throw StoreError.notFound(.service, id: String(serviceID)) }
@@ -108,7 +108,7 @@ extension SQLStore {
 
     public func deleteService(id: Int) async throws(StoreError) {
         try await writing { executor in
-            guard try await executor.softDelete("services", id: .int(id), now: Self.now()) else {
+            guard try await executor.softDelete("services", id: .int(id), now: self.now()) else {
                 throw StoreError.notFound(.service, id: String(id))
             }
         }

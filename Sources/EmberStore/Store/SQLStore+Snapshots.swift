@@ -39,7 +39,7 @@ extension SQLStore {
                     id: snapshot.id,
                     snapshot.metadata,
                     replace: false,
-                    now: Self.now()
+                    now: self.now()
                 )
             }
             return try await Self.loadSnapshot(id: snapshot.id, scope: .allProjects, executor: executor)
@@ -61,7 +61,7 @@ extension SQLStore {
 
     public func updateSnapshot(id: String, _ changes: [SnapshotUpdate]) async throws(StoreError) -> Snapshot {
         try await writing { executor in
-            let values = changes.map(Self.snapshotAssignment) + [("updated_at", .date(Self.now()))]
+            let values = changes.map(Self.snapshotAssignment) + [("updated_at", .date(self.now()))]
             guard try await executor.update("snapshots", id: .text(id), values) != nil else {
                 throw StoreError.notFound(.snapshot, id: id)
             }
@@ -87,7 +87,7 @@ extension SQLStore {
             if let projectID = condition.projectID { parts.append("project_id = \(projectID)") }
             if let volumeID = condition.volumeID { parts.append("volume_id = \(volumeID)") }
             if condition.notInGroupSnapshot { parts.append("group_snapshot_id IS NULL") }
-            let values = changes.map(Self.snapshotAssignment) + [("updated_at", .date(Self.now()))]
+            let values = changes.map(Self.snapshotAssignment) + [("updated_at", .date(self.now()))]
             guard
                 try await executor.update(
                     "snapshots",
@@ -102,7 +102,7 @@ extension SQLStore {
 
     public func deleteSnapshot(id: String) async throws(StoreError) {
         try await writing { executor in
-            let now = Self.now()
+            let now = self.now()
             guard
                 try await executor.softDelete(
                     "snapshots",
@@ -135,7 +135,7 @@ extension SQLStore {
                 id: id,
                 metadata,
                 replace: replace,
-                now: Self.now()
+                now: self.now()
             )
         }
     }
@@ -150,7 +150,7 @@ extension SQLStore {
                     owner: "snapshot_id",
                     id: id,
                     key: key,
-                    now: Self.now()
+                    now: self.now()
                 )
             else { throw StoreError.metadataKeyNotFound(.snapshot, id: id, key: key) }
         }

@@ -43,7 +43,7 @@ extension SQLStore {
                         id: type.id,
                         type.extraSpecs,
                         replace: false,
-                        now: Self.now()
+                        now: self.now()
                     )
                 }
                 return try await Self.loadVolumeType(column: "id", value: type.id, executor: executor)
@@ -89,7 +89,7 @@ extension SQLStore {
                 case .qosSpecsID(let specs): values.append(("qos_specs_id", specs.sqlValue))
                 }
             }
-            values.append(("updated_at", .date(Self.now())))
+            values.append(("updated_at", .date(self.now())))
             guard try await executor.update("volume_types", id: .text(id), values) != nil else {
                 throw StoreError.notFound(.volumeType, id: id)
             }
@@ -103,7 +103,7 @@ extension SQLStore {
                 "SELECT id FROM volumes WHERE volume_type_id = \(id) AND deleted = FALSE LIMIT 1"
             )
             guard inUse == nil else { throw StoreError.volumeTypeInUse(id) }
-            let now = Self.now()
+            let now = self.now()
             guard try await executor.softDelete("volume_types", id: .text(id), now: now) else {
                 throw StoreError.notFound(.volumeType, id: id)
             }
@@ -131,7 +131,7 @@ extension SQLStore {
                 id: volumeTypeID,
                 specs,
                 replace: false,
-                now: Self.now()
+                now: self.now()
             )
         }
     }
@@ -145,7 +145,7 @@ extension SQLStore {
                     owner: "volume_type_id",
                     id: volumeTypeID,
                     key: key,
-                    now: Self.now()
+                    now: self.now()
                 )
             else { throw StoreError.extraSpecNotFound(volumeTypeID: volumeTypeID, key: key) }
         }
@@ -167,7 +167,7 @@ extension SQLStore {
                 "volume_type_projects",
                 [
                     ("volume_type_id", .text(volumeTypeID)), ("project_id", .text(projectID)),
-                    ("created_at", .date(Self.now())), ("deleted", .bool(false)),
+                    ("created_at", .date(self.now())), ("deleted", .bool(false)),
                 ]
             )
         }
@@ -177,7 +177,7 @@ extension SQLStore {
         try await writing { executor in
             let rows = try await executor.query(
                 """
-                UPDATE volume_type_projects SET deleted = TRUE, deleted_at = \(Self.now()) \
+                UPDATE volume_type_projects SET deleted = TRUE, deleted_at = \(self.now()) \
                 WHERE volume_type_id = \(volumeTypeID) AND project_id = \(projectID) AND deleted = FALSE RETURNING id
                 """
             )

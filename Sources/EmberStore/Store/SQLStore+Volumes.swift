@@ -18,7 +18,7 @@ extension SQLStore {
 
     public func createVolume(_ volume: Volume) async throws(StoreError) -> Volume {
         try await writing { executor in
-            let now = Self.now()
+            let now = self.now()
             var values = Self.volumeColumns(volume)
             values += [
                 ("created_at", .date(SQLTimestamp.truncated(volume.createdAt))),
@@ -58,7 +58,10 @@ extension SQLStore {
 
     public func updateVolume(id: String, _ changes: [VolumeUpdate]) async throws(StoreError) -> Volume {
         try await writing { executor in
-            guard try await Self.updateVolumeRow(id: id, changes, condition: nil, executor: executor) != nil else {
+            guard
+                try await Self.updateVolumeRow(id: id, changes, condition: nil, now: self.now(), executor: executor)
+                    != nil
+            else {
                 throw StoreError.notFound(.volume, id: id)
             }
             return try await Self.loadVolume(id: id, scope: .allProjects, executor: executor)
@@ -73,7 +76,14 @@ extension SQLStore {
         async throws(StoreError) -> Volume?
     {
         try await writing { executor in
-            guard try await Self.updateVolumeRow(id: id, changes, condition: condition, executor: executor) != nil
+            guard
+                try await Self.updateVolumeRow(
+                    id: id,
+                    changes,
+                    condition: condition,
+                    now: self.now(),
+                    executor: executor
+                ) != nil
             else { return nil }
             return try await Self.loadVolume(id: id, scope: .allProjects, executor: executor)
         }
@@ -81,7 +91,7 @@ extension SQLStore {
 
     public func deleteVolume(id: String) async throws(StoreError) {
         try await writing { executor in
-            let now = Self.now()
+            let now = self.now()
             let deleted = try await executor.softDelete(
                 "volumes",
                 id: .text(id),
@@ -125,9 +135,9 @@ extension SQLStore {
                 id: id,
                 metadata,
                 replace: replace,
-                now: Self.now()
+                now: self.now()
             )
-            try await executor.execute("UPDATE volumes SET updated_at = \(Self.now()) WHERE id = \(id)")
+            try await executor.execute("UPDATE volumes SET updated_at = \(self.now()) WHERE id = \(id)")
             return result
         }
     }
@@ -143,7 +153,7 @@ extension SQLStore {
                     owner: "volume_id",
                     id: id,
                     key: key,
-                    now: Self.now()
+                    now: self.now()
                 )
             else { throw StoreError.metadataKeyNotFound(.volume, id: id, key: key) }
         }
@@ -155,6 +165,7 @@ extension SQLStore {
         id: String,
         _ changes: [VolumeUpdate],
         condition: VolumeCondition?,
+        now: Date,
         executor: any SQLExecutor
     ) async throws -> SQLRow? {
         var values: Assignments = []
@@ -167,7 +178,7 @@ extension SQLStore {
                 values.append(assignment)
             }
         }
-        values.append(("updated_at", .date(now())))
+        values.append(("updated_at", .date(now)))
         return try await executor.update(
             "volumes",
             id: .text(id),

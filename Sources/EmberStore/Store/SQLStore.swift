@@ -7,10 +7,13 @@ import Logging
 public final class SQLStore: BlockStorageStore {
     let driver: any SQLDriver
     let logger: Logger
+    /// Where timestamps (`created_at`, `updated_at`, heartbeats) come from.
+    public let clock: any EmberClock
 
-    init(driver: any SQLDriver, logger: Logger) {
+    init(driver: any SQLDriver, logger: Logger, clock: any EmberClock = .system) {
         self.driver = driver
         self.logger = logger
+        self.clock = clock
     }
 
     public var dialect: SQLDialect { driver.dialect }
@@ -62,7 +65,7 @@ public final class SQLStore: BlockStorageStore {
     }
 
     /// The current time at the databases' precision.
-    static func now() -> Date { SQLTimestamp.truncated(Date()) }
+    func now() -> Date { SQLTimestamp.truncated(clock.now) }
 
     /// Health check: one trivial query.
     func ping() async throws(StoreError) {

@@ -8,10 +8,20 @@ public struct APIMethod: Sendable {
     public var maximum: APIVersionRequest
     public var handler: Handler
 
+    /// A malformed version literal is a programming error in a route table: it stops the
+    /// process while the routes are built at start-up, rather than serving the method from
+    /// 3.0 (or to the latest version) without a word.
     public init(minimum: String = "3.0", maximum: String? = nil, handler: @escaping Handler) {
-        self.minimum = APIVersionRequest(minimum) ?? .minimum
-        self.maximum = maximum.flatMap(APIVersionRequest.init) ?? .maximum
+        self.minimum = Self.version(minimum)
+        self.maximum = maximum.map(Self.version) ?? .maximum
         self.handler = handler
+    }
+
+    static func version(_ literal: String) -> APIVersionRequest {
+        guard let version = APIVersionRequest(literal) else {
+            preconditionFailure("Route table: '\(literal)' is not a microversion (MAJOR.MINOR)")
+        }
+        return version
     }
 
     public func accepts(_ version: APIVersionRequest) -> Bool {

@@ -28,6 +28,8 @@ public final class BackupManager: Service, Sendable {
     let configuration: WorkerConfiguration
     let backupConfiguration: BackupConfiguration
     let logger: Logger
+    /// Where heartbeats and service ages take the time from.
+    let clock: any EmberClock
     let prepare: @Sendable () async throws -> Void
     let messages: UserMessageRecorder
     let pool: NIOThreadPool
@@ -37,6 +39,7 @@ public final class BackupManager: Service, Sendable {
         backupConfiguration: BackupConfiguration,
         store: any BlockStorageStore,
         bus: any MessageBus,
+        clock: any EmberClock = .system,
         logger: Logger = Logger(label: "ember.backup.manager"),
         prepare: @escaping @Sendable () async throws -> Void = {}
     ) {
@@ -46,6 +49,7 @@ public final class BackupManager: Service, Sendable {
         self.store = store
         self.bus = bus
         self.logger = logger
+        self.clock = clock
         self.prepare = prepare
         self.messages = UserMessageRecorder(store: store, logger: logger)
         self.pool = NIOThreadPool(numberOfThreads: 2)
@@ -79,6 +83,7 @@ public final class BackupManager: Service, Sendable {
             topic: Topic.backup,
             availabilityZone: availabilityZone,
             interval: configuration.reportInterval,
+            clock: clock,
             logger: logger
         )
         let serviceID = try await heartbeat.register()

@@ -22,7 +22,7 @@ extension SchedulerManager {
         var host = backup.host
         if host == nil {
             let zone = backup.availabilityZone ?? volume?.availabilityZone
-            let now = Date()
+            let now = clock.now
             let window = configuration.serviceDownTime.seconds
             let services = try await store.listServices(host: nil, binary: "cinder-backup", topic: nil, disabled: false)
                 .filter { abs(now.timeIntervalSince($0.updatedAt ?? $0.createdAt)) <= window }

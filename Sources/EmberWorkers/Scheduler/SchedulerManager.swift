@@ -23,6 +23,8 @@ public actor SchedulerManager: Service {
     public nonisolated let store: any BlockStorageStore
     public nonisolated let bus: any MessageBus
     nonisolated let logger: Logger
+    /// Where heartbeats and service ages take the time from.
+    nonisolated let clock: any EmberClock
     nonisolated let prepare: @Sendable () async throws -> Void
     nonisolated let messages: UserMessageRecorder
     /// Latest report per `HOST@BACKEND#POOL`.
@@ -36,6 +38,7 @@ public actor SchedulerManager: Service {
         configuration: WorkerConfiguration,
         store: any BlockStorageStore,
         bus: any MessageBus,
+        clock: any EmberClock = .system,
         logger: Logger = Logger(label: "ember.scheduler"),
         prepare: @escaping @Sendable () async throws -> Void = {}
     ) {
@@ -43,6 +46,7 @@ public actor SchedulerManager: Service {
         self.store = store
         self.bus = bus
         self.logger = logger
+        self.clock = clock
         self.prepare = prepare
         self.messages = UserMessageRecorder(store: store, logger: logger)
     }
@@ -57,6 +61,7 @@ public actor SchedulerManager: Service {
             topic: Topic.scheduler,
             availabilityZone: configuration.storageAvailabilityZone,
             interval: configuration.reportInterval,
+            clock: clock,
             logger: logger
         )
         let serviceID = try await heartbeat.register()
@@ -142,7 +147,8 @@ public actor SchedulerManager: Service {
     }
 
     /// The backends whose last report is fresh.
-    public func backends(now: Date = Date()) -> [BackendState] {
+    public func backends(now: Date? = nil) -> [BackendState] {
+        let now = now ?? clock.now
         let window = (configuration.serviceDownTime + configuration.periodicInterval).seconds
         return states.values.filter { now.timeIntervalSince($0.timestamp) <= window }
             .sorted { $0.hostWithPool < $1.hostWithPool }
@@ -225,7 +231,7 @@ public actor SchedulerManager: Service {
                 disabled: false
             )
         else { return [] }
-        let now = Date()
+        let now = clock.now
         let reported = Set(backends(now: now).map(\.backend))
         let downTime = configuration.serviceDownTime.seconds
         return services.filter { service in

@@ -27,6 +27,8 @@ public actor VolumeManager: Service {
     public nonisolated let driver: any VolumeDriver
     nonisolated let configuration: WorkerConfiguration
     nonisolated let logger: Logger
+    /// Where heartbeats and service ages take the time from.
+    nonisolated let clock: any EmberClock
     nonisolated let prepare: @Sendable () async throws -> Void
     nonisolated let messages: UserMessageRecorder
     /// The image service volumes are created from and uploaded to.
@@ -44,6 +46,7 @@ public actor VolumeManager: Service {
         bus: any MessageBus,
         driver: (any VolumeDriver)? = nil,
         images: GlanceClient? = nil,
+        clock: any EmberClock = .system,
         logger: Logger = Logger(label: "ember.volume.manager"),
         prepare: @escaping @Sendable () async throws -> Void = {}
     ) {
@@ -56,6 +59,7 @@ public actor VolumeManager: Service {
         var logger = logger
         logger[metadataKey: "backend"] = .string(configuration.host + "@" + backend.name)
         self.logger = logger
+        self.clock = clock
         self.prepare = prepare
         self.messages = UserMessageRecorder(store: store, logger: logger)
         self.images = images ?? .unconfigured(logger: logger)
@@ -76,6 +80,7 @@ public actor VolumeManager: Service {
             topic: Topic.volume,
             availabilityZone: backend.availabilityZone,
             interval: configuration.reportInterval,
+            clock: clock,
             logger: logger
         )
         let serviceID = try await heartbeat.register()

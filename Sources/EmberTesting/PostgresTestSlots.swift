@@ -1,0 +1,56 @@
+/// Bounds how many tests use the test PostgreSQL server (`EMBER_TEST_POSTGRES_URL`) at once.
+///
+/// Swift Testing starts every test of the process at once. Each PostgreSQL test opens a
+/// connection pool, and the bus and worker tests a bus with connections of its own: dozens of
+/// them together ask for more connections than the server takes (`max_connections`, 200 in
+/// `.ci/postgres.sh`) and fail with "too many clients". The server is a resource the tests
+/// share, so they take one of `limit` slots for as long as they hold connections; the other
+/// tests (SQLite, in-process bus, no database) run alongside without waiting.
+public enum PostgresTestSlots {
+    /// At most this many PostgreSQL tests at once (each holds up to about ten connections,
+    /// which leaves room for the multi-process tests within the server's 200).
+    public static let limit = 12
+
+    private static let semaphore = AsyncSemaphore(permits: limit)
+
+    /// Runs `body` holding one slot.
+    public static func withSlot<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        await semaphore.acquire()
+        do {
+            let result = try await body()
+            await semaphore.release()
+            return result
+        } catch {
+            await semaphore.release()
+            throw error
+        }
+    }
+}
+
+/// A counting semaphore for tasks: `acquire` suspends (it never blocks a thread) while no
+/// permit is free; waiters are served first come, first served.
+actor AsyncSemaphore {
+    private var permits: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(permits: Int) {
+        self.permits = permits
+    }
+
+    func acquire() async {
+        if permits > 0 {
+            permits -= 1
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty {
+            permits += 1
+        } else {
+            // The permit passes straight to the first waiter.
+            waiters.removeFirst().resume()
+        }
+    }
+}
