@@ -250,3 +250,35 @@ extension VolumeAPI {
     /// `GLANCE_RESERVED_NAMESPACES`.
     nonisolated static let reservedImageNamespaces = ["os_glance", "img_signature", "signature_verified"]
 }
+
+extension VolumeAPI {
+    // MARK: - Image metadata (os-vol-image-meta actions)
+
+    /// `os-set_image_metadata`: merges `metadata` into the volume's image metadata; returns
+    /// all of it.
+    public nonisolated func setImageMetadata(
+        volumeID: String,
+        _ metadata: [String: String]
+    ) async throws
+        -> [String: String]
+    {
+        try await exclusively(onVolume: volumeID) {
+            try await store.updateVolumeMetadata(id: volumeID, kind: .image, metadata, replace: false)
+        }
+    }
+
+    /// `os-unset_image_metadata`: removes one key; a key the volume does not have is cinder's
+    /// 404 "Glance metadata … cannot be found."
+    public nonisolated func unsetImageMetadata(_ volume: Volume, key: String) async throws {
+        let missing = EmberError.notFound("Glance metadata for volume/snapshot \(volume.id) cannot be found.")
+        guard volume.imageMetadata[key] != nil else { throw missing }
+        try await exclusively(onVolume: volume.id) {
+            do {
+                try await store.deleteVolumeMetadata(id: volume.id, kind: .image, key: key)
+            } catch {
+                if case StoreError.metadataKeyNotFound = error { throw missing }
+                throw error
+            }
+        }
+    }
+}

@@ -234,3 +234,16 @@ extension VolumeAPI {
         }
     }
 }
+
+extension VolumeAPI {
+    /// `os-update_snapshot_status`: moves the snapshot through `transition` (from
+    /// `SnapshotTransitions.updateStatus(from:to:)`) with the compute service's `progress`;
+    /// false when the snapshot left the status the transition starts from meanwhile.
+    public nonisolated func updateSnapshotStatus(
+        _ id: String,
+        _ transition: SnapshotTransition,
+        progress: String?
+    ) async throws -> Bool {
+        try await store.apply(transition, toSnapshot: id, also: progress.map { [.progress($0)] } ?? []) != nil
+    }
+}

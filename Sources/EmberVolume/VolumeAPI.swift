@@ -169,6 +169,12 @@ public actor VolumeAPI {
         return .project(caller.projectID ?? "")
     }
 
+    /// The `cinder-volume` service of `host` (`HOST@BACKEND`), enabled or not; nil when there
+    /// is none.
+    public nonisolated func volumeService(host: String) async throws -> ServiceRecord? {
+        try await store.listServices(host: host, binary: "cinder-volume", topic: nil, disabled: nil).first
+    }
+
     /// `volume_api.get`: a volume in the caller's project (any project for admins).
     public nonisolated func volume(id: String, caller: Identity) async throws -> Volume {
         do {

@@ -255,6 +255,20 @@ import Testing
         #expect(SnapshotTransitions.cloneSource.allows(status) == (status == .available))
     }
 
+    @Test(arguments: SnapshotStatus.allCases, SnapshotStatus.allCases)
+    func snapshotStatusUpdates(from status: SnapshotStatus, to next: SnapshotStatus) {
+        // snapshot_actions.py: creating → creating/available/error; deleting →
+        // deleting/error_deleting; nothing else.
+        let cinder: [SnapshotStatus: Set<SnapshotStatus>] = [
+            .creating: [.creating, .available, .error], .deleting: [.deleting, .errorDeleting],
+        ]
+        let transition = SnapshotTransitions.updateStatus(from: status, to: next)
+        #expect((transition != nil) == (cinder[status]?.contains(next) ?? false))
+        if let transition {
+            #expect(transition.allows(status) && transition.target == .status(next))
+        }
+    }
+
     @Test(arguments: BackupStatus.allCases)
     func backupRules(status: BackupStatus) {
         // backup/api.py:delete — 'available', 'error'; force: any live status.

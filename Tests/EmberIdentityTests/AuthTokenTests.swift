@@ -207,8 +207,10 @@ import Testing
                     headers: [.named("X-Auth-Token"): "other-token", .accept: "application/json"]
                 )
                 #expect(unknown.status == .serviceUnavailable)
-                // A refused connection is answered at once, not after the connect timeout.
-                #expect(ContinuousClock.now - started < .seconds(5))
+                // A refused connection is answered without waiting for the connect timeout
+                // (10 s): the bound leaves room for a loaded machine running the suite in
+                // parallel (5.7 s seen), and a timeout would still exceed it.
+                #expect(ContinuousClock.now - started < .seconds(9))
                 #expect(
                     unknown.json?["message"]?.stringValue?.contains("The Keystone service is temporarily unavailable.")
                         == true

@@ -13,13 +13,9 @@ struct CapabilitiesController {
         controller.method("show") { request in
             try request.authorize(.volumeExtensionCapabilities)
             let host = try request.id()
-            let services = try await api.store.listServices(
-                host: host,
-                binary: "cinder-volume",
-                topic: nil,
-                disabled: nil
-            )
-            guard let service = services.first else { throw EmberError.notFound("Can't find service: \(host)") }
+            guard let service = try await api.volumeService(host: host) else {
+                throw EmberError.notFound("Can't find service: \(host)")
+            }
             let capabilities: JSONValue
             do {
                 capabilities = try await api.caster.getCapabilities(

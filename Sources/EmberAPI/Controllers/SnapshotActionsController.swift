@@ -1,5 +1,4 @@
 import EmberCore
-import EmberStore
 import EmberVolume
 import EmberWSGI
 
@@ -9,11 +8,6 @@ import EmberWSGI
 /// `deleting` or `error_deleting`.
 struct SnapshotActionsController {
     let api: VolumeAPI
-
-    static let transitions: [SnapshotStatus: [SnapshotStatus]] = [
-        .creating: [.creating, .available, .error],
-        .deleting: [.deleting, .errorDeleting],
-    ]
 
     func controller() -> APIController {
         var controller = APIController(name: "snapshots")
@@ -27,19 +21,23 @@ struct SnapshotActionsController {
                 .snapshotExtensionSnapshotActionsUpdateSnapshotStatus,
                 target: snapshot.policyTarget
             )
-            guard let allowed = Self.transitions[snapshot.status] else {
+            guard SnapshotTransitions.statusUpdates[snapshot.status] != nil else {
                 throw EmberError.badRequest(
                     "Snapshot status \(snapshot.status.rawValue) not allowed for update_snapshot_status"
                 )
             }
-            guard let next = SnapshotStatus(rawValue: status), allowed.contains(next) else {
-                throw EmberError.badRequest(
-                    "Provided snapshot status \(status) not allowed for snapshot with status \(snapshot.status.rawValue)."
-                )
-            }
-            var changes: [SnapshotUpdate] = [.status(next)]
-            if let progress, !progress.isEmpty { changes.append(.progress(progress)) }
-            _ = try await api.store.updateSnapshot(id: snapshot.id, changes)
+            let refused = EmberError.badRequest(
+                "Provided snapshot status \(status) not allowed for snapshot with status \(snapshot.status.rawValue)."
+            )
+            guard let next = SnapshotStatus(rawValue: status),
+                let transition = SnapshotTransitions.updateStatus(from: snapshot.status, to: next)
+            else { throw refused }
+            let updated = try await api.updateSnapshotStatus(
+                snapshot.id,
+                transition,
+                progress: progress.flatMap { $0.isEmpty ? nil : $0 }
+            )
+            guard updated else { throw refused }
             return APIResponse(status: .accepted)
         }
         return controller

@@ -27,12 +27,7 @@ struct VolumeImageMetadataController {
             for (key, value) in body["os-set_image_metadata"]?["metadata"]?.objectValue?.entries ?? [] {
                 metadata[key] = value.stringValue ?? ""
             }
-            let updated = try await api.store.updateVolumeMetadata(
-                id: volume.id,
-                kind: .image,
-                metadata,
-                replace: false
-            )
+            let updated = try await api.setImageMetadata(volumeID: volume.id, metadata)
             return APIResponse(body: ["metadata": VolumeViewBuilder.sortedObject(updated)])
         }
         controller.action("os-unset_image_metadata") { request in
@@ -43,14 +38,7 @@ struct VolumeImageMetadataController {
                 action: .volumeExtensionVolumeImageMetadataRemove
             )
             let key = body["os-unset_image_metadata"]?["key"]?.stringValue ?? ""
-            let missing = EmberError.notFound("Glance metadata for volume/snapshot \(volume.id) cannot be found.")
-            guard volume.imageMetadata[key] != nil else { throw missing }
-            do {
-                try await api.store.deleteVolumeMetadata(id: volume.id, kind: .image, key: key)
-            } catch {
-                if case .metadataKeyNotFound? = error as? StoreError { throw missing }
-                throw error
-            }
+            try await api.unsetImageMetadata(volume, key: key)
             return APIResponse(status: .ok)
         }
         return controller

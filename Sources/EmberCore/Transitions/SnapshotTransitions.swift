@@ -25,6 +25,20 @@ public enum SnapshotTransitions {
         )
     }
 
+    /// What `os-update_snapshot_status` (an assisted snapshot a compute service takes itself)
+    /// may set from each status (`snapshot_actions.py`): `creating` may become `creating`,
+    /// `available` or `error`; `deleting` may become `deleting` or `error_deleting`.
+    public static let statusUpdates: [SnapshotStatus: Set<SnapshotStatus>] = [
+        .creating: [.creating, .available, .error],
+        .deleting: [.deleting, .errorDeleting],
+    ]
+
+    /// `os-update_snapshot_status` from `status` to `next`; nil when cinder refuses it.
+    public static func updateStatus(from status: SnapshotStatus, to next: SnapshotStatus) -> SnapshotTransition? {
+        guard statusUpdates[status]?.contains(next) == true else { return nil }
+        return .snapshot("update_snapshot_status", from: [status], to: .status(next))
+    }
+
     /// The delete cast failed: `deleting` → the status before.
     public static let deleteRolledBack = SnapshotTransition.snapshot("delete_snapshot", from: [.deleting], to: .given)
     /// The driver failed to delete: `deleting` → `error_deleting`.
