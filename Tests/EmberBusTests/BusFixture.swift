@@ -162,3 +162,16 @@ func waitUntil(
     Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
     throw CancellationError()
 }
+
+/// Suspends until the task is cancelled, then throws `CancellationError`: a handler that never
+/// finishes by itself. No timer (an hour-long sleep armed on Linux held back other tasks'
+/// short sleeps for that hour).
+func suspendUntilCancelled() async throws {
+    let (cancelled, finish) = AsyncStream<Never>.makeStream()
+    await withTaskCancellationHandler {
+        for await _ in cancelled {}
+    } onCancel: {
+        finish.finish()
+    }
+    throw CancellationError()
+}

@@ -210,7 +210,7 @@ import Testing
         let recorder = Recorder()
         let stuck = bus.makeConsumer(topic: topic, supportedVersion: .scheduler) { envelope in
             await recorder.record(0, envelope)
-            try await Task.sleep(for: .seconds(3600))
+            try await suspendUntilCancelled()
             return .null
         }
         let envelope = BusFixture.envelope(topic, "create_volume")
@@ -331,7 +331,7 @@ import Testing
             for attempt in 1...2 {
                 let doomed = bus.makeConsumer(topic: topic, supportedVersion: .scheduler) { envelope in
                     await recorder.record(attempt, envelope)
-                    try await Task.sleep(for: .seconds(3600))
+                    try await suspendUntilCancelled()
                     return .null
                 }
                 try await withThrowingTaskGroup(of: Void.self) { tasks in

@@ -131,9 +131,14 @@ final class SQLiteDriver: SQLDriver {
     }
 
     func run() async {
-        // Nothing runs in the background; wait until the surrounding task is cancelled.
-        while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(3600))
+        // Nothing runs in the background; wait until the surrounding task is cancelled. No
+        // timer: libdispatch on Linux programs one timerfd per clock, and with an hour-long
+        // sleep armed it was seen to leave shorter sleeps of other tasks waiting that hour.
+        let (cancelled, finish) = AsyncStream<Never>.makeStream()
+        await withTaskCancellationHandler {
+            for await _ in cancelled {}
+        } onCancel: {
+            finish.finish()
         }
     }
 
