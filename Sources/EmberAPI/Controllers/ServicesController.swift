@@ -17,12 +17,13 @@ struct ServicesController {
         var controller = APIController(name: "services")
         controller.method("index") { request in
             try request.authorize("volume_extension:services:index")
+            let host = request.queryValue("host")
             let services = try await api.store.listServices(
-                host: request.queryValue("host"),
+                host: nil,
                 binary: request.queryValue("binary"),
                 topic: nil,
                 disabled: nil
-            )
+            ).filter { host == nil || Self.hostMatches($0.host, filter: host ?? "") }
             let now = Date()
             let entries = services.map { view($0, request: request, now: now) }
             return APIResponse(body: ["services": .array(entries)])
@@ -68,6 +69,16 @@ struct ServicesController {
             }
         }
         return .object(fields)
+    }
+
+    /// cinder's `db.api._filter_host` at the level the filter implies: `host#pool` matches
+    /// only itself; `host@backend` itself and its pools; a bare host itself, its backends
+    /// and its pools (so `?host=vm` finds the scheduler `vm` and the volume service `vm@file`).
+    static func hostMatches(_ host: String, filter: String) -> Bool {
+        if host == filter { return true }
+        if filter.contains("#") { return false }
+        if host.hasPrefix(filter + "#") { return true }
+        return !filter.contains("@") && host.hasPrefix(filter + "@")
     }
 
     static func isUp(_ service: ServiceRecord, now: Date, downTime: Int) -> Bool {

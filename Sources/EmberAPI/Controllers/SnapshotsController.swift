@@ -6,6 +6,7 @@ import EmberWSGI
 /// `cinder/api/v3/snapshots.py`: the `/snapshots` resource.
 struct SnapshotsController {
     let api: VolumeAPI
+    var flavor: APIFlavor = .v3
     var extensions: ExtensionSet = .standard
 
     /// The filters non-admins may use (`etc/cinder/resource_filters.json`, `snapshot`).
@@ -104,8 +105,9 @@ struct SnapshotsController {
             caller: request.identity,
             requestID: request.context.requestID
         )
+        // The 2013 v1 controller had no @wsgi.response(202): its creates answered 200.
         return APIResponse(
-            status: .accepted,
+            status: flavor == .v1 ? .ok : .accepted,
             body: ["snapshot": SnapshotViewBuilder.detail(created, request: request)]
         )
     }

@@ -127,7 +127,9 @@ public enum StandardExtensions {
         updated: "2011-08-24T00:00:00+00:00",
         module: "types_manage",
         controllerExtensions: [
-            ControllerExtension("types") { context in TypesManageController(api: context.api).controller() }
+            ControllerExtension("types") { context in
+                TypesManageController(api: context.api, flavor: context.flavor).controller()
+            }
         ]
     )
 
