@@ -221,6 +221,6 @@ extension VolumeAPI {
         let known: Set<String> = [configuration.storageAvailabilityZone, configuration.effectiveDefaultZone]
         if known.contains(requested) { return requested }
         if configuration.allowAvailabilityZoneFallback { return configuration.effectiveDefaultZone }
-        throw EmberError.badRequest("Invalid input received: Availability zone '\(requested)' is invalid.")
+        throw EmberError.badRequest("Availability zone '\(requested)' is invalid.")
     }
 }

@@ -70,7 +70,7 @@ struct QuotaSetsController {
             let projectID = try request.id()
             try request.authorize(.volumeExtensionQuotasDelete, target: ["project_id": .string(projectID)])
             try await api.store.deleteProjectQuotas(projectID: projectID)
-            return APIResponse(status: .ok)
+            return .empty(.ok)
         }
         return controller
     }

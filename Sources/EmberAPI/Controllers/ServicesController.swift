@@ -103,7 +103,9 @@ struct ServicesController {
             record = try await api.store.service(host: host, binary: binary.isEmpty ? serviceKey : binary)
         } catch {
             if case .notFound = error {
-                throw EmberError.notFound("Service \(binary.isEmpty ? serviceKey : binary) could not be found.")
+                throw EmberError.notFound(
+                    "Service \(binary.isEmpty ? serviceKey : binary) could not be found on host \(host)."
+                )
             }
             throw error
         }
@@ -177,7 +179,9 @@ struct HostsController {
                 topic: "cinder-volume",
                 disabled: nil
             )
-            guard !services.isEmpty else { throw EmberError.notFound("Service \(host) could not be found.") }
+            guard !services.isEmpty else {
+                throw EmberError.notFound("Service cinder-volume could not be found on host \(host).")
+            }
             // `volume_get_all_by_host`: the host itself or one of its pools (`host#pool`).
             func onHost(_ volumeHost: String?) -> Bool {
                 guard let volumeHost else { return false }

@@ -124,7 +124,7 @@ indirect enum Schema: Sendable {
                 )
             }
             // jsonschema's keyword order in cinder's schemas: properties (and
-            // patternProperties), required, anyOf, additionalProperties, min/maxProperties.
+            // patternProperties), required, additionalProperties, anyOf, min/maxProperties.
             let known = Set(properties.map(\.0))
             var unexpected: [String] = []
             for entry in object.entries {
@@ -143,9 +143,6 @@ indirect enum Schema: Sendable {
             for name in required where object[name] == nil {
                 return Self.wrap(path, value, "'\(name)' is a required property")
             }
-            if let anyOfRequired, !anyOfRequired.contains(where: { object[$0] != nil }) {
-                return Self.wrap(path, value, "\(value.pythonRepr) is not valid under any of the given schemas")
-            }
             if !unexpected.isEmpty, let patternKey {
                 let names = unexpected.sorted().map { JSONValue.string($0).pythonRepr }.joined(separator: ", ")
                 return Self.wrap(
@@ -161,6 +158,11 @@ indirect enum Schema: Sendable {
                     value,
                     "Additional properties are not allowed (\(names) \(unexpected.count == 1 ? "was" : "were") unexpected)"
                 )
+            }
+            // jsonschema's best_match ranks anyOf ("weak") below every other error of the same
+            // depth, so it is reported only when nothing else failed.
+            if let anyOfRequired, !anyOfRequired.contains(where: { object[$0] != nil }) {
+                return Self.wrap(path, value, "\(value.pythonRepr) is not valid under any of the given schemas")
             }
             if let minProperties, object.count < minProperties {
                 let message = minProperties == 1 ? "should be non-empty" : "does not have enough properties"

@@ -55,8 +55,20 @@ enum VolumeSchemas {
     )
 
     /// `{"meta": {key: value}}` for PUT on `/metadata/{key}`.
+    /// `metadata_restricted_properties` with `maxProperties: 1` (cinder's `update` schema).
     static let metadataItem = Schema.object(
-        properties: [("meta", ParameterTypes.metadata(nullable: false))],
+        properties: [
+            (
+                "meta",
+                .object(
+                    properties: [],
+                    additionalProperties: false,
+                    patternKey: "^[a-zA-Z0-9-_:. /]{1,255}$",
+                    additional: .value(types: [.string], minLength: 0, maxLength: 255),
+                    maxProperties: 1
+                )
+            )
+        ],
         required: ["meta"],
         additionalProperties: false
     )

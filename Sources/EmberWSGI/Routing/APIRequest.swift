@@ -121,6 +121,13 @@ public struct APIResponse: Sendable {
         set { payload = newValue.map(Payload.tree) ?? .none }
     }
 
-    /// A body-less 202, what cinder answers for accepted deletes and casts.
+    /// A body-less 202, what cinder answers for accepted deletes and casts that return a
+    /// `webob.Response` (webob's default `text/html` content type).
     public static let accepted = APIResponse(status: .accepted)
+
+    /// What cinder answers when a controller method decorated `@wsgi.response(status)`
+    /// returns None (most actions): an empty body labelled `application/json`.
+    public static func empty(_ status: HTTPResponse.Status) -> APIResponse {
+        APIResponse(status: status, headers: [.contentType: "application/json"])
+    }
 }

@@ -94,7 +94,7 @@ public struct APIRouter: WSGIApplication {
         }
         guard let candidates else { throw EmberError.notFound("The resource could not be found.") }
         guard let method = candidates.first(where: { $0.accepts(version) }) else {
-            throw EmberError.notFound("")
+            throw EmberError.notFound("The resource could not be found.")
         }
         if let projectID = match.parameters["project_id"], let identity = context.identity,
             projectID != identity.projectID
