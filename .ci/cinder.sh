@@ -4,8 +4,8 @@
 # (cinder.tests.fake_driver.FakeLoggingVolumeDriver), RabbitMQ from Debian started by hand on
 # loopback, and the CI PostgreSQL (a database `cinder_fidelity` in the cluster
 # EMBER_TEST_POSTGRES_URL names, from .ci/postgres.sh) or, without it, SQLite (where cinder
-# sometimes answers 500 "database is locked" while its volume service writes). The API runs the paste file's `keystone` pipeline without `authtoken`
-# (`keystonecontext apiv3`): the caller's identity and roles come from the X-User-Id,
+# sometimes answers 500 "database is locked" while its volume service writes). The API runs
+# the paste file's `keystone` pipeline without `authtoken` (`keystonecontext apiv3`): the caller's identity and roles come from the X-User-Id,
 # X-Project-Id and X-Roles headers, so the harness can ask as admin, member and reader (noauth
 # would make every caller an admin).
 # Meant to be sourced by CI (as root):
@@ -22,7 +22,10 @@
 # Settings (override before sourcing): EMBER_CINDER_PORT (18776), EMBER_CINDER_RABBIT_PORT
 # (35672), EMBER_CINDER_VENV (/tmp/ember-cinder-venv), EMBER_CINDER_DIR
 # (/tmp/ember-cinder-$EMBER_CINDER_PORT).
-# Idempotent: sourcing it again while cinder runs only re-exports the variables.
+# Idempotent: sourcing it again while cinder runs only re-exports the variables. The harness
+# changes cinder's state (a service it disables stays disabled: cinder 29.0.0's
+# os-services/enable does not enable), so run ember_cinder_stop before sourcing it again for
+# another harness run.
 
 EMBER_CINDER_PORT="${EMBER_CINDER_PORT:-18776}"
 EMBER_CINDER_RABBIT_PORT="${EMBER_CINDER_RABBIT_PORT:-35672}"
@@ -205,6 +208,14 @@ ember_cinder_stop() {
     ember_cinder_kill
     rm -rf "${EMBER_CINDER_DIR}"
 }
+
+if [ "${EMBER_CINDER_INSTALL_ONLY:-}" = "1" ]; then
+    # `EMBER_CINDER_INSTALL_ONLY=1 bash .ci/cinder.sh &`: install in the background (CI does
+    # it during the Swift build), start nothing.
+    ember_cinder_install
+    ember_cinder_status=$?
+    return "${ember_cinder_status}" 2>/dev/null || exit "${ember_cinder_status}"
+fi
 
 ember_cinder_start || {
     echo "cinder.sh: cinder did not start (logs in ${EMBER_CINDER_DIR})" >&2

@@ -1,0 +1,297 @@
+"""The request sequence sent to both cinder 29.0.0 and Ember: every v3 route Ember serves, at
+several microversions, as admin, member and reader, success and error cases."""
+from harness import Step
+
+PROJECT = "e9b8d2d1c5a44c8d9a3f2b7c6d5e4f30"
+OTHER_PROJECT = "a1b2c3d4e5f60718293a4b5c6d7e8f90"
+HOST = "fidelity"
+BACKEND = "fake"
+
+VERSIONS = ["3.0", "3.30", "3.45", "3.60", "3.71"]
+ROLES = ["admin", "member", "reader"]
+V = "/v3/{project}"
+MISSING = "00000000-0000-4000-8000-000000000000"
+
+
+def _vol(name):
+    return (V + "/volumes/{" + name + "}", "volume.status", ("available", "error"))
+
+
+def _snap(name):
+    return (V + "/snapshots/{" + name + "}", "snapshot.status", ("available", "error"))
+
+
+def _matrix(prefix, method, path, versions=VERSIONS, roles=ROLES, **kwargs):
+    return [
+        Step(f"{prefix}@{version}/{role}", method, path, version=version, role=role, **kwargs)
+        for version in versions
+        for role in roles
+    ]
+
+
+def steps():
+    s = []
+    add = s.append
+
+    # Version discovery.
+    add(Step("versions.root", "GET", "/", role=None))
+    add(Step("versions.root.admin", "GET", "/"))
+    add(Step("versions.v3", "GET", "/v3/"))
+    add(Step("versions.v3.noslash", "GET", "/v3"))
+    add(Step("versions.v3.no-identity", "GET", "/v3/", role=None))
+
+    # Microversion negotiation.
+    add(Step("microversion.latest", "GET", V + "/volumes", version="latest"))
+    add(Step("microversion.too-new", "GET", V + "/volumes", version="3.99"))
+    add(Step("microversion.too-old", "GET", V + "/volumes", version="2.0"))
+    add(Step("microversion.malformed", "GET", V + "/volumes", version="3.x"))
+    add(Step("microversion.none", "GET", V + "/volumes"))
+    add(Step("microversion.other-service", "GET", V + "/volumes", headers={"OpenStack-API-Version": "compute 2.1"}))
+
+    # Empty lists first: both servers start with no volumes.
+    s += _matrix("volumes.list.empty", "GET", V + "/volumes", versions=["3.0", "3.71"])
+
+    # Volumes.
+    add(Step("volumes.create.1", "POST", V + "/volumes", version="3.0",
+             body={"volume": {"size": 1, "name": "fid-vol-1", "description": "first"}},
+             save={"vol1": "volume.id"}, wait=_vol("vol1")))
+    add(Step("volumes.create.2", "POST", V + "/volumes", version="3.71", role="member",
+             body={"volume": {"size": 1, "name": "fid-vol-2", "metadata": {"k": "v"}}},
+             save={"vol2": "volume.id"}, wait=_vol("vol2")))
+    add(Step("volumes.create.3", "POST", V + "/volumes", version="3.45",
+             body={"volume": {"size": 2, "name": "fid-vol-3", "availability_zone": "nova"}},
+             save={"vol3": "volume.id"}, wait=_vol("vol3")))
+    add(Step("volumes.create.reader", "POST", V + "/volumes", version="3.71", role="reader",
+             body={"volume": {"size": 1, "name": "nope"}}))
+    add(Step("volumes.create.size-0", "POST", V + "/volumes", body={"volume": {"size": 0}}))
+    add(Step("volumes.create.size-abc", "POST", V + "/volumes", body={"volume": {"size": "abc"}}))
+    add(Step("volumes.create.no-volume", "POST", V + "/volumes", body={"size": 1}))
+    add(Step("volumes.create.malformed", "POST", V + "/volumes", raw_body="{not json"))
+    add(Step("volumes.create.bad-type", "POST", V + "/volumes",
+             body={"volume": {"size": 1, "volume_type": "no-such-type"}}))
+    add(Step("volumes.create.bad-az", "POST", V + "/volumes",
+             body={"volume": {"size": 1, "availability_zone": "nowhere"}}))
+    add(Step("volumes.create.extra-key", "POST", V + "/volumes", version="3.71",
+             body={"volume": {"size": 1, "bogus": True}}))
+    add(Step("volumes.collection.delete", "DELETE", V + "/volumes"))
+
+    s += _matrix("volumes.list", "GET", V + "/volumes")
+    s += _matrix("volumes.detail", "GET", V + "/volumes/detail")
+    s += _matrix("volumes.show", "GET", V + "/volumes/{vol1}")
+    s += _matrix("volumes.summary", "GET", V + "/volumes/summary", versions=["3.12", "3.36", "3.71"])
+    add(Step("volumes.summary.3.0", "GET", V + "/volumes/summary", version="3.0"))
+    add(Step("volumes.list.limit", "GET", V + "/volumes?limit=1&sort=name:asc", version="3.0"))
+    add(Step("volumes.list.marker", "GET", V + "/volumes?limit=1&marker={vol1}", version="3.0"))
+    add(Step("volumes.detail.sort", "GET", V + "/volumes/detail?sort=name:desc", version="3.60"))
+    add(Step("volumes.detail.sort-key", "GET", V + "/volumes/detail?sort_key=size&sort_dir=asc", version="3.0"))
+    add(Step("volumes.detail.bad-sort", "GET", V + "/volumes/detail?sort=bogus:asc", version="3.0"))
+    add(Step("volumes.list.with-count", "GET", V + "/volumes?with_count=true", version="3.45"))
+    add(Step("volumes.list.with-count.3.0", "GET", V + "/volumes?with_count=true", version="3.0"))
+    add(Step("volumes.list.name-filter", "GET", V + "/volumes?name=fid-vol-2", version="3.71"))
+    add(Step("volumes.list.status-filter", "GET", V + "/volumes?status=available&sort=name:asc", version="3.71"))
+    add(Step("volumes.list.metadata-filter", "GET", V + "/volumes?metadata=%7B%22k%22%3A%22v%22%7D", version="3.71"))
+    add(Step("volumes.list.all-tenants", "GET", V + "/volumes?all_tenants=1&sort=name:asc", version="3.71"))
+    add(Step("volumes.list.all-tenants.member", "GET", V + "/volumes?all_tenants=1&sort=name:asc", version="3.71", role="member"))
+    add(Step("volumes.list.bad-limit", "GET", V + "/volumes?limit=-1", version="3.71"))
+    add(Step("volumes.list.bad-marker", "GET", V + "/volumes?marker=" + MISSING, version="3.71"))
+    add(Step("volumes.show.missing", "GET", V + "/volumes/" + MISSING, version="3.0"))
+    add(Step("volumes.show.missing.3.71", "GET", V + "/volumes/" + MISSING, version="3.71"))
+    add(Step("volumes.show.other-project", "GET", "/v3/{other_project}/volumes/{vol1}", version="3.71",
+             project="{other_project}", role="member"))
+    add(Step("volumes.update", "PUT", V + "/volumes/{vol1}", version="3.0",
+             body={"volume": {"name": "fid-vol-1b", "description": "renamed"}}))
+    add(Step("volumes.update.reader", "PUT", V + "/volumes/{vol1}", version="3.71", role="reader",
+             body={"volume": {"name": "x"}}))
+    add(Step("volumes.update.empty", "PUT", V + "/volumes/{vol1}", body={"volume": {}}))
+    add(Step("volumes.update.bad", "PUT", V + "/volumes/{vol1}", body={"volume": {"size": 5}}))
+    add(Step("volumes.update.missing", "PUT", V + "/volumes/" + MISSING, body={"volume": {"name": "x"}}))
+
+    # Volume metadata.
+    meta = V + "/volumes/{vol1}/metadata"
+    add(Step("volume-metadata.create", "POST", meta, body={"metadata": {"a": "1", "b": "2"}}))
+    s += _matrix("volume-metadata.index", "GET", meta, versions=["3.0", "3.71"])
+    add(Step("volume-metadata.show", "GET", meta + "/a"))
+    add(Step("volume-metadata.show.missing", "GET", meta + "/zzz"))
+    add(Step("volume-metadata.update-key", "PUT", meta + "/a", body={"meta": {"a": "11"}}))
+    add(Step("volume-metadata.update-key.mismatch", "PUT", meta + "/a", body={"meta": {"b": "11"}}))
+    add(Step("volume-metadata.update-key.two", "PUT", meta + "/a", body={"meta": {"a": "1", "b": "2"}}))
+    add(Step("volume-metadata.update-all", "PUT", meta, body={"metadata": {"c": "3"}}))
+    add(Step("volume-metadata.update-all.bad", "PUT", meta, body={"meta": {"c": "3"}}))
+    add(Step("volume-metadata.create.non-string", "POST", meta, body={"metadata": {"n": 1}}))
+    add(Step("volume-metadata.delete", "DELETE", meta + "/c"))
+    add(Step("volume-metadata.delete.missing", "DELETE", meta + "/c"))
+    add(Step("volume-metadata.reader", "POST", meta, role="reader", version="3.71",
+             body={"metadata": {"r": "1"}}))
+
+    # Volume actions.
+    act = V + "/volumes/{vol1}/action"
+    add(Step("volume-actions.set-bootable", "POST", act, body={"os-set_bootable": {"bootable": True}}))
+    add(Step("volume-actions.set-bootable.bad", "POST", act, body={"os-set_bootable": {"bootable": "maybe"}}))
+    add(Step("volume-actions.readonly", "POST", act, body={"os-update_readonly_flag": {"readonly": True}}))
+    add(Step("volume-actions.readonly.bad", "POST", act, body={"os-update_readonly_flag": {}}))
+    add(Step("volume-actions.show-after", "GET", V + "/volumes/{vol1}", version="3.71"))
+    add(Step("volume-actions.unknown", "POST", act, body={"os-bogus": {}}))
+    add(Step("volume-actions.empty", "POST", act, body={}))
+    add(Step("volume-actions.extend.smaller", "POST", act, body={"os-extend": {"new_size": 1}}))
+    add(Step("volume-actions.extend.bad", "POST", act, body={"os-extend": {"new_size": "x"}}))
+    add(Step("volume-actions.extend", "POST", act, body={"os-extend": {"new_size": 2}},
+             wait=(V + "/volumes/{vol1}", "volume.size", (2,))))
+    add(Step("volume-actions.reserve", "POST", act, body={"os-reserve": None}))
+    add(Step("volume-actions.reserve.show", "GET", V + "/volumes/{vol1}", version="3.0"))
+    add(Step("volume-actions.reserve.again", "POST", act, body={"os-reserve": None}))
+    add(Step("volume-actions.unreserve", "POST", act, body={"os-unreserve": None}))
+    add(Step("volume-actions.reset-status", "POST", act, body={"os-reset_status": {"status": "error"}}))
+    add(Step("volume-actions.reset-status.back", "POST", act, body={"os-reset_status": {"status": "available"}}))
+    add(Step("volume-actions.reset-status.bad", "POST", act, body={"os-reset_status": {"status": "bogus"}}))
+    add(Step("volume-actions.reset-status.member", "POST", act, role="member",
+             body={"os-reset_status": {"status": "available"}}))
+    add(Step("volume-actions.reader.extend", "POST", act, role="reader", version="3.71",
+             body={"os-extend": {"new_size": 3}}))
+    add(Step("volume-actions.missing", "POST", V + "/volumes/" + MISSING + "/action",
+             body={"os-set_bootable": {"bootable": True}}))
+
+    # Snapshots.
+    add(Step("snapshots.create", "POST", V + "/snapshots", version="3.0",
+             body={"snapshot": {"volume_id": "{vol1}", "name": "fid-snap-1", "description": "d"}},
+             save={"snap1": "snapshot.id"}, wait=_snap("snap1")))
+    add(Step("snapshots.create.missing-volume", "POST", V + "/snapshots",
+             body={"snapshot": {"volume_id": MISSING}}))
+    add(Step("snapshots.create.no-snapshot", "POST", V + "/snapshots", body={"volume_id": MISSING}))
+    s += _matrix("snapshots.list", "GET", V + "/snapshots")
+    s += _matrix("snapshots.detail", "GET", V + "/snapshots/detail")
+    s += _matrix("snapshots.show", "GET", V + "/snapshots/{snap1}")
+    add(Step("snapshots.show.missing", "GET", V + "/snapshots/" + MISSING))
+    add(Step("snapshots.update", "PUT", V + "/snapshots/{snap1}",
+             body={"snapshot": {"name": "fid-snap-1b", "description": "renamed"}}))
+    add(Step("snapshots.update.bad", "PUT", V + "/snapshots/{snap1}", body={"snapshot": {"size": 3}}))
+    smeta = V + "/snapshots/{snap1}/metadata"
+    add(Step("snapshot-metadata.create", "POST", smeta, body={"metadata": {"s": "1"}}))
+    add(Step("snapshot-metadata.index", "GET", smeta))
+    add(Step("snapshot-metadata.show", "GET", smeta + "/s"))
+    add(Step("snapshot-metadata.show.missing", "GET", smeta + "/zzz"))
+    add(Step("snapshot-metadata.update-key", "PUT", smeta + "/s", body={"meta": {"s": "2"}}))
+    add(Step("snapshot-metadata.update-all", "PUT", smeta, body={"metadata": {"t": "3"}}))
+    add(Step("snapshot-metadata.delete", "DELETE", smeta + "/t"))
+    sact = V + "/snapshots/{snap1}/action"
+    add(Step("snapshot-actions.reset-status", "POST", sact, body={"os-reset_status": {"status": "error"}}))
+    add(Step("snapshot-actions.reset-status.back", "POST", sact,
+             body={"os-reset_status": {"status": "available"}}))
+    add(Step("snapshot-actions.reset-status.bad", "POST", sact, body={"os-reset_status": {"status": "bogus"}}))
+    add(Step("volumes.delete.with-snapshot", "DELETE", V + "/volumes/{vol1}"))
+
+    # Volume types, extra specs, access.
+    s += _matrix("types.list", "GET", V + "/types", versions=["3.0", "3.71"])
+    add(Step("types.create", "POST", V + "/types",
+             body={"volume_type": {"name": "fid-type", "description": "a type",
+                                   "extra_specs": {"volume_backend_name": BACKEND}}},
+             save={"type1": "volume_type.id"}))
+    add(Step("types.create.private", "POST", V + "/types", version="3.71",
+             body={"volume_type": {"name": "fid-private", "os-volume-type-access:is_public": False}},
+             save={"type2": "volume_type.id"}))
+    add(Step("types.create.duplicate", "POST", V + "/types", body={"volume_type": {"name": "fid-type"}}))
+    add(Step("types.create.member", "POST", V + "/types", role="member", body={"volume_type": {"name": "m"}}))
+    add(Step("types.create.no-name", "POST", V + "/types", body={"volume_type": {}}))
+    add(Step("types.create.non-string-spec", "POST", V + "/types",
+             body={"volume_type": {"name": "fid-int", "extra_specs": {"priority": 3}}}))
+    s += _matrix("types.show", "GET", V + "/types/{type1}", versions=["3.0", "3.71"])
+    add(Step("types.show.default", "GET", V + "/types/default"))
+    add(Step("types.show.missing", "GET", V + "/types/" + MISSING))
+    add(Step("types.update", "PUT", V + "/types/{type1}", body={"volume_type": {"description": "changed"}}))
+    add(Step("types.update.empty", "PUT", V + "/types/{type1}", body={"volume_type": {}}))
+    add(Step("volumes.create.typed", "POST", V + "/volumes", version="3.71",
+             body={"volume": {"size": 1, "name": "fid-typed", "volume_type": "fid-type"}},
+             save={"vol4": "volume.id"}, wait=_vol("vol4")))
+    spec = V + "/types/{type1}/extra_specs"
+    add(Step("extra-specs.create", "POST", spec, body={"extra_specs": {"k1": "v1", "k2": "v2"}}))
+    s += _matrix("extra-specs.index", "GET", spec, versions=["3.0", "3.71"])
+    add(Step("extra-specs.show", "GET", spec + "/k1"))
+    add(Step("extra-specs.show.missing", "GET", spec + "/zzz"))
+    add(Step("extra-specs.update", "PUT", spec + "/k1", body={"k1": "v1b"}))
+    add(Step("extra-specs.update.mismatch", "PUT", spec + "/k1", body={"k2": "v1b"}))
+    add(Step("extra-specs.delete", "DELETE", spec + "/k2"))
+    add(Step("extra-specs.delete.missing", "DELETE", spec + "/k2"))
+    add(Step("extra-specs.member", "POST", spec, role="member", body={"extra_specs": {"m": "1"}}))
+    tact = V + "/types/{type2}/action"
+    add(Step("type-access.add", "POST", tact, body={"addProjectAccess": {"project": "{other_project}"}}))
+    add(Step("type-access.add.again", "POST", tact, body={"addProjectAccess": {"project": "{other_project}"}}))
+    add(Step("type-access.list", "GET", V + "/types/{type2}/os-volume-type-access"))
+    add(Step("type-access.list.public", "GET", V + "/types/{type1}/os-volume-type-access"))
+    add(Step("type-access.remove", "POST", tact, body={"removeProjectAccess": {"project": "{other_project}"}}))
+    add(Step("type-access.remove.again", "POST", tact,
+             body={"removeProjectAccess": {"project": "{other_project}"}}))
+    add(Step("types.list.is-public", "GET", V + "/types?is_public=None", version="3.71"))
+    add(Step("volumes.show.typed", "GET", V + "/volumes/{vol4}", version="3.71"))
+    add(Step("types.delete.in-use", "DELETE", V + "/types/{type1}"))
+    add(Step("volume-actions.retype", "POST", V + "/volumes/{vol4}/action",
+             body={"os-retype": {"new_type": "__DEFAULT__", "migration_policy": "never"}},
+             wait=(V + "/volumes/{vol4}", "volume.volume_type", ("__DEFAULT__",))))
+
+    # Limits, extensions, quotas.
+    s += _matrix("limits", "GET", V + "/limits", versions=["3.0", "3.71"])
+    add(Step("extensions", "GET", V + "/extensions"))
+    add(Step("extensions.show", "GET", V + "/extensions/os-types-manage"))
+    add(Step("extensions.show.missing", "GET", V + "/extensions/bogus"))
+    q = V + "/os-quota-sets/{project}"
+    s += _matrix("quota-sets.show", "GET", q, versions=["3.0", "3.71"])
+    add(Step("quota-sets.usage", "GET", q + "?usage=True"))
+    add(Step("quota-sets.defaults", "GET", q + "/defaults"))
+    add(Step("quota-sets.update", "PUT", q, body={"quota_set": {"volumes": 20, "snapshots": 15}}))
+    add(Step("quota-sets.update.bad", "PUT", q, body={"quota_set": {"volumes": -5}}))
+    add(Step("quota-sets.update.unknown", "PUT", q, body={"quota_set": {"bogus": 5}}))
+    add(Step("quota-sets.update.member", "PUT", q, role="member", body={"quota_set": {"volumes": 30}}))
+    add(Step("quota-sets.other.member", "GET", V + "/os-quota-sets/{other_project}", role="member"))
+    add(Step("quota-sets.delete", "DELETE", q))
+    add(Step("quota-class-sets.show", "GET", V + "/os-quota-class-sets/default"))
+    add(Step("quota-class-sets.update", "PUT", V + "/os-quota-class-sets/default",
+             body={"quota_class_set": {"volumes": 12}}))
+    add(Step("quota-class-sets.restore", "PUT", V + "/os-quota-class-sets/default",
+             body={"quota_class_set": {"volumes": 10}}))
+    add(Step("quota-class-sets.show.member", "GET", V + "/os-quota-class-sets/default", role="member"))
+
+    # Services, hosts, zones, pools, capabilities.
+    s += _matrix("services", "GET", V + "/os-services", versions=["3.0", "3.7", "3.32", "3.49", "3.71"],
+                 roles=["admin", "member"])
+    add(Step("services.host", "GET", V + "/os-services?host=" + HOST))
+    add(Step("services.host-backend", "GET", V + "/os-services?host=" + HOST + "@" + BACKEND))
+    add(Step("services.binary", "GET", V + "/os-services?binary=cinder-volume"))
+    add(Step("hosts", "GET", V + "/os-hosts"))
+    add(Step("hosts.member", "GET", V + "/os-hosts", role="member"))
+    add(Step("hosts.show", "GET", V + "/os-hosts/" + HOST + "@" + BACKEND))
+    add(Step("hosts.show.missing", "GET", V + "/os-hosts/nohost"))
+    s += _matrix("availability-zones", "GET", V + "/os-availability-zone", versions=["3.0"])
+    add(Step("pools", "GET", V + "/scheduler-stats/get_pools"))
+    add(Step("pools.detail", "GET", V + "/scheduler-stats/get_pools?detail=True"))
+    add(Step("pools.member", "GET", V + "/scheduler-stats/get_pools", role="member"))
+    add(Step("capabilities.missing", "GET", V + "/capabilities/nohost"))
+    add(Step("capabilities.member", "GET", V + "/capabilities/" + HOST + "@" + BACKEND, role="member"))
+
+    # Backups (no backup service on the cinder side: reads only).
+    s += _matrix("backups.list", "GET", V + "/backups", versions=["3.0", "3.71"])
+    add(Step("backups.detail", "GET", V + "/backups/detail", version="3.71"))
+    add(Step("backups.show.missing", "GET", V + "/backups/" + MISSING))
+
+    # Clean-up, with the errors on the way.
+    add(Step("snapshots.delete", "DELETE", V + "/snapshots/{snap1}",
+             wait=(V + "/snapshots/{snap1}", None, 404)))
+    add(Step("snapshots.delete.missing", "DELETE", V + "/snapshots/{snap1}"))
+    add(Step("volumes.delete.reader", "DELETE", V + "/volumes/{vol2}", role="reader", version="3.71"))
+    for name in ("vol1", "vol2", "vol3", "vol4"):
+        add(Step(f"volumes.delete.{name}", "DELETE", V + "/volumes/{" + name + "}",
+                 wait=(V + "/volumes/{" + name + "}", None, 404)))
+    add(Step("volumes.delete.missing", "DELETE", V + "/volumes/" + MISSING))
+    add(Step("types.delete", "DELETE", V + "/types/{type1}"))
+    add(Step("types.delete.private", "DELETE", V + "/types/{type2}"))
+    add(Step("types.delete.missing", "DELETE", V + "/types/{type1}"))
+    add(Step("volumes.list.end", "GET", V + "/volumes", version="3.71"))
+
+    # Service writes last: cinder's volume service may write its old `disabled` back.
+    add(Step("services.disable", "PUT", V + "/os-services/disable",
+             body={"host": HOST + "@" + BACKEND, "binary": "cinder-volume"}))
+    add(Step("services.disable-log-reason", "PUT", V + "/os-services/disable-log-reason",
+             body={"host": HOST + "@" + BACKEND, "binary": "cinder-volume", "disabled_reason": "test"}))
+    add(Step("services.enable", "PUT", V + "/os-services/enable",
+             body={"host": HOST + "@" + BACKEND, "binary": "cinder-volume"}))
+    add(Step("services.enable.missing", "PUT", V + "/os-services/enable",
+             body={"host": "nohost", "binary": "cinder-volume"}))
+    add(Step("services.bogus-action", "PUT", V + "/os-services/bogus", body={}))
+    return s
