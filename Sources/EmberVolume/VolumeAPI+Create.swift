@@ -72,6 +72,7 @@ extension VolumeAPI {
             )
         }
 
+        var bootable = false
         if let snapshotID = request.snapshotID {
             let snapshot: Snapshot
             do {
@@ -99,6 +100,9 @@ extension VolumeAPI {
             let source = try? await store.volume(id: snapshot.volumeID, scope: .allProjects)
             zone = zone ?? source?.availabilityZone
             resourceBackend = source?.host
+            // cinder's create flow: a volume from a snapshot starts as bootable as the
+            // snapshot's volume.
+            bootable = source?.bootable ?? false
         }
         if let sourceID = request.sourceVolumeID {
             let source = try await volume(id: sourceID, caller: caller)
@@ -116,6 +120,7 @@ extension VolumeAPI {
             type = try await volumeType(id: source.volumeTypeID)
             zone = zone ?? source.availabilityZone
             resourceBackend = source.host
+            bootable = source.bootable
         }
         guard let size, size > 0 else {
             throw EmberError.badRequest(
@@ -169,6 +174,7 @@ extension VolumeAPI {
                     availabilityZone: availabilityZone,
                     snapshotID: request.snapshotID,
                     sourceVolumeID: request.sourceVolumeID,
+                    bootable: bootable,
                     multiattach: multiattach,
                     metadata: request.metadata,
                     adminMetadata: request.image.map { [Self.createImageKey: $0.id] } ?? [:]

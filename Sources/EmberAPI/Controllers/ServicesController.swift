@@ -173,23 +173,25 @@ struct HostsController {
         controller.method("show") { request in
             try request.authorize("volume_extension:hosts")
             let host = try request.id()
+            // `Service.get_by_host_and_topic`: the host filter at the level the id implies (a
+            // bare host finds its backends), topic cinder-volume; then that service's volumes.
             let services = try await api.store.listServices(
-                host: host,
+                host: nil,
                 binary: nil,
                 topic: "cinder-volume",
                 disabled: nil
-            )
-            guard !services.isEmpty else {
+            ).filter { ServicesController.hostMatches($0.host, filter: host) }
+            guard let serviceHost = services.first?.host else {
                 throw EmberError.notFound("Service cinder-volume could not be found on host \(host).")
             }
             // `volume_get_all_by_host`: the host itself or one of its pools (`host#pool`).
             func onHost(_ volumeHost: String?) -> Bool {
                 guard let volumeHost else { return false }
-                return volumeHost == host || volumeHost.hasPrefix(host + "#")
+                return volumeHost == serviceHost || volumeHost.hasPrefix(serviceHost + "#")
             }
             // The database narrows to rows mentioning the host; the pool rule is checked here.
             let volumes = try await api.store.listVolumes(
-                ListQuery(scope: .allProjects, filters: [.contains("host", host)])
+                ListQuery(scope: .allProjects, filters: [.contains("host", serviceHost)])
             ).items.filter { onHost($0.host) }
             let snapshots =
                 volumes.isEmpty

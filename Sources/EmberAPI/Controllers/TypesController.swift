@@ -12,12 +12,25 @@ struct TypesController {
         var controller = APIController(name: "types")
         controller.method("index") { request in
             try request.authorize(.volumeExtensionTypeGetAll)
-            let scope: ProjectScope =
-                request.identity.isAdmin ? .allProjects : .project(request.identity.projectID ?? "")
+            // cinder: admins choose with is_public (absent or true: the public types and the
+            // private ones the project may use; `None`: every type; false: the private ones);
+            // everyone else sees the public and accessible ones.
+            let ownProject = ProjectScope.project(request.identity.projectID ?? "")
+            var scope = ownProject
+            var privateOnly = false
+            if request.identity.isAdmin, let text = request.queryValue("is_public") {
+                if text.lowercased() == "none" {
+                    scope = .allProjects
+                } else if ParameterTypes.bool(.string(text)) == false {
+                    scope = .allProjects
+                    privateOnly = true
+                }
+            }
             let page = try await api.store.listVolumeTypes(
                 ListQuery(scope: scope, sort: [SortKey("created_at", .desc)])
             )
-            return APIResponse(body: ["volume_types": .array(page.items.map { Self.view($0, request: request) })])
+            let types = page.items.filter { !privateOnly || !$0.isPublic }
+            return APIResponse(body: ["volume_types": .array(types.map { Self.view($0, request: request) })])
         }
         controller.method("show") { request in
             try request.authorize(.volumeExtensionTypeGet)

@@ -1,4 +1,5 @@
 import EmberCore
+import Foundation
 
 /// The subset of JSON Schema cinder's request schemas use (`cinder/api/schemas`), with
 /// jsonschema's error messages wrapped the way `cinder/api/validation` wraps them, so a bad
@@ -80,6 +81,14 @@ indirect enum Schema: Sendable {
                 // cinder's `name` format checker raises InvalidName, whose text replaces the wrapper.
                 if format == "name", text.allSatisfy(\.isWhitespace) {
                     return "An invalid 'name' value was provided. The 'name' can not be empty."
+                }
+                // cinder's `name_non_mandatory_remove_white_spaces` and `description_…` format
+                // checkers: oslo's check_string_length on the stripped text, as InvalidInput.
+                for field in ["name", "description"] where format == "\(field)_non_mandatory_remove_white_spaces" {
+                    let length = text.trimmingCharacters(in: .whitespacesAndNewlines).count
+                    if length > 255 {
+                        return "Invalid input received: \(field) has \(length) characters, more than 255."
+                    }
                 }
                 if format == "uuid", !Self.isUUID(text) {
                     return Self.wrap(path, value, "\(value.pythonRepr) is not a 'uuid'")
@@ -229,6 +238,12 @@ extension JSONValue {
 enum ParameterTypes {
     static let nullableString255 = Schema.value(types: [.string, .null], minLength: 0, maxLength: 255)
     static let name = Schema.value(types: [.string, .null], maxLength: 255)
+    /// The volume schemas' name and description (`…_non_mandatory_remove_white_spaces`).
+    static let volumeName = Schema.value(types: [.string, .null], format: "name_non_mandatory_remove_white_spaces")
+    static let volumeDescription = Schema.value(
+        types: [.string, .null],
+        format: "description_non_mandatory_remove_white_spaces"
+    )
     static let description = Schema.value(types: [.string, .null], maxLength: 255)
     static let volumeSizeAllowsNull = Schema.value(
         types: [.integer, .string, .null],

@@ -86,6 +86,9 @@ public struct APIRequest: Sendable {
 public struct APIResponse: Sendable {
     public var status: HTTPResponse.Status
     public var headers: HTTPFields
+    /// True for what a cinder controller builds as a bare `webob.Response` around JSON text
+    /// (the 3.15 ETag answers): labelled `text/html`, no `x-compute-request-id`.
+    public var bareWebOb = false
     var payload: Payload
 
     enum Payload: Sendable {

@@ -29,6 +29,7 @@ extension VolumeManager {
         let sourceID = volume.sourceVolumeID ?? spec?["sourceVolumeID"]?.stringValue
         let imageID = spec?["imageID"]?.stringValue ?? volume.adminMetadata[VolumeAPI.createImageKey]
         var image: GlanceImage?
+        var inheritsBootable = false
         do {
             if let imageID {
                 let caller = Self.imageCaller(context)
@@ -50,8 +51,16 @@ extension VolumeManager {
                 )
             } else if let snapshotID {
                 try await driver.createVolume(id: id, size: volume.size, fromSnapshot: snapshotID)
+                // `_create_from_snapshot`: bootable when the snapshot's volume is.
+                if let snapshot = try await liveSnapshot(snapshotID),
+                    let source = try await liveVolume(snapshot.volumeID)
+                {
+                    inheritsBootable = source.bootable
+                }
             } else if let sourceID {
                 try await driver.createVolume(id: id, size: volume.size, cloneOf: sourceID)
+                // `_create_from_source_volume`: bootable when the source is.
+                inheritsBootable = try await liveVolume(sourceID)?.bootable ?? false
             } else {
                 try await driver.createVolume(id: id, size: volume.size)
             }
@@ -75,7 +84,7 @@ extension VolumeManager {
             return
         }
         var changes: [VolumeUpdate] = [.status(.available), .launchedAt(Date())]
-        if image != nil { changes.append(.bootable(true)) }
+        if image != nil || inheritsBootable { changes.append(.bootable(true)) }
         let created = try await store.conditionalUpdateVolume(
             id: id,
             set: changes,
