@@ -270,6 +270,118 @@ def steps():
     add(Step("backups.detail", "GET", V + "/backups/detail", version="3.71"))
     add(Step("backups.show.missing", "GET", V + "/backups/" + MISSING))
 
+    # More volume routes: clones, snapshots as sources, paging links, project-less URLs,
+    # media types, the legacy attach flow, connections, revert, force delete.
+    add(Step("volumes.create.from-snapshot", "POST", V + "/volumes", version="3.71",
+             body={"volume": {"size": 2, "name": "fid-from-snap", "snapshot_id": "{snap1}"}},
+             save={"vol5": "volume.id"}, wait=_vol("vol5")))
+    add(Step("volumes.create.from-snapshot.too-small", "POST", V + "/volumes", version="3.71",
+             body={"volume": {"size": 1, "snapshot_id": "{snap1}"}}))
+    add(Step("volumes.create.clone", "POST", V + "/volumes", version="3.71",
+             body={"volume": {"name": "fid-clone", "source_volid": "{vol3}"}},
+             save={"vol6": "volume.id"}, wait=_vol("vol6")))
+    add(Step("volumes.create.clone.missing", "POST", V + "/volumes", version="3.71",
+             body={"volume": {"size": 1, "source_volid": MISSING}}))
+    add(Step("volumes.create.bad-snapshot-id", "POST", V + "/volumes", version="3.71",
+             body={"volume": {"size": 1, "snapshot_id": "not-a-uuid"}}))
+    add(Step("volumes.create.bad-metadata", "POST", V + "/volumes", version="3.71",
+             body={"volume": {"size": 1, "metadata": {"k": 1}}}))
+    add(Step("volumes.create.bad-name", "POST", V + "/volumes", version="3.71",
+             body={"volume": {"size": 1, "name": "x" * 256}}))
+    add(Step("volumes.create.text-plain", "POST", V + "/volumes", raw_body='{"volume": {"size": 1}}',
+             content_type="text/plain"))
+    add(Step("volumes.show.from-snapshot", "GET", V + "/volumes/{vol5}", version="3.0"))
+    add(Step("volumes.show.clone", "GET", V + "/volumes/{vol6}", version="3.0"))
+    s_paging = [
+        ("volumes.detail.limit", V + "/volumes/detail?limit=2&sort=name:asc", "3.0"),
+        ("volumes.list.limit.3.71", V + "/volumes?limit=2&sort=name:asc", "3.71"),
+        ("volumes.list.offset", V + "/volumes?limit=2&offset=1&sort=name:asc", "3.71"),
+        ("volumes.list.sort-created", V + "/volumes?sort=created_at:asc", "3.71"),
+        ("volumes.list.bootable", V + "/volumes?bootable=true", "3.71"),
+        ("volumes.list.size", V + "/volumes?size=2&sort=name:asc", "3.71"),
+        ("volumes.list.unknown-filter", V + "/volumes?bogus=1", "3.71"),
+        ("volumes.list.unknown-filter.3.0", V + "/volumes?bogus=1", "3.0"),
+        ("volumes.list.name-like", V + "/volumes?name~=fid-vol&sort=name:asc", "3.34"),
+        ("volumes.list.created-gt", V + "/volumes?created_at=gt:2000-01-01T00:00:00&sort=name:asc", "3.60"),
+        ("volumes.list.bad-offset", V + "/volumes?offset=x", "3.71"),
+        ("volumes.summary.all-tenants", V + "/volumes/summary?all_tenants=1", "3.71"),
+        ("snapshots.list.limit", V + "/snapshots?limit=1", "3.71"),
+        ("snapshots.list.filter", V + "/snapshots?status=available", "3.71"),
+        ("snapshots.detail.all-tenants", V + "/snapshots/detail?all_tenants=1", "3.71"),
+        ("no-project.volumes", "/v3/volumes?sort=name:asc", "3.67"),
+        ("no-project.volumes.3.66", "/v3/volumes", "3.66"),
+        ("no-project.types", "/v3/types", "3.71"),
+    ]
+    for step_id, path, version in s_paging:
+        add(Step(step_id, "GET", path, version=version))
+    add(Step("project-mismatch", "GET", "/v3/{other_project}/volumes", version="3.71"))
+    add(Step("project-mismatch.reader", "GET", "/v3/{other_project}/volumes", version="3.71", role="reader"))
+    add(Step("volumes.head", "HEAD", V + "/volumes/{vol1}", version="3.71"))
+    add(Step("volumes.unknown-route", "GET", V + "/bogus", version="3.71"))
+    add(Step("volumes.detail.member.all-tenants", "GET", V + "/volumes/detail?all_tenants=1", version="3.71",
+             role="reader"))
+
+    act3 = V + "/volumes/{vol3}/action"
+    add(Step("legacy-attach.attach.bad", "POST", act3, body={"os-attach": {"mountpoint": "/dev/vdb"}}))
+    add(Step("legacy-attach.reserve", "POST", act3, body={"os-reserve": None}))
+    add(Step("legacy-attach.attach", "POST", act3,
+             body={"os-attach": {"instance_uuid": "11111111-2222-4333-8444-555555555555",
+                                 "mountpoint": "/dev/vdb", "mode": "rw"}},
+             wait=(V + "/volumes/{vol3}", "volume.status", ("in-use",))))
+    add(Step("legacy-attach.show", "GET", V + "/volumes/{vol3}", version="3.71"))
+    add(Step("legacy-attach.delete.in-use", "DELETE", V + "/volumes/{vol3}"))
+    add(Step("legacy-attach.extend.in-use.3.0", "POST", act3, body={"os-extend": {"new_size": 3}}))
+    add(Step("legacy-attach.begin-detaching", "POST", act3, body={"os-begin_detaching": None}))
+    add(Step("legacy-attach.roll-detaching", "POST", act3, body={"os-roll_detaching": None}))
+    add(Step("legacy-attach.detach.bad", "POST", act3, body={"os-detach": {"attachment_id": "abc"}}))
+    add(Step("legacy-attach.detach", "POST", act3, body={"os-detach": {}},
+             wait=(V + "/volumes/{vol3}", "volume.status", ("available",))))
+    add(Step("legacy-attach.show-after", "GET", V + "/volumes/{vol3}", version="3.71"))
+    add(Step("connection.initialize.no-connector", "POST", act3, body={"os-initialize_connection": {}}))
+    add(Step("connection.terminate.no-connector", "POST", act3, body={"os-terminate_connection": {}}))
+    add(Step("volume-actions.force-delete.member", "POST", act3, role="member", body={"os-force_delete": {}}))
+    add(Step("volume-actions.force-detach.bad", "POST", act3, body={"os-force_detach": {"attachment_id": "x"}}))
+    add(Step("volume-actions.migrate.bad-host", "POST", act3,
+             body={"os-migrate_volume": {"host": "nohost@x#y"}}))
+    add(Step("volume-actions.migrate.no-host", "POST", act3, body={"os-migrate_volume": {}}))
+    add(Step("volume-actions.migrate-completion.bad", "POST", act3,
+             body={"os-migrate_volume_completion": {"new_volume": MISSING}}))
+    add(Step("volume-actions.upload-image.bad", "POST", act3, body={"os-volume_upload_image": {}}))
+    add(Step("volume-actions.revert.3.0", "POST", V + "/volumes/{vol1}/action", version="3.0",
+             body={"revert": {"snapshot_id": "{snap1}"}}))
+    add(Step("volume-actions.revert.wrong-snapshot", "POST", V + "/volumes/{vol3}/action", version="3.40",
+             body={"revert": {"snapshot_id": "{snap1}"}}))
+    add(Step("volume-actions.reimage.3.0", "POST", act3, version="3.0",
+             body={"os-reimage": {"image_id": MISSING}}))
+    add(Step("volume-actions.retype.same", "POST", act3,
+             body={"os-retype": {"new_type": "__DEFAULT__"}}))
+    add(Step("volume-actions.retype.bad-policy", "POST", act3,
+             body={"os-retype": {"new_type": "__DEFAULT__", "migration_policy": "sometimes"}}))
+    add(Step("volume-actions.set-bootable.missing", "POST", act3, body={"os-set_bootable": {}}))
+    add(Step("snapshots.create.force-3.66", "POST", V + "/snapshots", version="3.66",
+             body={"snapshot": {"volume_id": "{vol3}", "force": False}}))
+    add(Step("snapshots.create.bad-name", "POST", V + "/snapshots",
+             body={"snapshot": {"volume_id": "{vol3}", "name": "x" * 256}}))
+    add(Step("snapshot-actions.update-status.bad", "POST", V + "/snapshots/{snap1}/action",
+             body={"os-update_snapshot_status": {"status": "bogus"}}))
+    add(Step("snapshot-actions.force-delete.member", "POST", V + "/snapshots/{snap1}/action", role="member",
+             body={"os-force_delete": {}}))
+    s += _matrix("availability-zones.roles", "GET", V + "/os-availability-zone", versions=["3.71"],
+                 roles=["member", "reader"])
+    add(Step("limits.after", "GET", V + "/limits", version="3.71", role="member"))
+    add(Step("quota-sets.usage.member", "GET", q + "?usage=True", role="member", version="3.71"))
+    add(Step("quota-sets.defaults.reader", "GET", q + "/defaults", role="reader"))
+    add(Step("hosts.show.scheduler", "GET", V + "/os-hosts/" + HOST))
+    add(Step("capabilities.admin", "GET", V + "/capabilities/" + HOST + "@" + BACKEND))
+    for alias in ("os-quota-sets", "os-services", "os-admin-actions", "backups", "os-hosts",
+                  "os-vol-tenant-attr", "os-used-limits", "qos-specs"):
+        add(Step("extensions.show." + alias, "GET", V + "/extensions/" + alias))
+    add(Step("microversion.lowercase", "GET", V + "/volumes", headers={"OpenStack-API-Version": "VOLUME 3.5"}))
+    add(Step("microversion.legacy-header", "GET", V + "/volumes", headers={"OpenStack-Volume-microversion": "3.5"}))
+    for name in ("vol5", "vol6"):
+        add(Step(f"volumes.delete.{name}", "DELETE", V + "/volumes/{" + name + "}",
+                 wait=(V + "/volumes/{" + name + "}", None, 404)))
+
     # Clean-up, with the errors on the way.
     add(Step("snapshots.delete", "DELETE", V + "/snapshots/{snap1}",
              wait=(V + "/snapshots/{snap1}", None, 404)))
