@@ -446,10 +446,10 @@ extension TestClientProtocol {
     @Test(
         arguments: [
             (#"{"quota_set": {"apples": 1}}"#, "Invalid input received: Bad key(s) in quota set: apples"),
-            (#"{"quota_set": {"volumes": "many"}}"#, "volumes must be an integer."),
+            (#"{"quota_set": {"volumes": "many"}}"#, "volumes must be an integer"),
             (#"{"quota_set": {"volumes": -2}}"#, "volumes must be >= -1"),
             (#"{"quota_set": {"volumes": 2147483648}}"#, "volumes must be <= 2147483647"),
-            (#"{"quota_set": {"volumes": 1.5}}"#, "volumes must be an integer."),
+            (#"{"quota_set": {"volumes": 1.5}}"#, "volumes must be an integer"),
             (#"{"quota": {"volumes": 1}}"#, "'quota_set' is a required property"),
         ] as [(String, String)]
     )
