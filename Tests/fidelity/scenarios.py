@@ -270,6 +270,54 @@ def steps():
     add(Step("backups.detail", "GET", V + "/backups/detail", version="3.71"))
     add(Step("backups.show.missing", "GET", V + "/backups/" + MISSING))
 
+    # Microversion-specific views and media types.
+    s += _matrix("volumes.show.mv", "GET", V + "/volumes/{vol1}", versions=["3.48", "3.63", "3.65", "3.69"],
+                 roles=["admin", "member"])
+    s += _matrix("snapshots.show.mv", "GET", V + "/snapshots/{snap1}", versions=["3.41", "3.65", "3.71"],
+                 roles=["admin", "member"])
+    add(Step("media.vnd-json", "POST", V + "/volumes/{vol1}/metadata",
+             raw_body='{"metadata": {"vnd": "1"}}', content_type="application/vnd.openstack.volume+json"))
+    add(Step("media.accept-xml", "GET", V + "/volumes/{vol1}", headers={"Accept": "application/xml"}))
+    add(Step("media.accept-html.404", "GET", V + "/volumes/" + MISSING, headers={"Accept": "text/html"}))
+    add(Step("media.too-large", "POST", V + "/volumes", raw_body='{"volume": {"size": 1, "description": "'
+             + "x" * 120000 + '"}}'))
+    add(Step("project.bad-format", "GET", "/v3/admin/volumes", version="3.71"))
+    add(Step("volumes.update.3.53-empty", "PUT", V + "/volumes/{vol1}", version="3.53", body={"volume": {}}))
+    add(Step("volumes.update.malformed", "PUT", V + "/volumes/{vol1}", raw_body="{"))
+    add(Step("volumes.update.metadata", "PUT", V + "/volumes/{vol1}", version="3.71",
+             body={"volume": {"metadata": {"m": "1"}}}))
+    add(Step("quota-sets.other.admin", "GET", V + "/os-quota-sets/{other_project}?usage=True"))
+    add(Step("quota-sets.update.gigabytes-low", "PUT", q, body={"quota_set": {"gigabytes": 1}}))
+    add(Step("quota-sets.update.gigabytes-restore", "PUT", q, body={"quota_set": {"gigabytes": 1000}}))
+    add(Step("quota-sets.update.string", "PUT", q, body={"quota_set": {"volumes": "abc"}}))
+    add(Step("quota-sets.update.no-body", "PUT", q, body={"volumes": 5}))
+    add(Step("quota-class-sets.update.bad", "PUT", V + "/os-quota-class-sets/default",
+             body={"quota_class_set": {"volumes": "x"}}))
+    add(Step("limits.reader", "GET", V + "/limits", role="reader", version="3.71"))
+    add(Step("snapshots.create.in-use.force", "POST", V + "/snapshots", version="3.0",
+             body={"snapshot": {"volume_id": "{vol2}", "force": "maybe"}}))
+    add(Step("extra-specs.create.bad-key", "POST", V + "/types/{type1}/extra_specs",
+             body={"extra_specs": {"bad key!": "v"}}))
+    add(Step("extra-specs.create.no-body", "POST", V + "/types/{type1}/extra_specs", body={"specs": {}}))
+    add(Step("extra-specs.update.two", "PUT", V + "/types/{type1}/extra_specs/k1", body={"k1": "a", "k2": "b"}))
+    add(Step("types.update.name-taken", "PUT", V + "/types/{type1}", body={"volume_type": {"name": "__DEFAULT__"}}))
+    add(Step("types.update.is-public.bad", "PUT", V + "/types/{type1}", body={"volume_type": {"is_public": "x"}}))
+    add(Step("types.delete.default", "DELETE", V + "/types/default"))
+    add(Step("type-access.add.public", "POST", V + "/types/{type1}/action",
+             body={"addProjectAccess": {"project": "{other_project}"}}))
+    add(Step("type-access.add.no-project", "POST", V + "/types/{type2}/action", body={"addProjectAccess": {}}))
+    add(Step("type-access.list.member", "GET", V + "/types/{type2}/os-volume-type-access", role="member"))
+    add(Step("services.disable.no-host", "PUT", V + "/os-services/disable", body={"binary": "cinder-volume"}))
+    add(Step("services.member.disable", "PUT", V + "/os-services/disable", role="member",
+             body={"host": HOST + "@" + BACKEND, "binary": "cinder-volume"}))
+    add(Step("services.bad-binary", "GET", V + "/os-services?binary=bogus"))
+    add(Step("pools.filter", "GET", V + "/scheduler-stats/get_pools?name=" + HOST + "@" + BACKEND + "%23" + BACKEND))
+    add(Step("pools.filter.none", "GET", V + "/scheduler-stats/get_pools?name=nohost"))
+    add(Step("backups.create.missing-volume", "POST", V + "/backups",
+             body={"backup": {"volume_id": MISSING}}))
+    add(Step("backups.create.bad", "POST", V + "/backups", body={"backup": {}}))
+    add(Step("backups.list.member", "GET", V + "/backups", role="member", version="3.71"))
+
     # More volume routes: clones, snapshots as sources, paging links, project-less URLs,
     # media types, the legacy attach flow, connections, revert, force delete.
     add(Step("volumes.create.from-snapshot", "POST", V + "/volumes", version="3.71",
