@@ -85,6 +85,16 @@ extension VolumeManager {
         }
         var changes: [VolumeUpdate] = [.status(.available), .launchedAt(Date())]
         if image != nil || inheritsBootable { changes.append(.bootable(true)) }
+        // cinder's manager records the volume service that holds the volume (service_uuid,
+        // shown from 3.48).
+        if let host = volume.host,
+            let service = try? await store.existingService(
+                host: VolumeRPC.backend(ofHost: host),
+                binary: "cinder-volume"
+            )
+        {
+            changes.append(.serviceUUID(service.uuid))
+        }
         let created = try await store.conditionalUpdateVolume(
             id: id,
             set: changes,
