@@ -101,13 +101,15 @@ public enum VolumeAPIRouter {
             loaded: extensions.aliases
         )
         for resource in extensions.extensions.flatMap(\.resources) {
-            mapper.resource(
-                resource.collection,
-                controller: resource.controllerName,
-                collectionActions: resource.collectionActions,
-                memberActions: resource.memberActions,
-                parent: resource.parent
-            )
+            if resource.standardRoutes {
+                mapper.resource(
+                    resource.collection,
+                    controller: resource.controllerName,
+                    collectionActions: resource.collectionActions,
+                    memberActions: resource.memberActions,
+                    parent: resource.parent
+                )
+            }
             resource.customRoutes?(&mapper)
             controllers[resource.controllerName] = resource.controller(context)
             collections[resource.collection] = resource.controllerName

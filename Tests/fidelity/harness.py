@@ -190,9 +190,14 @@ def _environment(body):
       `cinder-backup` are dropped from `services` and `hosts`;
     - both list services in the order they registered at start-up (a race between processes
       in cinder, between tasks in Ember), so `services` and `hosts` are sorted by binary and
-      host."""
+      host;
+    - cinder lists extensions in its contrib directory's listing order (the file system's),
+      so `extensions` becomes an object keyed by alias."""
     if not isinstance(body, dict):
         return body
+    extensions = body.get("extensions")
+    if isinstance(extensions, list) and all(isinstance(e, dict) and "alias" in e for e in extensions):
+        body["extensions"] = {e["alias"]: e for e in extensions}
     if isinstance(body.get("services"), list):
         rows = [r for r in body["services"] if not (isinstance(r, dict) and r.get("binary") == "cinder-backup")]
         body["services"] = sorted(rows, key=lambda r: (str(r.get("binary")), str(r.get("host"))))
@@ -281,8 +286,11 @@ class Differences:
         for index, entry in enumerate(self.entries):
             if not fnmatch.fnmatchcase(step_id, entry["step"]):
                 continue
-            # `[` is literal in paths (list indexes), not a character class.
-            if not fnmatch.fnmatchcase(path, entry.get("path", "*").replace("[", "[[]")):
+            # `[` is literal in paths (list indexes), not a character class; `path` may be a
+            # list of patterns.
+            patterns = entry.get("path", "*")
+            patterns = [patterns] if isinstance(patterns, str) else patterns
+            if not any(fnmatch.fnmatchcase(path, p.replace("[", "[[]")) for p in patterns):
                 continue
             if "kind" in entry and entry["kind"] != kind:
                 continue

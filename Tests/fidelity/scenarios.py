@@ -311,6 +311,8 @@ def steps():
     add(Step("services.member.disable", "PUT", V + "/os-services/disable", role="member",
              body={"host": HOST + "@" + BACKEND, "binary": "cinder-volume"}))
     add(Step("services.bad-binary", "GET", V + "/os-services?binary=bogus"))
+    add(Step("services.show", "GET", V + "/os-services/" + HOST))
+    add(Step("services.delete", "DELETE", V + "/os-services/" + HOST))
     add(Step("pools.filter", "GET", V + "/scheduler-stats/get_pools?name=" + HOST + "@" + BACKEND + "%23" + BACKEND))
     add(Step("pools.filter.none", "GET", V + "/scheduler-stats/get_pools?name=nohost"))
     add(Step("backups.create.missing-volume", "POST", V + "/backups",

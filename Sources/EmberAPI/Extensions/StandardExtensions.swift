@@ -173,16 +173,30 @@ public enum StandardExtensions {
         updated: "2012-10-28T00:00:00-00:00",
         module: "services",
         resources: [
-            ResourceExtension(
-                "os-services",
-                controllerName: "services",
-                collectionActions: [
-                    ("enable", .put), ("disable", .put), ("disable-log-reason", .put),
-                ]
-            ) { context in
-                ServicesController(api: context.api, extended: context.loaded.contains("os-extended-services"))
-                    .controller()
-            }
+            {
+                // cinder's v3 router connects exactly these (anything else under /os-services is
+                // webob's 404, not a fault).
+                var resource = ResourceExtension(
+                    "os-services",
+                    controllerName: "services",
+                    customRoutes: { mapper in
+                        mapper.connect("os-services", method: .get, controller: "services", action: "index")
+                        for action in ["enable", "disable", "disable-log-reason"] {
+                            mapper.connect(
+                                "os-services/" + action,
+                                method: .put,
+                                controller: "services",
+                                action: action
+                            )
+                        }
+                    }
+                ) { context in
+                    ServicesController(api: context.api, extended: context.loaded.contains("os-extended-services"))
+                        .controller()
+                }
+                resource.standardRoutes = false
+                return resource
+            }()
         ]
     )
 
