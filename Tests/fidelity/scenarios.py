@@ -320,6 +320,38 @@ def steps():
     add(Step("backups.create.bad", "POST", V + "/backups", body={"backup": {}}))
     add(Step("backups.list.member", "GET", V + "/backups", role="member", version="3.71"))
 
+    # Role checks on writes and other projects.
+    add(Step("roles.snapshot-create.reader", "POST", V + "/snapshots", role="reader", version="3.71",
+             body={"snapshot": {"volume_id": "{vol1}"}}))
+    add(Step("roles.snapshot-update.reader", "PUT", V + "/snapshots/{snap1}", role="reader", version="3.71",
+             body={"snapshot": {"name": "x"}}))
+    add(Step("roles.snapshot-metadata.member", "POST", V + "/snapshots/{snap1}/metadata", role="member",
+             body={"metadata": {"mm": "1"}}))
+    add(Step("roles.volume-metadata.member", "PUT", V + "/volumes/{vol1}/metadata/a", role="member",
+             body={"meta": {"a": "12"}}))
+    add(Step("roles.volume-actions.member.bootable", "POST", V + "/volumes/{vol1}/action", role="member",
+             body={"os-set_bootable": {"bootable": False}}))
+    add(Step("roles.volume-actions.reader.reserve", "POST", V + "/volumes/{vol1}/action", role="reader",
+             body={"os-reserve": None}))
+    add(Step("roles.other-project.delete", "DELETE", "/v3/{other_project}/volumes/{vol1}", role="member",
+             project="{other_project}", version="3.71"))
+    add(Step("roles.other-project.snapshot", "GET", "/v3/{other_project}/snapshots/{snap1}", role="member",
+             project="{other_project}", version="3.71"))
+    add(Step("roles.other-project.list", "GET", "/v3/{other_project}/volumes", role="member",
+             project="{other_project}", version="3.71"))
+    add(Step("roles.snapshots.all-tenants.member", "GET", V + "/snapshots?all_tenants=1", role="member",
+             version="3.71"))
+    add(Step("roles.limits.project-id", "GET", V + "/limits?project_id={other_project}", version="3.39"))
+    add(Step("roles.limits.project-id.member", "GET", V + "/limits?project_id={other_project}", version="3.39",
+             role="member"))
+    add(Step("roles.types.extra-specs.reader", "GET", V + "/types/{type1}/extra_specs", role="reader"))
+    add(Step("roles.types.extra-spec.reader", "GET", V + "/types/{type1}/extra_specs/volume_backend_name",
+             role="reader"))
+    add(Step("roles.quota-class.reader", "GET", V + "/os-quota-class-sets/default", role="reader"))
+    add(Step("roles.services.reader", "GET", V + "/os-services", role="reader"))
+    add(Step("roles.az.noversion.reader", "GET", V + "/os-availability-zone", role="reader"))
+    add(Step("roles.backups.detail.reader", "GET", V + "/backups/detail", role="reader", version="3.71"))
+
     # More volume routes: clones, snapshots as sources, paging links, project-less URLs,
     # media types, the legacy attach flow, connections, revert, force delete.
     add(Step("volumes.create.from-snapshot", "POST", V + "/volumes", version="3.71",
