@@ -16,10 +16,12 @@ V2 = "/v2/{project}"
 
 class Case:
     """A step and what its normalised answer must hold: `status`; `values` (dotted path →
-    value); `has` / `lacks` (dotted path → keys that object must / must not have)."""
+    value); `has` / `lacks` (dotted path → keys that object must / must not have);
+    `no_headers` (response headers that must be absent)."""
 
-    def __init__(self, step, status, values=None, has=None, lacks=None):
+    def __init__(self, step, status, values=None, has=None, lacks=None, no_headers=()):
         self.step = step
+        self.no_headers = no_headers
         self.status = status
         self.values = values or {}
         self.has = has or {}
@@ -29,6 +31,9 @@ class Case:
         out = []
         if answer["status"] != self.status:
             out.append(("status", "value", self.status, answer["status"]))
+        for name in self.no_headers:
+            if name in answer["headers"]:
+                out.append(("headers." + name, "extra", None, answer["headers"][name]))
         for dotted, value in self.values.items():
             found = _get(answer["body"], dotted)
             if found != value:
@@ -47,6 +52,8 @@ class Case:
 
 
 def _get(value, dotted):
+    if not dotted:
+        return value
     for part in dotted.split("."):
         if isinstance(value, list):
             try:
@@ -93,7 +100,8 @@ def cases():
     add(Case(Step("v2.volumes.show.missing", "GET", V2 + "/volumes/" + MISSING), 404,
              has={"itemNotFound": ["code", "message"]}))
     # Microversion headers mean nothing on /v2.
-    add(Case(Step("v2.volumes.microversion-ignored", "GET", V2 + "/volumes", version="3.71"), 200))
+    add(Case(Step("v2.volumes.microversion-ignored", "GET", V2 + "/volumes", version="3.71"), 200,
+             no_headers=("openstack-api-version", "vary")))
     # v2: snapshots.
     add(Case(Step("v2.snapshots.create", "POST", V2 + "/snapshots",
                   body={"snapshot": {"volume_id": "{v2vol}", "name": "legacy-v2-snap"}},
@@ -103,6 +111,11 @@ def cases():
     add(Case(Step("v2.snapshots.show", "GET", V2 + "/snapshots/{v2snap}"), 200,
              has={"snapshot": ["id", "name", "description", "volume_id", "status", "size"]},
              lacks={"snapshot": ["display_name"]}))
+    add(Case(Step("v2.snapshots.update", "PUT", V2 + "/snapshots/{v2snap}",
+                  body={"snapshot": {"name": "legacy-v2-snap-b"}}), 200,
+             values={"snapshot.name": "legacy-v2-snap-b"}))
+    add(Case(Step("v2.snapshots.list", "GET", V2 + "/snapshots"), 200, has={"snapshots.0": ["id", "name"]}))
+    add(Case(Step("v2.volumes.metadata", "GET", V2 + "/volumes/{v2vol}/metadata"), 200, has={"": ["metadata"]}))
     add(Case(Step("v2.snapshots.delete", "DELETE", V2 + "/snapshots/{v2snap}",
                   wait=(V2 + "/snapshots/{v2snap}", None, 404)), 202))
     add(Case(Step("v2.volumes.delete", "DELETE", V2 + "/volumes/{v2vol}",
@@ -132,6 +145,23 @@ def cases():
     add(Case(Step("v1.snapshots.show", "GET", V1 + "/snapshots/{v1snap}"), 200,
              has={"snapshot": ["id", "display_name", "display_description", "volume_id", "status", "size"]},
              lacks={"snapshot": ["name", "links"]}))
+    # v1: more of the 2013 surface.
+    add(Case(Step("v1.volumes.update", "PUT", V1 + "/volumes/{v1vol}",
+                  body={"volume": {"display_name": "legacy-v1b"}}), 200,
+             values={"volume.display_name": "legacy-v1b"}, lacks={"volume": ["name", "links"]}))
+    add(Case(Step("v1.volumes.metadata", "POST", V1 + "/volumes/{v1vol}/metadata",
+                  body={"metadata": {"k": "v"}}), 200, values={"metadata.k": "v"}))
+    add(Case(Step("v1.snapshots.list", "GET", V1 + "/snapshots"), 200,
+             has={"snapshots.0": ["id", "display_name", "status"]}, lacks={"snapshots.0": ["name", "links"]}))
+    add(Case(Step("v1.snapshots.detail", "GET", V1 + "/snapshots/detail"), 200,
+             has={"snapshots.0": ["id", "display_name", "display_description", "volume_id"]}))
+    add(Case(Step("v1.snapshots.metadata", "GET", V1 + "/snapshots/{v1snap}/metadata"), 200,
+             has={"": ["metadata"]}))
+    add(Case(Step("v1.types.list", "GET", V1 + "/types"), 200, has={"volume_types.0": ["id", "name", "extra_specs"]}))
+    add(Case(Step("v1.volumes.create.bad-size", "POST", V1 + "/volumes", body={"volume": {"size": 0}}), 400,
+             has={"badRequest": ["code", "message"]}))
+    add(Case(Step("v1.no-microversion-headers", "GET", V1 + "/volumes", version="3.71"), 200,
+             no_headers=("openstack-api-version", "vary")))
     add(Case(Step("v1.snapshots.delete", "DELETE", V1 + "/snapshots/{v1snap}",
                   wait=(V1 + "/snapshots/{v1snap}", None, 404)), 202))
     add(Case(Step("v1.volumes.delete", "DELETE", V1 + "/volumes/{v1vol}",
