@@ -444,7 +444,7 @@ import Testing
         ),
         (
             "GET", "\(base)?sort=name:sideways", "", 400, "badRequest",
-            "Invalid input received: Unknown sort direction, must be 'desc' or 'asc'"
+            "Invalid input received: Unknown sort direction, must be 'desc' or 'asc'."
         ),
         ("GET", "\(base)?limit=abc", "", 400, "badRequest", "limit param must be an integer"),
         ("GET", "\(base)?offset=-3", "", 400, "badRequest", "offset param must be positive"),

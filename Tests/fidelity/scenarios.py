@@ -352,6 +352,34 @@ def steps():
     add(Step("roles.az.noversion.reader", "GET", V + "/os-availability-zone", role="reader"))
     add(Step("roles.backups.detail.reader", "GET", V + "/backups/detail", role="reader", version="3.71"))
 
+    # Images without an image service, backups' member routes, more list parameters.
+    add(Step("images.create-from-image", "POST", V + "/volumes", version="3.71",
+             body={"volume": {"size": 1, "imageRef": MISSING}}))
+    add(Step("images.upload.no-glance", "POST", V + "/volumes/{vol1}/action",
+             body={"os-volume_upload_image": {"image_name": "img", "disk_format": "raw"}}))
+    add(Step("images.upload.bad-format", "POST", V + "/volumes/{vol1}/action",
+             body={"os-volume_upload_image": {"image_name": "img", "disk_format": "bogus"}}))
+    add(Step("backups.restore.missing", "POST", V + "/backups/" + MISSING + "/restore",
+             body={"restore": {"volume_id": "{vol1}"}}))
+    add(Step("backups.export.missing", "GET", V + "/backups/" + MISSING + "/export_record"))
+    add(Step("backups.import.bad", "POST", V + "/backups/import_record", body={"backup-record": {}}))
+    add(Step("backups.delete.missing", "DELETE", V + "/backups/" + MISSING))
+    add(Step("backups.update.missing", "PUT", V + "/backups/" + MISSING, version="3.9",
+             body={"backup": {"name": "x"}}))
+    add(Step("backups.update.3.0", "PUT", V + "/backups/" + MISSING, version="3.0",
+             body={"backup": {"name": "x"}}))
+    add(Step("volumes.list.limit-0", "GET", V + "/volumes?limit=0", version="3.71"))
+    add(Step("volumes.list.glance-metadata", "GET", V + "/volumes?glance_metadata=%7B%22a%22%3A%221%22%7D",
+             version="3.71"))
+    add(Step("volumes.list.sort-two", "GET", V + "/volumes?sort=size:desc,name:asc", version="3.71"))
+    add(Step("volumes.list.sort-bad-dir", "GET", V + "/volumes?sort=name:sideways", version="3.71"))
+    add(Step("volumes.list.sort-and-key", "GET", V + "/volumes?sort=name&sort_key=size", version="3.71"))
+    add(Step("snapshots.list.name", "GET", V + "/snapshots?name=fid-snap-1b", version="3.0"))
+    add(Step("types.update.description-null", "PUT", V + "/types/{type1}",
+             body={"volume_type": {"description": None}}))
+    add(Step("types.update.is-public", "PUT", V + "/types/{type1}", body={"volume_type": {"is_public": True}}))
+    add(Step("summary.3.12.member", "GET", V + "/volumes/summary", version="3.12", role="member"))
+
     # More volume routes: clones, snapshots as sources, paging links, project-less URLs,
     # media types, the legacy attach flow, connections, revert, force delete.
     add(Step("volumes.create.from-snapshot", "POST", V + "/volumes", version="3.71",

@@ -132,7 +132,7 @@ struct ListParameters {
 
     static func parseDirection(_ text: String) throws -> SortDirection {
         guard let direction = SortDirection(rawValue: text.lowercased()) else {
-            throw EmberError.badRequest("Invalid input received: Unknown sort direction, must be 'desc' or 'asc'")
+            throw EmberError.badRequest("Invalid input received: Unknown sort direction, must be 'desc' or 'asc'.")
         }
         return direction
     }
