@@ -65,7 +65,7 @@ ember_cinder_ready() {
 
 ember_cinder_rabbit_start() {
     local dir="${EMBER_CINDER_DIR}/rabbitmq" epmd_before
-    epmd_before="$(pgrep -x epmd)"
+    epmd_before="$(pgrep -x epmd || true)"
     mkdir -p "${dir}/mnesia" "${dir}/log" || return 1
     cat > "${dir}/rabbitmq.conf" <<CONF
 listeners.tcp.1 = 127.0.0.1:${EMBER_CINDER_RABBIT_PORT}
@@ -88,7 +88,7 @@ CONF
         if (exec 3<>"/dev/tcp/127.0.0.1/${EMBER_CINDER_RABBIT_PORT}") 2>/dev/null; then
             # RabbitMQ starts epmd (daemonised, outside our process group) unless one ran.
             if [ -z "${epmd_before}" ]; then
-                pgrep -x epmd > "${dir}/epmd.pid"
+                pgrep -x epmd > "${dir}/epmd.pid" || true
             fi
             return 0
         fi
@@ -175,33 +175,33 @@ CONF
     return 1
 }
 
+# Stops the process group a PID file names (each process was started with setsid, so the
+# group holds its children too: the API's workers, RabbitMQ's beam). Safe under `set -e`.
+ember_cinder_kill_group() {
+    local file="$1" pid
+    [ -f "${file}" ] || return 0
+    pid="$(cat "${file}")"
+    kill -- "-${pid}" 2>/dev/null || kill "${pid}" 2>/dev/null || true
+    for _ in $(seq 1 100); do
+        kill -0 "${pid}" 2>/dev/null || break
+        sleep 0.1
+    done
+    kill -9 -- "-${pid}" 2>/dev/null || true
+    rm -f "${file}"
+}
+
 # Stops cinder's services and RabbitMQ (and the epmd RabbitMQ started), keeping the logs.
 ember_cinder_kill() {
-    local dir="${EMBER_CINDER_DIR}" name pid
+    local dir="${EMBER_CINDER_DIR}" name
     for name in api scheduler volume; do
-        if [ -f "${dir}/cinder-${name}.pid" ]; then
-            pid="$(cat "${dir}/cinder-${name}.pid")"
-            # Each was started with setsid: the process group holds the API's workers too.
-            kill -- "-${pid}" 2>/dev/null || kill "${pid}" 2>/dev/null
-            for _ in $(seq 1 100); do
-                kill -0 "${pid}" 2>/dev/null || break
-                sleep 0.1
-            done
-            kill -9 -- "-${pid}" 2>/dev/null
-        fi
+        ember_cinder_kill_group "${dir}/cinder-${name}.pid"
     done
-    if [ -f "${dir}/rabbitmq/launcher.pid" ]; then
-        pid="$(cat "${dir}/rabbitmq/launcher.pid")"
-        kill -- "-${pid}" 2>/dev/null || kill "${pid}" 2>/dev/null
-        for _ in $(seq 1 100); do
-            kill -0 "${pid}" 2>/dev/null || break
-            sleep 0.1
-        done
-        kill -9 -- "-${pid}" 2>/dev/null
-    fi
+    ember_cinder_kill_group "${dir}/rabbitmq/launcher.pid"
     if [ -f "${dir}/rabbitmq/epmd.pid" ]; then
-        kill "$(cat "${dir}/rabbitmq/epmd.pid")" 2>/dev/null
+        kill "$(cat "${dir}/rabbitmq/epmd.pid")" 2>/dev/null || true
+        rm -f "${dir}/rabbitmq/epmd.pid"
     fi
+    return 0
 }
 
 ember_cinder_stop() {
