@@ -123,6 +123,13 @@ extension VolumeAPI {
             bootable = source.bootable
         }
         guard let size, size > 0 else {
+            if size == nil, request.image == nil {
+                // cinder 29.0.0: no size and nothing to take one from fails deep in the create
+                // flow, which the fault wrapper answers with webob's generic 400 text.
+                throw EmberError.badRequest(
+                    "The server could not comply with the request since it is either malformed or otherwise incorrect."
+                )
+            }
             throw EmberError.badRequest(
                 "Invalid input received: Volume size '\(request.size.map(String.init) ?? "None")' must be an integer and greater than 0."
             )
@@ -151,7 +158,7 @@ extension VolumeAPI {
         let availabilityZone = try validateZone(zone)
         if request.multiattach {
             throw EmberError.badRequest(
-                "The multiattach parameter is no longer supported; use a volume type with multiattach=\"<is> True\" instead."
+                "multiattach parameter has been removed. The default behavior is to use multiattach enabled volume types. Contact your administrator to create a multiattach enabled volume type and use it to create multiattach volumes."
             )
         }
         let multiattach = volumeType.extraSpecs["multiattach"]?.lowercased() == "<is> true"

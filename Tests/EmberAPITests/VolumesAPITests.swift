@@ -99,7 +99,7 @@ import Testing
         ),
         (
             #"{"volume": {"name": "x"}}"#,
-            "Invalid input received: Volume size 'None' must be an integer and greater than 0."
+            "The server could not comply with the request since it is either malformed or otherwise incorrect."
         ),
     ])
     func badBodiesGetCindersMessages(body: String, message: String) async throws {
@@ -464,7 +464,7 @@ import Testing
         ),
         (
             "POST", base, #"{"volume": {"size": 1, "multiattach": true}}"#, 400, "badRequest",
-            "The multiattach parameter is no longer supported; use a volume type with multiattach=\"<is> True\" instead."
+            "multiattach parameter has been removed. The default behavior is to use multiattach enabled volume types. Contact your administrator to create a multiattach enabled volume type and use it to create multiattach volumes."
         ),
         ("POST", base, "[1, 2]", 400, "badRequest", "[1, 2] is not of type 'object'"),
         (

@@ -380,6 +380,32 @@ def steps():
     add(Step("types.update.is-public", "PUT", V + "/types/{type1}", body={"volume_type": {"is_public": True}}))
     add(Step("summary.3.12.member", "GET", V + "/volumes/summary", version="3.12", role="member"))
 
+    # Routing edges and request bodies.
+    add(Step("edge.healthcheck", "GET", "/healthcheck", role=None))
+    add(Step("edge.v4", "GET", "/v4/", role=None))
+    add(Step("edge.action-get", "GET", V + "/volumes/{vol1}/action", version="3.71"))
+    add(Step("edge.collection-put", "PUT", V + "/volumes", version="3.71", body={"volume": {}}))
+    add(Step("edge.detail-post", "POST", V + "/volumes/detail", version="3.71", body={"volume": {"size": 1}}))
+    add(Step("edge.trailing-slash", "GET", V + "/volumes/", version="3.71"))
+    add(Step("edge.action-malformed", "POST", V + "/volumes/{vol1}/action", raw_body="{nope"))
+    add(Step("edge.json-charset", "PUT", V + "/volumes/{vol1}", version="3.71",
+             raw_body='{"volume": {"description": "charset"}}', content_type="application/json; charset=utf-8"))
+    add(Step("edge.size-string", "POST", V + "/volumes", version="3.71", body={"volume": {"size": "1", "name": "s"}},
+             save={"vol7": "volume.id"}, wait=_vol("vol7")))
+    add(Step("edge.size-float", "POST", V + "/volumes", version="3.71", body={"volume": {"size": 1.5}}))
+    add(Step("edge.size-null", "POST", V + "/volumes", version="3.71", body={"volume": {"size": None}}))
+    add(Step("edge.type-empty", "POST", V + "/volumes", version="3.71", body={"volume": {"size": 1, "volume_type": ""}},
+             save={"vol8": "volume.id"}, wait=_vol("vol8")))
+    add(Step("edge.multiattach", "POST", V + "/volumes", version="3.71",
+             body={"volume": {"size": 1, "multiattach": True}}))
+    add(Step("edge.snapshot-force-3.66-true", "POST", V + "/snapshots", version="3.66",
+             body={"snapshot": {"volume_id": "{vol7}", "force": True, "name": "forced"}},
+             save={"snap2": "snapshot.id"}, wait=_snap("snap2")))
+    add(Step("edge.snapshot-delete-2", "DELETE", V + "/snapshots/{snap2}", wait=(V + "/snapshots/{snap2}", None, 404)))
+    for name in ("vol7", "vol8"):
+        add(Step(f"edge.delete.{name}", "DELETE", V + "/volumes/{" + name + "}",
+                 wait=(V + "/volumes/{" + name + "}", None, 404)))
+
     # More volume routes: clones, snapshots as sources, paging links, project-less URLs,
     # media types, the legacy attach flow, connections, revert, force delete.
     add(Step("volumes.create.from-snapshot", "POST", V + "/volumes", version="3.71",
