@@ -14,8 +14,18 @@ public enum StandardExtensions {
         volumeImageMetadata, hosts, typesManage, volumeActions, volumeHostAttribute, adminActions,
         extendedSnapshotAttributes, services, extendedServices, volumeTenantAttribute,
         volumeMigStatusAttribute, quotaClasses, typesExtraSpecs, volumeTypeAccess, quotas, usedLimits,
-        availabilityZones, schedulerStats, capabilities, snapshotActions, backups,
+        availabilityZones, schedulerStats, capabilities, snapshotActions, backups, schedulerHints,
     ]
+
+    /// `OS-SCH-HNT`: `OS-SCH-HNT:scheduler_hints` in a volume create reaches the scheduler
+    /// (VolumesController reads it; the extension only names the feature).
+    static let schedulerHints = APIExtension(
+        name: "SchedulerHints",
+        alias: "OS-SCH-HNT",
+        description: "Pass arbitrary key/value pairs to the scheduler.",
+        updated: "2013-04-18T00:00:00+00:00",
+        module: "scheduler_hints"
+    )
 
     static let volumeImageMetadata = APIExtension(
         name: "VolumeImageMetadata",
