@@ -212,8 +212,10 @@ ember_cinder_stop() {
 if [ "${EMBER_CINDER_INSTALL_ONLY:-}" = "1" ]; then
     # `EMBER_CINDER_INSTALL_ONLY=1 bash .ci/cinder.sh &`: install in the background (CI does
     # it during the Swift build), start nothing.
+    ember_cinder_install_start=$(date +%s)
     ember_cinder_install
     ember_cinder_status=$?
+    echo "cinder.sh: install finished (status ${ember_cinder_status}) in $(( $(date +%s) - ember_cinder_install_start )) s"
     return "${ember_cinder_status}" 2>/dev/null || exit "${ember_cinder_status}"
 fi
 
