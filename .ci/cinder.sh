@@ -123,9 +123,13 @@ PY
         database="${database%/*}/cinder_fidelity"
     fi
     cp "${EMBER_CINDER_VENV}/etc/cinder/resource_filters.json" "${dir}/" || return 1
-    # cinder's stock paste file with the keystone pipelines minus `authtoken`.
+    # cinder's stock paste file with the keystone pipelines minus `authtoken`, and the noauth
+    # pipeline mounted at /noauth/v3 too (Tests/fidelity gives Ember the same two changes).
     sed -e 's/ authtoken keystonecontext / keystonecontext /' \
+        -e 's|^/v3: openstack_volume_api_v3$|/v3: openstack_volume_api_v3\n/noauth/v3: noauthv3|' \
         "${EMBER_CINDER_VENV}/etc/cinder/api-paste.ini" > "${dir}/api-paste.ini" || return 1
+    printf '\n[pipeline:noauthv3]\npipeline = request_id cors http_proxy_to_wsgi faultwrap sizelimit osprofiler noauth apiv3\n' \
+        >> "${dir}/api-paste.ini" || return 1
     cat > "${dir}/cinder.conf" <<CONF
 [DEFAULT]
 host = ${EMBER_CINDER_HOST}

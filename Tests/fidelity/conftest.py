@@ -32,11 +32,18 @@ def _free_port():
 
 
 def _keystonecontext_paste(source, target):
-    """`source` with the keystone pipelines' `authtoken` removed."""
+    """`source` with the keystone pipelines' `authtoken` removed and the noauth pipeline
+    mounted at /noauth/v3 too, as .ci/cinder.sh changes cinder's file."""
     with open(source) as handle:
         text = handle.read()
+    text = text.replace(" authtoken keystonecontext ", " keystonecontext ")
+    text = text.replace("/v3: openstack_volume_api_v3\n", "/v3: openstack_volume_api_v3\n/noauth/v3: noauthv3\n", 1)
+    text += (
+        "\n[pipeline:noauthv3]\n"
+        "pipeline = request_id cors http_proxy_to_wsgi faultwrap sizelimit osprofiler noauth apiv3\n"
+    )
     with open(target, "w") as handle:
-        handle.write(text.replace(" authtoken keystonecontext ", " keystonecontext "))
+        handle.write(text)
 
 
 @pytest.fixture(scope="session")

@@ -91,7 +91,7 @@ class Target:
             data = json.dumps(self._fill(step.body)).encode()
         if data is not None:
             headers["Content-Type"] = step.content_type or "application/json"
-        headers.update(step.headers)
+        headers.update({k: v.format(**self.captures) for k, v in step.headers.items()})
         return send(self.base + path, step.method, headers, data)
 
     def _fill(self, value):

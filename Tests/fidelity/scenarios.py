@@ -427,6 +427,22 @@ def steps():
         add(Step(f"edge.delete.{name}", "DELETE", V + "/volumes/{" + name + "}",
                  wait=(V + "/volumes/{" + name + "}", None, 404)))
 
+    # The noauth pipeline (mounted at /noauth/v3 on both): X-Auth-Token user:project, every
+    # caller an admin.
+    N = "/noauth/v3/{project}"
+    token = {"X-Auth-Token": "fidelity:{project}"}
+    add(Step("noauth.version", "GET", "/noauth/v3/", role=None))
+    add(Step("noauth.version.token", "GET", "/noauth/v3/", role=None, headers={"X-Auth-Token": "a:b"}))
+    add(Step("noauth.volumes", "GET", N + "/volumes?sort=name:asc", role=None, version="3.71", headers=token))
+    add(Step("noauth.volume", "GET", N + "/volumes/{vol1}", role=None, version="3.71", headers=token))
+    add(Step("noauth.no-token", "GET", N + "/volumes", role=None, version="3.71"))
+    add(Step("noauth.notused-token", "GET", N + "/volumes", role=None, version="3.71",
+             headers={"X-Auth-Token": "notused"}))
+    add(Step("noauth.other-project", "GET", "/noauth/v3/{other_project}/volumes", role=None, version="3.71",
+             headers=token))
+    add(Step("noauth.types", "GET", N + "/types", role=None, headers=token))
+    add(Step("noauth.limits", "GET", N + "/limits", role=None, headers=token))
+
     # More volume routes: clones, snapshots as sources, paging links, project-less URLs,
     # media types, the legacy attach flow, connections, revert, force delete.
     add(Step("volumes.create.from-snapshot", "POST", V + "/volumes", version="3.71",
