@@ -75,6 +75,11 @@ struct VolumeFlowTests {
             let volume = try await workers.waitForVolume(created.id, [.available, .error])
             #expect(volume.status == .error)
             #expect(volume.host == nil)
+            // The scheduler records the user message after it sets the status: wait for it.
+            try await waitUntil("the scheduler recorded a user message") {
+                try await !workers.store.listMessages(ListQuery(scope: .project(workers.caller.projectID!))).items
+                    .isEmpty
+            }
             let messages = try await workers.store.listMessages(
                 ListQuery(scope: .project(workers.caller.projectID!))
             )
