@@ -60,7 +60,11 @@ ember_cinder_ready() {
     *'"binary": "cinder-volume"'*'"state": "up"'* | *'"state": "up"'*'"binary": "cinder-volume"'*) ;;
     *) return 1 ;;
     esac
-    [ "$(printf '%s' "${services}" | grep -o '"state": "up"' | wc -l)" -ge 2 ]
+    [ "$(printf '%s' "${services}" | grep -o '"state": "up"' | wc -l)" -ge 2 ] || return 1
+    # The scheduler has the volume service's capabilities (else creates find no backend).
+    curl -sf -H "X-User-Id: fidelity" -H "X-Project-Id: ${EMBER_CINDER_PROBE_PROJECT}" -H "X-Roles: admin" \
+        "${EMBER_TEST_CINDER_URL}/v3/${EMBER_CINDER_PROBE_PROJECT}/scheduler-stats/get_pools" 2>/dev/null |
+        grep -q '"name"'
 }
 
 ember_cinder_rabbit_start() {

@@ -71,7 +71,7 @@ def ember():
     log_path = os.path.join(state, "ember.log")
     log = open(log_path, "w")
     process = subprocess.Popen([BINARY, "all", "--config-file", conf], stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with open(log_path) as handle:
             if re.search(r"Started osapi_volume on", handle.read()):

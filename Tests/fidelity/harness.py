@@ -94,6 +94,25 @@ class Target:
         headers.update({k: v.format(**self.captures) for k, v in step.headers.items()})
         return send(self.base + path, step.method, headers, data)
 
+    def wait_ready(self, timeout=120):
+        """Polls until the scheduler knows a pool and every service is up: before that a create
+        can fail with "No valid backend" on a loaded machine."""
+        pools = Step("ready.pools", "GET", "/v3/{project}/scheduler-stats/get_pools")
+        services = Step("ready.services", "GET", "/v3/{project}/os-services")
+        deadline = time.monotonic() + timeout
+        while True:
+            answer = self.request(pools)
+            listed = self.request(services)
+            if (
+                answer.status == 200 and answer.body and answer.body.get("pools")
+                and listed.status == 200 and listed.body
+                and all(s.get("state") == "up" for s in listed.body.get("services", []))
+            ):
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.name} not ready within {timeout} s: {answer.raw[:300]} {listed.raw[:300]}")
+            time.sleep(0.2)
+
     def _fill(self, value):
         """The body with {capture} references in its strings replaced."""
         if isinstance(value, dict):
@@ -104,7 +123,7 @@ class Target:
             return value.format(**self.captures)
         return value
 
-    def run(self, steps, timeout=60):
+    def run(self, steps, timeout=120):
         for step in steps:
             # A step that cannot be sent (a capture an earlier failure did not produce) or whose
             # wait fails is recorded as status -1 and the run goes on: every step is compared.

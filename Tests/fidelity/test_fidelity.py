@@ -40,6 +40,7 @@ def runs(cinder, ember):
     targets = {}
     for name, url in (("cinder", cinder), ("ember", ember)):
         target = Target(name, url, scenarios.PROJECT, scenarios.OTHER_PROJECT)
+        target.wait_ready()
         started = time.monotonic()
         target.run(STEPS)
         timings[name] = time.monotonic() - started
@@ -62,6 +63,7 @@ def test_same_answer_as_cinder(runs, step):
 @pytest.fixture(scope="session")
 def legacy_run(ember):
     target = Target("ember", ember, scenarios.PROJECT, scenarios.OTHER_PROJECT)
+    target.wait_ready()
     target.run([case.step for case in LEGACY])
     return target
 
