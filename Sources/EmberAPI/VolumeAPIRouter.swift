@@ -61,7 +61,7 @@ public enum VolumeAPIRouter {
             collectionActions: [("detail", .get)],
             memberActions: [("action", .post)]
         )
-        controllers["snapshots"] = SnapshotsController(api: api, extensions: extensions).controller()
+        controllers["snapshots"] = SnapshotsController(api: api, flavor: flavor, extensions: extensions).controller()
         collections["snapshots"] = "snapshots"
         mapper.connect(
             "snapshots/{snapshot_id}/metadata",
@@ -101,13 +101,15 @@ public enum VolumeAPIRouter {
             loaded: extensions.aliases
         )
         for resource in extensions.extensions.flatMap(\.resources) {
-            mapper.resource(
-                resource.collection,
-                controller: resource.controllerName,
-                collectionActions: resource.collectionActions,
-                memberActions: resource.memberActions,
-                parent: resource.parent
-            )
+            if resource.standardRoutes {
+                mapper.resource(
+                    resource.collection,
+                    controller: resource.controllerName,
+                    collectionActions: resource.collectionActions,
+                    memberActions: resource.memberActions,
+                    parent: resource.parent
+                )
+            }
             resource.customRoutes?(&mapper)
             controllers[resource.controllerName] = resource.controller(context)
             collections[resource.collection] = resource.controllerName
@@ -127,7 +129,9 @@ public enum VolumeAPIRouter {
         return APIRouter(
             mapper: mapper,
             controllers: controllers,
-            catalog: catalog,
+            // `GET /v2/` describes v2.0 and `GET /v1/` v1.0, not the whole list.
+            catalog: flavor == .v2
+                ? catalog.describing(major: 2) : flavor == .v1 ? catalog.describing(major: 1) : catalog,
             microversions: flavor == .v3,
             policy: policy
         )

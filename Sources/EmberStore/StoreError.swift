@@ -57,7 +57,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .volumeTypeAccessNotFound(let typeID, let projectID):
             "Volume type access not found for \(typeID) / \(projectID) combination."
         case .markerNotFound(let marker): "Marker \(marker) could not be found."
-        case .invalidSortKey(let key): "Invalid input received: Invalid sort key \(key)."
+        case .invalidSortKey: "Invalid input received: Invalid sort key"
         case .volumeTypeExists(let name): "Volume Type \(name) already exists."
         case .volumeTypeAccessExists(let typeID, let projectID):
             "Volume type access for \(typeID) / \(projectID) combination already exists."

@@ -189,7 +189,8 @@ extension VolumeAPI {
         }
         if let attachment, attachment.instanceUUID == nil || attachment.connectionInfo == nil { return }
         throw EmberError.conflict(
-            "Detach volume from instance \(attachment?.instanceUUID ?? "") using the Compute API"
+            // cinder 29.0.0's ConflictNovaUsingAttachment text starts with its class name.
+            "ConflictNovaUsingAttachment: Detach volume from instance \(attachment?.instanceUUID ?? "") using the Compute API"
         )
     }
 

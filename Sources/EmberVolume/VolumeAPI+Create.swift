@@ -73,6 +73,7 @@ extension VolumeAPI {
             )
         }
 
+        var bootable = false
         if let snapshotID = request.snapshotID {
             let snapshot: Snapshot
             do {
@@ -100,6 +101,9 @@ extension VolumeAPI {
             let source = try? await store.volume(id: snapshot.volumeID, scope: .allProjects)
             zone = zone ?? source?.availabilityZone
             resourceBackend = source?.host
+            // cinder's create flow: a volume from a snapshot starts as bootable as the
+            // snapshot's volume.
+            bootable = source?.bootable ?? false
         }
         if let sourceID = request.sourceVolumeID {
             let source = try await volume(id: sourceID, caller: caller)
@@ -117,8 +121,16 @@ extension VolumeAPI {
             type = try await volumeType(id: source.volumeTypeID)
             zone = zone ?? source.availabilityZone
             resourceBackend = source.host
+            bootable = source.bootable
         }
         guard let size, size > 0 else {
+            if size == nil, request.image == nil {
+                // cinder 29.0.0: no size and nothing to take one from fails deep in the create
+                // flow, which the fault wrapper answers with webob's generic 400 text.
+                throw EmberError.badRequest(
+                    "The server could not comply with the request since it is either malformed or otherwise incorrect."
+                )
+            }
             throw EmberError.badRequest(
                 "Invalid input received: Volume size '\(request.size.map(String.init) ?? "None")' must be an integer and greater than 0."
             )
@@ -147,7 +159,7 @@ extension VolumeAPI {
         let availabilityZone = try validateZone(zone)
         if request.multiattach {
             throw EmberError.badRequest(
-                "The multiattach parameter is no longer supported; use a volume type with multiattach=\"<is> True\" instead."
+                "multiattach parameter has been removed. The default behavior is to use multiattach enabled volume types. Contact your administrator to create a multiattach enabled volume type and use it to create multiattach volumes."
             )
         }
         let multiattach = volumeType.extraSpecs["multiattach"]?.lowercased() == "<is> true"
@@ -170,6 +182,7 @@ extension VolumeAPI {
                     availabilityZone: availabilityZone,
                     snapshotID: request.snapshotID,
                     sourceVolumeID: request.sourceVolumeID,
+                    bootable: bootable,
                     multiattach: multiattach,
                     metadata: request.metadata,
                     adminMetadata: request.image.map { [Volume.createImageKey: $0.id] } ?? [:]
@@ -217,6 +230,6 @@ extension VolumeAPI {
         let known: Set<String> = [configuration.storageAvailabilityZone, configuration.effectiveDefaultZone]
         if known.contains(requested) { return requested }
         if configuration.allowAvailabilityZoneFallback { return configuration.effectiveDefaultZone }
-        throw EmberError.badRequest("Invalid input received: Availability zone '\(requested)' is invalid.")
+        throw EmberError.badRequest("Availability zone '\(requested)' is invalid.")
     }
 }

@@ -20,7 +20,9 @@ public enum MicroversionedResponder {
         case .failure(let error):
             var response = WSGIResponses.fault(error.emberError)
             response.headers[.computeRequestID] = context.requestID
-            if let requested = error.requested {
+            // cinder's `_is_legacy_endpoint`: no version headers when the version string
+            // contains "1.0" or "2.0" (a request for 2.0 is refused without them).
+            if let requested = error.requested, !Self.isLegacy(requested) {
                 stamp(&response, version: requested)
             }
             return response
@@ -31,10 +33,20 @@ public enum MicroversionedResponder {
             } catch let error as any EmberErrorConvertible {
                 response = WSGIResponses.fault(error.emberError)
             }
-            response.headers[.computeRequestID] = context.requestID
+            if response.headers[.bareWebObResponse] != nil {
+                response.headers[.bareWebObResponse] = nil
+            } else {
+                response.headers[.computeRequestID] = context.requestID
+            }
             if negotiate { stamp(&response, version: version) }
             return response
         }
+    }
+
+    /// cinder's `_is_legacy_endpoint`: a substring test on the version string.
+    static func isLegacy(_ version: APIVersionRequest) -> Bool {
+        let text = version.description
+        return text.contains("1.0") || text.contains("2.0")
     }
 
     /// Adds `OpenStack-API-Version` and `Vary`. (cinder skips them for "legacy endpoints", a

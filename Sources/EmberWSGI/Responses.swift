@@ -6,6 +6,10 @@ import NIOCore
 extension HTTPField.Name {
     public static let openStackRequestID = HTTPField.Name("x-openstack-request-id")!
     public static let computeRequestID = HTTPField.Name("x-compute-request-id")!
+    /// Internal: marks an answer a cinder controller builds as a bare `webob.Response`
+    /// (`text/html`, no body), which cinder's `Resource` does not give `x-compute-request-id`.
+    /// ``MicroversionedResponder`` removes it.
+    static let bareWebObResponse = HTTPField.Name("x-ember-bare-webob-response")!
     public static let openStackAPIVersion = HTTPField.Name("OpenStack-API-Version")!
     public static let authToken = HTTPField.Name("X-Auth-Token")!
     public static let serverManagementURL = HTTPField.Name("X-Server-Management-Url")!

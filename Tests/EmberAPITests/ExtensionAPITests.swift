@@ -139,6 +139,10 @@ extension TestClientProtocol {
             #expect(type?["name"] == "gold")
             #expect(type?["is_public"] == true)
             #expect(type?["extra_specs"] == ["volume_backend_name": "alpha"])
+            // cinder's types_manage view: no qos_specs_id (GET shows it to admins); create has
+            // the access extension's attribute, update does not.
+            #expect(type?["qos_specs_id"] == nil)
+            #expect(type?["os-volume-type-access:is_public"] == true)
             let id = try #require(type?["id"]?.stringValue)
 
             let duplicate = try await client.send(.post, "/types", #"{"volume_type": {"name": "gold"}}"#)
@@ -147,8 +151,14 @@ extension TestClientProtocol {
 
             let renamed = try await client.send(.put, "/types/\(id)", #"{"volume_type": {"name": "platinum"}}"#)
             #expect(renamed.json?["volume_type"]?["name"] == "platinum")
+            #expect(
+                renamed.json?["volume_type"]?.keys.sorted() == [
+                    "description", "extra_specs", "id", "is_public", "name",
+                ]
+            )
             let shown = try await client.send(.get, "/types/\(id)")
             #expect(shown.json?["volume_type"]?["name"] == "platinum")
+            #expect(shown.json?["volume_type"]?.keys.contains("qos_specs_id") == true)
 
             let deleted = try await client.send(.delete, "/types/\(id)")
             #expect(deleted.status == .accepted)
@@ -326,6 +336,17 @@ extension TestClientProtocol {
             #expect(services.first { $0["binary"] == "cinder-scheduler" }?["backend_state"] == nil)
             let filtered = try await client.send(.get, "/os-services?binary=cinder-volume&host=node@alpha")
             #expect(filtered.json?["services"]?.arrayValue.count == 1)
+            // cinder's _filter_host: a bare host matches its backends and pools too.
+            let byHost = try await client.send(.get, "/os-services?host=node")
+            #expect(
+                byHost.json?["services"]?.arrayValue.compactMap { $0["host"]?.stringValue }.sorted() == [
+                    "node", "node@alpha", "node@beta",
+                ]
+            )
+            let byPool = try await client.send(.get, "/os-services?host=node@alpha%23pool")
+            #expect(byPool.json?["services"]?.arrayValue.isEmpty == true)
+            let byOther = try await client.send(.get, "/os-services?host=nod")
+            #expect(byOther.json?["services"]?.arrayValue.isEmpty == true)
         }
     }
 
@@ -450,10 +471,10 @@ extension TestClientProtocol {
     @Test(
         arguments: [
             (#"{"quota_set": {"apples": 1}}"#, "Invalid input received: Bad key(s) in quota set: apples"),
-            (#"{"quota_set": {"volumes": "many"}}"#, "volumes must be an integer."),
+            (#"{"quota_set": {"volumes": "many"}}"#, "volumes must be an integer"),
             (#"{"quota_set": {"volumes": -2}}"#, "volumes must be >= -1"),
             (#"{"quota_set": {"volumes": 2147483648}}"#, "volumes must be <= 2147483647"),
-            (#"{"quota_set": {"volumes": 1.5}}"#, "volumes must be an integer."),
+            (#"{"quota_set": {"volumes": 1.5}}"#, "volumes must be an integer"),
             (#"{"quota": {"volumes": 1}}"#, "'quota_set' is a required property"),
         ] as [(String, String)]
     )

@@ -240,7 +240,8 @@ import Testing
             let response = try await client.send(.post, "/volumes/\(id)/action", #"{"os-detach": null}"#)
             #expect(response.status == .conflict)
             #expect(
-                response.json?["conflictingRequest"]?["message"] == "Detach volume from instance  using the Compute API"
+                response.json?["conflictingRequest"]?["message"]
+                    == "ConflictNovaUsingAttachment: Detach volume from instance  using the Compute API"
             )
             #expect(!casts.casts.contains { $0.hasPrefix("detach_volume") })
         }

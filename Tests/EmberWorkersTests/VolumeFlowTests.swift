@@ -25,6 +25,15 @@ struct VolumeFlowTests {
             #expect(volume.scheduledAt != nil)
             #expect(volume.launchedAt != nil)
             let backend = String(host.split(separator: "@")[1].split(separator: "#")[0])
+            // cinder's manager records the holding service (service_uuid, shown from 3.48).
+            let service = try await workers.store.listServices(
+                host: workers.configuration.host + "@" + backend,
+                binary: "cinder-volume",
+                topic: nil,
+                disabled: nil
+            ).first
+            #expect(volume.serviceUUID != nil)
+            #expect(volume.serviceUUID == service?.uuid)
             let path = workers.directory.path + "/" + backend + "/volume-" + created.id
             #expect(fileSize(path) == 1 << 30)
             let usage = try await workers.store.quotaUsages(projectID: workers.caller.projectID!)

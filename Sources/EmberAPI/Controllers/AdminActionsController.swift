@@ -65,7 +65,7 @@ struct AdminActionsController {
                 for attachment in volume.attachments { try await api.store.deleteAttachment(id: attachment.id) }
                 try? await api.store.deleteVolumeMetadata(id: volume.id, kind: .admin, key: "attached_mode")
             }
-            return APIResponse(status: .accepted)
+            return .empty(.accepted)
         }
         controller.action("os-force_delete") { request in
             _ = try request.validatedBody(AdminActionSchemas.forceDelete)
@@ -77,7 +77,7 @@ struct AdminActionsController {
                 caller: request.identity,
                 requestID: request.context.requestID
             )
-            return APIResponse(status: .accepted)
+            return .empty(.accepted)
         }
         controller.action("os-force_detach") { request in
             let body = try request.validatedBody(AdminActionSchemas.forceDetach)["os-force_detach"] ?? .null
@@ -102,7 +102,7 @@ struct AdminActionsController {
                 requestID: request.context.requestID,
                 errorPrefix: "Error force detaching volume"
             )
-            return APIResponse(status: .accepted)
+            return .empty(.accepted)
         }
         controller.action("os-migrate_volume") { request in
             let cluster = request.supports("3.16")
@@ -131,7 +131,7 @@ struct AdminActionsController {
                 caller: request.identity,
                 requestID: request.context.requestID
             )
-            return APIResponse(status: .accepted)
+            return .empty(.accepted)
         }
         controller.action("os-migrate_volume_completion") { request in
             let body =
@@ -176,7 +176,7 @@ struct AdminActionsController {
             let snapshot = try await api.snapshot(id: try request.id(), caller: request.identity)
             try request.authorize(.volumeExtensionSnapshotAdminActionsResetStatus, target: snapshot.policyTarget)
             _ = try await api.store.updateSnapshot(id: snapshot.id, [.status(value)])
-            return APIResponse(status: .accepted)
+            return .empty(.accepted)
         }
         controller.action("os-force_delete") { request in
             _ = try request.validatedBody(AdminActionSchemas.forceDelete)
@@ -188,7 +188,7 @@ struct AdminActionsController {
                 caller: request.identity,
                 requestID: request.context.requestID
             )
-            return APIResponse(status: .accepted)
+            return .empty(.accepted)
         }
         return controller
     }

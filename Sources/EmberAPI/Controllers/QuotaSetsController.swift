@@ -70,7 +70,7 @@ struct QuotaSetsController {
             let projectID = try request.id()
             try request.authorize(.volumeExtensionQuotasDelete, target: ["project_id": .string(projectID)])
             try await api.store.deleteProjectQuotas(projectID: projectID)
-            return APIResponse(status: .ok)
+            return .empty(.ok)
         }
         return controller
     }
@@ -104,10 +104,18 @@ struct QuotaSetsController {
             let number: Int?
             switch value {
             case .int(let int): number = int
-            case .string(let text): number = Int(text.trimmingCharacters(in: .whitespaces))
+            case .string(let text):
+                // The quota class schema's `pattern: ^[0-9]*$` on string values.
+                if keyword != "quota set", !text.allSatisfy({ ("0"..."9").contains($0) }) {
+                    throw EmberError.badRequest(
+                        "Invalid input for field/attribute \(resource). Value: \(text). \(value.pythonRepr) does not match '^[0-9]*$'"
+                    )
+                }
+                number = Int(text.trimmingCharacters(in: .whitespaces))
             default: number = nil
             }
-            guard let number else { throw EmberError.badRequest("\(resource) must be an integer.") }
+            // oslo's validate_integer, as cinder 29.0.0 words it (no full stop).
+            guard let number else { throw EmberError.badRequest("\(resource) must be an integer") }
             if number < -1 { throw EmberError.badRequest("\(resource) must be >= -1") }
             if number > 2_147_483_647 { throw EmberError.badRequest("\(resource) must be <= 2147483647") }
             values.append((resource, number))

@@ -17,12 +17,13 @@ struct ServicesController {
         var controller = APIController(name: "services")
         controller.method("index") { request in
             try request.authorize(.volumeExtensionServicesIndex)
+            let host = request.queryValue("host")
             let services = try await api.store.listServices(
-                host: request.queryValue("host"),
+                host: nil,
                 binary: request.queryValue("binary"),
                 topic: nil,
                 disabled: nil
-            )
+            ).filter { host == nil || Self.hostMatches($0.host, filter: host ?? "") }
             let now = api.clock.now
             let entries = services.map { view($0, request: request, now: now) }
             return APIResponse(body: ["services": .array(entries)])
@@ -70,6 +71,16 @@ struct ServicesController {
         return .object(fields)
     }
 
+    /// cinder's `db.api._filter_host` at the level the filter implies: `host#pool` matches
+    /// only itself; `host@backend` itself and its pools; a bare host itself, its backends
+    /// and its pools (so `?host=vm` finds the scheduler `vm` and the volume service `vm@file`).
+    static func hostMatches(_ host: String, filter: String) -> Bool {
+        if host == filter { return true }
+        if filter.contains("#") { return false }
+        if host.hasPrefix(filter + "#") { return true }
+        return !filter.contains("@") && host.hasPrefix(filter + "@")
+    }
+
     static func isUp(_ service: ServiceRecord, now: Date, downTime: Int) -> Bool {
         abs(now.timeIntervalSince(service.updatedAt ?? service.createdAt)) <= Double(downTime)
     }
@@ -92,7 +103,9 @@ struct ServicesController {
             record = try await api.store.service(host: host, binary: binary.isEmpty ? serviceKey : binary)
         } catch {
             if case .notFound = error {
-                throw EmberError.notFound("Service \(binary.isEmpty ? serviceKey : binary) could not be found.")
+                throw EmberError.notFound(
+                    "Service \(binary.isEmpty ? serviceKey : binary) could not be found on host \(host)."
+                )
             }
             throw error
         }
@@ -160,21 +173,25 @@ struct HostsController {
         controller.method("show") { request in
             try request.authorize(.volumeExtensionHosts)
             let host = try request.id()
+            // `Service.get_by_host_and_topic`: the host filter at the level the id implies (a
+            // bare host finds its backends), topic cinder-volume; then that service's volumes.
             let services = try await api.store.listServices(
-                host: host,
+                host: nil,
                 binary: nil,
                 topic: "cinder-volume",
                 disabled: nil
-            )
-            guard !services.isEmpty else { throw EmberError.notFound("Service \(host) could not be found.") }
+            ).filter { ServicesController.hostMatches($0.host, filter: host) }
+            guard let serviceHost = services.first?.host else {
+                throw EmberError.notFound("Service cinder-volume could not be found on host \(host).")
+            }
             // `volume_get_all_by_host`: the host itself or one of its pools (`host#pool`).
             func onHost(_ volumeHost: String?) -> Bool {
                 guard let volumeHost else { return false }
-                return volumeHost == host || volumeHost.hasPrefix(host + "#")
+                return volumeHost == serviceHost || volumeHost.hasPrefix(serviceHost + "#")
             }
             // The database narrows to rows mentioning the host; the pool rule is checked here.
             let volumes = try await api.store.listVolumes(
-                ListQuery(scope: .allProjects, filters: [.contains("host", host)])
+                ListQuery(scope: .allProjects, filters: [.contains("host", serviceHost)])
             ).items.filter { onHost($0.host) }
             let snapshots =
                 volumes.isEmpty

@@ -6,6 +6,7 @@ import EmberWSGI
 /// `cinder/api/v3/snapshots.py`: the `/snapshots` resource.
 struct SnapshotsController {
     let api: VolumeAPI
+    var flavor: APIFlavor = .v3
     var extensions: ExtensionSet = .standard
 
     /// The filters non-admins may use (`etc/cinder/resource_filters.json`, `snapshot`).
@@ -22,22 +23,47 @@ struct SnapshotsController {
     static let forceFlagMessage =
         "Since microversion 3.66 the 'force' flag is invalid for this request.  For backward compatability, however, when the 'force' flag is passed with a value evaluating to True, it is silently ignored."
 
+    /// The 2013 v1 snapshot view: `display_name` / `display_description`, no links.
+    func legacy(_ response: APIResponse) -> APIResponse {
+        guard flavor == .v1, case .object(var body)? = response.body else { return response }
+        func rename(_ value: JSONValue) -> JSONValue {
+            guard case .object(let fields) = value else { return value }
+            var renamed = JSONObject()
+            for (key, field) in fields.entries where key != "links" {
+                switch key {
+                case "name": renamed["display_name"] = field
+                case "description": renamed["display_description"] = field
+                default: renamed[key] = field
+                }
+            }
+            return .object(renamed)
+        }
+        if let snapshot = body["snapshot"] { body["snapshot"] = rename(snapshot) }
+        if case .array(let snapshots)? = body["snapshots"] { body["snapshots"] = .array(snapshots.map(rename)) }
+        body["snapshots_links"] = nil
+        var legacy = response
+        legacy.body = .object(body)
+        return legacy
+    }
+
     func controller() -> APIController {
         var controller = APIController(name: "snapshots")
-        controller.method("index") { request in try await list(request, detailed: false) }
-        controller.method("detail") { request in try await list(request, detailed: true) }
+        controller.method("index") { request in legacy(try await list(request, detailed: false)) }
+        controller.method("detail") { request in legacy(try await list(request, detailed: true)) }
         controller.method("show") { request in
             let snapshot = try await request.authorizedSnapshot(
                 try request.id(),
                 api: api,
                 action: .volumeGetSnapshot
             )
-            return APIResponse(body: [
-                "snapshot": SnapshotViewBuilder.detail(snapshot, request: request, extended: extendedAttributes)
-            ])
+            return legacy(
+                APIResponse(body: [
+                    "snapshot": SnapshotViewBuilder.detail(snapshot, request: request, extended: extendedAttributes)
+                ])
+            )
         }
-        controller.method("create") { request in try await create(request) }
-        controller.method("update") { request in try await update(request) }
+        controller.method("create") { request in legacy(try await create(request)) }
+        controller.method("update") { request in legacy(try await update(request)) }
         controller.method("delete") { request in
             _ = try await request.authorizedSnapshot(try request.id(), api: api, action: .volumeDeleteSnapshot)
             try await api.deleteSnapshot(
@@ -104,8 +130,9 @@ struct SnapshotsController {
             caller: request.identity,
             requestID: request.context.requestID
         )
+        // The 2013 v1 controller had no @wsgi.response(202): its creates answered 200.
         return APIResponse(
-            status: .accepted,
+            status: flavor == .v1 ? .ok : .accepted,
             body: ["snapshot": SnapshotViewBuilder.detail(created, request: request)]
         )
     }

@@ -12,40 +12,75 @@ struct TypesController {
         var controller = APIController(name: "types")
         controller.method("index") { request in
             try request.authorize(.volumeExtensionTypeGetAll)
-            let scope: ProjectScope =
-                request.identity.isAdmin ? .allProjects : .project(request.identity.projectID ?? "")
-            let page = try await api.store.listVolumeTypes(ListQuery(scope: scope, sort: [SortKey("created_at", .asc)]))
-            return APIResponse(body: ["volume_types": .array(page.items.map { Self.view($0, request: request) })])
+            // cinder: admins choose with is_public (absent or true: the public types and the
+            // private ones the project may use; `None`: every type; false: the private ones);
+            // everyone else sees the public and accessible ones.
+            let ownProject = ProjectScope.project(request.identity.projectID ?? "")
+            var scope = ownProject
+            var privateOnly = false
+            if request.identity.isAdmin, let text = request.queryValue("is_public") {
+                if text.lowercased() == "none" {
+                    scope = .allProjects
+                } else if ParameterTypes.bool(.string(text)) == false {
+                    scope = .allProjects
+                    privateOnly = true
+                }
+            }
+            let page = try await api.store.listVolumeTypes(
+                ListQuery(scope: scope, sort: [SortKey("created_at", .desc)])
+            )
+            let types = page.items.filter { !privateOnly || !$0.isPublic }
+            return APIResponse(body: ["volume_types": .array(types.map { Self.view($0, request: request) })])
         }
         controller.method("show") { request in
             try request.authorize(.volumeExtensionTypeGet)
             let id = try request.id()
-            let type = id == "default" ? try await api.defaultVolumeType() : try await api.resolveVolumeType(id)
-            return APIResponse(body: ["volume_type": Self.view(type, request: request)])
+            let type: VolumeType
+            do {
+                type = id == "default" ? try await api.defaultVolumeType() : try await api.resolveVolumeType(id)
+            } catch let error as EmberError where error.status == 404 && id != "default" {
+                // cinder's show looks the type up by id: VolumeTypeNotFound.
+                throw EmberError.notFound("Volume type \(id) could not be found.")
+            }
+            return APIResponse(body: [
+                "volume_type": Self.view(type, request: request, accessAttribute: id != "default")
+            ])
         }
         return controller
     }
 
-    static func view(_ type: VolumeType, request: APIRequest) -> JSONValue {
+    /// `cinder/policies/type_extra_specs.py:USER_VISIBLE_EXTRA_SPECS`.
+    static let userVisibleExtraSpecs: Set<String> = ["RESKEY:availability_zones", "multiattach", "replication_enabled"]
+
+    /// `accessAttribute`: false for `GET /types/default`, which the access extension cannot
+    /// look up by the id `default` and so leaves alone.
+    static func view(_ type: VolumeType, request: APIRequest, accessAttribute: Bool = true) -> JSONValue {
         var view: JSONObject = [
             "id": .string(type.id),
             "name": .string(type.name),
             "is_public": .bool(type.isPublic),
             "description": .optional(type.description),
         ]
-        // Ember shows extra specs only to callers who may read all of them (cinder's
-        // access_types_extra_specs plus types_extra_specs:read_sensitive: admins by default).
-        if request.allows(.volumeExtensionAccessTypesExtraSpecs)
-            && request.allows(.volumeExtensionTypesExtraSpecsReadSensitive)
-        {
+        // cinder's v3 types view: callers allowed access_types_extra_specs see the specs, all
+        // of them with types_extra_specs:read_sensitive (admins by default), else only the
+        // user-visible ones.
+        if request.allows(.volumeExtensionAccessTypesExtraSpecs) {
+            let sensitive = request.allows(.volumeExtensionTypesExtraSpecsReadSensitive)
             view["extra_specs"] = .object(
-                JSONObject(type.extraSpecs.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+                JSONObject(
+                    type.extraSpecs.filter { sensitive || Self.userVisibleExtraSpecs.contains($0.key) }
+                        .sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) }
+                )
             )
         }
         if request.allows(.volumeExtensionAccessTypesQosSpecsId) {
             view["qos_specs_id"] = .optional(type.qosSpecsID)
         }
-        view["os-volume-type-access:is_public"] = .bool(type.isPublic)
+        // `os-volume-type-access` extends show and index for callers its rule allows
+        // (system_admin_or_project_member: not readers).
+        if accessAttribute && request.allows(.volumeExtensionVolumeTypeAccess) {
+            view["os-volume-type-access:is_public"] = .bool(type.isPublic)
+        }
         return .object(view)
     }
 }

@@ -7,18 +7,45 @@ import EmberWSGI
 /// and `DELETE /types/{id}`, as `create`/`update`/`delete` actions on the types controller.
 struct TypesManageController {
     let api: VolumeAPI
+    var flavor: APIFlavor = .v3
+
+    /// cinder's `cinder/api/views/types.py` view, which `os-types-manage` answers create and
+    /// update with: every extra spec and no `qos_specs_id` (the v3 GET view shows that, to
+    /// admins only); create adds `os-volume-type-access:is_public` (the access extension
+    /// extends `create`, not `update`).
+    static func manageView(_ type: VolumeType, accessAttribute: Bool) -> JSONValue {
+        var view: JSONObject = [
+            "id": .string(type.id),
+            "name": .string(type.name),
+            "is_public": .bool(type.isPublic),
+            "extra_specs": .object(
+                JSONObject(type.extraSpecs.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+            ),
+            "description": .optional(type.description),
+        ]
+        if accessAttribute {
+            view["os-volume-type-access:is_public"] = .bool(type.isPublic)
+        }
+        return .object(view)
+    }
 
     func controller() -> APIController {
         var controller = APIController(name: "types")
         controller.action("create") { request in
             try request.authorize(.volumeExtensionTypeCreate)
-            let body = try request.validatedBody(TypeSchemas.create)
+            // The 2013 v1 API did not validate the body: any JSON extra-spec value was stored
+            // (as its text, the column being a string).
+            let body = try request.validatedBody(flavor == .v1 ? TypeSchemas.createV1 : TypeSchemas.create)
             let fields = body["volume_type"]?.objectValue ?? JSONObject()
             let name = fields["name"]?.stringValue ?? ""
             var specs: [String: String] = [:]
             for (key, value) in fields["extra_specs"]?.objectValue?.entries ?? [] {
                 // A null spec is stored as an empty string, as cinder's DB layer does.
-                specs[key] = value.stringValue ?? ""
+                switch value {
+                case .string(let text): specs[key] = text
+                case .null: specs[key] = ""
+                default: specs[key] = value.serialized()
+                }
             }
             let isPublic = ParameterTypes.bool(fields["os-volume-type-access:is_public"]) ?? true
             let created = try await api.store.createVolumeType(
@@ -29,7 +56,7 @@ struct TypesManageController {
                     extraSpecs: specs
                 )
             )
-            return APIResponse(body: ["volume_type": TypesController.view(created, request: request)])
+            return APIResponse(body: ["volume_type": Self.manageView(created, accessAttribute: true)])
         }
         controller.action("update") { request in
             try request.authorize(.volumeExtensionTypeUpdate)
@@ -54,7 +81,7 @@ struct TypesManageController {
             if let isPublic { changes.append(.isPublic(isPublic)) }
             let updated = try await api.store.updateVolumeType(id: type.id, changes)
             api.forgetVolumeType(id: type.id)
-            return APIResponse(body: ["volume_type": TypesController.view(updated, request: request)])
+            return APIResponse(body: ["volume_type": Self.manageView(updated, accessAttribute: false)])
         }
         controller.action("delete") { request in
             try request.authorize(.volumeExtensionTypeDelete)
@@ -204,7 +231,7 @@ struct VolumeTypeAccessController {
     func actions() -> APIController {
         var controller = APIController(name: "types")
         controller.action("addProjectAccess") { request in
-            try request.authorize("volume_extension:volume_type_access:addProjectAccess")
+            try request.authorize(.volumeExtensionVolumeTypeAccessAddProjectAccess)
             let (type, project) = try await target(request, action: "addProjectAccess")
             do {
                 try await api.store.addVolumeTypeAccess(volumeTypeID: type.id, projectID: project)
@@ -219,7 +246,7 @@ struct VolumeTypeAccessController {
             return APIResponse(status: .accepted)
         }
         controller.action("removeProjectAccess") { request in
-            try request.authorize("volume_extension:volume_type_access:removeProjectAccess")
+            try request.authorize(.volumeExtensionVolumeTypeAccessRemoveProjectAccess)
             let (type, project) = try await target(request, action: "removeProjectAccess")
             do {
                 try await api.store.removeVolumeTypeAccess(volumeTypeID: type.id, projectID: project)

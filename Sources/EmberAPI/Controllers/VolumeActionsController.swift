@@ -29,7 +29,7 @@ struct VolumeActionsController {
                 caller: request.identity,
                 requestID: request.context.requestID
             )
-            return .accepted
+            return .empty(.accepted)
         }
         controller.action("os-detach") { request in
             let body = try Self.validate(request, VolumeActionSchemas.detach, "os-detach")
@@ -44,7 +44,7 @@ struct VolumeActionsController {
                 caller: request.identity,
                 requestID: request.context.requestID
             )
-            return .accepted
+            return .empty(.accepted)
         }
         controller.action("os-reserve") { request in
             _ = try Self.validate(request, VolumeActionSchemas.reserve, "os-reserve")
@@ -54,7 +54,7 @@ struct VolumeActionsController {
                 action: .volumeExtensionVolumeActionsReserve
             )
             try await api.reserveVolume(id: try request.id(), caller: request.identity)
-            return .accepted
+            return .empty(.accepted)
         }
         controller.action("os-unreserve") { request in
             _ = try Self.validate(request, VolumeActionSchemas.unreserve, "os-unreserve")
@@ -64,7 +64,7 @@ struct VolumeActionsController {
                 action: .volumeExtensionVolumeActionsUnreserve
             )
             try await api.unreserveVolume(id: try request.id(), caller: request.identity)
-            return .accepted
+            return .empty(.accepted)
         }
         controller.action("os-begin_detaching") { request in
             _ = try Self.validate(request, VolumeActionSchemas.beginDetaching, "os-begin_detaching")
@@ -74,7 +74,7 @@ struct VolumeActionsController {
                 action: .volumeExtensionVolumeActionsBeginDetaching
             )
             try await api.beginDetaching(id: try request.id(), caller: request.identity)
-            return .accepted
+            return .empty(.accepted)
         }
         controller.action("os-roll_detaching") { request in
             _ = try Self.validate(request, VolumeActionSchemas.rollDetaching, "os-roll_detaching")
@@ -84,7 +84,7 @@ struct VolumeActionsController {
                 action: .volumeExtensionVolumeActionsRollDetaching
             )
             try await api.rollDetaching(id: try request.id(), caller: request.identity)
-            return .accepted
+            return .empty(.accepted)
         }
         controller.action("os-initialize_connection") { request in
             let body = try Self.validate(request, VolumeActionSchemas.initializeConnection, "os-initialize_connection")
@@ -122,7 +122,7 @@ struct VolumeActionsController {
                 caller: request.identity,
                 requestID: request.context.requestID
             )
-            return .accepted
+            return .empty(.accepted)
         }
         controller.action("os-extend") { request in
             let body = try Self.validate(request, VolumeActionSchemas.extend, "os-extend")
@@ -142,7 +142,7 @@ struct VolumeActionsController {
                 caller: request.identity,
                 requestID: request.context.requestID
             )
-            return .accepted
+            return .empty(.accepted)
         }
         controller.action("os-set_bootable") { request in
             let body = try Self.validate(request, VolumeActionSchemas.setBootable, "os-set_bootable")
@@ -152,7 +152,7 @@ struct VolumeActionsController {
                 ParameterTypes.bool(body["bootable"]) ?? false,
                 caller: request.identity
             )
-            return APIResponse(status: .ok)
+            return .empty(.ok)
         }
         controller.action("os-update_readonly_flag") { request in
             let body = try Self.validate(request, VolumeActionSchemas.readonlyUpdate, "os-update_readonly_flag")
@@ -162,7 +162,7 @@ struct VolumeActionsController {
                 ParameterTypes.bool(body["readonly"]) ?? false,
                 caller: request.identity
             )
-            return .accepted
+            return .empty(.accepted)
         }
         controller.action("os-retype") { request in
             let body = try Self.validate(request, VolumeActionSchemas.retype, "os-retype")
@@ -175,7 +175,7 @@ struct VolumeActionsController {
                 requestID: request.context.requestID,
                 authorizeMultiattach: { try request.authorize(.volumeMultiattach) }
             )
-            return .accepted
+            return .empty(.accepted)
         }
         controller.action("os-volume_upload_image") { request in try await uploadImage(request) }
         controller.action("os-reimage", minimum: "3.68") { request in
@@ -193,7 +193,7 @@ struct VolumeActionsController {
                 caller: request.identity,
                 requestID: request.context.requestID
             )
-            return .accepted
+            return .empty(.accepted)
         }
         controller.action("revert", minimum: "3.40") { request in
             let body = try Self.validate(request, VolumeActionSchemas.revert, "revert")
@@ -204,7 +204,7 @@ struct VolumeActionsController {
                 caller: request.identity,
                 requestID: request.context.requestID
             )
-            return .accepted
+            return .empty(.accepted)
         }
         return controller
     }

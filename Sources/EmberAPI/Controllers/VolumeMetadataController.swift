@@ -15,7 +15,9 @@ struct VolumeMetadataController {
             let body: JSONValue = ["metadata": Self.json(metadata)]
             var response = APIResponse(body: body)
             if request.supports("3.15") {
+                // cinder answers with a bare webob.Response carrying the ETag.
                 response.headers[HTTPField.Name("ETag")!] = MD5.hexDigest(body.serializedBytes())
+                response.bareWebOb = true
             }
             return response
         }

@@ -210,8 +210,9 @@ struct VolumesController {
             image: image
         )
         let created = try await api.createVolume(create, caller: request.identity, requestID: request.context.requestID)
+        // The 2013 v1 controller had no @wsgi.response(202): its creates answered 200.
         return APIResponse(
-            status: .accepted,
+            status: flavor == .v1 ? .ok : .accepted,
             body: ["volume": try await detail(created, request: request, extended: false)]
         )
     }

@@ -24,6 +24,9 @@ public struct ResourceExtension: Sendable {
     public var parent: (memberName: String, collection: String)?
     /// Routes the resource shape cannot express (`custom_routes_fn`).
     public var customRoutes: (@Sendable (inout APIMapper) -> Void)?
+    /// False for a collection cinder routes only by explicit `connect`s (v3's os-services):
+    /// no index/show/create/update/delete routes, only `customRoutes`.
+    public var standardRoutes = true
     public var controller: @Sendable (ExtensionContext) -> APIController
 
     public init(

@@ -14,8 +14,18 @@ public enum StandardExtensions {
         volumeImageMetadata, hosts, typesManage, volumeActions, volumeHostAttribute, adminActions,
         extendedSnapshotAttributes, services, extendedServices, volumeTenantAttribute,
         volumeMigStatusAttribute, quotaClasses, typesExtraSpecs, volumeTypeAccess, quotas, usedLimits,
-        availabilityZones, schedulerStats, capabilities, snapshotActions, backups,
+        availabilityZones, schedulerStats, capabilities, snapshotActions, backups, schedulerHints,
     ]
+
+    /// `OS-SCH-HNT`: `OS-SCH-HNT:scheduler_hints` in a volume create reaches the scheduler
+    /// (VolumesController reads it; the extension only names the feature).
+    static let schedulerHints = APIExtension(
+        name: "SchedulerHints",
+        alias: "OS-SCH-HNT",
+        description: "Pass arbitrary key/value pairs to the scheduler.",
+        updated: "2013-04-18T00:00:00+00:00",
+        module: "scheduler_hints"
+    )
 
     static let volumeImageMetadata = APIExtension(
         name: "VolumeImageMetadata",
@@ -127,7 +137,9 @@ public enum StandardExtensions {
         updated: "2011-08-24T00:00:00+00:00",
         module: "types_manage",
         controllerExtensions: [
-            ControllerExtension("types") { context in TypesManageController(api: context.api).controller() }
+            ControllerExtension("types") { context in
+                TypesManageController(api: context.api, flavor: context.flavor).controller()
+            }
         ]
     )
 
@@ -171,16 +183,30 @@ public enum StandardExtensions {
         updated: "2012-10-28T00:00:00-00:00",
         module: "services",
         resources: [
-            ResourceExtension(
-                "os-services",
-                controllerName: "services",
-                collectionActions: [
-                    ("enable", .put), ("disable", .put), ("disable-log-reason", .put),
-                ]
-            ) { context in
-                ServicesController(api: context.api, extended: context.loaded.contains("os-extended-services"))
-                    .controller()
-            }
+            {
+                // cinder's v3 router connects exactly these (anything else under /os-services is
+                // webob's 404, not a fault).
+                var resource = ResourceExtension(
+                    "os-services",
+                    controllerName: "services",
+                    customRoutes: { mapper in
+                        mapper.connect("os-services", method: .get, controller: "services", action: "index")
+                        for action in ["enable", "disable", "disable-log-reason"] {
+                            mapper.connect(
+                                "os-services/" + action,
+                                method: .put,
+                                controller: "services",
+                                action: action
+                            )
+                        }
+                    }
+                ) { context in
+                    ServicesController(api: context.api, extended: context.loaded.contains("os-extended-services"))
+                        .controller()
+                }
+                resource.standardRoutes = false
+                return resource
+            }()
         ]
     )
 

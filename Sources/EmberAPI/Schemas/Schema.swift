@@ -1,4 +1,5 @@
 import EmberCore
+import Foundation
 
 /// The subset of JSON Schema cinder's request schemas use (`cinder/api/schemas`), with
 /// jsonschema's error messages wrapped the way `cinder/api/validation` wraps them, so a bad
@@ -81,6 +82,14 @@ indirect enum Schema: Sendable {
                 if format == "name", text.allSatisfy(\.isWhitespace) {
                     return "An invalid 'name' value was provided. The 'name' can not be empty."
                 }
+                // cinder's `name_non_mandatory_remove_white_spaces` and `description_…` format
+                // checkers: oslo's check_string_length on the stripped text, as InvalidInput.
+                for field in ["name", "description"] where format == "\(field)_non_mandatory_remove_white_spaces" {
+                    let length = text.trimmingCharacters(in: .whitespacesAndNewlines).count
+                    if length > 255 {
+                        return "Invalid input received: \(field) has \(length) characters, more than 255."
+                    }
+                }
                 if format == "uuid", !Self.isUUID(text) {
                     return Self.wrap(path, value, "\(value.pythonRepr) is not a 'uuid'")
                 }
@@ -124,7 +133,7 @@ indirect enum Schema: Sendable {
                 )
             }
             // jsonschema's keyword order in cinder's schemas: properties (and
-            // patternProperties), required, anyOf, additionalProperties, min/maxProperties.
+            // patternProperties), required, additionalProperties, anyOf, min/maxProperties.
             let known = Set(properties.map(\.0))
             var unexpected: [String] = []
             for entry in object.entries {
@@ -143,9 +152,6 @@ indirect enum Schema: Sendable {
             for name in required where object[name] == nil {
                 return Self.wrap(path, value, "'\(name)' is a required property")
             }
-            if let anyOfRequired, !anyOfRequired.contains(where: { object[$0] != nil }) {
-                return Self.wrap(path, value, "\(value.pythonRepr) is not valid under any of the given schemas")
-            }
             if !unexpected.isEmpty, let patternKey {
                 let names = unexpected.sorted().map { JSONValue.string($0).pythonRepr }.joined(separator: ", ")
                 return Self.wrap(
@@ -161,6 +167,11 @@ indirect enum Schema: Sendable {
                     value,
                     "Additional properties are not allowed (\(names) \(unexpected.count == 1 ? "was" : "were") unexpected)"
                 )
+            }
+            // jsonschema's best_match ranks anyOf ("weak") below every other error of the same
+            // depth, so it is reported only when nothing else failed.
+            if let anyOfRequired, !anyOfRequired.contains(where: { object[$0] != nil }) {
+                return Self.wrap(path, value, "\(value.pythonRepr) is not valid under any of the given schemas")
             }
             if let minProperties, object.count < minProperties {
                 let message = minProperties == 1 ? "should be non-empty" : "does not have enough properties"
@@ -227,6 +238,12 @@ extension JSONValue {
 enum ParameterTypes {
     static let nullableString255 = Schema.value(types: [.string, .null], minLength: 0, maxLength: 255)
     static let name = Schema.value(types: [.string, .null], maxLength: 255)
+    /// The volume schemas' name and description (`…_non_mandatory_remove_white_spaces`).
+    static let volumeName = Schema.value(types: [.string, .null], format: "name_non_mandatory_remove_white_spaces")
+    static let volumeDescription = Schema.value(
+        types: [.string, .null],
+        format: "description_non_mandatory_remove_white_spaces"
+    )
     static let description = Schema.value(types: [.string, .null], maxLength: 255)
     static let volumeSizeAllowsNull = Schema.value(
         types: [.integer, .string, .null],

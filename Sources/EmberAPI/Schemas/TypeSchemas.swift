@@ -45,6 +45,34 @@ enum TypeSchemas {
         additionalProperties: false
     )
 
+    /// The 2013 v1 `os-types-manage` create: a name, and extra specs of any JSON value.
+    static let createV1 = Schema.object(
+        properties: [
+            (
+                "volume_type",
+                .object(
+                    properties: [
+                        ("name", name), ("description", ParameterTypes.description),
+                        (
+                            "extra_specs",
+                            .object(
+                                properties: [],
+                                additionalProperties: true,
+                                patternKey: nil,
+                                additional: .value(types: [.string, .number, .boolean, .null])
+                            )
+                        ),
+                        ("os-volume-type-access:is_public", ParameterTypes.boolean),
+                    ],
+                    required: ["name"],
+                    additionalProperties: true
+                )
+            )
+        ],
+        required: ["volume_type"],
+        additionalProperties: true
+    )
+
     static let update = Schema.object(
         properties: [
             (

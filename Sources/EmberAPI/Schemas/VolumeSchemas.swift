@@ -4,8 +4,8 @@ import EmberCore
 enum VolumeSchemas {
     static func create(version: APIVersionRequest) -> Schema {
         var volume: [(String, Schema)] = [
-            ("name", ParameterTypes.name), ("description", ParameterTypes.description),
-            ("display_name", ParameterTypes.name), ("display_description", ParameterTypes.description),
+            ("name", ParameterTypes.volumeName), ("description", ParameterTypes.volumeDescription),
+            ("display_name", ParameterTypes.volumeName), ("display_description", ParameterTypes.volumeDescription),
             ("volume_type", ParameterTypes.nullableString255), ("metadata", ParameterTypes.metadata(nullable: true)),
             ("snapshot_id", ParameterTypes.optionalUUID), ("source_volid", ParameterTypes.optionalUUID),
             ("consistencygroup_id", ParameterTypes.optionalUUID), ("size", ParameterTypes.volumeSizeAllowsNull),
@@ -33,8 +33,8 @@ enum VolumeSchemas {
 
     static func update(version: APIVersionRequest) -> Schema {
         let volume: [(String, Schema)] = [
-            ("name", ParameterTypes.name), ("description", ParameterTypes.description),
-            ("display_name", ParameterTypes.name), ("display_description", ParameterTypes.description),
+            ("name", ParameterTypes.volumeName), ("description", ParameterTypes.volumeDescription),
+            ("display_name", ParameterTypes.volumeName), ("display_description", ParameterTypes.volumeDescription),
             ("metadata", ParameterTypes.metadata(nullable: false)),
         ]
         let anyOf =
@@ -55,8 +55,20 @@ enum VolumeSchemas {
     )
 
     /// `{"meta": {key: value}}` for PUT on `/metadata/{key}`.
+    /// `metadata_restricted_properties` with `maxProperties: 1` (cinder's `update` schema).
     static let metadataItem = Schema.object(
-        properties: [("meta", ParameterTypes.metadata(nullable: false))],
+        properties: [
+            (
+                "meta",
+                .object(
+                    properties: [],
+                    additionalProperties: false,
+                    patternKey: "^[a-zA-Z0-9-_:. /]{1,255}$",
+                    additional: .value(types: [.string], minLength: 0, maxLength: 255),
+                    maxProperties: 1
+                )
+            )
+        ],
         required: ["meta"],
         additionalProperties: false
     )

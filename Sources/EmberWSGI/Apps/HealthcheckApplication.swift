@@ -39,7 +39,8 @@ public struct HealthcheckApplication: WSGIApplication {
         if accept.contains("application/json") && !accept.contains("text/plain") {
             let quoted = reasons.map { "        \"\($0)\"" }.joined(separator: ",\n")
             text = "{\n    \"detailed\": false,\n    \"reasons\": [\n\(quoted)\n    ]\n}"
-            contentType = "application/json; charset=UTF-8"
+            // oslo.middleware's JSON answer (seen against cinder 29.0.0's /healthcheck).
+            contentType = "application/json"
         } else {
             text = reasons.joined(separator: "\n")
             contentType = "text/plain; charset=UTF-8"

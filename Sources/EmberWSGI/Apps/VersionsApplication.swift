@@ -9,6 +9,9 @@ public struct VersionCatalog: Sendable, Equatable {
     public var publicEndpoint: String?
     public var servesV2: Bool
     public var servesV1: Bool
+    /// The one major version a `/v2` or `/v1` router's own index (`GET /v2/`) describes; nil
+    /// for `/` and `/v3/`, which list every served version.
+    public var onlyMajor: Int?
 
     public init(publicEndpoint: String?, servesV2: Bool = false, servesV1: Bool = false) {
         self.publicEndpoint = publicEndpoint
@@ -29,6 +32,13 @@ public struct VersionCatalog: Sendable, Equatable {
         )
     }
 
+    /// This catalog for the index of the `/vN` router of the major version `major`.
+    public func describing(major: Int) -> VersionCatalog {
+        var catalog = self
+        catalog.onlyMajor = major
+        return catalog
+    }
+
     /// The base for links: the public endpoint when set, else the request's application URL.
     public func baseURL(context: WSGIRequestContext) -> String {
         publicEndpoint ?? context.applicationURL
@@ -37,6 +47,11 @@ public struct VersionCatalog: Sendable, Equatable {
     /// `{"versions": [...]}` as `cinder/api/views/versions.py` builds it: v3 (CURRENT) and, when
     /// served, v2 and v1 with the statuses cinder gave them before removing them.
     public func document(baseURL: String) -> JSONValue {
+        switch onlyMajor {
+        case 2: return ["versions": [Self.v2(baseURL: baseURL)]]
+        case 1: return ["versions": [Self.v1(baseURL: baseURL)]]
+        default: break
+        }
         var versions: [JSONValue] = [
             Self.entry(
                 id: "v3.0",
@@ -48,33 +63,33 @@ public struct VersionCatalog: Sendable, Equatable {
                 baseURL: baseURL
             )
         ]
-        if servesV2 {
-            versions.append(
-                Self.entry(
-                    id: "v2.0",
-                    status: "DEPRECATED",
-                    version: "",
-                    minVersion: "",
-                    updated: "2017-02-25T12:00:00Z",
-                    major: 2,
-                    baseURL: baseURL
-                )
-            )
-        }
-        if servesV1 {
-            versions.append(
-                Self.entry(
-                    id: "v1.0",
-                    status: "DEPRECATED",
-                    version: "",
-                    minVersion: "",
-                    updated: "2016-05-02T20:25:19Z",
-                    major: 1,
-                    baseURL: baseURL
-                )
-            )
-        }
+        if servesV2 { versions.append(Self.v2(baseURL: baseURL)) }
+        if servesV1 { versions.append(Self.v1(baseURL: baseURL)) }
         return ["versions": .array(versions)]
+    }
+
+    static func v2(baseURL: String) -> JSONValue {
+        entry(
+            id: "v2.0",
+            status: "DEPRECATED",
+            version: "",
+            minVersion: "",
+            updated: "2017-02-25T12:00:00Z",
+            major: 2,
+            baseURL: baseURL
+        )
+    }
+
+    static func v1(baseURL: String) -> JSONValue {
+        entry(
+            id: "v1.0",
+            status: "DEPRECATED",
+            version: "",
+            minVersion: "",
+            updated: "2016-05-02T20:25:19Z",
+            major: 1,
+            baseURL: baseURL
+        )
     }
 
     static func entry(

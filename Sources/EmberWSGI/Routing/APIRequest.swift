@@ -86,6 +86,9 @@ public struct APIRequest: Sendable {
 public struct APIResponse: Sendable {
     public var status: HTTPResponse.Status
     public var headers: HTTPFields
+    /// True for what a cinder controller builds as a bare `webob.Response` around JSON text
+    /// (the 3.15 ETag answers): labelled `text/html`, no `x-compute-request-id`.
+    public var bareWebOb = false
     var payload: Payload
 
     enum Payload: Sendable {
@@ -121,6 +124,13 @@ public struct APIResponse: Sendable {
         set { payload = newValue.map(Payload.tree) ?? .none }
     }
 
-    /// A body-less 202, what cinder answers for accepted deletes and casts.
+    /// A body-less 202, what cinder answers for accepted deletes and casts that return a
+    /// `webob.Response` (webob's default `text/html` content type).
     public static let accepted = APIResponse(status: .accepted)
+
+    /// What cinder answers when a controller method decorated `@wsgi.response(status)`
+    /// returns None (most actions): an empty body labelled `application/json`.
+    public static func empty(_ status: HTTPResponse.Status) -> APIResponse {
+        APIResponse(status: status, headers: [.contentType: "application/json"])
+    }
 }

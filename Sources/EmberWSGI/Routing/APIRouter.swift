@@ -94,7 +94,7 @@ public struct APIRouter: WSGIApplication {
         }
         guard let candidates else { throw EmberError.notFound("The resource could not be found.") }
         guard let method = candidates.first(where: { $0.accepts(version) }) else {
-            throw EmberError.notFound("")
+            throw EmberError.notFound("The resource could not be found.")
         }
         if let projectID = match.parameters["project_id"], let identity = context.identity,
             projectID != identity.projectID
@@ -144,12 +144,19 @@ public struct APIRouter: WSGIApplication {
         switch response.payload {
         case .none:
             headers[.contentLength] = "0"
-            if headers[.contentType] == nil { headers[.contentType] = "text/html; charset=UTF-8" }
+            if headers[.contentType] == nil {
+                headers[.contentType] = "text/html; charset=UTF-8"
+                headers[.bareWebObResponse] = "1"
+            }
             return Response(status: response.status, headers: headers)
         case .tree(let body): bytes = body.serializedBytes()
         case .encoded(let encoded): bytes = encoded
         }
         var rendered = WSGIResponses.json(bytes: bytes, status: response.status, headers: headers)
+        if response.bareWebOb {
+            rendered.headers[.contentType] = "text/html; charset=UTF-8"
+            rendered.headers[.bareWebObResponse] = "1"
+        }
         if head { rendered.body = .init() }
         return rendered
     }

@@ -28,6 +28,7 @@ extension VolumeManager {
         let sourceID = volume.sourceVolumeID ?? spec?.sourceVolumeID
         let imageID = spec?.imageID ?? volume.adminMetadata[Volume.createImageKey]
         var image: GlanceImage?
+        var inheritsBootable = false
         do {
             if let imageID {
                 let caller = Self.imageCaller(context)
@@ -49,8 +50,16 @@ extension VolumeManager {
                 )
             } else if let snapshotID {
                 try await driver.createVolume(id: id, size: volume.size, fromSnapshot: snapshotID)
+                // `_create_from_snapshot`: bootable when the snapshot's volume is.
+                if let snapshot = try await liveSnapshot(snapshotID),
+                    let source = try await liveVolume(snapshot.volumeID)
+                {
+                    inheritsBootable = source.bootable
+                }
             } else if let sourceID {
                 try await driver.createVolume(id: id, size: volume.size, cloneOf: sourceID)
+                // `_create_from_source_volume`: bootable when the source is.
+                inheritsBootable = try await liveVolume(sourceID)?.bootable ?? false
             } else {
                 try await driver.createVolume(id: id, size: volume.size)
             }
@@ -70,7 +79,17 @@ extension VolumeManager {
             return
         }
         var changes: [VolumeUpdate] = [.launchedAt(Date())]
-        if image != nil { changes.append(.bootable(true)) }
+        if image != nil || inheritsBootable { changes.append(.bootable(true)) }
+        // cinder's manager records the volume service that holds the volume (service_uuid,
+        // shown from 3.48).
+        if let host = volume.host,
+            let service = try? await store.existingService(
+                host: VolumeRPC.backend(ofHost: host),
+                binary: "cinder-volume"
+            )
+        {
+            changes.append(.serviceUUID(service.uuid))
+        }
         let created = try await store.apply(VolumeTransitions.created, toVolume: id, also: changes)
         if imageID != nil {
             try? await store.deleteVolumeMetadata(id: id, kind: .admin, key: Volume.createImageKey)
