@@ -10,203 +10,247 @@ struct VolumeActionsController {
 
     func controller() -> APIController {
         var controller = APIController(name: "volume_actions")
-        controller.action("os-attach") { request in
-            let body = try Self.validate(request, VolumeActionSchemas.attach, "os-attach")
-            _ = try await request.authorizedVolume(
-                try request.id(),
-                api: api,
-                action: .volumeExtensionVolumeActionsAttach
-            )
-            let attach = AttachRequest(
-                instanceUUID: body["instance_uuid"]?.stringValue,
-                hostName: body["host_name"]?.stringValue,
-                mountpoint: body["mountpoint"]?.stringValue ?? "",
-                mode: body["mode"]?.stringValue ?? "rw"
-            )
-            _ = try await api.attach(
-                id: try request.id(),
-                attach,
-                caller: request.identity,
-                requestID: request.context.requestID
-            )
-            return .empty(.accepted)
-        }
-        controller.action("os-detach") { request in
-            let body = try Self.validate(request, VolumeActionSchemas.detach, "os-detach")
-            _ = try await request.authorizedVolume(
-                try request.id(),
-                api: api,
-                action: .volumeExtensionVolumeActionsDetach
-            )
-            try await api.detach(
-                id: try request.id(),
-                attachmentID: body["attachment_id"]?.stringValue,
-                caller: request.identity,
-                requestID: request.context.requestID
-            )
-            return .empty(.accepted)
-        }
-        controller.action("os-reserve") { request in
-            _ = try Self.validate(request, VolumeActionSchemas.reserve, "os-reserve")
-            _ = try await request.authorizedVolume(
-                try request.id(),
-                api: api,
-                action: .volumeExtensionVolumeActionsReserve
-            )
-            try await api.reserveVolume(id: try request.id(), caller: request.identity)
-            return .empty(.accepted)
-        }
-        controller.action("os-unreserve") { request in
-            _ = try Self.validate(request, VolumeActionSchemas.unreserve, "os-unreserve")
-            _ = try await request.authorizedVolume(
-                try request.id(),
-                api: api,
-                action: .volumeExtensionVolumeActionsUnreserve
-            )
-            try await api.unreserveVolume(id: try request.id(), caller: request.identity)
-            return .empty(.accepted)
-        }
-        controller.action("os-begin_detaching") { request in
-            _ = try Self.validate(request, VolumeActionSchemas.beginDetaching, "os-begin_detaching")
-            _ = try await request.authorizedVolume(
-                try request.id(),
-                api: api,
-                action: .volumeExtensionVolumeActionsBeginDetaching
-            )
-            try await api.beginDetaching(id: try request.id(), caller: request.identity)
-            return .empty(.accepted)
-        }
-        controller.action("os-roll_detaching") { request in
-            _ = try Self.validate(request, VolumeActionSchemas.rollDetaching, "os-roll_detaching")
-            _ = try await request.authorizedVolume(
-                try request.id(),
-                api: api,
-                action: .volumeExtensionVolumeActionsRollDetaching
-            )
-            try await api.rollDetaching(id: try request.id(), caller: request.identity)
-            return .empty(.accepted)
-        }
-        controller.action("os-initialize_connection") { request in
-            let body = try Self.validate(request, VolumeActionSchemas.initializeConnection, "os-initialize_connection")
-            _ = try await request.authorizedVolume(
-                try request.id(),
-                api: api,
-                action: .volumeExtensionVolumeActionsInitializeConnection
-            )
-            let connector = body["connector"] ?? .null
-            var info = try await api.initializeConnection(
-                id: try request.id(),
-                connector: connector,
-                caller: request.identity,
-                requestID: request.context.requestID
-            )
-            // cinder then reads `connector.get('enforce_multipath', False)`; a string
-            // connector has no `get`, which cinder answers with a 500.
-            guard case .object(let fields) = connector, case .object(var object) = info else {
-                throw EmberError.internalError
-            }
-            object["enforce_multipath"] = fields["enforce_multipath"] ?? false
-            info = .object(object)
-            return APIResponse(body: ["connection_info": info])
-        }
-        controller.action("os-terminate_connection") { request in
-            let body = try Self.validate(request, VolumeActionSchemas.terminateConnection, "os-terminate_connection")
-            _ = try await request.authorizedVolume(
-                try request.id(),
-                api: api,
-                action: .volumeExtensionVolumeActionsTerminateConnection
-            )
-            try await api.terminateConnection(
-                id: try request.id(),
-                connector: body["connector"] ?? .null,
-                caller: request.identity,
-                requestID: request.context.requestID
-            )
-            return .empty(.accepted)
-        }
-        controller.action("os-extend") { request in
-            let body = try Self.validate(request, VolumeActionSchemas.extend, "os-extend")
-            _ = try await request.authorizedVolume(try request.id(), api: api, action: .volumeExtend)
-            let newSize: Int
-            switch body["new_size"] {
-            case .int(let value)?: newSize = value
-            case .string(let text)?: newSize = Int(text) ?? 0
-            default: newSize = 0
-            }
-            let id = try request.id()
-            let volume = try await api.volume(id: id, caller: request.identity)
-            try await api.extendVolume(
-                id: id,
-                newSize: newSize,
-                attached: request.supports("3.42") && volume.status == .inUse,
-                caller: request.identity,
-                requestID: request.context.requestID
-            )
-            return .empty(.accepted)
-        }
-        controller.action("os-set_bootable") { request in
-            let body = try Self.validate(request, VolumeActionSchemas.setBootable, "os-set_bootable")
-            _ = try await request.authorizedVolume(try request.id(), api: api, action: .volumeUpdate)
-            try await api.setBootable(
-                id: try request.id(),
-                ParameterTypes.bool(body["bootable"]) ?? false,
-                caller: request.identity
-            )
-            return .empty(.ok)
-        }
-        controller.action("os-update_readonly_flag") { request in
-            let body = try Self.validate(request, VolumeActionSchemas.readonlyUpdate, "os-update_readonly_flag")
-            _ = try await request.authorizedVolume(try request.id(), api: api, action: .volumeUpdateReadonlyFlag)
-            try await api.updateReadonlyFlag(
-                id: try request.id(),
-                ParameterTypes.bool(body["readonly"]) ?? false,
-                caller: request.identity
-            )
-            return .empty(.accepted)
-        }
-        controller.action("os-retype") { request in
-            let body = try Self.validate(request, VolumeActionSchemas.retype, "os-retype")
-            _ = try await request.authorizedVolume(try request.id(), api: api, action: .volumeRetype)
-            try await api.retype(
-                id: try request.id(),
-                newType: body["new_type"]?.stringValue ?? "",
-                migrationPolicy: body["migration_policy"]?.stringValue,
-                caller: request.identity,
-                requestID: request.context.requestID,
-                authorizeMultiattach: { try request.authorize(.volumeMultiattach) }
-            )
-            return .empty(.accepted)
-        }
+        controller.action("os-attach") { try await attach($0) }
+        controller.action("os-detach") { try await detach($0) }
+        controller.action("os-reserve") { try await reserve($0) }
+        controller.action("os-unreserve") { try await unreserve($0) }
+        controller.action("os-begin_detaching") { try await beginDetaching($0) }
+        controller.action("os-roll_detaching") { try await rollDetaching($0) }
+        controller.action("os-initialize_connection") { try await initializeConnection($0) }
+        controller.action("os-terminate_connection") { try await terminateConnection($0) }
+        controller.action("os-extend") { try await extend($0) }
+        controller.action("os-set_bootable") { try await setBootable($0) }
+        controller.action("os-update_readonly_flag") { try await updateReadonlyFlag($0) }
+        controller.action("os-retype") { try await retype($0) }
         controller.action("os-volume_upload_image") { request in try await uploadImage(request) }
-        controller.action("os-reimage", minimum: "3.68") { request in
-            let body = try Self.validate(request, VolumeActionSchemas.reimage, "os-reimage")
-            let volume = try await request.authorizedVolume(try request.id(), api: api)
-            // `volume:reimage_reserved` for a `reserved` volume, else `volume:reimage`.
-            try request.authorize(
-                volume.status == .reserved ? .volumeReimageReserved : .volumeReimage,
-                target: volume.policyTarget
-            )
-            try await api.reimage(
-                id: try request.id(),
-                imageID: body["image_id"]?.stringValue ?? "",
-                reimageReserved: ParameterTypes.bool(body["reimage_reserved"]) ?? false,
-                caller: request.identity,
-                requestID: request.context.requestID
-            )
-            return .empty(.accepted)
-        }
-        controller.action("revert", minimum: "3.40") { request in
-            let body = try Self.validate(request, VolumeActionSchemas.revert, "revert")
-            _ = try await request.authorizedVolume(try request.id(), api: api, action: .volumeRevertToSnapshot)
-            try await api.revertToSnapshot(
-                volumeID: try request.id(),
-                snapshotID: body["snapshot_id"]?.stringValue,
-                caller: request.identity,
-                requestID: request.context.requestID
-            )
-            return .empty(.accepted)
-        }
+        controller.action("os-reimage", minimum: "3.68") { try await reimage($0) }
+        controller.action("revert", minimum: "3.40") { try await revert($0) }
         return controller
+    }
+
+    // MARK: - The actions
+
+    /// `os-attach` (`volume_api.attach`): the backend records a legacy attachment.
+    func attach(_ request: APIRequest) async throws -> APIResponse {
+        let body = try Self.validate(request, VolumeActionSchemas.attach, "os-attach")
+        _ = try await request.authorizedVolume(
+            try request.id(),
+            api: api,
+            action: .volumeExtensionVolumeActionsAttach
+        )
+        let attach = AttachRequest(
+            instanceUUID: body["instance_uuid"]?.stringValue,
+            hostName: body["host_name"]?.stringValue,
+            mountpoint: body["mountpoint"]?.stringValue ?? "",
+            mode: body["mode"]?.stringValue ?? "rw"
+        )
+        _ = try await api.attach(
+            id: try request.id(),
+            attach,
+            caller: request.identity,
+            requestID: request.context.requestID
+        )
+        return .empty(.accepted)
+    }
+
+    /// `os-detach` (`volume_api.detach`): the backend removes an attachment.
+    func detach(_ request: APIRequest) async throws -> APIResponse {
+        let body = try Self.validate(request, VolumeActionSchemas.detach, "os-detach")
+        _ = try await request.authorizedVolume(
+            try request.id(),
+            api: api,
+            action: .volumeExtensionVolumeActionsDetach
+        )
+        try await api.detach(
+            id: try request.id(),
+            attachmentID: body["attachment_id"]?.stringValue,
+            caller: request.identity,
+            requestID: request.context.requestID
+        )
+        return .empty(.accepted)
+    }
+
+    /// `os-reserve`: the volume is marked `attaching`.
+    func reserve(_ request: APIRequest) async throws -> APIResponse {
+        _ = try Self.validate(request, VolumeActionSchemas.reserve, "os-reserve")
+        _ = try await request.authorizedVolume(
+            try request.id(),
+            api: api,
+            action: .volumeExtensionVolumeActionsReserve
+        )
+        try await api.reserveVolume(id: try request.id(), caller: request.identity)
+        return .empty(.accepted)
+    }
+
+    /// `os-unreserve`: an `attaching` volume goes back to `in-use` or `available`.
+    func unreserve(_ request: APIRequest) async throws -> APIResponse {
+        _ = try Self.validate(request, VolumeActionSchemas.unreserve, "os-unreserve")
+        _ = try await request.authorizedVolume(
+            try request.id(),
+            api: api,
+            action: .volumeExtensionVolumeActionsUnreserve
+        )
+        try await api.unreserveVolume(id: try request.id(), caller: request.identity)
+        return .empty(.accepted)
+    }
+
+    /// `os-begin_detaching`: an attached volume is marked `detaching`.
+    func beginDetaching(_ request: APIRequest) async throws -> APIResponse {
+        _ = try Self.validate(request, VolumeActionSchemas.beginDetaching, "os-begin_detaching")
+        _ = try await request.authorizedVolume(
+            try request.id(),
+            api: api,
+            action: .volumeExtensionVolumeActionsBeginDetaching
+        )
+        try await api.beginDetaching(id: try request.id(), caller: request.identity)
+        return .empty(.accepted)
+    }
+
+    /// `os-roll_detaching`: a `detaching` volume goes back to `in-use`.
+    func rollDetaching(_ request: APIRequest) async throws -> APIResponse {
+        _ = try Self.validate(request, VolumeActionSchemas.rollDetaching, "os-roll_detaching")
+        _ = try await request.authorizedVolume(
+            try request.id(),
+            api: api,
+            action: .volumeExtensionVolumeActionsRollDetaching
+        )
+        try await api.rollDetaching(id: try request.id(), caller: request.identity)
+        return .empty(.accepted)
+    }
+
+    /// `os-initialize_connection`: the backend's connection info for a connector.
+    func initializeConnection(_ request: APIRequest) async throws -> APIResponse {
+        let body = try Self.validate(request, VolumeActionSchemas.initializeConnection, "os-initialize_connection")
+        _ = try await request.authorizedVolume(
+            try request.id(),
+            api: api,
+            action: .volumeExtensionVolumeActionsInitializeConnection
+        )
+        let connector = body["connector"] ?? .null
+        var info = try await api.initializeConnection(
+            id: try request.id(),
+            connector: connector,
+            caller: request.identity,
+            requestID: request.context.requestID
+        )
+        // cinder then reads `connector.get('enforce_multipath', False)`; a string
+        // connector has no `get`, which cinder answers with a 500.
+        guard case .object(let fields) = connector, case .object(var object) = info else {
+            throw EmberError.internalError
+        }
+        object["enforce_multipath"] = fields["enforce_multipath"] ?? false
+        info = .object(object)
+        return APIResponse(body: ["connection_info": info])
+    }
+
+    /// `os-terminate_connection`: the backend tears a connection down.
+    func terminateConnection(_ request: APIRequest) async throws -> APIResponse {
+        let body = try Self.validate(request, VolumeActionSchemas.terminateConnection, "os-terminate_connection")
+        _ = try await request.authorizedVolume(
+            try request.id(),
+            api: api,
+            action: .volumeExtensionVolumeActionsTerminateConnection
+        )
+        try await api.terminateConnection(
+            id: try request.id(),
+            connector: body["connector"] ?? .null,
+            caller: request.identity,
+            requestID: request.context.requestID
+        )
+        return .empty(.accepted)
+    }
+
+    /// `os-extend`: grows the volume (an attached one from 3.42).
+    func extend(_ request: APIRequest) async throws -> APIResponse {
+        let body = try Self.validate(request, VolumeActionSchemas.extend, "os-extend")
+        _ = try await request.authorizedVolume(try request.id(), api: api, action: .volumeExtend)
+        let newSize: Int
+        switch body["new_size"] {
+        case .int(let value)?: newSize = value
+        case .string(let text)?: newSize = Int(text) ?? 0
+        default: newSize = 0
+        }
+        let id = try request.id()
+        let volume = try await api.volume(id: id, caller: request.identity)
+        try await api.extendVolume(
+            id: id,
+            newSize: newSize,
+            attached: request.supports("3.42") && volume.status == .inUse,
+            caller: request.identity,
+            requestID: request.context.requestID
+        )
+        return .empty(.accepted)
+    }
+
+    /// `os-set_bootable`: sets the bootable flag.
+    func setBootable(_ request: APIRequest) async throws -> APIResponse {
+        let body = try Self.validate(request, VolumeActionSchemas.setBootable, "os-set_bootable")
+        _ = try await request.authorizedVolume(try request.id(), api: api, action: .volumeUpdate)
+        try await api.setBootable(
+            id: try request.id(),
+            ParameterTypes.bool(body["bootable"]) ?? false,
+            caller: request.identity
+        )
+        return .empty(.ok)
+    }
+
+    /// `os-update_readonly_flag`: sets the `readonly` admin metadata.
+    func updateReadonlyFlag(_ request: APIRequest) async throws -> APIResponse {
+        let body = try Self.validate(request, VolumeActionSchemas.readonlyUpdate, "os-update_readonly_flag")
+        _ = try await request.authorizedVolume(try request.id(), api: api, action: .volumeUpdateReadonlyFlag)
+        try await api.updateReadonlyFlag(
+            id: try request.id(),
+            ParameterTypes.bool(body["readonly"]) ?? false,
+            caller: request.identity
+        )
+        return .empty(.accepted)
+    }
+
+    /// `os-retype`: a new volume type, in place or by migration (`migration_policy`).
+    func retype(_ request: APIRequest) async throws -> APIResponse {
+        let body = try Self.validate(request, VolumeActionSchemas.retype, "os-retype")
+        _ = try await request.authorizedVolume(try request.id(), api: api, action: .volumeRetype)
+        try await api.retype(
+            id: try request.id(),
+            newType: body["new_type"]?.stringValue ?? "",
+            migrationPolicy: body["migration_policy"]?.stringValue,
+            caller: request.identity,
+            requestID: request.context.requestID,
+            authorizeMultiattach: { try request.authorize(.volumeMultiattach) }
+        )
+        return .empty(.accepted)
+    }
+
+    /// `os-reimage` (3.68): writes an image over the volume.
+    func reimage(_ request: APIRequest) async throws -> APIResponse {
+        let body = try Self.validate(request, VolumeActionSchemas.reimage, "os-reimage")
+        let volume = try await request.authorizedVolume(try request.id(), api: api)
+        // `volume:reimage_reserved` for a `reserved` volume, else `volume:reimage`.
+        try request.authorize(
+            volume.status == .reserved ? .volumeReimageReserved : .volumeReimage,
+            target: volume.policyTarget
+        )
+        try await api.reimage(
+            id: try request.id(),
+            imageID: body["image_id"]?.stringValue ?? "",
+            reimageReserved: ParameterTypes.bool(body["reimage_reserved"]) ?? false,
+            caller: request.identity,
+            requestID: request.context.requestID
+        )
+        return .empty(.accepted)
+    }
+
+    /// `revert` (3.40): puts the latest snapshot's data back.
+    func revert(_ request: APIRequest) async throws -> APIResponse {
+        let body = try Self.validate(request, VolumeActionSchemas.revert, "revert")
+        _ = try await request.authorizedVolume(try request.id(), api: api, action: .volumeRevertToSnapshot)
+        try await api.revertToSnapshot(
+            volumeID: try request.id(),
+            snapshotID: body["snapshot_id"]?.stringValue,
+            caller: request.identity,
+            requestID: request.context.requestID
+        )
+        return .empty(.accepted)
     }
 
     /// `_volume_upload_image`: creates the image in Glance and has the backend upload the
