@@ -32,6 +32,7 @@ let package = Package(
         .target(
             name: "EmberCore",
             dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ],
