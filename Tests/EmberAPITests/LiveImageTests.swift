@@ -222,6 +222,11 @@ struct LiveImageTests {
                 #expect(volume["status"] == "error")
                 #expect(volume["volume_image_metadata"] == nil)
                 #expect(fileSize(live.volumeFile(id)) == nil)
+                // The volume manager records the user message just after it sets `error`.
+                let store = live.store
+                try await waitFor("the volume manager recorded the user message") {
+                    try await !store.listMessages(ListQuery(scope: .allProjects)).items.isEmpty
+                }
                 let messages = try await live.store.listMessages(ListQuery(scope: .allProjects))
                 #expect(messages.items.map(\.eventID).contains("VOLUME_VOLUME_008_012"))
                 #expect(messages.items.first { $0.eventID == "VOLUME_VOLUME_008_012" }?.resourceUUID == id)
