@@ -72,49 +72,55 @@ struct VolumeActionsController {
 
     /// `os-reserve`: the volume is marked `attaching`.
     func reserve(_ request: APIRequest) async throws -> APIResponse {
-        _ = try Self.validate(request, VolumeActionSchemas.reserve, "os-reserve")
-        _ = try await request.authorizedVolume(
-            try request.id(),
-            api: api,
-            action: .volumeExtensionVolumeActionsReserve
-        )
-        try await api.reserveVolume(id: try request.id(), caller: request.identity)
-        return .empty(.accepted)
+        try await mark(request, VolumeActionSchemas.reserve, "os-reserve", .volumeExtensionVolumeActionsReserve) {
+            try await api.reserveVolume(id: $0, caller: $1)
+        }
     }
 
     /// `os-unreserve`: an `attaching` volume goes back to `in-use` or `available`.
     func unreserve(_ request: APIRequest) async throws -> APIResponse {
-        _ = try Self.validate(request, VolumeActionSchemas.unreserve, "os-unreserve")
-        _ = try await request.authorizedVolume(
-            try request.id(),
-            api: api,
-            action: .volumeExtensionVolumeActionsUnreserve
-        )
-        try await api.unreserveVolume(id: try request.id(), caller: request.identity)
-        return .empty(.accepted)
+        try await mark(request, VolumeActionSchemas.unreserve, "os-unreserve", .volumeExtensionVolumeActionsUnreserve) {
+            try await api.unreserveVolume(id: $0, caller: $1)
+        }
     }
 
     /// `os-begin_detaching`: an attached volume is marked `detaching`.
     func beginDetaching(_ request: APIRequest) async throws -> APIResponse {
-        _ = try Self.validate(request, VolumeActionSchemas.beginDetaching, "os-begin_detaching")
-        _ = try await request.authorizedVolume(
-            try request.id(),
-            api: api,
-            action: .volumeExtensionVolumeActionsBeginDetaching
-        )
-        try await api.beginDetaching(id: try request.id(), caller: request.identity)
-        return .empty(.accepted)
+        try await mark(
+            request,
+            VolumeActionSchemas.beginDetaching,
+            "os-begin_detaching",
+            .volumeExtensionVolumeActionsBeginDetaching
+        ) {
+            try await api.beginDetaching(id: $0, caller: $1)
+        }
     }
 
     /// `os-roll_detaching`: a `detaching` volume goes back to `in-use`.
     func rollDetaching(_ request: APIRequest) async throws -> APIResponse {
-        _ = try Self.validate(request, VolumeActionSchemas.rollDetaching, "os-roll_detaching")
-        _ = try await request.authorizedVolume(
-            try request.id(),
-            api: api,
-            action: .volumeExtensionVolumeActionsRollDetaching
-        )
-        try await api.rollDetaching(id: try request.id(), caller: request.identity)
+        try await mark(
+            request,
+            VolumeActionSchemas.rollDetaching,
+            "os-roll_detaching",
+            .volumeExtensionVolumeActionsRollDetaching
+        ) {
+            try await api.rollDetaching(id: $0, caller: $1)
+        }
+    }
+
+    /// The database-only attach marks: the body checked against `schema`, the volume and
+    /// `policy` checked, then `change` made on the volume API; 202 with an empty body.
+    func mark(
+        _ request: APIRequest,
+        _ schema: Schema,
+        _ action: String,
+        _ policy: PolicyAction,
+        _ change: (String, Identity) async throws -> Void
+    ) async throws -> APIResponse {
+        _ = try Self.validate(request, schema, action)
+        let id = try request.id()
+        _ = try await request.authorizedVolume(id, api: api, action: policy)
+        try await change(id, request.identity)
         return .empty(.accepted)
     }
 
