@@ -2,13 +2,13 @@
 /// ``VolumeTransitions`` does for volumes.
 public enum SnapshotTransitions {
     /// The driver made the snapshot: `creating` → `available`.
-    public static let created = SnapshotTransition.snapshot(
+    public static let created = SnapshotTransition(
         "create_snapshot",
         from: [.creating],
         to: .status(.available)
     )
     /// The driver failed: `creating` → `error`.
-    public static let createFailed = SnapshotTransition.snapshot(
+    public static let createFailed = SnapshotTransition(
         "create_snapshot",
         from: [.creating],
         to: .status(.error)
@@ -17,7 +17,7 @@ public enum SnapshotTransitions {
     /// `delete_snapshot`: `available` or `error`, not part of a group snapshot → `deleting`;
     /// with `force` any status.
     public static func delete(force: Bool) -> SnapshotTransition {
-        .snapshot(
+        SnapshotTransition(
             "delete_snapshot",
             from: force ? nil : [.available, .error],
             to: .status(.deleting),
@@ -36,30 +36,30 @@ public enum SnapshotTransitions {
     /// `os-update_snapshot_status` from `status` to `next`; nil when cinder refuses it.
     public static func updateStatus(from status: SnapshotStatus, to next: SnapshotStatus) -> SnapshotTransition? {
         guard statusUpdates[status]?.contains(next) == true else { return nil }
-        return .snapshot("update_snapshot_status", from: [status], to: .status(next))
+        return SnapshotTransition("update_snapshot_status", from: [status], to: .status(next))
     }
 
     /// The delete cast failed: `deleting` → the status before.
-    public static let deleteRolledBack = SnapshotTransition.snapshot("delete_snapshot", from: [.deleting], to: .given)
+    public static let deleteRolledBack = SnapshotTransition("delete_snapshot", from: [.deleting], to: .given)
     /// The driver failed to delete: `deleting` → `error_deleting`.
-    public static let deleteFailed = SnapshotTransition.snapshot(
+    public static let deleteFailed = SnapshotTransition(
         "delete_snapshot",
         from: [.deleting],
         to: .status(.errorDeleting)
     )
 
     /// A revert reads the snapshot: `available` → `restoring`.
-    public static let restore = SnapshotTransition.snapshot("revert", from: [.available], to: .status(.restoring))
+    public static let restore = SnapshotTransition("revert", from: [.available], to: .status(.restoring))
     /// The revert ended (done, failed, cast lost): `restoring` → `available`.
-    public static let restored = SnapshotTransition.snapshot("revert", from: [.restoring], to: .status(.available))
+    public static let restored = SnapshotTransition("revert", from: [.restoring], to: .status(.available))
 
     /// A volume created from a snapshot reads an `available` one; its status stays.
-    public static let cloneSource = SnapshotTransition.snapshot("create_volume", from: [.available], to: .unchanged)
+    public static let cloneSource = SnapshotTransition("create_volume", from: [.available], to: .unchanged)
 
     /// `backup create` from a snapshot: `available` → `backing-up`.
-    public static let backup = SnapshotTransition.snapshot("create_backup", from: [.available], to: .status(.backingUp))
+    public static let backup = SnapshotTransition("create_backup", from: [.available], to: .status(.backingUp))
     /// The backup ended (done, failed, no backup host, service restart): `backing-up` → `available`.
-    public static let backupEnded = SnapshotTransition.snapshot(
+    public static let backupEnded = SnapshotTransition(
         "create_backup",
         from: [.backingUp],
         to: .status(.available)

@@ -14,22 +14,30 @@ public enum TransitionTarget<Status: Hashable & Sendable>: Sendable, Hashable {
 /// other guards it needs, and where it leaves the status. A transition is enforced with one
 /// conditional update (`condition`), so two racing requests, in one process or several,
 /// cannot both pass it.
-public struct Transition<Status: Hashable & Sendable, Condition: StatusCondition<Status>>: Sendable, Equatable {
+public struct Transition<
+    Status: Hashable & Sendable,
+    Condition: StatusCondition<Status>,
+    Update: StatusUpdate<Status>
+>: Sendable, Equatable {
     /// What cinder calls the operation, for logs and tests (`extend`, `begin_detaching`).
     public var name: String
-    /// The statuses the resource may be in; nil: any.
-    public var from: Set<Status>?
     /// Where the status goes.
     public var target: TransitionTarget<Status>
     /// The conditional update that enforces `from` and the other guards.
     public var condition: Condition
 
-    public init(name: String, from: Set<Status>?, target: TransitionTarget<Status>, condition: Condition) {
+    /// A transition from `from` (nil: any status) to `target`, whose conditional update also
+    /// checks `guards` (the condition's other fields).
+    public init(_ name: String, from: Set<Status>?, to target: TransitionTarget<Status>, guards: Condition = .init()) {
         self.name = name
-        self.from = from
         self.target = target
+        var condition = guards
+        condition.statuses = from
         self.condition = condition
     }
+
+    /// The statuses the resource may be in; nil: any.
+    public var from: Set<Status>? { condition.statuses }
 
     /// Whether a resource in `status` may start the transition (guards on other columns
     /// aside): the check an API makes before it writes, with the same rule the conditional
@@ -46,87 +54,75 @@ public struct Transition<Status: Hashable & Sendable, Condition: StatusCondition
         case .unchanged: nil
         }
     }
+
+    /// The changes the conditional update writes: the target status (`given` for a
+    /// ``TransitionTarget/given`` target), then `also`.
+    public func changes(given: Status? = nil, also: [Update] = []) -> [Update] {
+        guard let status = status(given: given) else { return also }
+        return [.status(status)] + also
+    }
 }
 
 /// The part of a conditional update that reads the status column.
 public protocol StatusCondition<Status>: Sendable, Equatable {
     associatedtype Status: Hashable & Sendable
+    /// No condition at all.
+    init()
+    /// The statuses the row must be in; nil: any.
+    var statuses: Set<Status>? { get set }
     /// Whether a row in `status` can meet the condition.
     func admits(_ status: Status) -> Bool
 }
 
+/// A resource's update that can set its status.
+public protocol StatusUpdate<Status>: Sendable, Equatable {
+    associatedtype Status
+    static func status(_ status: Status) -> Self
+}
+
 extension VolumeCondition: StatusCondition {
+    public init() { self.init(status: nil) }
+
+    public var statuses: Set<VolumeStatus>? {
+        get { status }
+        set { status = newValue }
+    }
+
     public func admits(_ status: VolumeStatus) -> Bool {
         (self.status?.contains(status) ?? true) && !(statusNotIn?.contains(status) ?? false)
     }
 }
 
 extension SnapshotCondition: StatusCondition {
+    public init() { self.init(status: nil) }
+
+    public var statuses: Set<SnapshotStatus>? {
+        get { status }
+        set { status = newValue }
+    }
+
     public func admits(_ status: SnapshotStatus) -> Bool {
         (self.status?.contains(status) ?? true) && !(statusNotIn?.contains(status) ?? false)
     }
 }
 
+/// A backup's conditional update checks its status alone.
 extension Set: StatusCondition where Element == BackupStatus {
+    public var statuses: Set<BackupStatus>? {
+        get { self }
+        set { self = newValue ?? Set(BackupStatus.allCases) }
+    }
+
     public func admits(_ status: BackupStatus) -> Bool { contains(status) }
 }
 
+extension VolumeUpdate: StatusUpdate {}
+extension SnapshotUpdate: StatusUpdate {}
+extension BackupUpdate: StatusUpdate {}
+
 /// A volume transition: statuses are ``VolumeStatus``, enforced by a ``VolumeCondition``.
-public typealias VolumeTransition = Transition<VolumeStatus, VolumeCondition>
+public typealias VolumeTransition = Transition<VolumeStatus, VolumeCondition, VolumeUpdate>
 /// A snapshot transition, enforced by a ``SnapshotCondition``.
-public typealias SnapshotTransition = Transition<SnapshotStatus, SnapshotCondition>
+public typealias SnapshotTransition = Transition<SnapshotStatus, SnapshotCondition, SnapshotUpdate>
 /// A backup transition, enforced by the backup's status alone.
-public typealias BackupTransition = Transition<BackupStatus, Set<BackupStatus>>
-
-extension Transition where Condition == VolumeCondition, Status == VolumeStatus {
-    /// A volume transition whose condition is `from` plus `guards` (other fields of the
-    /// condition).
-    static func volume(
-        _ name: String,
-        from: Set<VolumeStatus>?,
-        to target: TransitionTarget<VolumeStatus>,
-        guards: VolumeCondition = VolumeCondition()
-    ) -> VolumeTransition {
-        var condition = guards
-        condition.status = from
-        return VolumeTransition(name: name, from: from, target: target, condition: condition)
-    }
-
-    /// The changes the conditional update writes: the target status (`given` for a
-    /// ``TransitionTarget/given`` target), then `also`.
-    public func changes(given: VolumeStatus? = nil, also: [VolumeUpdate] = []) -> [VolumeUpdate] {
-        guard let status = status(given: given) else { return also }
-        return [.status(status)] + also
-    }
-}
-
-extension Transition where Condition == SnapshotCondition, Status == SnapshotStatus {
-    static func snapshot(
-        _ name: String,
-        from: Set<SnapshotStatus>?,
-        to target: TransitionTarget<SnapshotStatus>,
-        guards: SnapshotCondition = SnapshotCondition()
-    ) -> SnapshotTransition {
-        var condition = guards
-        condition.status = from
-        return SnapshotTransition(name: name, from: from, target: target, condition: condition)
-    }
-
-    /// The changes the conditional update writes: the target status, then `also`.
-    public func changes(given: SnapshotStatus? = nil, also: [SnapshotUpdate] = []) -> [SnapshotUpdate] {
-        guard let status = status(given: given) else { return also }
-        return [.status(status)] + also
-    }
-}
-
-extension Transition where Condition == Set<BackupStatus>, Status == BackupStatus {
-    static func backup(_ name: String, from: Set<BackupStatus>, to target: BackupStatus) -> BackupTransition {
-        BackupTransition(name: name, from: from, target: .status(target), condition: from)
-    }
-
-    /// The changes the conditional update writes: the target status, then `also`.
-    public func changes(also: [BackupUpdate] = []) -> [BackupUpdate] {
-        guard let status = status(given: nil) else { return also }
-        return [.status(status)] + also
-    }
-}
+public typealias BackupTransition = Transition<BackupStatus, Set<BackupStatus>, BackupUpdate>

@@ -11,11 +11,11 @@ public enum VolumeTransitions {
     // MARK: - Create (API → scheduler → volume service)
 
     /// The scheduler records the chosen backend while the volume is `creating`.
-    public static let schedule = VolumeTransition.volume("schedule_create_volume", from: [.creating], to: .unchanged)
+    public static let schedule = VolumeTransition("schedule_create_volume", from: [.creating], to: .unchanged)
     /// No valid backend, or the driver failed: `creating` → `error`.
-    public static let createFailed = VolumeTransition.volume("create_volume", from: [.creating], to: .status(.error))
+    public static let createFailed = VolumeTransition("create_volume", from: [.creating], to: .status(.error))
     /// The driver created the data: `creating` → `available`.
-    public static let created = VolumeTransition.volume("create_volume", from: [.creating], to: .status(.available))
+    public static let created = VolumeTransition("create_volume", from: [.creating], to: .status(.available))
 
     // MARK: - Delete
 
@@ -28,7 +28,7 @@ public enum VolumeTransitions {
     /// `cascade`; any status with `force`. A volume that failed to be managed goes
     /// `error_managing_deleting` (``deleteTarget(from:)``), the others `deleting`.
     public static func delete(force: Bool, cascade: Bool) -> VolumeTransition {
-        .volume(
+        VolumeTransition(
             "delete",
             from: force ? nil : deletableStatuses,
             to: .status(.deleting),
@@ -47,7 +47,7 @@ public enum VolumeTransitions {
     }
 
     /// The driver failed to delete: `deleting` → `error_deleting`.
-    public static let deleteFailed = VolumeTransition.volume(
+    public static let deleteFailed = VolumeTransition(
         "delete_volume",
         from: [.deleting, .errorManagingDeleting],
         to: .status(.errorDeleting)
@@ -56,7 +56,7 @@ public enum VolumeTransitions {
     // MARK: - Update
 
     /// `update` (name, description, bootable): anything but `maintenance`.
-    public static let update = VolumeTransition.volume(
+    public static let update = VolumeTransition(
         "update",
         from: nil,
         to: .unchanged,
@@ -67,7 +67,7 @@ public enum VolumeTransitions {
     public static let metadataFrozen: Set<VolumeStatus> = [.maintenance, .uploading]
 
     /// Metadata create, update and delete: not in ``metadataFrozen``.
-    public static let updateMetadata = VolumeTransition.volume(
+    public static let updateMetadata = VolumeTransition(
         "update_volume_metadata",
         from: nil,
         to: .unchanged,
@@ -79,15 +79,15 @@ public enum VolumeTransitions {
     /// `extend`: `available` → `extending`; with `attached` (3.42, `extend_attached_volume`)
     /// `in-use` → `extending`. The API saves the status it left in `previous_status`.
     public static func extend(attached: Bool) -> VolumeTransition {
-        .volume("extend", from: [attached ? .inUse : .available], to: .status(.extending))
+        VolumeTransition("extend", from: [attached ? .inUse : .available], to: .status(.extending))
     }
 
     /// The cast failed, or the scheduler found no room: `extending` → the status before.
-    public static let extendRolledBack = VolumeTransition.volume("extend", from: [.extending], to: .given)
+    public static let extendRolledBack = VolumeTransition("extend", from: [.extending], to: .given)
     /// The driver grew the volume: `extending` → `available`, or `in-use` when attached (given).
-    public static let extended = VolumeTransition.volume("extend_volume", from: [.extending], to: .given)
+    public static let extended = VolumeTransition("extend_volume", from: [.extending], to: .given)
     /// The driver failed: `extending` → `error_extending`.
-    public static let extendFailed = VolumeTransition.volume(
+    public static let extendFailed = VolumeTransition(
         "extend_volume",
         from: [.extending],
         to: .status(.errorExtending)
@@ -96,17 +96,17 @@ public enum VolumeTransitions {
     // MARK: - Revert to snapshot (3.40)
 
     /// `revert`: `available` → `reverting`.
-    public static let revert = VolumeTransition.volume("revert", from: [.available], to: .status(.reverting))
+    public static let revert = VolumeTransition("revert", from: [.available], to: .status(.reverting))
     /// The snapshot could not be marked or the cast failed: `reverting` → `available`.
-    public static let revertRolledBack = VolumeTransition.volume("revert", from: [.reverting], to: .status(.available))
+    public static let revertRolledBack = VolumeTransition("revert", from: [.reverting], to: .status(.available))
     /// The driver put the snapshot's data back: `reverting` → `available`.
-    public static let reverted = VolumeTransition.volume(
+    public static let reverted = VolumeTransition(
         "revert_to_snapshot",
         from: [.reverting],
         to: .status(.available)
     )
     /// The driver failed: `reverting` → `error`.
-    public static let revertFailed = VolumeTransition.volume(
+    public static let revertFailed = VolumeTransition(
         "revert_to_snapshot",
         from: [.reverting],
         to: .status(.error)
@@ -115,19 +115,19 @@ public enum VolumeTransitions {
     // MARK: - Legacy attach (os-reserve … os-detach)
 
     /// `attach`, `detach` and `initialize_connection`: refused in `maintenance`.
-    public static let attach = VolumeTransition.volume(
+    public static let attach = VolumeTransition(
         "attach",
         from: nil,
         to: .unchanged,
         guards: VolumeCondition(statusNotIn: [.maintenance])
     )
-    public static let detach = VolumeTransition.volume(
+    public static let detach = VolumeTransition(
         "detach",
         from: nil,
         to: .unchanged,
         guards: VolumeCondition(statusNotIn: [.maintenance])
     )
-    public static let initializeConnection = VolumeTransition.volume(
+    public static let initializeConnection = VolumeTransition(
         "initialize_connection",
         from: nil,
         to: .unchanged,
@@ -135,7 +135,7 @@ public enum VolumeTransitions {
     )
 
     /// `update_readonly_flag`: only an `available` volume.
-    public static let updateReadonlyFlag = VolumeTransition.volume(
+    public static let updateReadonlyFlag = VolumeTransition(
         "update_readonly_flag",
         from: [.available],
         to: .unchanged
@@ -143,32 +143,36 @@ public enum VolumeTransitions {
 
     /// `reserve_volume`: `available` → `attaching`; a multiattach volume also from `in-use`.
     public static func reserve(multiattach: Bool) -> VolumeTransition {
-        .volume("reserve_volume", from: multiattach ? [.available, .inUse] : [.available], to: .status(.attaching))
+        VolumeTransition(
+            "reserve_volume",
+            from: multiattach ? [.available, .inUse] : [.available],
+            to: .status(.attaching)
+        )
     }
 
     /// `unreserve_volume` of a volume that has attachments: `attaching` → `in-use`.
-    public static let unreserveAttached = VolumeTransition.volume(
+    public static let unreserveAttached = VolumeTransition(
         "unreserve_volume",
         from: [.attaching],
         to: .status(.inUse),
         guards: VolumeCondition(hasAttachments: true)
     )
     /// `unreserve_volume` of a volume without attachments: `attaching` → `available`.
-    public static let unreserveDetached = VolumeTransition.volume(
+    public static let unreserveDetached = VolumeTransition(
         "unreserve_volume",
         from: [.attaching],
         to: .status(.available),
         guards: VolumeCondition(hasAttachments: false)
     )
     /// `begin_detaching`: `in-use`, `attached` and not migrating → `detaching`.
-    public static let beginDetaching = VolumeTransition.volume(
+    public static let beginDetaching = VolumeTransition(
         "begin_detaching",
         from: [.inUse],
         to: .status(.detaching),
         guards: VolumeCondition(attachStatus: [.attached], migrationStatus: VolumeCondition.availableMigrationStatus)
     )
     /// `roll_detaching`: `detaching` → `in-use`.
-    public static let rollDetaching = VolumeTransition.volume("roll_detaching", from: [.detaching], to: .status(.inUse))
+    public static let rollDetaching = VolumeTransition("roll_detaching", from: [.detaching], to: .status(.inUse))
 
     // MARK: - Retype and migration
 
@@ -176,7 +180,7 @@ public enum VolumeTransitions {
     /// `retyping` (the status it left saved in `previous_status`).
     /// A retype that changes whether the volume is multiattach needs it `available`.
     public static func retype(to newTypeID: String, changingMultiattach: Bool = false) -> VolumeTransition {
-        .volume(
+        VolumeTransition(
             "retype",
             from: changingMultiattach ? [.available] : [.available, .inUse],
             to: .status(.retyping),
@@ -190,10 +194,10 @@ public enum VolumeTransitions {
 
     /// A retype that ends (done in place, refused, failed, cast lost): `retyping` → the
     /// status before.
-    public static let retypeEnded = VolumeTransition.volume("retype", from: [.retyping], to: .given)
+    public static let retypeEnded = VolumeTransition("retype", from: [.retyping], to: .given)
 
     /// A retype that needs a migration starts one: still `retyping`, not migrating.
-    public static let retypeMigrates = VolumeTransition.volume(
+    public static let retypeMigrates = VolumeTransition(
         "retype",
         from: [.retyping],
         to: .unchanged,
@@ -205,7 +209,7 @@ public enum VolumeTransitions {
     /// `lock_volume`) an `available` volume goes `maintenance`.
     public static func migrate(lock: Bool, currentStatus: VolumeStatus, host: String?) -> VolumeTransition {
         let locks = lock && currentStatus == .available
-        return .volume(
+        return VolumeTransition(
             "migrate_volume",
             from: locks ? [.available] : [.available, .inUse],
             to: locks ? .status(.maintenance) : .unchanged,
@@ -220,7 +224,7 @@ public enum VolumeTransitions {
 
     /// A migration that has not started (cast lost, destination refused): the volume is still
     /// `starting`; the status goes back to the one before.
-    public static let migrationRolledBack = VolumeTransition.volume(
+    public static let migrationRolledBack = VolumeTransition(
         "migrate_volume",
         from: nil,
         to: .given,
@@ -232,16 +236,20 @@ public enum VolumeTransitions {
     /// `copy_volume_to_image` (`os-volume_upload_image`): `available` → `uploading`; with
     /// `force` also from `in-use`.
     public static func upload(force: Bool) -> VolumeTransition {
-        .volume("copy_volume_to_image", from: force ? [.available, .inUse] : [.available], to: .status(.uploading))
+        VolumeTransition(
+            "copy_volume_to_image",
+            from: force ? [.available, .inUse] : [.available],
+            to: .status(.uploading)
+        )
     }
 
     /// An upload that ends (done, failed, cast lost): `uploading` → the status before.
-    public static let uploadEnded = VolumeTransition.volume("copy_volume_to_image", from: [.uploading], to: .given)
+    public static let uploadEnded = VolumeTransition("copy_volume_to_image", from: [.uploading], to: .given)
 
     /// `reimage` (3.68): `available` or `error` → `downloading`; with `reimage_reserved` also
     /// from `reserved`.
     public static func reimage(reserved: Bool) -> VolumeTransition {
-        .volume(
+        VolumeTransition(
             "reimage",
             from: reserved ? [.available, .error, .reserved] : [.available, .error],
             to: .status(.downloading)
@@ -249,16 +257,16 @@ public enum VolumeTransitions {
     }
 
     /// A reimage that ends (done, cast lost): `downloading` → the status before.
-    public static let reimageEnded = VolumeTransition.volume("reimage", from: [.downloading], to: .given)
+    public static let reimageEnded = VolumeTransition("reimage", from: [.downloading], to: .given)
     /// The image could not be written: `downloading` → `error`.
-    public static let reimageFailed = VolumeTransition.volume("reimage", from: [.downloading], to: .status(.error))
+    public static let reimageFailed = VolumeTransition("reimage", from: [.downloading], to: .status(.error))
 
     // MARK: - Snapshots and backups
 
     /// `create_snapshot` reads the volume: `available`, or `in-use` too with `force` (or from
     /// 3.66, where in-use is allowed unless `force` is false).
     public static func snapshot(inUseAllowed: Bool) -> VolumeTransition {
-        .volume("create_snapshot", from: inUseAllowed ? [.available, .inUse] : [.available], to: .unchanged)
+        VolumeTransition("create_snapshot", from: inUseAllowed ? [.available, .inUse] : [.available], to: .unchanged)
     }
 
     /// The statuses a volume may be backed up from: `available`, and `in-use` with `force`.
@@ -269,14 +277,14 @@ public enum VolumeTransitions {
     /// `backup create` of the volume itself: the status it was checked in (one of
     /// ``backupSources(force:)``) → `backing-up`, the status saved in `previous_status`.
     public static func backup(from status: VolumeStatus) -> VolumeTransition {
-        .volume("create_backup", from: [status], to: .status(.backingUp))
+        VolumeTransition("create_backup", from: [status], to: .status(.backingUp))
     }
 
     /// A backup that ends (done, failed, no backup host): `backing-up` → the status before.
-    public static let backupEnded = VolumeTransition.volume("create_backup", from: [.backingUp], to: .given)
+    public static let backupEnded = VolumeTransition("create_backup", from: [.backingUp], to: .given)
 
     /// `restore` into an existing volume: `available` → `restoring-backup`.
-    public static let restoreBackup = VolumeTransition.volume(
+    public static let restoreBackup = VolumeTransition(
         "restore_backup",
         from: [.available],
         to: .status(.restoringBackup)
@@ -284,7 +292,7 @@ public enum VolumeTransitions {
 
     /// The backup service restores into `restoring-backup` (an existing volume) or `creating`
     /// (a volume created from the backup); done → `available`.
-    public static let restored = VolumeTransition.volume(
+    public static let restored = VolumeTransition(
         "restore_backup",
         from: [.restoringBackup, .creating],
         to: .status(.available)
@@ -293,12 +301,12 @@ public enum VolumeTransitions {
     /// A restore that failed: a volume being created → `error`, an existing one →
     /// `error_restoring`.
     public static func restoreFailed(from status: VolumeStatus) -> VolumeTransition {
-        .volume("restore_backup", from: [status], to: .status(status == .creating ? .error : .errorRestoring))
+        VolumeTransition("restore_backup", from: [status], to: .status(status == .creating ? .error : .errorRestoring))
     }
 
     /// The backup service's start-up recovery: a volume left in `status` by an interrupted
     /// backup or restore goes to `target` (cinder's `_cleanup_one_volume`).
     public static func recovered(from status: VolumeStatus, to target: VolumeStatus) -> VolumeTransition {
-        .volume("init_host", from: [status], to: .status(target))
+        VolumeTransition("init_host", from: [status], to: .status(target))
     }
 }
