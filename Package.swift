@@ -130,7 +130,6 @@ let package = Package(
                 "EmberCore",
                 "EmberImage",
                 "EmberWSGI",
-                "EmberStore",
                 "EmberVolume",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),

@@ -70,7 +70,7 @@ extension VolumeAPI {
         -> QuotaReservation
     {
         let projectID = volume.projectID ?? caller.projectID ?? ""
-        let typeName = await volumeTypeName(id: volume.volumeTypeID) ?? volume.volumeTypeID
+        let typeName = await types.name(id: volume.volumeTypeID) ?? volume.volumeTypeID
         let limits = try await quotas.limits(projectID: projectID, typeNames: [typeName])
         if let perVolume = limits["per_volume_gigabytes"], perVolume >= 0, newSize > perVolume {
             throw QuotaEngine.quotaError(

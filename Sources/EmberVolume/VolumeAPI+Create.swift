@@ -97,7 +97,7 @@ extension VolumeAPI {
                 )
             }
             size = size ?? snapshotSize
-            type = try await volumeType(id: snapshot.volumeTypeID)
+            type = try await types.volumeType(id: snapshot.volumeTypeID)
             let source = try? await store.volume(id: snapshot.volumeID, scope: .allProjects)
             zone = zone ?? source?.availabilityZone
             resourceBackend = source?.host
@@ -118,7 +118,7 @@ extension VolumeAPI {
                 )
             }
             size = size ?? source.size
-            type = try await volumeType(id: source.volumeTypeID)
+            type = try await types.volumeType(id: source.volumeTypeID)
             zone = zone ?? source.availabilityZone
             resourceBackend = source.host
             bootable = source.bootable
@@ -142,7 +142,7 @@ extension VolumeAPI {
         // `cinder_img_volume_type`, else the default.
         let imageTypeName = request.image?.properties["cinder_img_volume_type"]?.stringValue
         if let named = request.volumeType ?? (type == nil ? imageTypeName : nil) {
-            let resolved = try await resolveVolumeType(named)
+            let resolved = try await types.resolve(named)
             if let fromSource = type, fromSource.id != resolved.id {
                 throw EmberError.badRequest(
                     "Invalid input received: Volume type will be changed to be the same as the source volume."
@@ -154,7 +154,7 @@ extension VolumeAPI {
         if let type {
             volumeType = type
         } else {
-            volumeType = try await defaultVolumeType()
+            volumeType = try await types.defaultType()
         }
         let availabilityZone = try validateZone(zone)
         if request.multiattach {
@@ -218,7 +218,7 @@ extension VolumeAPI {
                 "Cast to the scheduler failed",
                 metadata: ["volume.id": .string(volume.id), "error": "\(error)"]
             )
-            _ = try? await store.updateVolume(id: volume.id, [.status(.error)])
+            _ = try? await store.apply(VolumeTransitions.createFailed, toVolume: volume.id)
             throw error
         }
         return volume

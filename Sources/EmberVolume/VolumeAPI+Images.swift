@@ -170,7 +170,7 @@ extension VolumeAPI {
             )
             return ImageUpload(
                 volume: uploading,
-                volumeType: try? await volumeType(id: volume.volumeTypeID),
+                volumeType: try? await types.volumeType(id: volume.volumeTypeID),
                 image: image
             )
         }

@@ -75,8 +75,8 @@ extension VolumeAPI {
 
     /// `VolumeType.get_by_name_or_id`: a UUID-like value is tried as an id, then as a name.
     nonisolated func volumeTypeByNameOrID(_ nameOrID: String) async throws -> VolumeType {
-        guard Self.isUUIDLike(nameOrID) else { return try await resolveVolumeType(nameOrID) }
-        if let byID = try? await volumeType(id: nameOrID) { return byID }
+        guard Self.isUUIDLike(nameOrID) else { return try await types.resolve(nameOrID) }
+        if let byID = try? await types.volumeType(id: nameOrID) { return byID }
         if let byName = try? await store.volumeType(name: nameOrID) { return byName }
         throw EmberError.notFound("Volume type \(nameOrID) could not be found.")
     }
@@ -93,7 +93,7 @@ extension VolumeAPI {
         let snapshots = try await store.listSnapshots(
             ListQuery(scope: .allProjects, filters: [.equals("volume_id", volume.id)])
         ).items
-        let oldName = await volumeTypeName(id: volume.volumeTypeID) ?? volume.volumeTypeID
+        let oldName = await types.name(id: volume.volumeTypeID) ?? volume.volumeTypeID
         func deltas(_ name: String, sign: Int) -> [String: Int] {
             var gigabytes = volume.size
             if !configuration.noSnapshotGigabytesQuota {

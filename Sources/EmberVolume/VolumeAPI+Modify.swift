@@ -85,7 +85,7 @@ extension VolumeAPI {
     /// manager does after a delete.
     nonisolated func releaseQuota(for volume: Volume) async throws {
         guard volume.useQuota, let projectID = volume.projectID else { return }
-        let typeName = await volumeTypeName(id: volume.volumeTypeID) ?? volume.volumeTypeID
+        let typeName = await types.name(id: volume.volumeTypeID) ?? volume.volumeTypeID
         let deltas = QuotaReservation.volumeDeltas(size: volume.size, typeName: typeName).mapValues { -$0 }
         let reservation = try await store.reserve(
             projectID: projectID,

@@ -3,13 +3,16 @@ import EmberImage
 import EmberStore
 import Foundation
 import Logging
-import Synchronization
 
 /// The stores the volume API works on.
 public typealias VolumeAPIStore = VolumeStore & SnapshotStore & VolumeTypeStore & QuotaStore & BackupStore
     & AttachmentStore & ServiceStore
 
-/// `cinder/volume/api.py`: the business layer between the REST controllers and the workers.
+/// `cinder/volume/api.py`: the business layer between the REST controllers and the workers,
+/// and the one way into the store for the API (the controllers in `EmberAPI` cannot see the
+/// store). Volumes, their attachments, images and migrations are served here; the other
+/// resources have a focused service each, reached from here: ``snapshots``, ``backups``,
+/// ``types``, ``quotaSets`` and ``services``.
 ///
 /// Every status change goes through a conditional update in the store (a transition of
 /// `VolumeTransitions`), so concurrent requests and API nodes cannot both win one. A create
@@ -19,12 +22,13 @@ public typealias VolumeAPIStore = VolumeStore & SnapshotStore & VolumeTypeStore 
 /// The actor isolates the operations in flight per volume (``exclusively(onVolume:_:)``):
 /// two requests that change the same volume in this process run one after the other, in
 /// arrival order, instead of racing to the database where one would lose its conditional
-/// update. Reads are `nonisolated` and never hop onto the actor (the volume type cache sits
-/// behind its own lock), so showing a volume or a page never queues behind a write.
+/// update (``backups`` share the table: a backup marks its volume). Reads are `nonisolated`
+/// and never hop onto the actor (the volume type cache of ``types`` sits behind its own
+/// lock), so showing a volume or a page never queues behind a write.
 public actor VolumeAPI {
     /// The changes running per volume id, and the requests waiting for each.
     private var inFlight = InFlightOperations()
-    public nonisolated let store: any VolumeAPIStore
+    nonisolated let store: any VolumeAPIStore
     public nonisolated let configuration: VolumeServiceConfiguration
     public nonisolated let quotas: QuotaEngine
     public nonisolated let caster: any VolumeWorkCaster
@@ -34,11 +38,13 @@ public actor VolumeAPI {
     nonisolated let logger: Logger
     /// Where the time comes from: service ages, reservation expiry, timestamps.
     public nonisolated let clock: any EmberClock
-    /// Volume types by id with when they were read: kept ``typeCacheLifetime``, so a change
-    /// made through another API process shows within that time (this process's own at once,
-    /// through ``forgetVolumeType(id:)``).
-    private nonisolated let typesByID = Mutex<[String: (type: VolumeType, readAt: ContinuousClock.Instant)]>([:])
-    static let typeCacheLifetime: Duration = .seconds(5)
+    /// Volume types, their extra specs and access (with the cache of types every volume
+    /// view reads).
+    public nonisolated let types: VolumeTypeAPI
+    /// Quota sets, quota classes and usage.
+    public nonisolated let quotaSets: QuotaSetAPI
+    /// The services table: which services run where and whether each is up.
+    public nonisolated let services: ServiceAPI
 
     public init(
         store: any VolumeAPIStore,
@@ -55,7 +61,17 @@ public actor VolumeAPI {
         self.quotas = QuotaEngine(store: store, configuration: configuration, clock: clock)
         self.caster = caster
         self.logger = logger
+        self.types = VolumeTypeAPI(store: store, configuration: configuration, logger: logger)
+        self.quotaSets = QuotaSetAPI(store: store, engine: quotas)
+        self.services = ServiceAPI(store: store, downTime: configuration.serviceDownTime, clock: clock)
     }
+
+    /// Snapshots of this API's volumes (a view over the same store; no state of its own).
+    public nonisolated var snapshots: SnapshotAPI { SnapshotAPI(volumes: self) }
+
+    /// Backups of this API's volumes and snapshots (a view over the same store and the same
+    /// table of operations in flight; it holds no state of its own).
+    public nonisolated var backups: BackupAPI { BackupAPI(volumes: self) }
 
     // MARK: - Operations in flight
 
@@ -89,77 +105,6 @@ public actor VolumeAPI {
 
     /// How many changes of volume `id` wait behind the one running.
     public func waiting(onVolume id: String) -> Int { inFlight.waiting(for: id) }
-
-    // MARK: - Volume types
-
-    /// Creates cinder's `__DEFAULT__` type when it is the configured default and missing (cinder's
-    /// database migration does the same). Another process starting at the same moment may
-    /// create it first; that is success too.
-    public func ensureDefaultVolumeType() async throws {
-        do {
-            _ = try await store.volumeType(name: configuration.defaultVolumeType)
-        } catch {
-            guard case .volumeTypeNameNotFound = error, configuration.defaultVolumeType == "__DEFAULT__" else {
-                throw error
-            }
-            do {
-                let created = try await store.createVolumeType(
-                    VolumeType(name: "__DEFAULT__", description: "Default Volume Type")
-                )
-                logger.info("Created the default volume type", metadata: ["volume_type.id": .string(created.id)])
-            } catch .volumeTypeExists {
-                return
-            }
-        }
-    }
-
-    /// A type by id, cached for ``typeCacheLifetime`` (types change rarely; this process's
-    /// updates go through ``forgetVolumeType(id:)``).
-    public nonisolated func volumeType(id: String) async throws -> VolumeType {
-        let now = ContinuousClock.now
-        if let cached = typesByID.withLock({ $0[id] }), now - cached.readAt < Self.typeCacheLifetime {
-            return cached.type
-        }
-        let type = try await store.volumeType(id: id)
-        typesByID.withLock { $0[id] = (type, now) }
-        return type
-    }
-
-    public nonisolated func forgetVolumeType(id: String) {
-        _ = typesByID.withLock { $0.removeValue(forKey: id) }
-    }
-
-    /// The name a volume's type is shown as; the id when the type is gone.
-    public nonisolated func volumeTypeName(id: String) async -> String? {
-        try? await volumeType(id: id).name
-    }
-
-    /// `volume_types.get_by_name_or_id`.
-    public nonisolated func resolveVolumeType(_ nameOrID: String) async throws -> VolumeType {
-        if let byID = try? await volumeType(id: nameOrID) { return byID }
-        do {
-            return try await store.volumeType(name: nameOrID)
-        } catch {
-            if case .volumeTypeNameNotFound = error {
-                throw EmberError.notFound("Volume type with name \(nameOrID) could not be found.")
-            }
-            throw error
-        }
-    }
-
-    /// The configured default type.
-    public nonisolated func defaultVolumeType() async throws -> VolumeType {
-        do {
-            return try await store.volumeType(name: configuration.defaultVolumeType)
-        } catch {
-            if case .volumeTypeNameNotFound = error {
-                throw EmberError.notFound(
-                    "Volume type with name \(configuration.defaultVolumeType) could not be found."
-                )
-            }
-            throw error
-        }
-    }
 
     // MARK: - Reading
 
@@ -197,8 +142,22 @@ public actor VolumeAPI {
         throw EmberError.badRequest("Invalid backup: no backup service is running to restore it.")
     }
 
+    /// A page of volumes; an unknown marker is a 404 as cinder's.
     public nonisolated func listVolumes(_ query: ListQuery) async throws -> Page<Volume> {
-        try await store.listVolumes(query)
+        try await Self.page(of: .volume) { () async throws(StoreError) in try await store.listVolumes(query) }
+    }
+
+    /// Runs a list query; an unknown marker is the 404 cinder answers, since it looks the
+    /// marker up with `<resource>_get` ("Volume <id> could not be found.").
+    static func page<Item>(
+        of resource: StoreResource,
+        _ fetch: () async throws(StoreError) -> Page<Item>
+    ) async throws -> Page<Item> {
+        do {
+            return try await fetch()
+        } catch .markerNotFound(let marker) {
+            throw EmberError.notFound("\(resource.rawValue) \(marker) could not be found.")
+        }
     }
 
     /// `GET /volumes/summary` (3.12): count, total size and (3.36) the union of metadata values.

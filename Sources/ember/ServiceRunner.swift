@@ -179,7 +179,7 @@ struct ServiceRunner {
             services.append(
                 PreparedService(name: "osapi_volume", service: server) {
                     try await prepare()
-                    try await volumeAPI.ensureDefaultVolumeType()
+                    try await volumeAPI.types.ensureDefaultType()
                 }
             )
         }

@@ -1,12 +1,13 @@
 import EmberCore
 import EmberStore
-import EmberVolume
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+
+@testable import EmberVolume
 
 /// `/backups` through the router without workers: schemas, statuses, quotas, views at every
 /// microversion, policies, and the casts the API sends.
@@ -526,7 +527,7 @@ import Testing
             #expect(recorder.backupCasts.last == "import_record:\(fresh):backup-host")
             let row = try await api.store.backup(id: fresh, scope: .allProjects)
             #expect(row.status == .creating)
-            #expect(row.volumeID == VolumeAPI.importVolumeID)
+            #expect(row.volumeID == BackupAPI.importVolumeID)
         }
     }
 

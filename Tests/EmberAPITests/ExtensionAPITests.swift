@@ -2,7 +2,6 @@ import EmberAPI
 import EmberCore
 import EmberStore
 import EmberTesting
-import EmberVolume
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -10,6 +9,8 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Testing
+
+@testable import EmberVolume
 
 extension TestClientProtocol {
     /// A request as `token` (`user:project`), for the non-admin cases.
@@ -211,7 +212,7 @@ extension TestClientProtocol {
             let inUse = try await client.send(.delete, "/types/\(id)")
             #expect(inUse.json?["badRequest"]?["message"] == "Target volume type is still in use.")
 
-            let defaultType = try await api.defaultVolumeType()
+            let defaultType = try await api.types.defaultType()
             let deletingDefault = try await client.send(.delete, "/types/\(defaultType.id)")
             #expect(deletingDefault.status == .badRequest)
             #expect(

@@ -1,11 +1,12 @@
 import EmberAPI
 import EmberCore
-import EmberVolume
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+
+@testable import EmberVolume
 
 /// Differences from cinder 29.0.0 that the fidelity harness (Tests/fidelity) found, pinned
 /// here without cinder.

@@ -1,13 +1,14 @@
 import EmberAPI
 import EmberCore
 import EmberImage
-import EmberVolume
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+
+@testable import EmberVolume
 
 /// Create from `imageRef`, `os-volume_upload_image` and `os-reimage` at the API: without an
 /// image service (cinder's answers when Glance cannot be reached), against an unreachable one,
@@ -347,7 +348,7 @@ import Testing
     func publicUploadNeedsTheUploadPublicPolicy() async throws {
         try await TestGlance.withClient { glance in
             try await APIHarness.run(trustIdentityHeaders: true, images: glance) { client, casts, api in
-                let typeID = try await api.defaultVolumeType().id
+                let typeID = try await api.types.defaultType().id
                 let id = try await api.store.createVolume(
                     Volume(
                         userID: "member-user",

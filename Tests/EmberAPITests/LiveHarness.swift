@@ -4,7 +4,6 @@ import EmberCore
 import EmberImage
 import EmberStore
 import EmberTesting
-import EmberVolume
 import EmberWSGI
 import EmberWorkers
 import Foundation
@@ -15,6 +14,8 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Testing
+
+@testable import EmberVolume
 
 /// Where a live API test keeps its data and messages.
 enum LiveBackend: String, Sendable, CustomTestStringConvertible {
@@ -231,7 +232,7 @@ enum LiveHarness {
                 images: images,
                 logger: logger
             )
-            try await api.ensureDefaultVolumeType()
+            try await api.types.ensureDefaultType()
             let scheduler = SchedulerManager(configuration: workers, store: db.store, bus: bus, logger: logger)
             let managers = workers.backends.map {
                 VolumeManager(

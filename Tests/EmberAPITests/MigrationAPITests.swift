@@ -1,12 +1,13 @@
 import EmberAPI
 import EmberCore
-import EmberVolume
 import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+
+@testable import EmberVolume
 
 /// The API side of `os-retype`, `os-migrate_volume` and `os-migrate_volume_completion`:
 /// body validation with cinder's messages, policies, preconditions, quota reservations and

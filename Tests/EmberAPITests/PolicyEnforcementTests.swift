@@ -6,6 +6,8 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+@testable import EmberVolume
+
 /// The policies on every route, with keystonecontext building the caller from identity headers
 /// (what authtoken sets) and cinder's answers: 404 for another project's volume, 403
 /// `forbidden` for what the caller's role does not allow, admin-only fields and `all_tenants`.

@@ -1,11 +1,12 @@
 import EmberAPI
 import EmberCore
-import EmberVolume
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+
+@testable import EmberVolume
 
 extension TestClientProtocol {
     func send(

@@ -4,7 +4,6 @@ import EmberImage
 import EmberRPC
 import EmberStore
 import EmberTesting
-import EmberVolume
 import EmberWSGI
 import Foundation
 import HTTPTypes
@@ -13,6 +12,8 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Synchronization
+
+@testable import EmberVolume
 
 /// Records the casts the volume API sends, so API tests can check them without workers.
 final class CastRecorder: VolumeWorkCaster {
@@ -237,7 +238,7 @@ struct APIHarness {
                 logger: logger,
                 clock: clock
             )
-            try await api.ensureDefaultVolumeType()
+            try await api.types.ensureDefaultType()
             // The extensions the configuration asks for, as `ember api` loads them.
             let extensions = await ExtensionManager(logger: logger).load(files: configuration.files)
             var registry = PasteFactoryRegistry.standard()

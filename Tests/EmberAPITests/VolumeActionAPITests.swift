@@ -1,11 +1,12 @@
 import EmberAPI
 import EmberCore
-import EmberVolume
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+
+@testable import EmberVolume
 
 /// The volume actions that need no worker answer (reserve, detaching marks, flags) and the
 /// API side of those that do (extend, revert): status preconditions, casts and messages.

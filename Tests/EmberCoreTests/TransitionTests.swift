@@ -183,6 +183,27 @@ import Testing
             cinderAllows: [.deleting, .errorManagingDeleting],
             target: .status(.errorDeleting)
         ),
+        // Outcomes cinder writes whatever the status: a discarded migration destination
+        // (`_clean_temporary_volume`), a failed migration completion (back to the status
+        // before), a restore into a volume in the wrong status or of a backup it cannot restore.
+        Rule(
+            transition: VolumeTransitions.temporaryVolumeDiscarded,
+            cinderAllows: Set(VolumeStatus.allCases),
+            target: .status(.deleting)
+        ),
+        Rule(transition: VolumeTransitions.migrationFailed, cinderAllows: Set(VolumeStatus.allCases), target: .given),
+        Rule(
+            transition: VolumeTransitions.restoreRefused,
+            cinderAllows: Set(VolumeStatus.allCases),
+            target: .status(.errorRestoring)
+        ),
+        Rule(
+            transition: VolumeTransitions.restoreAborted,
+            cinderAllows: Set(VolumeStatus.allCases),
+            target: .status(.error)
+        ),
+        // admin_actions.py:_reset_status — a direct write whatever the status.
+        Rule(transition: VolumeTransitions.resetStatus, cinderAllows: Set(VolumeStatus.allCases), target: .given),
     ]
 
     @Test(arguments: rules, VolumeStatus.allCases)
@@ -220,6 +241,18 @@ import Testing
         let migrate = VolumeTransitions.migrate(lock: false, currentStatus: .available, host: "node@a").condition
         #expect(migrate.hostNot == "node@a" && migrate.hasNoSnapshots && migrate.notInGroup)
         #expect(VolumeTransitions.migrationRolledBack.condition.migrationStatus == ["starting"])
+    }
+
+    /// `os-reset_status` refuses `deleting` (cinder's `('error_deleting' 'detaching')` lacks
+    /// its comma, so those two pass) and `in-use` without attachments; every other target passes.
+    @Test(arguments: VolumeStatus.allCases)
+    func resetRefusesWhatCinderRefuses(status: VolumeStatus) {
+        let refusedAlways = status == .deleting
+        #expect((VolumeTransitions.resetRefusal(to: status, hasAttachments: true) != nil) == refusedAlways)
+        #expect(
+            (VolumeTransitions.resetRefusal(to: status, hasAttachments: false) != nil)
+                == (refusedAlways || status == .inUse)
+        )
     }
 
     @Test func changesWriteTheTargetFirstAndAGivenStatusOnlyWhenGiven() {
@@ -281,6 +314,23 @@ import Testing
         // export_record and the parent of an incremental — 'available'.
         #expect(BackupTransitions.export.allows(status) == (status == .available))
         #expect(BackupTransitions.parentOfIncremental.allows(status) == (status == .available))
+        // backup/manager.py: update_backup_error, an abandoned restore and reset_status write
+        // whatever the status; import_record finishes the row the API inserted 'creating'.
+        #expect(BackupTransitions.failed.allows(status))
+        #expect(BackupTransitions.restoreAbandoned.allows(status))
+        #expect(BackupTransitions.resetStatus.allows(status))
+        #expect(BackupTransitions.imported.allows(status) == (status == .creating))
+        // _cleanup_incomplete_backup_operations: creating → error, restoring → available.
+        #expect(BackupTransitions.recovered(from: .creating, to: .error).allows(status) == (status == .creating))
+        #expect(
+            BackupTransitions.recovered(from: .restoring, to: .available).allows(status) == (status == .restoring)
+        )
+    }
+
+    @Test(arguments: SnapshotStatus.allCases)
+    func resetStatusStartsAnywhere(status: SnapshotStatus) {
+        #expect(SnapshotTransitions.resetStatus.allows(status))
+        #expect(SnapshotTransitions.resetStatus.changes(given: .error) == [.status(.error)])
     }
 
     @Test func targets() {
@@ -290,6 +340,11 @@ import Testing
         #expect(BackupTransitions.delete(force: true).changes(also: [.host("h")]) == [.status(.deleting), .host("h")])
         #expect(BackupTransitions.restore.target == .status(.restoring))
         #expect(BackupTransitions.created.target == .status(.available))
+        #expect(BackupTransitions.failed.changes(also: [.failReason("x")]) == [.status(.error), .failReason("x")])
+        #expect(BackupTransitions.restoreAbandoned.target == .status(.available))
+        #expect(BackupTransitions.imported.target == .status(.available))
+        #expect(BackupTransitions.resetStatus.changes(given: .error) == [.status(.error)])
+        #expect(BackupTransitions.recovered(from: .creating, to: .error).target == .status(.error))
     }
 }
 

@@ -1,10 +1,11 @@
 import EmberBus
 import EmberCore
 import EmberStore
-import EmberVolume
 import EmberWorkers
 import Foundation
 import Testing
+
+@testable import EmberVolume
 
 /// Retype and migration through the real scheduler and two file backends: placement, the
 /// bytes on disk, the rows and the quota.

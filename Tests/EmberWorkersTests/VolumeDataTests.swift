@@ -2,10 +2,11 @@ import EmberBus
 import EmberCore
 import EmberRPC
 import EmberStore
-import EmberVolume
 import EmberWorkers
 import Foundation
 import Testing
+
+@testable import EmberVolume
 
 @Suite("Volume data: snapshots, clones, extend, revert, connections, recovery, heartbeats")
 struct VolumeDataTests {

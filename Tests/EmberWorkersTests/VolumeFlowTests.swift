@@ -2,10 +2,11 @@ import EmberBus
 import EmberCore
 import EmberRPC
 import EmberStore
-import EmberVolume
 import EmberWorkers
 import Foundation
 import Testing
+
+@testable import EmberVolume
 
 @Suite("Volume create and delete through the scheduler and the volume managers")
 struct VolumeFlowTests {
@@ -122,7 +123,7 @@ struct VolumeFlowTests {
                     userID: workers.caller.userID,
                     projectID: workers.caller.projectID,
                     size: 1,
-                    volumeTypeID: try await workers.api.defaultVolumeType().id,
+                    volumeTypeID: try await workers.api.types.defaultType().id,
                     availabilityZone: "zone-b"
                 )
             )

@@ -3,12 +3,13 @@ import EmberCore
 import EmberImage
 import EmberStore
 import EmberTesting
-import EmberVolume
 import EmberWorkers
 import Foundation
 import Logging
 import ServiceLifecycle
 import Testing
+
+@testable import EmberVolume
 
 /// Where a worker test keeps its data and messages.
 enum WorkerBackendKind: String, Sendable, CustomTestStringConvertible {
@@ -261,7 +262,7 @@ enum WorkerHarness {
                 caster: BusVolumeWorkCaster(bus: bus),
                 logger: logger
             )
-            try await api.ensureDefaultVolumeType()
+            try await api.types.ensureDefaultType()
             let workers = Workers(
                 database: database,
                 bus: bus,

@@ -20,7 +20,7 @@ extension APIRequest {
     /// `volume_api.get_snapshot` with its policy: a snapshot the caller can see, then
     /// `action` checked on it (a refusal is cinder's 403).
     func authorizedSnapshot(_ id: String, api: VolumeAPI, action: PolicyAction) async throws -> Snapshot {
-        let snapshot = try await api.snapshot(id: id, caller: identity)
+        let snapshot = try await api.snapshots.get(id: id, caller: identity)
         try authorize(action, target: snapshot.policyTarget)
         return snapshot
     }

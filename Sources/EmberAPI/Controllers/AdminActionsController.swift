@@ -1,6 +1,5 @@
 import EmberBus
 import EmberCore
-import EmberStore
 import EmberVolume
 import EmberWSGI
 
@@ -42,29 +41,12 @@ struct AdminActionsController {
                 throw EmberError.badRequest("Must specify 'status', 'attach_status' or 'migration_status' for update.")
             }
             let volume = try await adminVolume(request, rule: .volumeExtensionVolumeAdminActionsResetStatus)
-            // cinder's tuple lacks a comma, so only `deleting` is refused here.
-            if status == "deleting" { throw EmberError.badRequest("Cannot reset-state to deleting") }
-            if status == "in-use", volume.attachments.isEmpty {
-                throw EmberError.badRequest(
-                    "Cannot reset-state to in-use because volume does not have any attachments."
-                )
-            }
-            var changes: [VolumeUpdate] = []
-            if let status, !status.isEmpty, let value = VolumeStatus(rawValue: status) {
-                changes.append(.status(value))
-            }
-            if let attach, !attach.isEmpty, let value = VolumeAttachStatus(rawValue: attach) {
-                changes.append(.attachStatus(value))
-            }
-            if let migration, !migration.isEmpty {
-                changes.append(.migrationStatus(migration == "none" ? nil : migration))
-            }
-            _ = try await api.store.updateVolume(id: volume.id, changes)
-            if attach == "detached" {
-                // `_clean_volume_attachment`: every attachment goes, and with them `attached_mode`.
-                for attachment in volume.attachments { try await api.store.deleteAttachment(id: attachment.id) }
-                try? await api.store.deleteVolumeMetadata(id: volume.id, kind: .admin, key: "attached_mode")
-            }
+            try await api.resetVolumeStatus(
+                volume,
+                status: status.flatMap { $0.isEmpty ? nil : VolumeStatus(rawValue: $0) },
+                attachStatus: attach.flatMap { $0.isEmpty ? nil : VolumeAttachStatus(rawValue: $0) },
+                migrationStatus: migration.flatMap { $0.isEmpty ? nil : $0 }
+            )
             return .empty(.accepted)
         }
         controller.action("os-force_delete") { request in
@@ -173,16 +155,16 @@ struct AdminActionsController {
                         + "\(Self.tuple(Self.snapshotStatuses))."
                 )
             }
-            let snapshot = try await api.snapshot(id: try request.id(), caller: request.identity)
+            let snapshot = try await api.snapshots.get(id: try request.id(), caller: request.identity)
             try request.authorize(.volumeExtensionSnapshotAdminActionsResetStatus, target: snapshot.policyTarget)
-            _ = try await api.store.updateSnapshot(id: snapshot.id, [.status(value)])
+            try await api.snapshots.resetStatus(snapshot, to: value)
             return .empty(.accepted)
         }
         controller.action("os-force_delete") { request in
             _ = try request.validatedBody(AdminActionSchemas.forceDelete)
-            let snapshot = try await api.snapshot(id: try request.id(), caller: request.identity)
+            let snapshot = try await api.snapshots.get(id: try request.id(), caller: request.identity)
             try request.authorize(.volumeExtensionSnapshotAdminActionsForceDelete, target: snapshot.policyTarget)
-            try await api.deleteSnapshot(
+            try await api.snapshots.delete(
                 id: snapshot.id,
                 force: true,
                 caller: request.identity,

@@ -1,5 +1,4 @@
 import EmberCore
-import EmberStore
 import EmberVolume
 import EmberWSGI
 
@@ -38,7 +37,7 @@ struct BackupsController {
         controller.method("update", minimum: "3.9") { request in try await update(request) }
         controller.method("delete") { request in
             let backup = try await authorizedBackup(request, action: .backupDelete)
-            try await api.deleteBackup(
+            try await api.backups.delete(
                 backup,
                 force: false,
                 caller: request.identity,
@@ -49,7 +48,7 @@ struct BackupsController {
         controller.method("restore") { request in try await restore(request) }
         controller.method("export_record") { request in
             let backup = try await authorizedBackup(request, action: "backup:export-import")
-            let record = try await api.exportBackupRecord(
+            let record = try await api.backups.exportRecord(
                 backup,
                 caller: request.identity,
                 requestID: request.context.requestID
@@ -76,7 +75,7 @@ struct BackupsController {
                 request,
                 action: .volumeExtensionBackupAdminActionsResetStatus
             )
-            try await api.resetBackupStatus(
+            try await api.backups.resetStatus(
                 backup,
                 status: status,
                 caller: request.identity,
@@ -92,7 +91,7 @@ struct BackupsController {
                 request,
                 action: .volumeExtensionBackupAdminActionsForceDelete
             )
-            try await api.deleteBackup(
+            try await api.backups.delete(
                 backup,
                 force: true,
                 caller: request.identity,
@@ -105,7 +104,7 @@ struct BackupsController {
 
     /// `backup_api.get` and the policy of the operation on it (403 when refused).
     func authorizedBackup(_ request: APIRequest, action: PolicyAction) async throws -> Backup {
-        let backup = try await api.backup(id: try request.id(), caller: request.identity)
+        let backup = try await api.backups.get(id: try request.id(), caller: request.identity)
         try request.authorize(action, target: backup.policyTarget)
         return backup
     }
@@ -130,7 +129,7 @@ struct BackupsController {
             allowedFilters: Self.userFilters,
             knownFilters: Self.adminFilters
         )
-        let page = try await ListParameters.page(of: "Backup") { try await api.listBackups(parameters.query) }
+        let page = try await api.backups.list(parameters.query)
         let items: [JSONValue] = page.items.map {
             .object(detailed ? detail($0, request) : BackupViewBuilder.summary($0, request: request))
         }
@@ -153,7 +152,7 @@ struct BackupsController {
         let volume = try await request.authorizedVolume(volumeID, api: api, action: .backupCreate)
         var metadata: [String: String] = [:]
         for entry in backup["metadata"]?.objectValue?.entries ?? [] { metadata[entry.key] = entry.value.stringValue }
-        let created = try await api.createBackup(
+        let created = try await api.backups.create(
             BackupCreateRequest(
                 volumeID: volume.id,
                 name: backup["name"]?.stringValue?.trimmingWhitespace(),
@@ -193,7 +192,7 @@ struct BackupsController {
                 uniquingKeysWith: { $1 }
             )
         }
-        let updated = try await api.updateBackup(
+        let updated = try await api.backups.update(
             backup,
             name: field("name"),
             description: field("description"),
@@ -207,7 +206,7 @@ struct BackupsController {
         if let error = BackupSchemas.restore.validate(body) { throw EmberError.badRequest(error) }
         let backup = try await authorizedBackup(request, action: .backupRestore)
         let restore = body["restore"]?.objectValue ?? JSONObject()
-        let result = try await api.restoreBackup(
+        let result = try await api.backups.restore(
             backup,
             volumeID: restore["volume_id"]?.stringValue,
             name: restore["name"]?.stringValue,
@@ -227,7 +226,7 @@ struct BackupsController {
         if let error = BackupSchemas.importRecord.validate(body) { throw EmberError.badRequest(error) }
         try request.authorize("backup:backup-import")
         let record = body["backup-record"] ?? .null
-        let imported = try await api.importBackupRecord(
+        let imported = try await api.backups.importRecord(
             service: record["backup_service"]?.stringValue ?? "",
             url: record["backup_url"]?.stringValue ?? "",
             caller: request.identity,

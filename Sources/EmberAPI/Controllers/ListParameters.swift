@@ -1,5 +1,4 @@
 import EmberCore
-import EmberStore
 import EmberWSGI
 
 /// `cinder/api/common.py`'s pagination, sorting and filter parsing for list requests.
@@ -157,22 +156,6 @@ struct ListParameters {
 }
 
 extension ListParameters {
-    /// Runs a list query; an unknown marker is the 404 cinder answers, since it looks the
-    /// marker up with `<resource>_get` ("Volume <id> could not be found.").
-    static func page<Item>(
-        of resource: String,
-        _ fetch: () async throws -> Page<Item>
-    ) async throws -> Page<Item> {
-        do {
-            return try await fetch()
-        } catch let error as StoreError {
-            if case .markerNotFound(let marker) = error {
-                throw EmberError.notFound("\(resource) \(marker) could not be found.")
-            }
-            throw error
-        }
-    }
-
     /// A list page of tree views: `{"<collection>": […]}`, the `<collection>_links` next link
     /// when the page is full, and `count` when asked for (3.45).
     func response(

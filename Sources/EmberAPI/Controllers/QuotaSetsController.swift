@@ -1,5 +1,4 @@
 import EmberCore
-import EmberStore
 import EmberVolume
 import EmberWSGI
 import Foundation
@@ -46,21 +45,9 @@ struct QuotaSetsController {
             if projectID.count > 255 {
                 throw EmberError.badRequest("quota_set_name has a maximum length of 255 characters.")
             }
-            let names = try await typeNames()
+            let names = try await api.quotaSets.typeNames()
             let values = try Self.validQuotaSet(request.body, typeNames: names, keyword: "quota set")
-            let usages = try await api.store.quotaUsages(projectID: projectID)
-            for (resource, limit) in values where resource != "per_volume_gigabytes" && limit != -1 {
-                let used = (usages[resource]?.inUse ?? 0) + (usages[resource]?.reserved ?? 0)
-                if limit < used {
-                    throw EmberError.badRequest(
-                        "Quota \(resource) limit must be equal or greater than existing resources. "
-                            + "Current usage is \(used) and the requested limit is \(limit)."
-                    )
-                }
-            }
-            for (resource, limit) in values {
-                try await api.store.setProjectQuota(projectID: projectID, resource: resource, hardLimit: limit)
-            }
+            try await api.quotaSets.update(projectID: projectID, limits: values)
             var body = try await quotaSet(projectID: projectID, usage: false, defaults: false).objectValue ?? [:]
             // cinder's update answer has no `id`.
             body = JSONObject(uniqueEntries: body.entries.filter { $0.key != "id" }.map { ($0.key, $0.value) })
@@ -69,7 +56,7 @@ struct QuotaSetsController {
         controller.method("delete") { request in
             let projectID = try request.id()
             try request.authorize(.volumeExtensionQuotasDelete, target: ["project_id": .string(projectID)])
-            try await api.store.deleteProjectQuotas(projectID: projectID)
+            try await api.quotaSets.delete(projectID: projectID)
             return .empty(.ok)
         }
         return controller
@@ -77,7 +64,11 @@ struct QuotaSetsController {
 
     /// `{"quota_set": {resource: limit, …}}` checked as cinder's `quota_set` format checker
     /// does: known resources only (`id`/`tenant_id` ignored), integers from -1 up.
-    static func validQuotaSet(_ body: JSONValue?, typeNames: [String], keyword: String) throws -> [(String, Int)] {
+    static func validQuotaSet(
+        _ body: JSONValue?,
+        typeNames: [String],
+        keyword: String
+    ) throws -> [(resource: String, limit: Int)] {
         let key = keyword == "quota set" ? "quota_set" : "quota_class_set"
         guard case .object(let outer)? = body, outer.count == 1, case .object(let set)? = outer[key] else {
             if case .object(let outer)? = body, outer[key] == nil {
@@ -99,7 +90,7 @@ struct QuotaSetsController {
                 "Invalid input received: Bad key(s) in \(keyword): \(bad.joined(separator: ", "))"
             )
         }
-        var values: [(String, Int)] = []
+        var values: [(resource: String, limit: Int)] = []
         for (resource, value) in set.entries where !ignored.contains(resource) {
             let number: Int?
             switch value {
@@ -128,24 +119,10 @@ struct QuotaSetsController {
         try request.authorize(.volumeExtensionQuotasShow, target: ["project_id": .string(projectID)])
     }
 
-    /// The type names, newest first, as cinder's per-type resources come out.
-    func typeNames() async throws -> [String] {
-        let page = try await api.store.listVolumeTypes(
-            ListQuery(scope: .allProjects, sort: [SortKey("created_at", .desc)])
-        )
-        return page.items.map(\.name)
-    }
-
     func quotaSet(projectID: String, usage: Bool, defaults: Bool) async throws -> JSONValue {
-        let names = try await typeNames()
-        var limits: [String: Int]
-        if defaults {
-            limits = try await QuotaEngine(store: api.store, configuration: api.configuration)
-                .limits(projectID: "", typeNames: names)
-        } else {
-            limits = try await api.quotas.limits(projectID: projectID, typeNames: names)
-        }
-        let usages = usage ? try await api.store.quotaUsages(projectID: projectID) : [:]
+        let names = try await api.quotaSets.typeNames()
+        let limits = try await api.quotaSets.limits(projectID: projectID, typeNames: names, defaults: defaults)
+        let usages = usage ? try await api.quotaSets.usages(projectID: projectID) : [:]
         let order = Self.resourceOrder(typeNames: names)
         var body = JSONObject()
         for resource in order {
@@ -183,7 +160,7 @@ struct LimitsController {
     func controller() -> APIController {
         var controller = APIController(name: "limits")
         controller.method("index") { request in
-            let limits = try await api.quotas.limits(projectID: Self.projectID(request), typeNames: [])
+            let limits = try await api.quotaSets.limits(projectID: Self.projectID(request), typeNames: [])
             let absolute: JSONObject = [
                 "maxTotalVolumes": .int(limits["volumes"] ?? -1),
                 "maxTotalSnapshots": .int(limits["snapshots"] ?? -1),
@@ -202,7 +179,7 @@ struct LimitsController {
         controller.extend("index") { request, response in
             // The totals appear only when `limits_extension:used_limits` allows.
             guard request.allows(.limitsExtensionUsedLimits) else { return }
-            let usages = try await api.store.quotaUsages(projectID: Self.projectID(request))
+            let usages = try await api.quotaSets.usages(projectID: Self.projectID(request))
             guard var body = response.body?.objectValue, var limits = body["limits"]?.objectValue,
                 var absolute = limits["absolute"]?.objectValue
             else { return }
@@ -241,15 +218,13 @@ struct QuotaClassSetsController {
             if name.count > 255 {
                 throw EmberError.badRequest("quota_class_name has a maximum length of 255 characters.")
             }
-            let names = try await QuotaSetsController(api: api).typeNames()
+            let names = try await api.quotaSets.typeNames()
             let values = try QuotaSetsController.validQuotaSet(
                 request.body,
                 typeNames: names,
                 keyword: "quota class set"
             )
-            for (resource, limit) in values {
-                try await api.store.setQuotaClass(name: name, resource: resource, hardLimit: limit)
-            }
+            try await api.quotaSets.updateClass(name: name, limits: values)
             return APIResponse(body: ["quota_class_set": .object(try await classSet(name))])
         }
         return controller
@@ -257,9 +232,8 @@ struct QuotaClassSetsController {
 
     /// `QUOTAS.get_class_quotas`: every resource, the class's limit or the default.
     func classSet(_ name: String) async throws -> JSONObject {
-        let names = try await QuotaSetsController(api: api).typeNames()
-        var limits = api.configuration.defaultQuotas
-        for (resource, limit) in try await api.store.quotaClass(name: name) { limits[resource] = limit }
+        let names = try await api.quotaSets.typeNames()
+        let limits = try await api.quotaSets.classLimits(name: name)
         let order = QuotaSetsController.resourceOrder(typeNames: names)
         return JSONObject(uniqueEntries: order.map { ($0, .int(limits[$0] ?? -1)) })
     }

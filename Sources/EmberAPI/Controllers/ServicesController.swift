@@ -1,5 +1,4 @@
 import EmberCore
-import EmberStore
 import EmberVolume
 import EmberWSGI
 import Foundation
@@ -18,13 +17,8 @@ struct ServicesController {
         controller.method("index") { request in
             try request.authorize(.volumeExtensionServicesIndex)
             let host = request.queryValue("host")
-            let services = try await api.store.listServices(
-                host: nil,
-                binary: request.queryValue("binary"),
-                topic: nil,
-                disabled: nil
-            ).filter { host == nil || Self.hostMatches($0.host, filter: host ?? "") }
-            let now = api.clock.now
+            let services = try await api.services.list(host: host, binary: request.queryValue("binary"))
+            let now = api.services.now
             let entries = services.map { view($0, request: request, now: now) }
             return APIResponse(body: ["services": .array(entries)])
         }
@@ -42,7 +36,7 @@ struct ServicesController {
     }
 
     func view(_ service: ServiceRecord, request: APIRequest, now: Date) -> JSONValue {
-        let alive = Self.isUp(service, now: now, downTime: api.configuration.serviceDownTime)
+        let alive = api.services.isUp(service, now: now)
         var updatedAt = service.updatedAt
         if let modified = service.modifiedAt {
             // cinder shows the admin change when it is more recent than the heartbeat.
@@ -71,20 +65,6 @@ struct ServicesController {
         return .object(fields)
     }
 
-    /// cinder's `db.api._filter_host` at the level the filter implies: `host#pool` matches
-    /// only itself; `host@backend` itself and its pools; a bare host itself, its backends
-    /// and its pools (so `?host=vm` finds the scheduler `vm` and the volume service `vm@file`).
-    static func hostMatches(_ host: String, filter: String) -> Bool {
-        if host == filter { return true }
-        if filter.contains("#") { return false }
-        if host.hasPrefix(filter + "#") { return true }
-        return !filter.contains("@") && host.hasPrefix(filter + "@")
-    }
-
-    static func isUp(_ service: ServiceRecord, now: Date, downTime: Int) -> Bool {
-        abs(now.timeIntervalSince(service.updatedAt ?? service.createdAt)) <= Double(downTime)
-    }
-
     /// `enable`, `disable` and `disable-log-reason`: `{"host", "binary"}` (or the deprecated
     /// `service`), plus `disabled_reason`. cinder 29.0.0 forgets to change the flag on
     /// enable/disable; Ember changes it, which is what the call is for.
@@ -98,24 +78,12 @@ struct ServicesController {
         let serviceKey = body["service"]?.stringValue ?? ""
         let binary = body["binary"]?.stringValue ?? ""
         let reason = body["disabled_reason"]?.stringValue
-        let record: ServiceRecord
-        do {
-            record = try await api.store.service(host: host, binary: binary.isEmpty ? serviceKey : binary)
-        } catch {
-            if case .notFound = error {
-                throw EmberError.notFound(
-                    "Service \(binary.isEmpty ? serviceKey : binary) could not be found on host \(host)."
-                )
-            }
-            throw error
-        }
-        var changes: [ServiceUpdate] = [.disabled(disabled), .modifiedAt(api.clock.now)]
-        if !disabled {
-            changes.append(.disabledReason(nil))
-        } else if let reason {
-            changes.append(.disabledReason(reason))
-        }
-        _ = try await api.store.updateService(id: record.id, changes)
+        _ = try await api.services.setDisabled(
+            host: host,
+            binary: binary.isEmpty ? serviceKey : binary,
+            disabled: disabled,
+            reason: reason
+        )
         var result: JSONObject = [
             "host": .string(host), "service": .string(serviceKey), "binary": .string(binary),
             "status": .string(disabled ? "disabled" : "enabled"), "disabled": .bool(disabled),
@@ -154,13 +122,13 @@ struct HostsController {
         var controller = APIController(name: "hosts")
         controller.method("index") { request in
             try request.authorize(.volumeExtensionHosts)
-            var services = try await api.store.listServices(host: nil, binary: nil, topic: nil, disabled: false)
+            var services = try await api.services.list(disabled: false)
             if let zone = request.queryValue("zone"), !zone.isEmpty {
                 services = services.filter { $0.availabilityZone == zone }
             }
-            let now = api.clock.now
+            let now = api.services.now
             let hosts: [JSONValue] = services.map { service in
-                let alive = ServicesController.isUp(service, now: now, downTime: api.configuration.serviceDownTime)
+                let alive = api.services.isUp(service, now: now)
                 return [
                     "service-status": .string(alive ? "available" : "unavailable"),
                     "service": .string(service.binary), "zone": .string(service.availabilityZone),
@@ -174,31 +142,9 @@ struct HostsController {
             try request.authorize(.volumeExtensionHosts)
             let host = try request.id()
             // `Service.get_by_host_and_topic`: the host filter at the level the id implies (a
-            // bare host finds its backends), topic cinder-volume; then that service's volumes.
-            let services = try await api.store.listServices(
-                host: nil,
-                binary: nil,
-                topic: "cinder-volume",
-                disabled: nil
-            ).filter { ServicesController.hostMatches($0.host, filter: host) }
-            guard let serviceHost = services.first?.host else {
-                throw EmberError.notFound("Service cinder-volume could not be found on host \(host).")
-            }
-            // `volume_get_all_by_host`: the host itself or one of its pools (`host#pool`).
-            func onHost(_ volumeHost: String?) -> Bool {
-                guard let volumeHost else { return false }
-                return volumeHost == serviceHost || volumeHost.hasPrefix(serviceHost + "#")
-            }
-            // The database narrows to rows mentioning the host; the pool rule is checked here.
-            let volumes = try await api.store.listVolumes(
-                ListQuery(scope: .allProjects, filters: [.contains("host", serviceHost)])
-            ).items.filter { onHost($0.host) }
-            let snapshots =
-                volumes.isEmpty
-                ? []
-                : try await api.store.listSnapshots(
-                    ListQuery(scope: .allProjects, filters: [.oneOf("volume_id", volumes.map(\.id))])
-                ).items
+            // bare host finds its backends), topic cinder-volume; then `volume_get_all_by_host`:
+            // the volumes on that service's host or one of its pools, and their snapshots.
+            let (_, volumes, snapshots) = try await api.services.resources(onHost: host)
             typealias Usage = (volumes: Int, volumeGB: Int, snapshots: Int, snapshotGB: Int)
             var perProject: [String: Usage] = [:]
             for volume in volumes {
@@ -249,12 +195,7 @@ struct AvailabilityZonesController {
     func controller() -> APIController {
         var controller = APIController(name: "availability_zones")
         controller.method("index") { _ in
-            let services = try await api.store.listServices(
-                host: nil,
-                binary: nil,
-                topic: "cinder-volume",
-                disabled: nil
-            )
+            let services = try await api.services.list(topic: "cinder-volume")
             var zones: [(name: String, disabled: Bool)] = []
             for service in services {
                 if let index = zones.firstIndex(where: { $0.name == service.availabilityZone }) {

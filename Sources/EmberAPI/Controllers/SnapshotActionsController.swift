@@ -16,7 +16,7 @@ struct SnapshotActionsController {
             let status = body["status"]?.stringValue ?? ""
             let progress = body["progress"]?.stringValue
             if let progress, !progress.isEmpty { try Self.checkProgress(progress) }
-            let snapshot = try await api.snapshot(id: try request.id(), caller: request.identity)
+            let snapshot = try await api.snapshots.get(id: try request.id(), caller: request.identity)
             try request.authorize(
                 .snapshotExtensionSnapshotActionsUpdateSnapshotStatus,
                 target: snapshot.policyTarget
@@ -32,7 +32,7 @@ struct SnapshotActionsController {
             guard let next = SnapshotStatus(rawValue: status),
                 let transition = SnapshotTransitions.updateStatus(from: snapshot.status, to: next)
             else { throw refused }
-            let updated = try await api.updateSnapshotStatus(
+            let updated = try await api.snapshots.updateStatus(
                 snapshot.id,
                 transition,
                 progress: progress.flatMap { $0.isEmpty ? nil : $0 }

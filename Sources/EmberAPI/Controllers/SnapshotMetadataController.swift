@@ -15,7 +15,7 @@ struct SnapshotMetadataController {
                 api: api,
                 action: .volumeGetSnapshotMetadata
             )
-            let metadata = try await api.snapshotMetadata(
+            let metadata = try await api.snapshots.metadata(
                 snapshotID: try request.snapshotID(),
                 caller: request.identity
             )
@@ -32,7 +32,7 @@ struct SnapshotMetadataController {
                 schema: SnapshotSchemas.metadata,
                 key: "metadata"
             )
-            let merged = try await api.setSnapshotMetadata(
+            let merged = try await api.snapshots.setMetadata(
                 snapshotID: try request.snapshotID(),
                 metadata,
                 replace: false,
@@ -51,7 +51,7 @@ struct SnapshotMetadataController {
                 schema: SnapshotSchemas.metadata,
                 key: "metadata"
             )
-            let replaced = try await api.setSnapshotMetadata(
+            let replaced = try await api.snapshots.setMetadata(
                 snapshotID: try request.snapshotID(),
                 metadata,
                 replace: true,
@@ -67,7 +67,7 @@ struct SnapshotMetadataController {
             )
             let key = try request.id()
             let snapshotID = try request.snapshotID()
-            let metadata = try await api.snapshotMetadata(snapshotID: snapshotID, caller: request.identity)
+            let metadata = try await api.snapshots.metadata(snapshotID: snapshotID, caller: request.identity)
             guard let value = metadata[key] else {
                 throw EmberError.notFound("Snapshot \(snapshotID) has no metadata with key \(key).")
             }
@@ -87,7 +87,7 @@ struct SnapshotMetadataController {
             )
             guard meta[key] != nil else { throw EmberError.badRequest("Request body and URI mismatch") }
             guard meta.count == 1 else { throw EmberError.badRequest("Request body contains too many items") }
-            _ = try await api.setSnapshotMetadata(
+            _ = try await api.snapshots.setMetadata(
                 snapshotID: try request.snapshotID(),
                 meta,
                 replace: false,
@@ -101,7 +101,7 @@ struct SnapshotMetadataController {
                 api: api,
                 action: .volumeDeleteSnapshotMetadata
             )
-            try await api.deleteSnapshotMetadata(
+            try await api.snapshots.deleteMetadata(
                 snapshotID: try request.snapshotID(),
                 key: try request.id(),
                 caller: request.identity

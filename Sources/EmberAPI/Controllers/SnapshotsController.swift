@@ -1,5 +1,4 @@
 import EmberCore
-import EmberStore
 import EmberVolume
 import EmberWSGI
 
@@ -66,7 +65,7 @@ struct SnapshotsController {
         controller.method("update") { request in legacy(try await update(request)) }
         controller.method("delete") { request in
             _ = try await request.authorizedSnapshot(try request.id(), api: api, action: .volumeDeleteSnapshot)
-            try await api.deleteSnapshot(
+            try await api.snapshots.delete(
                 id: try request.id(),
                 caller: request.identity,
                 requestID: request.context.requestID
@@ -85,7 +84,7 @@ struct SnapshotsController {
             allowedFilters: Self.userFilters,
             knownFilters: Self.adminFilters
         )
-        let page = try await ListParameters.page(of: "Snapshot") { try await api.listSnapshots(parameters.query) }
+        let page = try await api.snapshots.list(parameters.query)
         let items: [JSONValue] = page.items.map {
             detailed
                 ? SnapshotViewBuilder.detail($0, request: request, extended: extendedAttributes)
@@ -118,7 +117,7 @@ struct SnapshotsController {
         }
         var metadata: [String: String] = [:]
         for entry in snapshot["metadata"]?.objectValue?.entries ?? [] { metadata[entry.key] = entry.value.stringValue }
-        let created = try await api.createSnapshot(
+        let created = try await api.snapshots.create(
             SnapshotCreateRequest(
                 volumeID: volumeID,
                 name: snapshot["name"] != nil ? cleaned("name") : cleaned("display_name"),
@@ -150,7 +149,7 @@ struct SnapshotsController {
             }
             return nil
         }
-        let updated = try await api.updateSnapshot(
+        let updated = try await api.snapshots.update(
             id: try request.id(),
             name: field("name", "display_name"),
             description: field("description", "display_description"),

@@ -1,5 +1,4 @@
 import EmberCore
-import EmberStore
 import EmberVolume
 import EmberWSGI
 
@@ -26,10 +25,7 @@ struct TypesController {
                     privateOnly = true
                 }
             }
-            let page = try await api.store.listVolumeTypes(
-                ListQuery(scope: scope, sort: [SortKey("created_at", .desc)])
-            )
-            let types = page.items.filter { !privateOnly || !$0.isPublic }
+            let types = try await api.types.list(scope: scope).filter { !privateOnly || !$0.isPublic }
             return APIResponse(body: ["volume_types": .array(types.map { Self.view($0, request: request) })])
         }
         controller.method("show") { request in
@@ -37,7 +33,7 @@ struct TypesController {
             let id = try request.id()
             let type: VolumeType
             do {
-                type = id == "default" ? try await api.defaultVolumeType() : try await api.resolveVolumeType(id)
+                type = id == "default" ? try await api.types.defaultType() : try await api.types.resolve(id)
             } catch let error as EmberError where error.status == 404 && id != "default" {
                 // cinder's show looks the type up by id: VolumeTypeNotFound.
                 throw EmberError.notFound("Volume type \(id) could not be found.")

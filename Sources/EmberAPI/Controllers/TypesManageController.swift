@@ -1,5 +1,4 @@
 import EmberCore
-import EmberStore
 import EmberVolume
 import EmberWSGI
 
@@ -48,7 +47,7 @@ struct TypesManageController {
                 }
             }
             let isPublic = ParameterTypes.bool(fields["os-volume-type-access:is_public"]) ?? true
-            let created = try await api.store.createVolumeType(
+            let created = try await api.types.create(
                 VolumeType(
                     name: name,
                     description: fields["description"]?.stringValue,
@@ -74,32 +73,17 @@ struct TypesManageController {
                     "Specify volume type name, description, is_public or a combination thereof."
                 )
             }
-            let type = try await api.resolveTypeByID(id)
+            let type = try await api.types.current(id: id)
             var changes: [VolumeTypeUpdate] = []
             if let name { changes.append(.name(name)) }
             if fields["description"] != nil { changes.append(.description(description)) }
             if let isPublic { changes.append(.isPublic(isPublic)) }
-            let updated = try await api.store.updateVolumeType(id: type.id, changes)
-            api.forgetVolumeType(id: type.id)
+            let updated = try await api.types.update(id: type.id, changes)
             return APIResponse(body: ["volume_type": Self.manageView(updated, accessAttribute: false)])
         }
         controller.action("delete") { request in
             try request.authorize(.volumeExtensionTypeDelete)
-            let type = try await api.resolveTypeByID(try request.id())
-            if type.name == api.configuration.defaultVolumeType {
-                throw EmberError.badRequest(
-                    "The volume type \(type.id) is a default volume type and cannot be deleted."
-                )
-            }
-            do {
-                try await api.store.deleteVolumeType(id: type.id)
-            } catch {
-                if case .volumeTypeInUse? = error as? StoreError {
-                    throw EmberError.badRequest("Target volume type is still in use.")
-                }
-                throw error
-            }
-            api.forgetVolumeType(id: type.id)
+            try await api.types.delete(try await api.types.current(id: try request.id()))
             return APIResponse(status: .accepted)
         }
         return controller
@@ -118,12 +102,12 @@ struct TypesExtraSpecsController {
         var controller = APIController(name: "types_extra_specs")
         controller.method("index") { request in
             try request.authorize(.volumeExtensionTypesExtraSpecsIndex)
-            let type = try await api.resolveTypeByID(try request.parameter("type_id"))
+            let type = try await api.types.current(id: try request.parameter("type_id"))
             return APIResponse(body: ["extra_specs": Self.visible(type.extraSpecs, request: request)])
         }
         controller.method("show") { request in
             try request.authorize(.volumeExtensionTypesExtraSpecsShow)
-            let type = try await api.resolveTypeByID(try request.parameter("type_id"))
+            let type = try await api.types.current(id: try request.parameter("type_id"))
             let key = try request.id()
             guard let value = Self.visible(type.extraSpecs, request: request)[key]?.stringValue else {
                 throw EmberError.notFound("Volume Type \(type.id) has no extra specs with key \(key).")
@@ -135,10 +119,8 @@ struct TypesExtraSpecsController {
             let typeID = try request.parameter("type_id")
             let body = try request.validatedBody(TypeSchemas.extraSpecsCreate)
             let specs = body["extra_specs"]?.objectValue ?? JSONObject()
-            let type = try await checkUpdatable(typeID)
-            try Self.checkCacheable(specs, existing: type.extraSpecs)
-            _ = try await api.store.updateExtraSpecs(volumeTypeID: type.id, Self.strings(specs))
-            api.forgetVolumeType(id: type.id)
+            let type = try await api.types.current(id: typeID)
+            try await api.types.setExtraSpecs(of: type, Self.strings(specs))
             return APIResponse(body: ["extra_specs": .object(specs)])
         }
         controller.method("update") { request in
@@ -146,48 +128,22 @@ struct TypesExtraSpecsController {
             let typeID = try request.parameter("type_id")
             let key = try request.id()
             let body = try request.validatedBody(TypeSchemas.extraSpecsUpdate)
-            let type = try await checkUpdatable(typeID)
+            let type = try await api.types.current(id: typeID)
+            try await api.types.requireUnused(type)
             guard let specs = body.objectValue, specs[key] != nil else {
                 throw EmberError.badRequest("Request body and URI mismatch")
             }
-            try Self.checkCacheable(specs, existing: type.extraSpecs)
-            _ = try await api.store.updateExtraSpecs(volumeTypeID: type.id, Self.strings(specs))
-            api.forgetVolumeType(id: type.id)
+            try await api.types.setExtraSpecs(of: type, Self.strings(specs))
             return APIResponse(body: .object(specs))
         }
         controller.method("delete") { request in
             let typeID = try request.parameter("type_id")
-            let type = try await api.resolveTypeByID(typeID)
+            let type = try await api.types.current(id: typeID)
             try request.authorize(.volumeExtensionTypesExtraSpecsDelete)
-            _ = try await checkUpdatable(type.id)
-            try await api.store.deleteExtraSpec(volumeTypeID: type.id, key: try request.id())
-            api.forgetVolumeType(id: type.id)
+            try await api.types.deleteExtraSpec(of: type, key: try request.id())
             return APIResponse(status: .accepted)
         }
         return controller
-    }
-
-    /// `_allow_update` and `_check_type`: specs of a type that volumes use are frozen.
-    func checkUpdatable(_ typeID: String) async throws -> VolumeType {
-        let type = try await api.resolveTypeByID(typeID)
-        let inUse = try await api.store.listVolumes(
-            ListQuery(scope: .allProjects, filters: [.equals("volume_type_id", type.id)], limit: 1)
-        )
-        if !inUse.items.isEmpty { throw EmberError.badRequest("Volume Type is currently in use.") }
-        return type
-    }
-
-    /// `_check_cacheable`: `cacheable` and `multiattach` cannot both be `<is> True`.
-    static func checkCacheable(_ specs: JSONObject, existing: [String: String]) throws {
-        let isTrue = "<is> True"
-        let multiattach = specs["multiattach"]?.stringValue
-        let cacheable = specs["cacheable"]?.stringValue
-        if (multiattach == isTrue && existing["cacheable"] == isTrue)
-            || (cacheable == isTrue && existing["multiattach"] == isTrue)
-            || (cacheable == isTrue && multiattach == isTrue)
-        {
-            throw EmberError.badRequest("cacheable cannot be set with multiattach.")
-        }
     }
 
     static func strings(_ specs: JSONObject) -> [String: String] {
@@ -214,11 +170,11 @@ struct VolumeTypeAccessController {
         var controller = APIController(name: "volume_type_access")
         controller.method("index") { request in
             try request.authorize(.volumeExtensionVolumeTypeAccessGetAllForType)
-            let type = try await api.resolveTypeByID(try request.parameter("type_id"))
+            let type = try await api.types.current(id: try request.parameter("type_id"))
             if type.isPublic {
                 throw EmberError.notFound("Access list not available for public volume types.")
             }
-            let projects = try await api.store.volumeTypeAccess(volumeTypeID: type.id)
+            let projects = try await api.types.accessProjects(of: type)
             let entries: [JSONValue] = projects.map {
                 ["volume_type_id": .string(type.id), "project_id": .string($0)]
             }
@@ -233,29 +189,13 @@ struct VolumeTypeAccessController {
         controller.action("addProjectAccess") { request in
             try request.authorize(.volumeExtensionVolumeTypeAccessAddProjectAccess)
             let (type, project) = try await target(request, action: "addProjectAccess")
-            do {
-                try await api.store.addVolumeTypeAccess(volumeTypeID: type.id, projectID: project)
-            } catch {
-                if case .volumeTypeAccessExists? = error as? StoreError {
-                    throw EmberError.conflict(
-                        "Volume type access for \(type.id) / \(project) combination already exists."
-                    )
-                }
-                throw error
-            }
+            try await api.types.addAccess(to: type, projectID: project)
             return APIResponse(status: .accepted)
         }
         controller.action("removeProjectAccess") { request in
             try request.authorize(.volumeExtensionVolumeTypeAccessRemoveProjectAccess)
             let (type, project) = try await target(request, action: "removeProjectAccess")
-            do {
-                try await api.store.removeVolumeTypeAccess(volumeTypeID: type.id, projectID: project)
-            } catch {
-                if case .volumeTypeAccessNotFound? = error as? StoreError {
-                    throw EmberError.notFound("Volume type access not found for \(type.id) / \(project) combination.")
-                }
-                throw error
-            }
+            try await api.types.removeAccess(from: type, projectID: project)
             return APIResponse(status: .accepted)
         }
         return controller
@@ -264,7 +204,7 @@ struct VolumeTypeAccessController {
     func target(_ request: APIRequest, action: String) async throws -> (VolumeType, String) {
         let body = try request.validatedBody(TypeSchemas.projectAccess(action))
         let project = body[action]?["project"]?.stringValue ?? ""
-        let type = try await api.resolveTypeByID(try request.id())
+        let type = try await api.types.current(id: try request.id())
         if type.isPublic {
             throw EmberError.badRequest(
                 "Invalid volume type: Type access modification is not applicable to public volume type."

@@ -1,5 +1,4 @@
 import EmberCore
-import EmberStore
 import EmberVolume
 import EmberWSGI
 

@@ -1,6 +1,5 @@
 import EmberCore
 import EmberImage
-import EmberStore
 import EmberVolume
 import EmberWSGI
 
@@ -32,7 +31,7 @@ struct VolumesController {
             }
             // Written straight to JSON text, as list pages are (an extension reading the body
             // still gets a tree).
-            let typeName = await api.volumeTypeName(id: volume.volumeTypeID)
+            let typeName = await api.types.name(id: volume.volumeTypeID)
             var writer = JSONWriter(capacity: 1_536)
             writer.beginObject()
             writer.key("volume")
@@ -78,7 +77,7 @@ struct VolumesController {
     }
 
     func detail(_ volume: Volume, request: APIRequest, extended: Bool) async throws -> JSONValue {
-        let typeName = await api.volumeTypeName(id: volume.volumeTypeID)
+        let typeName = await api.types.name(id: volume.volumeTypeID)
         return view(
             volume,
             typeName: typeName,
@@ -103,12 +102,12 @@ struct VolumesController {
             allowedFilters: Self.userFilters,
             knownFilters: Self.adminFilters
         )
-        let page = try await ListParameters.page(of: "Volume") { try await api.listVolumes(parameters.query) }
+        let page = try await api.listVolumes(parameters.query)
         // One type lookup per distinct type on the page, not one per volume.
         var typeNames: [String: String] = [:]
         if detailed || flavor == .v1 {
             for typeID in Set(page.items.map(\.volumeTypeID)) {
-                typeNames[typeID] = await api.volumeTypeName(id: typeID)
+                typeNames[typeID] = await api.types.name(id: typeID)
             }
         }
         // The page is written straight to JSON text: no tree for a hundred volumes.

@@ -1,5 +1,4 @@
 import EmberCore
-import EmberStore
 import EmberVolume
 import EmberWSGI
 
@@ -15,12 +14,5 @@ extension APIRequest {
         let body = self.body ?? .null
         if let error = schema.validate(body) { throw EmberError.badRequest(error) }
         return body
-    }
-}
-
-extension VolumeAPI {
-    /// `volume_types.get_volume_type`: by id only, read from the store (not the view cache).
-    nonisolated func resolveTypeByID(_ id: String) async throws -> VolumeType {
-        try await store.volumeType(id: id)
     }
 }

@@ -64,4 +64,7 @@ public enum SnapshotTransitions {
         from: [.backingUp],
         to: .status(.available)
     )
+
+    /// `os-reset_status` (admins only): from any status to the one the admin gives.
+    public static let resetStatus = SnapshotTransition("reset_status", from: nil, to: .given)
 }

@@ -309,4 +309,49 @@ public enum VolumeTransitions {
     public static func recovered(from status: VolumeStatus, to target: VolumeStatus) -> VolumeTransition {
         VolumeTransition("init_host", from: [status], to: .status(target))
     }
+
+    // MARK: - Unconditional outcomes
+
+    /// cinder writes these outcomes whatever the status (`volume.status = …; volume.save()`):
+    /// the volume's status no longer matters once the operation has failed this way.
+
+    /// A migration's temporary destination volume is discarded (the migration failed): it
+    /// is `deleting` while its backend deletes it.
+    public static let temporaryVolumeDiscarded = VolumeTransition(
+        "migrate_volume",
+        from: nil,
+        to: .status(.deleting)
+    )
+
+    /// `migrate_volume_completion` with an error: the source goes back to the status it had
+    /// before the migration (given), with `migration_status` `error` alongside.
+    public static let migrationFailed = VolumeTransition("migrate_volume_completion", from: nil, to: .given)
+
+    /// `restore_backup` found the volume in a status a restore does not write into:
+    /// `error_restoring`.
+    public static let restoreRefused = VolumeTransition("restore_backup", from: nil, to: .status(.errorRestoring))
+
+    /// `restore_backup` cannot restore this backup (not restoring, made by another driver):
+    /// the volume it was to fill goes to `error`.
+    public static let restoreAborted = VolumeTransition("restore_backup", from: nil, to: .status(.error))
+
+    // MARK: - Admin override
+
+    /// `os-reset_status` (admins only): from any status to the one the admin gives (none
+    /// given: the status stays and only `attach_status`/`migration_status` change). An
+    /// override of the rules above, not a step of an operation; ``resetRefusal(to:hasAttachments:)``
+    /// says which targets cinder still refuses.
+    public static let resetStatus = VolumeTransition("reset_status", from: nil, to: .given)
+
+    /// Why cinder refuses to reset a volume to `status`, or nil: never to `deleting` (cinder
+    /// meant to refuse `error_deleting` and `detaching` too, but its tuple lacks a comma), and
+    /// to `in-use` only with attachments.
+    public static func resetRefusal(to status: VolumeStatus, hasAttachments: Bool) -> String? {
+        switch status {
+        case .deleting: "Cannot reset-state to deleting"
+        case .inUse where !hasAttachments:
+            "Cannot reset-state to in-use because volume does not have any attachments."
+        default: nil
+        }
+    }
 }

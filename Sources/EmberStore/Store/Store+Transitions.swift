@@ -44,11 +44,12 @@ extension BackupStore {
     public func apply(
         _ transition: BackupTransition,
         toBackup id: String,
+        given: BackupStatus? = nil,
         also: [BackupUpdate] = []
     ) async throws(StoreError) -> Backup? {
         try await conditionalUpdateBackup(
             id: id,
-            set: transition.changes(also: also),
+            set: transition.changes(given: given, also: also),
             whereStatusIn: transition.condition
         )
     }

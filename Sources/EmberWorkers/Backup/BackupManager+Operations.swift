@@ -154,7 +154,7 @@ extension BackupManager {
         let volumeID = message.volumeID
         let volumeIsNew = message.volumeIsNew == true
         guard let volume = try await store.liveVolume(id: volumeID) else {
-            _ = try await store.updateBackup(id: backup.id, [.status(.available)])
+            try await store.apply(BackupTransitions.restoreAbandoned, toBackup: backup.id)
             return RPCNoReply()
         }
         guard VolumeTransitions.restored.allows(volume.status) else {
@@ -162,8 +162,8 @@ extension BackupManager {
                 "Restore backup aborted, expected volume status restoring-backup,creating but got \(volume.status.rawValue).",
                 metadata: ["backup.id": .string(backup.id)]
             )
-            _ = try await store.updateBackup(id: backup.id, [.status(.available)])
-            _ = try await store.updateVolume(id: volume.id, [.status(.errorRestoring)])
+            try await store.apply(BackupTransitions.restoreAbandoned, toBackup: backup.id)
+            try await store.apply(VolumeTransitions.restoreRefused, toVolume: volume.id)
             await messages.record(
                 .backupRestore,
                 .volumeInvalidState,
@@ -179,12 +179,12 @@ extension BackupManager {
                 backup,
                 "Restore backup aborted: expected backup status restoring but got \(backup.status.rawValue)."
             )
-            _ = try await store.updateVolume(id: volume.id, [.status(.error)])
+            try await store.apply(VolumeTransitions.restoreAborted, toVolume: volume.id)
             return RPCNoReply()
         }
         guard isOurs(backup.service) else {
-            _ = try await store.updateBackup(id: backup.id, [.status(.available)])
-            _ = try await store.updateVolume(id: volume.id, [.status(.error)])
+            try await store.apply(BackupTransitions.restoreAbandoned, toBackup: backup.id)
+            try await store.apply(VolumeTransitions.restoreAborted, toVolume: volume.id)
             logger.error(
                 "Restore backup aborted, the backup service currently configured [\(BackupConfiguration.driverName)] is not the backup service that was used to create this backup [\(backup.service ?? "")].",
                 metadata: ["backup.id": .string(backup.id)]
@@ -221,7 +221,7 @@ extension BackupManager {
                 replace: false
             )
         }
-        _ = try await store.updateBackup(id: backup.id, [.status(.available)])
+        try await store.apply(BackupTransitions.restoreEnded, toBackup: backup.id)
         let seconds = (ContinuousClock.now - started).seconds
         logger.info(
             "Restore backup finished.",
@@ -393,7 +393,7 @@ extension BackupManager {
                     replace: true
                 )
             }
-            _ = try await store.updateBackup(id: backup.id, [.status(.available)])
+            try await store.apply(BackupTransitions.imported, toBackup: backup.id)
             logger.info("Import record finished", metadata: ["backup.id": .string(backup.id)])
         } catch {
             try await fail(backup, (error as? BackupDriverError)?.message ?? "\(error)")
@@ -413,7 +413,9 @@ extension BackupManager {
             )
             return RPCNoReply()
         }
-        if backup.service != nil { _ = try await store.updateBackup(id: backup.id, [.status(status)]) }
+        if backup.service != nil {
+            try await store.apply(BackupTransitions.resetStatus, toBackup: backup.id, given: status)
+        }
         return RPCNoReply()
     }
 
@@ -429,7 +431,7 @@ extension BackupManager {
     /// `update_backup_error`: status `error` with the reason.
     func fail(_ backup: Backup, _ reason: String) async throws {
         logger.error("Backup operation failed", metadata: ["backup.id": .string(backup.id), "reason": .string(reason)])
-        _ = try await store.updateBackup(id: backup.id, [.status(.error), .failReason(reason)])
+        try await store.apply(BackupTransitions.failed, toBackup: backup.id, also: [.failReason(reason)])
     }
 
     func liveBackup(_ id: String) async throws -> Backup? {

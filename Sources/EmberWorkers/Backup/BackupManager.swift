@@ -153,14 +153,15 @@ public final class BackupManager: Service, Sendable {
             if let snapshotID = backup.snapshotID {
                 try await store.apply(SnapshotTransitions.backupEnded, toSnapshot: snapshotID)
             }
-            _ = try await store.updateBackup(
-                id: backup.id,
-                [.status(.error), .failReason("incomplete backup reset on manager restart")]
+            try await store.apply(
+                BackupTransitions.recovered(from: .creating, to: .error),
+                toBackup: backup.id,
+                also: [.failReason("incomplete backup reset on manager restart")]
             )
         case .restoring:
             logger.info("Resetting backup to available (was restoring).", metadata: ["backup.id": .string(backup.id)])
             if let volumeID = backup.restoreVolumeID { try await resetVolume(volumeID, from: .restoringBackup) }
-            _ = try await store.updateBackup(id: backup.id, [.status(.available)])
+            try await store.apply(BackupTransitions.recovered(from: .restoring, to: .available), toBackup: backup.id)
         case .deleting:
             logger.info("Resuming delete on backup.", metadata: ["backup.id": .string(backup.id)])
             try await finishDelete(backup, context: .service(requestID: Self.requestID()))

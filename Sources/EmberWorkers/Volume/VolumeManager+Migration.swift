@@ -258,7 +258,7 @@ extension VolumeManager {
                     VolumeRPC.DeleteVolume(volumeID: created.id, cascade: false),
                     context: context
                 )
-                _ = try? await store.updateVolume(id: created.id, [.status(.deleting)])
+                _ = try? await store.apply(VolumeTransitions.temporaryVolumeDiscarded, toVolume: created.id)
             }
             throw error
         }
@@ -382,8 +382,13 @@ extension VolumeManager {
                 VolumeRPC.DeleteVolume(volumeID: newVolume.id, cascade: false),
                 context: context
             )
-            _ = try await store.updateVolume(id: newVolume.id, [.status(.deleting)])
-            _ = try await store.updateVolume(id: volume.id, [.migrationStatus("error"), .status(originalStatus)])
+            try await store.apply(VolumeTransitions.temporaryVolumeDiscarded, toVolume: newVolume.id)
+            try await store.apply(
+                VolumeTransitions.migrationFailed,
+                toVolume: volume.id,
+                given: originalStatus,
+                also: [.migrationStatus("error")]
+            )
             return volume.id
         }
         _ = try await store.updateVolume(id: volume.id, [.migrationStatus("completing")])

@@ -31,11 +31,26 @@ public struct SnapshotCreateRequest: Sendable {
     }
 }
 
-extension VolumeAPI {
+/// `cinder/volume/api.py`'s snapshot operations: snapshots of this API's volumes, their
+/// metadata and the status a compute service reports for the snapshots it takes. A snapshot
+/// moves its volume through ``VolumeTransitions`` and itself through ``SnapshotTransitions``.
+public struct SnapshotAPI: Sendable {
+    /// The volume API whose volumes are snapshotted.
+    let volumes: VolumeAPI
+
+    init(volumes: VolumeAPI) {
+        self.volumes = volumes
+    }
+
+    var store: any VolumeAPIStore { volumes.store }
+    var quotas: QuotaEngine { volumes.quotas }
+    var logger: Logger { volumes.logger }
+    var caster: any VolumeWorkCaster { volumes.caster }
+
     /// `volume_api.get_snapshot`: a snapshot in the caller's project (any project for admins).
-    public nonisolated func snapshot(id: String, caller: Identity) async throws -> Snapshot {
+    public func get(id: String, caller: Identity) async throws -> Snapshot {
         do {
-            return try await store.snapshot(id: id, scope: caller.isAdmin ? .allProjects : scope(for: caller))
+            return try await store.snapshot(id: id, scope: caller.isAdmin ? .allProjects : volumes.scope(for: caller))
         } catch {
             if case .notFound = error { throw EmberError.notFound("Snapshot \(id) could not be found.") }
             throw error
@@ -43,21 +58,22 @@ extension VolumeAPI {
     }
 
     /// `volume_api.get_all_snapshots`.
-    public nonisolated func listSnapshots(_ query: ListQuery) async throws -> Page<Snapshot> {
-        try await store.listSnapshots(query)
+    /// A page of snapshots; an unknown marker is a 404 as cinder's.
+    public func list(_ query: ListQuery) async throws -> Page<Snapshot> {
+        try await VolumeAPI.page(of: .snapshot) { () async throws(StoreError) in try await store.listSnapshots(query) }
     }
 
     /// `volume_api.create_snapshot` / `create_snapshot_force`: validates the volume, reserves
     /// `snapshots` and `gigabytes`, inserts the snapshot (`creating`), re-checks the volume's
     /// status, commits the quota and casts to the scheduler, which hands the snapshot to the
     /// volume's backend. Any failure after the reservation removes the row and rolls back.
-    public nonisolated func createSnapshot(
+    public func create(
         _ request: SnapshotCreateRequest,
         caller: Identity,
         requestID: String
     ) async throws -> Snapshot {
         guard let volumeID = request.volumeID else { throw EmberError.notFound("Volume None could not be found.") }
-        let volume = try await self.volume(id: volumeID, caller: caller)
+        let volume = try await volumes.volume(id: volumeID, caller: caller)
         try Self.validateSnapshotSource(volume)
         let source = VolumeTransitions.snapshot(inUseAllowed: request.force || request.allowInUse)
         let validStatus = VolumeStatus.allCases.filter(source.allows)
@@ -71,7 +87,7 @@ extension VolumeAPI {
         guard let projectID = caller.projectID else {
             throw EmberError.badRequest("A project is required to create a snapshot.")
         }
-        let typeName = await volumeTypeName(id: volume.volumeTypeID) ?? volume.volumeTypeID
+        let typeName = await volumes.types.name(id: volume.volumeTypeID) ?? volume.volumeTypeID
         let reservation = try await quotas.reserve(
             projectID: projectID,
             deltas: quotas.snapshotDeltas(size: volume.size, typeName: typeName),
@@ -119,7 +135,7 @@ extension VolumeAPI {
                 "Cast to the scheduler failed",
                 metadata: ["snapshot.id": .string(snapshot.id), "error": "\(error)"]
             )
-            _ = try? await store.updateSnapshot(id: snapshot.id, [.status(.error)])
+            _ = try? await store.apply(SnapshotTransitions.createFailed, toSnapshot: snapshot.id)
             throw error
         }
         return snapshot
@@ -149,17 +165,17 @@ extension VolumeAPI {
     }
 
     /// `volume_api.update_snapshot`: name and description; no status check, as cinder.
-    public nonisolated func updateSnapshot(
+    public func update(
         id: String,
         name: String??,
         description: String??,
         caller: Identity
     ) async throws -> Snapshot {
-        _ = try await snapshot(id: id, caller: caller)
+        _ = try await get(id: id, caller: caller)
         var changes: [SnapshotUpdate] = []
         if let name { changes.append(.displayName(name)) }
         if let description { changes.append(.displayDescription(description)) }
-        guard !changes.isEmpty else { return try await snapshot(id: id, caller: caller) }
+        guard !changes.isEmpty else { return try await get(id: id, caller: caller) }
         do {
             return try await store.updateSnapshot(id: id, changes)
         } catch {
@@ -171,13 +187,13 @@ extension VolumeAPI {
     /// `volume_api.delete_snapshot`: `available`/`error` and in no group snapshot →
     /// `deleting`, then the volume's backend deletes it.
     /// `delete_snapshot`; `force` (the admin action) skips the status check.
-    public nonisolated func deleteSnapshot(
+    public func delete(
         id: String,
         force: Bool = false,
         caller: Identity,
         requestID: String
     ) async throws {
-        let current = try await snapshot(id: id, caller: caller)
+        let current = try await get(id: id, caller: caller)
         guard let deleting = try await store.apply(SnapshotTransitions.delete(force: force), toSnapshot: id) else {
             throw EmberError.badRequest(
                 force
@@ -201,18 +217,18 @@ extension VolumeAPI {
 
     // MARK: - Snapshot metadata
 
-    public nonisolated func snapshotMetadata(snapshotID: String, caller: Identity) async throws -> [String: String] {
-        try await snapshot(id: snapshotID, caller: caller).metadata
+    public func metadata(snapshotID: String, caller: Identity) async throws -> [String: String] {
+        try await get(id: snapshotID, caller: caller).metadata
     }
 
     /// `update_snapshot_metadata`: merges (`replace` false) or replaces all metadata.
-    public nonisolated func setSnapshotMetadata(
+    public func setMetadata(
         snapshotID: String,
         _ metadata: [String: String],
         replace: Bool,
         caller: Identity
     ) async throws -> [String: String] {
-        _ = try await snapshot(id: snapshotID, caller: caller)
+        _ = try await get(id: snapshotID, caller: caller)
         do {
             return try await store.updateSnapshotMetadata(id: snapshotID, metadata, replace: replace)
         } catch {
@@ -221,8 +237,8 @@ extension VolumeAPI {
         }
     }
 
-    public nonisolated func deleteSnapshotMetadata(snapshotID: String, key: String, caller: Identity) async throws {
-        let metadata = try await snapshotMetadata(snapshotID: snapshotID, caller: caller)
+    public func deleteMetadata(snapshotID: String, key: String, caller: Identity) async throws {
+        let metadata = try await metadata(snapshotID: snapshotID, caller: caller)
         let missing = EmberError.notFound("Snapshot \(snapshotID) has no metadata with key \(key).")
         guard metadata[key] != nil else { throw missing }
         do {
@@ -233,17 +249,24 @@ extension VolumeAPI {
             throw error
         }
     }
-}
 
-extension VolumeAPI {
     /// `os-update_snapshot_status`: moves the snapshot through `transition` (from
     /// `SnapshotTransitions.updateStatus(from:to:)`) with the compute service's `progress`;
     /// false when the snapshot left the status the transition starts from meanwhile.
-    public nonisolated func updateSnapshotStatus(
+    public func updateStatus(
         _ id: String,
         _ transition: SnapshotTransition,
         progress: String?
     ) async throws -> Bool {
         try await store.apply(transition, toSnapshot: id, also: progress.map { [.progress($0)] } ?? []) != nil
+    }
+
+    /// `os-reset_status` on a snapshot.
+    public func resetStatus(_ snapshot: Snapshot, to status: SnapshotStatus) async throws {
+        try await store.apply(SnapshotTransitions.resetStatus, toSnapshot: snapshot.id, given: status)
+        logger.info(
+            "Snapshot status reset by an admin",
+            metadata: ["snapshot.id": .string(snapshot.id), "status": .string(status.rawValue)]
+        )
     }
 }

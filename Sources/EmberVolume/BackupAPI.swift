@@ -45,15 +45,30 @@ public struct BackupRestoreResult: Sendable, Equatable {
     public var volumeName: String?
 }
 
-/// `cinder/backup/api.py`: the backup operations of the volume API.
-extension VolumeAPI {
+/// `cinder/backup/api.py`: backups of volumes and snapshots, their restore, export and
+/// import. A backup marks its volume (or snapshot) while it reads it, through the volume
+/// API's transitions; the backup itself moves through ``BackupTransitions``.
+public struct BackupAPI: Sendable {
+    /// The volume API whose volumes are backed up and restored.
+    let volumes: VolumeAPI
+
+    init(volumes: VolumeAPI) {
+        self.volumes = volumes
+    }
+
+    var store: any VolumeAPIStore { volumes.store }
+    var clock: any EmberClock { volumes.clock }
+    var quotas: QuotaEngine { volumes.quotas }
+    var logger: Logger { volumes.logger }
+    var configuration: VolumeServiceConfiguration { volumes.configuration }
+
     /// The volume id cinder gives imported backups (`IMPORT_VOLUME_ID`).
     public static let importVolumeID = "00000000-0000-0000-0000-000000000000"
 
     /// The casts to the scheduler and the backup services.
-    nonisolated var backupCaster: any BackupWorkCaster {
+    var backupCaster: any BackupWorkCaster {
         get throws {
-            guard let caster = caster as? any BackupWorkCaster else {
+            guard let caster = volumes.caster as? any BackupWorkCaster else {
                 throw EmberError.serviceUnavailable("Service cinder-backup could not be found.")
             }
             return caster
@@ -61,9 +76,9 @@ extension VolumeAPI {
     }
 
     /// `backup_api.get`: a backup in the caller's project (any project for admins).
-    public nonisolated func backup(id: String, caller: Identity) async throws -> Backup {
+    public func get(id: String, caller: Identity) async throws -> Backup {
         do {
-            return try await store.backup(id: id, scope: caller.isAdmin ? .allProjects : scope(for: caller))
+            return try await store.backup(id: id, scope: caller.isAdmin ? .allProjects : volumes.scope(for: caller))
         } catch {
             if case .notFound = error { throw EmberError.notFound("Backup \(id) could not be found.") }
             throw error
@@ -71,15 +86,15 @@ extension VolumeAPI {
     }
 
     /// `backup_api.get_all`.
-    public nonisolated func listBackups(_ query: ListQuery) async throws -> Page<Backup> {
-        try await store.listBackups(query)
+    public func list(_ query: ListQuery) async throws -> Page<Backup> {
+        try await VolumeAPI.page(of: .backup) { () async throws(StoreError) in try await store.listBackups(query) }
     }
 
     /// `backup_api.create`: checks the volume (or snapshot), reserves `backups` and
     /// `backup_gigabytes`, picks the parent of an incremental backup, marks the volume
     /// `backing-up` (the snapshot `backing-up`), inserts the backup (`creating`), commits and
     /// casts `create_backup` to the scheduler.
-    public nonisolated func createBackup(
+    public func create(
         _ request: BackupCreateRequest,
         volume: Volume,
         caller: Identity,
@@ -87,7 +102,7 @@ extension VolumeAPI {
     ) async throws -> Backup {
         var snapshot: Snapshot?
         if let snapshotID = request.snapshotID {
-            let found = try await self.snapshot(id: snapshotID, caller: caller)
+            let found = try await volumes.snapshots.get(id: snapshotID, caller: caller)
             guard found.volumeID == volume.id else {
                 throw EmberError.badRequest(
                     "Invalid volume: Volume \(volume.id) does not match with snapshot.volume_id \(found.volumeID)."
@@ -195,7 +210,7 @@ extension VolumeAPI {
                 "Cast to the scheduler failed",
                 metadata: ["backup.id": .string(backup.id), "error": "\(error)"]
             )
-            _ = try? await store.updateBackup(id: backup.id, [.status(.error), .failReason("\(error)")])
+            _ = try? await store.apply(BackupTransitions.failed, toBackup: backup.id, also: [.failReason("\(error)")])
             throw error
         }
         return backup
@@ -203,7 +218,7 @@ extension VolumeAPI {
 
     /// The newest `available` backup of the volume (by `data_timestamp`), older than the
     /// snapshot when backing one up; nil when the volume has no backup at all.
-    nonisolated func latestBackup(of volume: Volume, projectID: String, before limit: Date?) async throws -> Backup? {
+    func latestBackup(of volume: Volume, projectID: String, before limit: Date?) async throws -> Backup? {
         let backups = try await store.listBackups(
             ListQuery(
                 scope: .project(projectID),
@@ -222,7 +237,7 @@ extension VolumeAPI {
     }
 
     /// `QUOTAS.reserve(backups=1, backup_gigabytes=size)` with cinder's over-quota errors.
-    nonisolated func reserveBackupQuota(projectID: String, size: Int) async throws -> QuotaReservation {
+    func reserveBackupQuota(projectID: String, size: Int) async throws -> QuotaReservation {
         let limits = try await quotas.limits(projectID: projectID, typeNames: [])
         do {
             return try await store.reserve(
@@ -250,7 +265,7 @@ extension VolumeAPI {
     }
 
     /// `backup_api.update`: name, description and (3.43) metadata.
-    public nonisolated func updateBackup(
+    public func update(
         _ backup: Backup,
         name: String??,
         description: String??,
@@ -265,7 +280,7 @@ extension VolumeAPI {
 
     /// `backup_api.delete`: `available` or `error` (any status with `force`), no incremental
     /// backups built on it; status `deleting`, then `delete_backup` to a backup host.
-    public nonisolated func deleteBackup(
+    public func delete(
         _ backup: Backup,
         force: Bool,
         caller: Identity,
@@ -296,7 +311,7 @@ extension VolumeAPI {
     /// `backup_api.restore`: into `volumeID`, or into a new volume of the backup's size
     /// (waited for until it leaves `creating`); the backup becomes `restoring`, the volume
     /// `restoring-backup`, and `restore_backup` goes to a backup host.
-    public nonisolated func restoreBackup(
+    public func restore(
         _ backup: Backup,
         volumeID: String?,
         name: String?,
@@ -313,11 +328,11 @@ extension VolumeAPI {
         var volume: Volume
         let volumeIsNew: Bool
         if let volumeID {
-            volume = try await self.volume(id: volumeID, caller: caller)
+            volume = try await volumes.volume(id: volumeID, caller: caller)
             try volumePolicy(volume)
             volumeIsNew = false
         } else {
-            let created = try await createVolume(
+            let created = try await volumes.createVolume(
                 VolumeCreateRequest(
                     size: size,
                     name: name ?? "restore_backup_\(backup.id)",
@@ -371,7 +386,7 @@ extension VolumeAPI {
     }
 
     /// `backup_api.export_record`: the backup service's `{"backup_service", "backup_url"}`.
-    public nonisolated func exportBackupRecord(
+    public func exportRecord(
         _ backup: Backup,
         caller: Identity,
         requestID: String
@@ -390,7 +405,7 @@ extension VolumeAPI {
 
     /// `backup_api.import_record`: decodes the record, reserves quota, inserts the backup
     /// (`creating`, or revives its deleted row) and asks a backup host to import it.
-    public nonisolated func importBackupRecord(
+    public func importRecord(
         service: String,
         url: String,
         caller: Identity,
@@ -451,7 +466,7 @@ extension VolumeAPI {
     }
 
     /// `backup_api.reset_status` (admin action `os-reset_status`).
-    public nonisolated func resetBackupStatus(
+    public func resetStatus(
         _ backup: Backup,
         status: BackupStatus,
         caller: Identity,
@@ -465,7 +480,7 @@ extension VolumeAPI {
     // MARK: - Backup hosts
 
     /// The enabled `cinder-backup` services that are up.
-    nonisolated func liveBackupServices() async throws -> [ServiceRecord] {
+    func liveBackupServices() async throws -> [ServiceRecord] {
         let now = clock.now
         return try await store.listServices(host: nil, binary: "cinder-backup", topic: nil, disabled: false)
             .filter {
@@ -474,14 +489,14 @@ extension VolumeAPI {
     }
 
     /// `_list_backup_hosts`.
-    nonisolated func backupHosts() async throws -> [String] {
+    func backupHosts() async throws -> [String] {
         try await liveBackupServices().map(\.host)
     }
 
     /// `_get_available_backup_service_host`: the backup's own host when it is up (with
     /// `backup_use_same_host`), else any live backup host of the zone; 404
     /// `Service cinder-backup could not be found.` when none is.
-    nonisolated func availableBackupHost(_ host: String?, availabilityZone: String?) async throws -> String {
+    func availableBackupHost(_ host: String?, availabilityZone: String?) async throws -> String {
         let services = try await liveBackupServices().filter {
             availabilityZone == nil || availabilityZone == "" || $0.availabilityZone == availabilityZone
         }
