@@ -46,6 +46,11 @@ public enum APIServerBuilder {
         logger: Logger
     ) throws -> WSGIServer {
         let app = try loadApplication(configuration: configuration, registry: registry, policy: policy, logger: logger)
+        if configuration.api.listenLimitedToLoopback {
+            logger.notice(
+                "auth_strategy is \(configuration.api.authStrategy): listening on 127.0.0.1 only; set [DEFAULT] osapi_volume_listen (e.g. 0.0.0.0) to accept other hosts, where every caller is trusted as the identity it claims"
+            )
+        }
         return try WSGIServer(
             configuration: .init(api: configuration.api, ssl: configuration.ssl),
             app: app,

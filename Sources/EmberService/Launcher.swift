@@ -80,11 +80,18 @@ public actor Launcher {
         logger.info("All services stopped")
     }
 
-    /// Starts a graceful shutdown, as SIGTERM does.
+    /// Starts a graceful shutdown, as SIGTERM does (a caller other than a signal: a test, the
+    /// embedded runner).
     public func shutdown() async {
         guard !shuttingDown else { return }
-        shuttingDown = true
         logger.info("Caught shutdown request, stopping services gracefully")
+        await beginShutdown()
+    }
+
+    /// Stops the services gracefully, once; the caller has logged why.
+    private func beginShutdown() async {
+        guard !shuttingDown else { return }
+        shuttingDown = true
         await group?.triggerGracefulShutdown()
     }
 
@@ -108,7 +115,7 @@ public actor Launcher {
                 return
             }
             logger.info("Caught \(signal), stopping services gracefully")
-            await shutdown()
+            await beginShutdown()
         default:
             break
         }

@@ -22,7 +22,9 @@ import Testing
 
     @Test func defaultsMatchCinder() throws {
         let configuration = try EmberConfiguration(files: ConfigFiles())
-        #expect(configuration.api.listen == "0.0.0.0")
+        // cinder binds 0.0.0.0; Ember's default is noauth, so it binds loopback until told.
+        #expect(configuration.api.listen == "127.0.0.1")
+        #expect(configuration.api.listenLimitedToLoopback)
         #expect(configuration.api.port == 8776)
         #expect(configuration.api.maxRequestBodySize == 114_688)
         #expect(configuration.api.gracefulShutdownTimeout == 60)
@@ -30,6 +32,22 @@ import Testing
         #expect(configuration.api.pasteConfig == "api-paste.ini")
         #expect(configuration.ssl == nil)
         #expect(!configuration.logging.debug)
+    }
+
+    /// Without authentication every caller is who it claims to be, so an unset listen address
+    /// is loopback; with Keystone it is cinder's `0.0.0.0`; a configured address always wins.
+    @Test(arguments: [
+        ("auth_strategy = noauth\n", "127.0.0.1", true),
+        ("auth_strategy = noauth_include_project_id\n", "127.0.0.1", true),
+        ("auth_strategy = keystone\n", "0.0.0.0", false),
+        ("auth_strategy = noauth\nosapi_volume_listen = 0.0.0.0\n", "0.0.0.0", false),
+        ("auth_strategy = noauth\nosapi_volume_listen = 10.1.2.3\n", "10.1.2.3", false),
+    ])
+    func listenAddressIsLoopbackOnlyWithoutAuthenticationAndUnset(text: String, listen: String, limited: Bool) throws {
+        let document = try INIDocument(text: "[DEFAULT]\n" + text, path: "a")
+        let api = try APIConfiguration(files: ConfigFiles(documents: [document]))
+        #expect(api.listen == listen)
+        #expect(api.listenLimitedToLoopback == limited)
     }
 
     @Test func osloMiddlewareLimitWinsOverTheDeprecatedName() throws {

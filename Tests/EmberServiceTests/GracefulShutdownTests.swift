@@ -167,6 +167,11 @@ final class ExitRecorder: Sendable {
         let status = try await ember.waitForExit()
         #expect(status == 0, "\(ember.log)")
         #expect(ember.log.contains("All services stopped"))
+        // One signal, one line: the signal's, not a second "shutdown request" too.
+        #expect(ember.log.components(separatedBy: "Caught SIGTERM").count == 2, "\(ember.log)")
+        #expect(!ember.log.contains("Caught shutdown request"), "\(ember.log)")
+        // Every request has its access-log line, with its status and request id.
+        #expect(ember.log.contains(#""GET / HTTP/1.1" status: 300 len: "#), "\(ember.log)")
     }
 
     @Test func sighupReloadsTheLogLevelWithoutDroppingConnections() async throws {

@@ -102,9 +102,18 @@ import Testing
             let other = try await client.execute(uri: "/fff000/widgets", method: .get, headers: Self.token)
             #expect(other.status == .badRequest)
             #expect(other.text == #"{"badRequest": {"code": 400, "message": "Malformed request url"}}"#)
+            // A name where the id goes would route with an id that fits: cinder's plain 404,
+            // but as a JSON fault that names the rule.
             let pattern = try await client.execute(uri: "/admin/widgets", method: .get, headers: Self.token)
             #expect(pattern.status == .notFound)
-            #expect(pattern.headers[.contentType] == "text/plain; charset=UTF-8")
+            #expect(
+                pattern.json?["itemNotFound"]?["message"]
+                    == "The project id 'admin' in the URL does not match [DEFAULT] project_id_regex '[0-9a-f\\-]+'. Use the project's id, or the path without a project id."
+            )
+            // A path no id would route stays the plain 404.
+            let unrouted = try await client.execute(uri: "/admin/gadgets", method: .get, headers: Self.token)
+            #expect(unrouted.status == .notFound)
+            #expect(unrouted.headers[.contentType] == "text/plain; charset=UTF-8")
         }
     }
 

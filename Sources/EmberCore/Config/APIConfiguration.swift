@@ -1,7 +1,9 @@
 /// The options of `cinder-api` that Ember honours, with cinder's names and defaults.
 ///
 /// `[DEFAULT]`:
-/// - `osapi_volume_listen` (`0.0.0.0`): address the API binds to.
+/// - `osapi_volume_listen` (`0.0.0.0`; `127.0.0.1` when unset and `auth_strategy` is a
+///   noauth one, where every caller who reaches the port is whoever it claims to be):
+///   address the API binds to.
 /// - `osapi_volume_listen_port` (`8776`): port; `0` picks a free port (tests).
 /// - `osapi_volume_workers` (number of CPUs): event-loop threads serving the API.
 /// - `api_paste_config` (`api-paste.ini`): the paste.deploy file; a relative path is looked
@@ -20,6 +22,9 @@
 /// `X-Forwarded-Host` and `Forwarded` change the URLs Ember generates.
 public struct APIConfiguration: Sendable, Equatable {
     public var listen: String = "0.0.0.0"
+    /// True when `listen` is loopback only because the API runs without authentication and
+    /// no address was configured (the start-up log says how to expose it).
+    public var listenLimitedToLoopback = false
     public var port: Int = 8776
     public var workers: Int = 0
     public var pasteConfig: String = "api-paste.ini"
@@ -37,7 +42,7 @@ public struct APIConfiguration: Sendable, Equatable {
     public init() {}
 
     public init(files: ConfigFiles) throws(ConfigurationError) {
-        listen = files.string("DEFAULT", "osapi_volume_listen", default: listen)
+        let configuredListen = files.optionalString("DEFAULT", "osapi_volume_listen")
         port = try files.int("DEFAULT", "osapi_volume_listen_port", default: port, minimum: 0, maximum: 65535)
         workers = try files.int("DEFAULT", "osapi_volume_workers", default: workers, minimum: 0)
         pasteConfig = files.string("DEFAULT", "api_paste_config", default: pasteConfig)
@@ -47,6 +52,12 @@ public struct APIConfiguration: Sendable, Equatable {
             default: authStrategy,
             choices: ["noauth", "noauth_include_project_id", "keystone"]
         )
+        if let configuredListen {
+            listen = configuredListen
+        } else if authStrategy.hasPrefix("noauth") {
+            listen = "127.0.0.1"
+            listenLimitedToLoopback = true
+        }
         let legacyLimit = try files.int(
             "DEFAULT",
             "osapi_max_request_body_size",

@@ -100,6 +100,21 @@ public struct APIMapper: Sendable {
     /// The first route matching the method and path, as Routes matches; a trailing `.json`
     /// on the last segment is accepted and dropped.
     public func match(method: HTTPRequest.Method, path: String) -> Match? {
+        match(method: method, path: path, checkingProjectID: true)
+    }
+
+    /// The project id of `path` that `project_id_regex` refused, when the path would route
+    /// with an id that fits (`GET /v3/demo/volumes`); nil otherwise. It lets the router say
+    /// why such a path answers 404 instead of leaving the caller to guess.
+    public func refusedProjectID(method: HTTPRequest.Method, path: String) -> String? {
+        guard match(method: method, path: path) == nil,
+            let relaxed = match(method: method, path: path, checkingProjectID: false),
+            let projectID = relaxed.parameters["project_id"], !projectIDAllowed(Substring(projectID))
+        else { return nil }
+        return projectID
+    }
+
+    func match(method: HTTPRequest.Method, path: String, checkingProjectID: Bool) -> Match? {
         var parts = path.split(separator: "/", omittingEmptySubsequences: true)
         if let last = parts.last, last.hasSuffix(".json"), last.count > 5 {
             parts[parts.count - 1] = last.dropLast(5)
@@ -113,7 +128,7 @@ public struct APIMapper: Sendable {
                 case .literal(let text):
                     if text != part { matched = false }
                 case .parameter(let name):
-                    if name == "project_id" && !projectIDAllowed(part) {
+                    if checkingProjectID && name == "project_id" && !projectIDAllowed(part) {
                         matched = false
                     } else {
                         parameters[name] = String(part)

@@ -53,6 +53,14 @@ public struct APIRouter: WSGIApplication {
         guard let match = mapper.match(method: request.method, path: path),
             let controller = controllers[match.controller]
         else {
+            if let projectID = mapper.refusedProjectID(method: request.method, path: path) {
+                // cinder answers routes' plain HTML 404 here; a JSON fault that names the rule
+                // saves the caller the guess (`demo` is a name, not a project id).
+                throw EmberError.notFound(
+                    "The project id '\(projectID)' in the URL does not match [DEFAULT] project_id_regex "
+                        + "'\(mapper.projectIDPattern)'. Use the project's id, or the path without a project id."
+                )
+            }
             return WebObError.notFound.response(for: request)
         }
         context.logger.debug(
@@ -115,10 +123,6 @@ public struct APIRouter: WSGIApplication {
         for extensionHandler in controller.extensions[methodName] ?? [] {
             try await extensionHandler(apiRequest, &response)
         }
-        context.logger.info(
-            "Request served",
-            metadata: ["url": .string(context.requestURL), "status": .stringConvertible(response.status.code)]
-        )
         return Self.render(response, head: request.method == .head)
     }
 
