@@ -270,6 +270,7 @@ let package = Package(
                 "EmberImage",
                 "EmberWSGI",
                 "EmberAPI",
+                "EmberIdentity",
                 "EmberVolume",
                 "EmberStore",
                 "EmberBus",

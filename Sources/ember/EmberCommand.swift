@@ -11,7 +11,10 @@ struct EmberCommand: AsyncParsableCommand {
         commandName: "ember",
         abstract: "A Cinder-compatible block-storage service.",
         version: EmberVersion.string,
-        subcommands: [All.self, API.self, SchedulerCommand.self, VolumeCommand.self, BackupCommand.self, Manage.self],
+        subcommands: [
+            All.self, API.self, SchedulerCommand.self, VolumeCommand.self, BackupCommand.self, Manage.self,
+            ConfigCommand.self,
+        ],
         defaultSubcommand: All.self
     )
 }

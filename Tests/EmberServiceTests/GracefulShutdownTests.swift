@@ -266,6 +266,37 @@ final class ExitRecorder: Sendable {
         let version = try await ChildProcess.run(RepositoryPaths.emberBinary, ["--version"])
         #expect(version.output.contains("3.71"))
     }
+
+    /// `ember config list`: each value with its source, secrets masked (a URL keeps all but
+    /// its password), unknown options named as ignored; `ember config sample` is the sample file.
+    @Test func configListMasksSecretsAndNamesSources() async throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let conf = try dir.write(
+            "ember.conf",
+            """
+            [DEFAULT]
+            enabled_backends = b1
+            transport_url = postgresql://ember:bus-secret@db.invalid/ember
+            not_an_option = 1
+            [b1]
+            file_volume_dir = /srv/b1
+            [keystone_authtoken]
+            password = hunter2
+            """
+        )
+        let list = try await ChildProcess.run(RepositoryPaths.emberBinary, ["config", "list", "--config-file", conf])
+        #expect(list.status == 0, "\(list.output)")
+        #expect(list.output.contains("transport_url = postgresql://ember:****@db.invalid/ember  (\(conf))"))
+        #expect(list.output.contains("password = ****  (\(conf))"))
+        #expect(!list.output.contains("hunter2") && !list.output.contains("bus-secret"))
+        #expect(list.output.contains("[b1]\nvolume_driver = ember.volume.drivers.file.FileDriver  (default)"))
+        #expect(list.output.contains("file_volume_dir = /srv/b1  (\(conf))"))
+        #expect(list.output.contains("osapi_volume_listen_port = 8776  (default)"))
+        #expect(list.output.contains("#   [DEFAULT] not_an_option"))
+        let sample = try await ChildProcess.run(RepositoryPaths.emberBinary, ["config", "sample"])
+        #expect(sample.output == (try String(contentsOfFile: RepositoryPaths.etc("ember.conf"), encoding: .utf8)))
+    }
 }
 
 /// A blocking TCP client for byte-level tests.

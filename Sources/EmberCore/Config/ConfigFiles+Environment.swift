@@ -57,7 +57,7 @@ extension ConfigFiles {
     public func addingEnvironment(_ environment: [String: String]) -> ConfigFiles {
         let extra = Self.environmentDocuments(environment, sections: sectionNames)
         guard !extra.isEmpty else { return self }
-        return ConfigFiles(documents: documents + extra, interpolationDefaults: interpolationDefaults)
+        return ConfigFiles(documents: documents + extra, interpolationDefaults: interpolationDefaults, readLog: readLog)
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// The merged view of every configuration file, read the way oslo.config reads `cinder.conf`.
 ///
@@ -10,10 +11,18 @@ public struct ConfigFiles: Sendable {
     public let documents: [INIDocument]
     /// Values `$name` may refer to when no file sets them (`state_path`, for instance).
     public let interpolationDefaults: [String: String]
+    /// Where every option read is recorded with the reader's default, when set (the test
+    /// that keeps ``OptionCatalog`` complete reads a whole configuration through it).
+    public let readLog: ConfigReadLog?
 
-    public init(documents: [INIDocument] = [], interpolationDefaults: [String: String] = [:]) {
+    public init(
+        documents: [INIDocument] = [],
+        interpolationDefaults: [String: String] = [:],
+        readLog: ConfigReadLog? = nil
+    ) {
         self.documents = documents
         self.interpolationDefaults = interpolationDefaults
+        self.readLog = readLog
     }
 
     /// Reads `files` in order, then every `*.conf` in each of `directories` (sorted by name).
@@ -77,6 +86,7 @@ public struct ConfigFiles: Sendable {
 
     /// The raw (uninterpolated) value of an option and the file that set it; the last file wins.
     public func lookup(_ section: String, _ option: String) -> (value: String, path: String)? {
+        readLog?.record(section, option, default: nil)
         let section = Self.normalized(section)
         for document in documents.reversed() {
             if let value = document.section(section)?.value(option) {
@@ -88,6 +98,7 @@ public struct ConfigFiles: Sendable {
 
     /// Every value of a repeatable option across all files, in order (oslo `MultiStrOpt`).
     public func multi(_ section: String, _ option: String) -> [String] {
+        readLog?.record(section, option, default: nil)
         let section = Self.normalized(section)
         return documents.flatMap { $0.section(section)?.values(option) ?? [] }.map {
             interpolate($0, section: section)
@@ -100,7 +111,8 @@ public struct ConfigFiles: Sendable {
     }
 
     public func string(_ section: String, _ option: String, default defaultValue: String) -> String {
-        value(section, option) ?? interpolate(defaultValue, section: Self.normalized(section))
+        readLog?.record(section, option, default: defaultValue)
+        return value(section, option) ?? interpolate(defaultValue, section: Self.normalized(section))
     }
 
     public func optionalString(_ section: String, _ option: String) -> String? {
@@ -115,7 +127,20 @@ public struct ConfigFiles: Sendable {
         minimum: Int? = nil,
         maximum: Int? = nil
     ) throws(ConfigurationError) -> Int {
+        readLog?.record(section, option, default: String(defaultValue))
         guard let (raw, path) = lookup(section, option) else { return defaultValue }
+        return try checkedInt(raw, path: path, section: section, option: option, minimum: minimum, maximum: maximum)
+    }
+
+    /// `raw` interpolated and checked as an integer within the bounds.
+    func checkedInt(
+        _ raw: String,
+        path: String,
+        section: String,
+        option: String,
+        minimum: Int?,
+        maximum: Int?
+    ) throws(ConfigurationError) -> Int {
         let text = interpolate(raw, section: Self.normalized(section))
         guard let number = Int(text) else {
             throw .malformedValue(path: path, section: section, option: option, value: text, expected: "an integer")
@@ -143,8 +168,8 @@ public struct ConfigFiles: Sendable {
 
     public func optionalInt(_ section: String, _ option: String, minimum: Int? = nil) throws(ConfigurationError) -> Int?
     {
-        guard lookup(section, option) != nil else { return nil }
-        return try int(section, option, default: 0, minimum: minimum)
+        guard let (raw, path) = lookup(section, option) else { return nil }
+        return try checkedInt(raw, path: path, section: section, option: option, minimum: minimum, maximum: nil)
     }
 
     public func double(
@@ -154,6 +179,7 @@ public struct ConfigFiles: Sendable {
     ) throws(ConfigurationError)
         -> Double
     {
+        readLog?.record(section, option, default: String(defaultValue))
         guard let (raw, path) = lookup(section, option) else { return defaultValue }
         let text = interpolate(raw, section: Self.normalized(section))
         guard let number = Double(text), number.isFinite else {
@@ -165,6 +191,7 @@ public struct ConfigFiles: Sendable {
     /// A boolean as oslo.config accepts it: true/false, yes/no, on/off, 1/0 (any case).
     public func bool(_ section: String, _ option: String, default defaultValue: Bool) throws(ConfigurationError) -> Bool
     {
+        readLog?.record(section, option, default: String(defaultValue))
         guard let (raw, path) = lookup(section, option) else { return defaultValue }
         let text = interpolate(raw, section: Self.normalized(section))
         switch text.lowercased() {
@@ -183,6 +210,7 @@ public struct ConfigFiles: Sendable {
         _ option: String,
         default defaultValue: String
     ) throws(ConfigurationError) -> String {
+        readLog?.record(section, option, default: defaultValue)
         guard let (raw, path) = lookup(section, option) else { return defaultValue }
         let text = interpolate(raw, section: Self.normalized(section))
         guard (try? Regex(text)) != nil else {
@@ -199,6 +227,7 @@ public struct ConfigFiles: Sendable {
 
     /// A comma-separated list (oslo `ListOpt`); empty items are dropped.
     public func list(_ section: String, _ option: String, default defaultValue: [String]) -> [String] {
+        readLog?.record(section, option, default: defaultValue.joined(separator: ", "))
         guard let text = value(section, option) else { return defaultValue }
         return text.split(separator: ",").map { $0.trimmingWhitespace() }.filter { !$0.isEmpty }
     }
@@ -212,6 +241,7 @@ public struct ConfigFiles: Sendable {
     )
         throws(ConfigurationError) -> String
     {
+        readLog?.record(section, option, default: defaultValue)
         guard let (raw, path) = lookup(section, option) else { return defaultValue }
         let text = interpolate(raw, section: Self.normalized(section))
         guard choices.contains(text) else {
@@ -287,5 +317,32 @@ public struct ConfigFiles: Sendable {
     /// oslo.config treats `[default]` and `[DEFAULT]` alike.
     static func normalized(_ section: String) -> String {
         section.lowercased() == "default" ? "DEFAULT" : section
+    }
+}
+
+/// The options a configuration was read for, each with the default its reader passed (nil:
+/// read without one, as `optionalString` and `lookup` do).
+public final class ConfigReadLog: Sendable {
+    public struct Read: Sendable, Equatable {
+        public var section: String
+        public var option: String
+        public var defaultValue: String?
+    }
+
+    private let reads = Mutex<[String: Read]>([:])
+
+    public init() {}
+
+    func record(_ section: String, _ option: String, default defaultValue: String?) {
+        reads.withLock { reads in
+            let key = section + "\u{0}" + option
+            if let known = reads[key], known.defaultValue != nil || defaultValue == nil { return }
+            reads[key] = Read(section: section, option: option, defaultValue: defaultValue)
+        }
+    }
+
+    /// Every option read, by section then name.
+    public var all: [Read] {
+        reads.withLock { Array($0.values) }.sorted { ($0.section, $0.option) < ($1.section, $1.option) }
     }
 }
