@@ -144,13 +144,17 @@ struct ISCSIExportTests {
             let rpc = RPCClient(bus: workers.bus, topic: workers.manager("alpha").topic)
             let context = RPCContext(requestID: "req-iscsi", identity: workers.caller)
 
-            // A connector without an initiator is refused (cinder's validate_connector).
-            await #expect(throws: (any Error).self) {
+            // A connector without an initiator is a 400 (cinder's validate_connector), and
+            // nothing is exported.
+            let refusal = await #expect(throws: BusError.self) {
                 _ = try await rpc.call(
                     VolumeRPC.InitializeConnection(volumeID: volume.id, connector: ["host": "h"]),
                     context: context
                 )
             }
+            #expect(refusal?.emberError.status == 400)
+            #expect(refusal?.emberError.message.contains("initiator") == true)
+            #expect(try Self.targetIDs(target.iqn(volumeID: volume.id)).isEmpty)
 
             let info = try await rpc.call(
                 VolumeRPC.InitializeConnection(volumeID: volume.id, connector: Self.connector),
