@@ -2,6 +2,7 @@ import EmberBus
 import EmberCore
 import EmberRPC
 import EmberStore
+import EmberTesting
 import EmberWorkers
 import Foundation
 import Testing
@@ -250,7 +251,19 @@ struct ISCSIExportTests {
             )
             #expect(try Self.targetIDs(iqn) == tids)
 
-            // terminate_connection removes the target, the account and the persistence file.
+            // terminate_connection removes the target, the account and the persistence file,
+            // with a session open (a long sequential read in flight): --force closes it.
+            let reader = try ChildProcess(
+                "/usr/bin/qemu-img",
+                arguments: ["bench", "-f", "raw", "-c", "100000000", "-s", "4k", "-d", "1", url]
+            )
+            // Never left behind, whatever fails below.
+            defer { if reader.isRunning { reader.signal(SIGKILL) } }
+            try await waitUntil("the reader's session shows in tgtd") {
+                let listing = try Self.tgtadm(["--op", "show", "--mode", "target"])
+                let own = listing.components(separatedBy: "\nTarget ").first { $0.contains(iqn + "\n") } ?? ""
+                return own.contains("I_T nexus:")
+            }
             _ = try await rpc.call(
                 VolumeRPC.TerminateConnection(volumeID: volume.id, connector: Self.connector, force: false),
                 context: context
@@ -261,6 +274,10 @@ struct ISCSIExportTests {
             #expect(!accounts.contains(data["auth_username"]?.stringValue ?? "?"))
             let gone = try Self.read(url, mebibytes: 1, into: scratch + "/y.raw")
             #expect(gone.status != 0)
+            // qemu's iscsi driver keeps trying to log in again (and fails: the target is gone)
+            // rather than exit, so the reader is stopped here.
+            reader.signal(SIGKILL)
+            _ = try await reader.waitForExit(timeout: .seconds(10))
         }
     }
 
@@ -317,6 +334,29 @@ struct ISCSIExportTests {
             #expect(
                 ISCSILocation(providerLocation: stored.providerLocation)?.targetID == (try Self.targetIDs(iqn)).first
             )
+
+            // Two attachments share the export (cinder's LVM rule): terminating one keeps it;
+            // terminating the last removes it. The next export reuses the stored credentials.
+            let first = try await workers.store.createAttachment(
+                VolumeAttachment(volumeID: volume.id, instanceUUID: UUID().uuidString, attachStatus: .attached)
+            )
+            let second = try await workers.store.createAttachment(
+                VolumeAttachment(volumeID: volume.id, instanceUUID: UUID().uuidString, attachStatus: .attached)
+            )
+            let terminate = VolumeRPC.TerminateConnection(volumeID: volume.id, connector: Self.connector, force: false)
+            _ = try await rpc.call(terminate, context: context)
+            #expect(try Self.targetIDs(iqn).count == 1)
+            try await workers.store.deleteAttachment(id: first.id)
+            _ = try await rpc.call(terminate, context: context)
+            #expect(try Self.targetIDs(iqn).isEmpty)
+            try await workers.store.deleteAttachment(id: second.id)
+            let again = try await rpc.call(
+                VolumeRPC.InitializeConnection(volumeID: volume.id, connector: Self.connector),
+                context: context
+            )
+            #expect(again["data"]?["auth_username"] == info["data"]?["auth_username"])
+            #expect(again["data"]?["auth_password"] == info["data"]?["auth_password"])
+            #expect(try Self.targetIDs(iqn).count == 1)
 
             // Deleting the volume removes its target before its file.
             _ = try await workers.store.updateVolume(id: volume.id, [.status(.available)])

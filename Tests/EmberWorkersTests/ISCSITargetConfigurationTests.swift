@@ -180,6 +180,10 @@ struct ISCSITargetConfigurationTests {
                         Initiator: iqn.2008-11.org.linux-kvm: alias: none
                         Connection: 0
                             IP Address: 127.0.0.1
+                    I_T nexus: 5
+                        Initiator: iqn.2008-11.org.linux-kvm: alias: none
+                        Connection: 1
+                            IP Address: 127.0.0.1
                 LUN information:
                     LUN: 0
                         Type: controller
@@ -211,7 +215,8 @@ struct ISCSITargetConfigurationTests {
         #expect(targets[0].luns == [0: "None", 1: "/data/volume-a"])
         #expect(targets[0].accounts == ["userA"])
         #expect(targets[0].acl == ["ALL"])
-        #expect(targets[0].sessions == 1)
+        #expect(targets[0].connections == [.init(sid: 3, cid: 0), .init(sid: 5, cid: 1)])
+        #expect(targets[0].sessions == 2)
         #expect(targets[1].tid == 12)
         #expect(targets[1].luns == [0: "None"])
         #expect(targets[1].accounts.isEmpty && targets[1].acl.isEmpty && targets[1].sessions == 0)

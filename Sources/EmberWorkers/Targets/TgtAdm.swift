@@ -90,8 +90,17 @@ struct TgtTarget: Sendable, Equatable {
     var accounts: [String] = []
     /// The initiator addresses or names allowed (`ALL`).
     var acl: [String] = []
+    /// Open connections: session id (I_T nexus) and connection id.
+    var connections: [Connection] = []
+
+    /// One connection of a session, as `tgtadm --op delete --mode conn` names it.
+    struct Connection: Sendable, Equatable {
+        var sid: Int
+        var cid: Int
+    }
+
     /// Open sessions (I_T nexuses).
-    var sessions = 0
+    var sessions: Int { Set(connections.map(\.sid)).count }
 
     /// Parses the listing: `Target N: IQN` starts a target; indented sections follow
     /// (`I_T nexus information`, `LUN information`, `Account information`, `ACL information`).
@@ -99,6 +108,7 @@ struct TgtTarget: Sendable, Equatable {
         var targets: [TgtTarget] = []
         var section = ""
         var lun: Int?
+        var sid: Int?
         for rawLine in text.split(separator: "\n") {
             let line = rawLine.trimmingCharacters(in: .whitespaces)
             let indent = rawLine.prefix { $0 == " " }.count
@@ -109,6 +119,7 @@ struct TgtTarget: Sendable, Equatable {
                 targets.append(TgtTarget(tid: tid, iqn: iqn))
                 section = ""
                 lun = nil
+                sid = nil
                 continue
             }
             guard !targets.isEmpty else { continue }
@@ -118,8 +129,14 @@ struct TgtTarget: Sendable, Equatable {
                 continue
             }
             switch section {
-            case "I_T nexus information" where line.hasPrefix("I_T nexus:"):
-                targets[last].sessions += 1
+            case "I_T nexus information":
+                if line.hasPrefix("I_T nexus:") {
+                    sid = Int(line.dropFirst("I_T nexus:".count).trimmingCharacters(in: .whitespaces))
+                } else if line.hasPrefix("Connection:"), let sid,
+                    let cid = Int(line.dropFirst("Connection:".count).trimmingCharacters(in: .whitespaces))
+                {
+                    targets[last].connections.append(TgtTarget.Connection(sid: sid, cid: cid))
+                }
             case "LUN information":
                 if line.hasPrefix("LUN:") {
                     lun = Int(line.dropFirst("LUN:".count).trimmingCharacters(in: .whitespaces))

@@ -159,17 +159,39 @@ public final class TgtAdmTarget: VolumeTarget {
         return tid
     }
 
-    /// cinder's `remove_iscsi_target`: deletes the target with `--force` (open sessions are
-    /// closed), checks that it is gone, deletes the volume's own CHAP account and the
-    /// persistence file. "Can't find the target" is not an error.
+    /// cinder's `remove_iscsi_target` (`tgt-admin --force --delete <iqn>`): with sessions open,
+    /// unbinds the ACL (no new login) and deletes every connection first, as tgt-admin's
+    /// `--force` does (tgtd refuses to delete a target whose LUN is still active), then
+    /// deletes the target, checks that it is gone, deletes the volume's own CHAP account and
+    /// the persistence file. "Can't find the target" is not an error.
     private func removeLocked(volumeID: String) throws {
         let tgtadm = try tool()
         let iqn = configuration.iqn(volumeID: volumeID)
         if let target = try tgtadm.targets().first(where: { $0.iqn == iqn }) {
-            do {
-                try tgtadm.run(["--op", "delete", "--mode", "target", "--tid", String(target.tid), "--force"])
-            } catch let error as TgtAdmError where error.message.contains("can't find the target") {
-                // Removed meanwhile by someone else: the outcome wanted.
+            let tid = String(target.tid)
+            if !target.connections.isEmpty {
+                for address in target.acl {
+                    _ = try? tgtadm.run(["--op", "unbind", "--mode", "target", "--tid", tid, "-I", address])
+                }
+                for connection in target.connections {
+                    _ = try? tgtadm.run([
+                        "--op", "delete", "--mode", "conn", "--tid", tid, "--sid", String(connection.sid),
+                        "--cid", String(connection.cid),
+                    ])
+                }
+            }
+            // Commands in flight when the connections closed keep the LUN active a moment.
+            var attempt = 0
+            while true {
+                do {
+                    try tgtadm.run(["--op", "delete", "--mode", "target", "--tid", tid, "--force"])
+                    break
+                } catch let error as TgtAdmError where error.message.contains("can't find the target") {
+                    break  // Removed meanwhile by someone else: the outcome wanted.
+                } catch let error as TgtAdmError where error.message.contains("still active") && attempt < 50 {
+                    attempt += 1
+                    usleep(100_000)
+                }
             }
             let remaining = try tgtadm.targets()
             if remaining.contains(where: { $0.iqn == iqn }) {
