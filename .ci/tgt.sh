@@ -67,13 +67,17 @@ ember_tgt_stop() {
     local pid
     if [ -f "${EMBER_TGT_DIR}/tgtd.pid" ]; then
         pid="$(cat "${EMBER_TGT_DIR}/tgtd.pid")"
-        # Targets left behind (a failed test) would make tgtd refuse `--op delete --mode system`:
-        # TERM the daemon by its pid instead.
-        kill "${pid}" 2>/dev/null
-        for _ in $(seq 1 50); do
+        # tgtd leaves on `--op delete --mode system` (it ignores SIGTERM); with targets left
+        # behind (a failed test) it refuses, so its pid is killed after a few seconds.
+        tgtadm -C "${EMBER_TGT_CONTROL_PORT}" --op delete --mode system >/dev/null 2>&1
+        for _ in $(seq 1 30); do
             kill -0 "${pid}" 2>/dev/null || break
             sleep 0.1
         done
+        if kill -0 "${pid}" 2>/dev/null; then
+            kill -KILL "${pid}" 2>/dev/null
+            sleep 0.2
+        fi
     fi
     rm -rf "${EMBER_TGT_DIR}"
 }
