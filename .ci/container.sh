@@ -55,7 +55,7 @@ took tools
 
 step "lint: shellcheck, hadolint, compose file"
 shellcheck -x .ci/run .ci/container.sh scripts/bench scripts/bench-create scripts/topology docker/healthcheck.sh \
-  docker/keystone/start.sh
+  docker/keystone/start.sh .ci/tgt.sh
 shellcheck -S warning .ci/postgres.sh
 "$venv/bin/hadolint" docker/Dockerfile docker/keystone/Dockerfile
 if docker compose version >/dev/null 2>&1; then

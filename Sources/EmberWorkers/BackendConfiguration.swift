@@ -11,6 +11,9 @@ import EmberCore
 /// - `reserved_percentage` (0): the share of the capacity the scheduler keeps free.
 /// - `max_over_subscription_ratio` (20.0): how far thin provisioning may over-commit.
 /// - `backend_availability_zone` (`storage_availability_zone`): the zone of this backend.
+/// - The target options (`target_helper`, `target_protocol`, `target_ip_address`,
+///   `target_port`, `target_prefix`, `use_chap_auth`, `chap_username`, `chap_password`,
+///   `volumes_dir`, Ember's `tgt_control_port`): see ``TargetConfiguration``.
 public struct BackendConfiguration: Sendable, Equatable {
     /// The file driver's name in `volume_driver`.
     public static let fileDriver = "ember.volume.drivers.file.FileDriver"
@@ -23,14 +26,20 @@ public struct BackendConfiguration: Sendable, Equatable {
     public var reservedPercentage: Int
     public var maxOverSubscriptionRatio: Double
     public var availabilityZone: String
+    /// How consumers reach the volumes (`target_helper` and its options).
+    public var target: TargetConfiguration
 
+    /// - Parameter target: the target options; by default `fake`, with `volumes_dir` the
+    ///   parent of `directory` (cinder's `$state_path/volumes` beside the default
+    ///   `file_volume_dir`).
     public init(
         name: String,
         directory: String,
         volumeBackendName: String? = nil,
         reservedPercentage: Int = 0,
         maxOverSubscriptionRatio: Double = 20,
-        availabilityZone: String = "nova"
+        availabilityZone: String = "nova",
+        target: TargetConfiguration? = nil
     ) {
         self.name = name
         volumeDriver = Self.fileDriver
@@ -39,6 +48,9 @@ public struct BackendConfiguration: Sendable, Equatable {
         self.reservedPercentage = reservedPercentage
         self.maxOverSubscriptionRatio = maxOverSubscriptionRatio
         self.availabilityZone = availabilityZone
+        let parent = directory.split(separator: "/", omittingEmptySubsequences: false).dropLast()
+            .joined(separator: "/")
+        self.target = target ?? TargetConfiguration(volumesDirectory: parent.isEmpty ? "." : parent)
     }
 
     /// Reads the section `section`; an unsupported driver is a configuration error.
@@ -64,7 +76,8 @@ public struct BackendConfiguration: Sendable, Equatable {
             volumeBackendName: files.string(section, "volume_backend_name", default: section),
             reservedPercentage: try files.int(section, "reserved_percentage", default: 0, minimum: 0, maximum: 100),
             maxOverSubscriptionRatio: try files.double(section, "max_over_subscription_ratio", default: 20),
-            availabilityZone: files.string(section, "backend_availability_zone", default: defaultZone)
+            availabilityZone: files.string(section, "backend_availability_zone", default: defaultZone),
+            target: try TargetConfiguration(files: files, section: section, statePath: statePath)
         )
         if maxOverSubscriptionRatio < 1 {
             throw .invalid(

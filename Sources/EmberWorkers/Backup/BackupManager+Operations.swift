@@ -443,13 +443,19 @@ extension BackupManager {
         }
     }
 
-    /// The path `initialize_connection` of the volume's backend gives.
+    /// The path `initialize_connection` of the volume's backend gives. The connector asks for
+    /// local access (``VolumeRPC/InitializeConnection/localAccessKey``): the backup service
+    /// reads the file where the volume directory is, whatever the backend's `target_helper`,
+    /// and no target is created for it.
     func volumePath(_ volume: Volume, context: RPCContext) async throws -> String {
         guard let volumeHost = volume.host else { throw BackupDriverError("Volume \(volume.id) has no host.") }
         let info = try await VolumeRPC.client(bus: bus, host: volumeHost).call(
             VolumeRPC.InitializeConnection(
                 volumeID: volume.id,
-                connector: ["host": .string(host), "multipath": false, "platform": "x86_64", "os_type": "linux"]
+                connector: [
+                    "host": .string(host), "multipath": false, "platform": "x86_64", "os_type": "linux",
+                    VolumeRPC.InitializeConnection.localAccessKey: true,
+                ]
             ),
             context: context
         )

@@ -284,12 +284,14 @@ extension VolumeManager {
     }
 
     /// `_copy_volume_data`: attaches both volumes (this backend's directly, the destination's
-    /// through its `initialize_connection`) and copies the source's bytes. Ember's file
-    /// backends hand out `local` connections, so both files must be visible on this machine.
+    /// through its `initialize_connection`) and copies the source's bytes. The connector asks
+    /// for local access (``VolumeRPC/InitializeConnection/localAccessKey``), so the file
+    /// backends hand out `local` connections whatever their `target_helper`; both files must
+    /// be visible on this machine.
     func copyVolumeData(_ volume: Volume, to newVolume: Volume, context: RPCContext) async throws {
         let connector: JSONValue = [
             "host": .string(configuration.host), "platform": "x86_64", "os_type": "linux", "multipath": false,
-            "initiator": .null,
+            "initiator": .null, VolumeRPC.InitializeConnection.localAccessKey: true,
         ]
         let destinationClient = VolumeRPC.client(bus: bus, host: newVolume.host ?? "")
         let destinationInfo = try await destinationClient.call(
@@ -398,7 +400,9 @@ extension VolumeManager {
             try await destinationClient.call(
                 VolumeRPC.InitializeConnection(
                     volumeID: newVolume.id,
-                    connector: ["host": .string(configuration.host)]
+                    connector: [
+                        "host": .string(configuration.host), VolumeRPC.InitializeConnection.localAccessKey: true,
+                    ]
                 ),
                 context: context
             )

@@ -85,37 +85,6 @@ extension VolumeManager {
         }
     }
 
-    /// `initialize_connection(volume_id, connector)` (a call): the driver's `local`
-    /// connection info, `{"driver_volume_type": "local", "data": {"device_path": …}}`, with
-    /// what cinder's `_parse_connection_options` adds to `data`: `qos_specs` (front-end
-    /// consumers only; Ember has no QoS specs yet, so null), `access_mode` (the attached
-    /// mode, else `ro` for a read-only volume), `encrypted` and `cacheable`.
-    func initializeConnection(_ message: VolumeRPC.InitializeConnection) async throws -> JSONValue {
-        let id = message.volumeID
-        guard let volume = try await liveVolume(id) else { throw DriverError("Volume \(id) could not be found.") }
-        var info = try await driver.connectionInfo(volumeID: id)
-        guard case .object(var object) = info, case .object(var data)? = object["data"] else { return info }
-        data["qos_specs"] = .null
-        let mode = volume.adminMetadata["attached_mode"] ?? (volume.adminMetadata["readonly"] == "True" ? "ro" : "rw")
-        data["access_mode"] = .string(mode)
-        if data["encrypted"] == nil { data["encrypted"] = .bool(volume.encryptionKeyID != nil) }
-        let cacheable = (try? await store.volumeType(id: volume.volumeTypeID).extraSpecs["cacheable"]) == "<is> True"
-        if case .bool(let driverSetting)? = data["cacheable"] {
-            data["cacheable"] = .bool(driverSetting && cacheable)
-        } else {
-            data["cacheable"] = .bool(cacheable)
-        }
-        object["data"] = .object(data)
-        info = .object(object)
-        return info
-    }
-
-    /// `terminate_connection(volume_id, connector, force)` (a call): nothing to tear down for
-    /// a local file.
-    func terminateConnection(_ message: VolumeRPC.TerminateConnection) async throws -> RPCNoReply {
-        RPCNoReply()
-    }
-
     func liveSnapshot(_ id: String) async throws -> Snapshot? {
         try await store.liveSnapshot(id: id)
     }

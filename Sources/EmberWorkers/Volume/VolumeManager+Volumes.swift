@@ -112,7 +112,8 @@ extension VolumeManager {
         }
     }
 
-    /// The delete itself; the caller holds the volume's lock.
+    /// The delete itself; the caller holds the volume's lock. The volume's target (if any)
+    /// is removed before its data.
     func finishDelete(_ volume: Volume, cascade: Bool, context: RPCContext) async throws {
         do {
             if cascade {
@@ -123,6 +124,12 @@ extension VolumeManager {
                     try await driver.deleteSnapshot(id: snapshot.id)
                     try await store.deleteSnapshot(id: snapshot.id)
                     try await releaseSnapshotQuota(snapshot)
+                }
+            }
+            // `remove_export` first: tgtd would otherwise keep the deleted file open.
+            if target.exportsVolumes {
+                try await serialized(Self.connectionLock(volume.id)) {
+                    try await target.removeExport(volumeID: volume.id)
                 }
             }
             try await driver.deleteVolume(id: volume.id)

@@ -25,6 +25,8 @@ public actor VolumeManager: Service {
     public nonisolated let store: any BlockStorageStore
     public nonisolated let bus: any MessageBus
     public nonisolated let driver: any VolumeDriver
+    /// How consumers reach the volumes (`target_helper`): ``FakeTarget`` or ``TgtAdmTarget``.
+    public nonisolated let target: any VolumeTarget
     nonisolated let configuration: WorkerConfiguration
     nonisolated let logger: Logger
     /// Where heartbeats and service ages take the time from.
@@ -38,6 +40,7 @@ public actor VolumeManager: Service {
     private var inFlight = InFlightOperations()
 
     /// - Parameters:
+    ///   - target: the target helper; by default the one `backend.target` selects.
     ///   - prepare: runs first in `run()` (wait for the database, migrate).
     public init(
         backend: BackendConfiguration,
@@ -45,6 +48,7 @@ public actor VolumeManager: Service {
         store: any BlockStorageStore,
         bus: any MessageBus,
         driver: (any VolumeDriver)? = nil,
+        target: (any VolumeTarget)? = nil,
         images: GlanceClient? = nil,
         clock: any EmberClock = .system,
         logger: Logger = Logger(label: "ember.volume.manager"),
@@ -59,10 +63,19 @@ public actor VolumeManager: Service {
         var logger = logger
         logger[metadataKey: "backend"] = .string(configuration.host + "@" + backend.name)
         self.logger = logger
+        self.target = target ?? Self.makeTarget(backend.target, logger: logger)
         self.clock = clock
         self.prepare = prepare
         self.messages = UserMessageRecorder(store: store, logger: logger)
         self.images = images ?? .unconfigured(logger: logger)
+    }
+
+    /// The helper `target_helper` names.
+    static func makeTarget(_ configuration: TargetConfiguration, logger: Logger) -> any VolumeTarget {
+        switch configuration.helper {
+        case .fake: FakeTarget()
+        case .tgtadm: TgtAdmTarget(configuration: configuration, logger: logger)
+        }
     }
 
     /// The topic this manager consumes: `cinder-volume.HOST@BACKEND`.
@@ -167,7 +180,8 @@ public actor VolumeManager: Service {
     // MARK: - Start-up recovery
 
     /// cinder's `init_host` cleanup: this backend's volumes left `deleting` are deleted now;
-    /// those left `creating` are created now.
+    /// those left `creating` are created now; then the targets of attached volumes are
+    /// ensured (``ensureExports()``).
     ///
     /// cinder sets volumes left `creating` to `error`: its AMQP casts are acknowledged before
     /// they run, so an interrupted create is lost. Ember's bus redelivers an unacknowledged
@@ -216,6 +230,7 @@ public actor VolumeManager: Service {
                 )
             }
         }
+        await ensureExports()
     }
 
     /// Whether a volume's `host` (`HOST@BACKEND#POOL`) is this backend.
