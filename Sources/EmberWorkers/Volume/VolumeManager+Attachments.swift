@@ -101,9 +101,9 @@ extension VolumeManager {
     }
 
     /// cinder's `volume_detached`: the attachment row goes (if it exists), the volume's
-    /// statuses follow the remaining attachments (`attached` > `attaching` >
-    /// `reserved`, errors ignored), except that a volume being migrated or uploaded keeps its
-    /// status while it ends up detached.
+    /// statuses follow the remaining attachments as
+    /// ``VolumeTransitions/afterDetach(remaining:status:migrationStatus:)`` says (the rule the
+    /// attachments API's delete shares).
     func finishDetach(_ volume: Volume, attachmentID: String) async throws {
         if volume.attachments.contains(where: { $0.id == attachmentID }) {
             do {
@@ -115,21 +115,11 @@ extension VolumeManager {
         let remaining = try await store.listAttachments(
             ListQuery(scope: .allProjects, filters: [.equals("volume_id", volume.id)])
         ).items
-        let order: [VolumeAttachStatus] = [.attached, .attaching, .reserved]
-        let live = remaining.map(\.attachStatus).filter { !$0.rawValue.hasPrefix("error_") }
-        let attachStatus = order.first { live.contains($0) } ?? .detached
-        var changes: [VolumeUpdate] = [.attachStatus(attachStatus)]
-        let status: VolumeStatus? =
-            switch attachStatus {
-            case .attached: .inUse
-            case .detached: .available
-            default: VolumeStatus(rawValue: attachStatus.rawValue)
-            }
-        let keepsStatus =
-            attachStatus == .detached
-            && ((volume.migrationStatus != nil && !["success", "error"].contains(volume.migrationStatus ?? ""))
-                || (volume.migrationStatus == nil && volume.status == .uploading))
-        if let status, !keepsStatus { changes.append(.status(status)) }
+        let changes = VolumeTransitions.afterDetach(
+            remaining: remaining.map(\.attachStatus),
+            status: volume.status,
+            migrationStatus: volume.migrationStatus
+        )
         _ = try await store.updateVolume(id: volume.id, changes)
         do {
             try await store.deleteVolumeMetadata(id: volume.id, kind: .admin, key: "attached_mode")
