@@ -111,6 +111,11 @@ import Testing
             topic: topic
         )
         try roundTrip(VolumeRPC.DetachVolume(volumeID: "v1", attachmentID: nil), topic: topic)
+        try roundTrip(
+            VolumeRPC.AttachmentUpdate(volumeID: "v1", connector: ["host": "h", "mode": "ro"], attachmentID: "a1"),
+            topic: topic
+        )
+        try roundTrip(VolumeRPC.AttachmentDelete(attachmentID: "a1", volumeID: "v1"), topic: topic)
         try roundTrip(VolumeRPC.GetCapabilities(discover: true), topic: topic)
         try roundTrip(VolumeRPC.PublishServiceCapabilities(), topic: topic)
     }
