@@ -151,7 +151,7 @@ struct AttachmentsController {
         _ = try await api.volume(id: attachment.volumeID, caller: request.identity)
         try request.authorize(.volumeAttachmentComplete, target: await policyTarget(attachment))
         try await api.completeAttachment(attachment, caller: request.identity)
-        return APIResponse(status: .noContent)
+        return .empty(.noContent)
     }
 
     /// The attachment the caller can see, with `action` checked on it.
