@@ -48,3 +48,32 @@ extension VolumeRPC {
         }
     }
 }
+
+extension VolumeRPC {
+    /// `extend_volume_completion(ctxt, volume, new_size, reservations, error)` (a cast, 3.19):
+    /// finishes an extend a driver left `extending` for the compute service to act on
+    /// (`os-extend_volume_completion`, 3.71): commit or roll back the quota, then the new size
+    /// and the status the volume had, or `error_extending`.
+    public struct ExtendVolumeCompletion: RPCMessage, Equatable {
+        public static let method = "extend_volume_completion"
+        public static let version = RPCVersion(3, 19)
+        public var volumeID: String
+        public var newSize: Int
+        public var reservations: [String]
+        public var error: Bool
+
+        public init(volumeID: String, newSize: Int, reservations: [String], error: Bool) {
+            self.volumeID = volumeID
+            self.newSize = newSize
+            self.reservations = reservations
+            self.error = error
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case volumeID = "volume_id"
+            case newSize = "new_size"
+            case reservations
+            case error
+        }
+    }
+}

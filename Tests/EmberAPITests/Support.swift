@@ -159,6 +159,17 @@ final class CastRecorder: VolumeWorkCaster {
         log.withLock { $0.append("attachment_delete:\(volume.id):\(attachmentID)") }
     }
 
+    func extendVolumeCompletion(
+        _ volume: Volume,
+        newSize: Int,
+        reservations: [String],
+        error: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        log.withLock { $0.append("extend_volume_completion:\(volume.id):\(newSize):\(reservations):\(error)") }
+    }
+
     var casts: [String] { log.withLock { $0 } }
 }
 

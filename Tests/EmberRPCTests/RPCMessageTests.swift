@@ -116,6 +116,10 @@ import Testing
             topic: topic
         )
         try roundTrip(VolumeRPC.AttachmentDelete(attachmentID: "a1", volumeID: "v1"), topic: topic)
+        try roundTrip(
+            VolumeRPC.ExtendVolumeCompletion(volumeID: "v1", newSize: 3, reservations: ["r1"], error: false),
+            topic: topic
+        )
         try roundTrip(VolumeRPC.GetCapabilities(discover: true), topic: topic)
         try roundTrip(VolumeRPC.PublishServiceCapabilities(), topic: topic)
     }

@@ -582,6 +582,18 @@ def steps():
     add(Step("attachments.delete.member", "DELETE", att + "/{att2}", version="3.54", role="member"))
     add(Step("attachments.list.end", "GET", att, version="3.71"))
     add(Step("attachments.volume.end", "GET", V + "/volumes/{vol3}", version="3.71"))
+
+    # os-extend_volume_completion (3.71; cinder's action has no version gate).
+    ext = {"os-extend_volume_completion": {"error": False}}
+    add(Step("extend-completion.not-extending", "POST", act3, version="3.71", body=ext))
+    add(Step("extend-completion.not-extending.3.0", "POST", act3, version="3.0", body=ext))
+    add(Step("extend-completion.member", "POST", act3, version="3.71", role="member", body=ext))
+    add(Step("extend-completion.bad-error", "POST", act3, version="3.71",
+             body={"os-extend_volume_completion": {"error": 1}}))
+    add(Step("extend-completion.extra", "POST", act3, version="3.71",
+             body={"os-extend_volume_completion": {"bogus": 1}}))
+    add(Step("extend-completion.missing", "POST", V + "/volumes/" + MISSING + "/action", version="3.71",
+             body=ext))
     add(Step("volume-actions.force-delete.member", "POST", act3, role="member", body={"os-force_delete": {}}))
     add(Step("volume-actions.force-detach.bad", "POST", act3, body={"os-force_detach": {"attachment_id": "x"}}))
     add(Step("volume-actions.migrate.bad-host", "POST", act3,

@@ -286,6 +286,25 @@ public struct BusVolumeWorkCaster: VolumeWorkCaster, BackupWorkCaster {
         )
     }
 
+    public func extendVolumeCompletion(
+        _ volume: Volume,
+        newSize: Int,
+        reservations: [String],
+        error: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        try await backend(of: volume).cast(
+            VolumeRPC.ExtendVolumeCompletion(
+                volumeID: volume.id,
+                newSize: newSize,
+                reservations: reservations,
+                error: error
+            ),
+            context: context(caller, requestID)
+        )
+    }
+
     // MARK: - Backup services
 
     public func restoreBackup(
