@@ -82,6 +82,16 @@ public enum VolumeAPIRouter {
         controllers["backups"] = BackupsController(api: api).controller()
         collections["backups"] = "backups"
 
+        // `attachments` (3.27): core in cinder's v3 router, with the `os-complete` action.
+        mapper.resource(
+            "attachments",
+            controller: "attachments",
+            collectionActions: [("detail", .get)],
+            memberActions: [("action", .post)]
+        )
+        controllers["attachments"] = AttachmentsController(api: api).controller()
+        collections["attachments"] = "attachments"
+
         mapper.resource("types", controller: "types", memberActions: [("action", .post)])
         controllers["types"] = TypesController(api: api).controller()
         collections["types"] = "types"

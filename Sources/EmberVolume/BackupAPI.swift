@@ -87,7 +87,7 @@ public struct BackupAPI: Sendable {
 
     /// `backup_api.get_all`.
     public func list(_ query: ListQuery) async throws -> Page<Backup> {
-        try await VolumeAPI.page(of: .backup) { () async throws(StoreError) in try await store.listBackups(query) }
+        try await VolumeAPI.page(of: "Backup") { () async throws(StoreError) in try await store.listBackups(query) }
     }
 
     /// `backup_api.create`: checks the volume (or snapshot), reserves `backups` and

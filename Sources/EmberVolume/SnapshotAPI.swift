@@ -60,7 +60,7 @@ public struct SnapshotAPI: Sendable {
     /// `volume_api.get_all_snapshots`.
     /// A page of snapshots; an unknown marker is a 404 as cinder's.
     public func list(_ query: ListQuery) async throws -> Page<Snapshot> {
-        try await VolumeAPI.page(of: .snapshot) { () async throws(StoreError) in try await store.listSnapshots(query) }
+        try await VolumeAPI.page(of: "Snapshot") { () async throws(StoreError) in try await store.listSnapshots(query) }
     }
 
     /// `volume_api.create_snapshot` / `create_snapshot_force`: validates the volume, reserves

@@ -187,7 +187,9 @@ extension VolumeAPI {
             if volume.attachments.isEmpty { return }
             if volume.attachments.count == 1 { attachment = volume.attachments[0] }
         }
-        if let attachment, attachment.instanceUUID == nil || attachment.connectionInfo == nil { return }
+        // cinder's `not attachment.connection_info`: none stored, or an empty object (what
+        // `attachment_create` stores without a connector).
+        if let attachment, attachment.instanceUUID == nil || !Self.hasConnectionInfo(attachment) { return }
         throw EmberError.conflict(
             // cinder 29.0.0's ConflictNovaUsingAttachment text starts with its class name.
             "ConflictNovaUsingAttachment: Detach volume from instance \(attachment?.instanceUUID ?? "") using the Compute API"

@@ -144,19 +144,19 @@ public actor VolumeAPI {
 
     /// A page of volumes; an unknown marker is a 404 as cinder's.
     public nonisolated func listVolumes(_ query: ListQuery) async throws -> Page<Volume> {
-        try await Self.page(of: .volume) { () async throws(StoreError) in try await store.listVolumes(query) }
+        try await Self.page(of: "Volume") { () async throws(StoreError) in try await store.listVolumes(query) }
     }
 
     /// Runs a list query; an unknown marker is the 404 cinder answers, since it looks the
     /// marker up with `<resource>_get` ("Volume <id> could not be found.").
     static func page<Item>(
-        of resource: StoreResource,
+        of resource: String,
         _ fetch: () async throws(StoreError) -> Page<Item>
     ) async throws -> Page<Item> {
         do {
             return try await fetch()
         } catch .markerNotFound(let marker) {
-            throw EmberError.notFound("\(resource.rawValue) \(marker) could not be found.")
+            throw EmberError.notFound("\(resource) \(marker) could not be found.")
         }
     }
 

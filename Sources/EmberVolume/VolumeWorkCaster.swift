@@ -84,6 +84,28 @@ public protocol VolumeWorkCaster: Sendable {
         caller: Identity,
         requestID: String
     ) async throws
+    /// `volume_rpcapi.attachment_update` (a call, 3.9): the backend connects `attachmentID`
+    /// for `connector`; returns the flattened connection info.
+    func attachmentUpdate(
+        _ volume: Volume,
+        connector: JSONValue,
+        attachmentID: String,
+        caller: Identity,
+        requestID: String
+    ) async throws -> JSONValue
+    /// `volume_rpcapi.attachment_delete` (a call, 3.9): the backend terminates the
+    /// attachment's connection.
+    func attachmentDelete(_ volume: Volume, attachmentID: String, caller: Identity, requestID: String) async throws
+    /// `volume_rpcapi.extend_volume_completion` (a cast, 3.19): the backend finishes an extend
+    /// left `extending` (`os-extend_volume_completion`).
+    func extendVolumeCompletion(
+        _ volume: Volume,
+        newSize: Int,
+        reservations: [String],
+        error: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws
 }
 
 /// What `os-retype` hands the scheduler: cinder's retype `request_spec`.

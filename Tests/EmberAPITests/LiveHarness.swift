@@ -135,15 +135,20 @@ enum LiveHarness {
         return logger
     }()
 
+    /// With `trustIdentityHeaders`, `auth_strategy = keystone` runs with an authtoken that
+    /// trusts the identity headers the test sends (roles, service roles), as in
+    /// ``APIHarness/run(conf:trustIdentityHeaders:policy:images:clock:_:)``.
     static func run(
         _ kind: LiveBackend,
         images: GlanceClient? = nil,
+        trustIdentityHeaders: Bool = false,
         _ body: @escaping @Sendable (Live) async throws -> Void
     ) async throws {
         let dir = try TemporaryDirectory(prefix: "ember-live")
         defer { dir.remove() }
         let unique = String(UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12))
-        let document = try INIDocument(text: "[DEFAULT]\nstate_path = \(dir.path)\n", path: "test.conf")
+        let strategy = trustIdentityHeaders ? "auth_strategy = keystone\n" : ""
+        let document = try INIDocument(text: "[DEFAULT]\nstate_path = \(dir.path)\n" + strategy, path: "test.conf")
         let configuration = try EmberConfiguration(files: ConfigFiles(documents: [document]))
         var workerConfiguration = WorkerConfiguration(
             host: "live-" + unique,
@@ -167,6 +172,7 @@ enum LiveHarness {
                 dir: dir,
                 unique: unique,
                 images: images,
+                trustIdentityHeaders: trustIdentityHeaders,
                 body
             )
         case .postgresql:
@@ -206,6 +212,7 @@ enum LiveHarness {
                         dir: dir,
                         unique: unique,
                         images: images,
+                        trustIdentityHeaders: trustIdentityHeaders,
                         body
                     )
                 }
@@ -221,6 +228,7 @@ enum LiveHarness {
         dir: TemporaryDirectory,
         unique: String,
         images: GlanceClient?,
+        trustIdentityHeaders: Bool,
         _ body: @escaping @Sendable (Live) async throws -> Void
     ) async throws {
         try await EmberDatabase.withDatabase(configuration: database, logger: logger) { db in
@@ -255,6 +263,11 @@ enum LiveHarness {
             )
             var registry = PasteFactoryRegistry.standard()
             VolumeAPIRouter.register(in: &registry, api: api)
+            if trustIdentityHeaders {
+                registry.registerFilter("keystonemiddleware.auth_token:filter_factory") { _ in
+                    PassThroughMiddleware(name: "authtoken")
+                }
+            }
             let loader = try PasteLoader(
                 path: RepositoryPaths.etc("api-paste.ini"),
                 registry: registry,

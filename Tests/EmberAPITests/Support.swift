@@ -140,6 +140,37 @@ final class CastRecorder: VolumeWorkCaster {
         throw EmberError.internalError
     }
 
+    /// The recorder has no backend: it answers what the file backend's `local` connection
+    /// looks like once the manager flattened it, so the API's bookkeeping can be checked.
+    func attachmentUpdate(
+        _ volume: Volume,
+        connector: JSONValue,
+        attachmentID: String,
+        caller: Identity,
+        requestID: String
+    ) async throws -> JSONValue {
+        log.withLock { $0.append("attachment_update:\(volume.id):\(attachmentID)") }
+        return [
+            "driver_volume_type": "local", "device_path": .string("/recorded/volume-\(volume.id)"),
+            "attachment_id": .string(attachmentID), "enforce_multipath": false,
+        ]
+    }
+
+    func attachmentDelete(_ volume: Volume, attachmentID: String, caller: Identity, requestID: String) async throws {
+        log.withLock { $0.append("attachment_delete:\(volume.id):\(attachmentID)") }
+    }
+
+    func extendVolumeCompletion(
+        _ volume: Volume,
+        newSize: Int,
+        reservations: [String],
+        error: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        log.withLock { $0.append("extend_volume_completion:\(volume.id):\(newSize):\(reservations):\(error)") }
+    }
+
     var casts: [String] { log.withLock { $0 } }
 }
 

@@ -166,6 +166,17 @@ import Testing
         ),
         // attach, detach, initialize_connection: not in maintenance; update_readonly_flag: 'available'.
         Rule(transition: VolumeTransitions.attach, cinderAllows: everyStatusButMaintenance, target: .unchanged),
+        // db.volume_attached / the manager's detach of a volume with nothing attached: plain writes.
+        Rule(
+            transition: VolumeTransitions.attachedLegacy,
+            cinderAllows: Set(VolumeStatus.allCases),
+            target: .status(.inUse)
+        ),
+        Rule(
+            transition: VolumeTransitions.detachedWithoutAttachments,
+            cinderAllows: Set(VolumeStatus.allCases),
+            target: .status(.available)
+        ),
         Rule(transition: VolumeTransitions.detach, cinderAllows: everyStatusButMaintenance, target: .unchanged),
         Rule(
             transition: VolumeTransitions.initializeConnection,

@@ -111,6 +111,15 @@ import Testing
             topic: topic
         )
         try roundTrip(VolumeRPC.DetachVolume(volumeID: "v1", attachmentID: nil), topic: topic)
+        try roundTrip(
+            VolumeRPC.AttachmentUpdate(volumeID: "v1", connector: ["host": "h", "mode": "ro"], attachmentID: "a1"),
+            topic: topic
+        )
+        try roundTrip(VolumeRPC.AttachmentDelete(attachmentID: "a1", volumeID: "v1"), topic: topic)
+        try roundTrip(
+            VolumeRPC.ExtendVolumeCompletion(volumeID: "v1", newSize: 3, reservations: ["r1"], error: false),
+            topic: topic
+        )
         try roundTrip(VolumeRPC.GetCapabilities(discover: true), topic: topic)
         try roundTrip(VolumeRPC.PublishServiceCapabilities(), topic: topic)
     }

@@ -228,7 +228,6 @@ def steps():
 
     # v3 routes cinder serves and Ember does not (yet): listed as known differences.
     for name, path, version in [
-        ("attachments", "/attachments", "3.27"),
         ("messages", "/messages", "3.3"),
         ("groups", "/groups", "3.13"),
         ("group-types", "/group_types", "3.11"),
@@ -512,6 +511,89 @@ def steps():
     add(Step("legacy-attach.show-after", "GET", V + "/volumes/{vol3}", version="3.71"))
     add(Step("connection.initialize.no-connector", "POST", act3, body={"os-initialize_connection": {}}))
     add(Step("connection.terminate.no-connector", "POST", act3, body={"os-terminate_connection": {}}))
+
+    # Attachments (3.27; os-complete 3.44; mode 3.54) on vol3, available again.
+    att = V + "/attachments"
+    connector = {"host": "fidelity-compute", "initiator": "iqn.1993-08.org.debian:01:fidelity",
+                 "ip": "192.0.2.10", "platform": "x86_64", "os_type": "linux", "multipath": False,
+                 "mountpoint": "/dev/vdb"}
+    add(Step("attachments.list.3.26", "GET", att, version="3.26"))
+    s += _matrix("attachments.list.empty", "GET", att, versions=["3.27", "3.71"])
+    add(Step("attachments.create.no-volume", "POST", att, version="3.54",
+             body={"attachment": {"volume_uuid": MISSING}}))
+    add(Step("attachments.create.no-volume-uuid", "POST", att, version="3.54",
+             body={"attachment": {"instance_uuid": MISSING}}))
+    add(Step("attachments.create.bad-uuid", "POST", att, version="3.54",
+             body={"attachment": {"volume_uuid": "nope"}}))
+    add(Step("attachments.create.mode.3.53", "POST", att, version="3.53",
+             body={"attachment": {"volume_uuid": "{vol3}", "mode": "rw"}}))
+    add(Step("attachments.create.bad-mode", "POST", att, version="3.54",
+             body={"attachment": {"volume_uuid": "{vol3}", "mode": "rx"}}))
+    add(Step("attachments.create.reader", "POST", att, version="3.54", role="reader",
+             body={"attachment": {"volume_uuid": "{vol3}"}}))
+    add(Step("attachments.create.reserve", "POST", att, version="3.54",
+             body={"attachment": {"volume_uuid": "{vol3}", "mode": "rw"}},
+             save={"att1": "attachment.id"}))
+    add(Step("attachments.volume.reserved", "GET", V + "/volumes/{vol3}", version="3.71"))
+    add(Step("attachments.create.second", "POST", att, version="3.54",
+             body={"attachment": {"volume_uuid": "{vol3}", "instance_uuid": MISSING}}))
+    s += _matrix("attachments.show", "GET", att + "/{att1}", versions=["3.27", "3.71"])
+    s += _matrix("attachments.list", "GET", att, versions=["3.27", "3.71"])
+    s += _matrix("attachments.detail", "GET", att + "/detail", versions=["3.27", "3.71"])
+    add(Step("attachments.list.by-volume", "GET", att + "?volume_id={vol3}", version="3.71"))
+    add(Step("attachments.list.by-status", "GET", att + "?status=reserved", version="3.71"))
+    add(Step("attachments.list.by-attach-status", "GET", att + "?attach_status=reserved", version="3.71"))
+    add(Step("attachments.list.bad-filter.member", "GET", att + "?bogus=1", version="3.71", role="member"))
+    add(Step("attachments.list.bad-filter.3.30", "GET", att + "?bogus=1", version="3.30", role="member"))
+    add(Step("attachments.list.all-tenants", "GET", att + "?all_tenants=1", version="3.71"))
+    add(Step("attachments.list.sort-limit", "GET", att + "?sort=created_at:asc&limit=1", version="3.71"))
+    add(Step("attachments.show.missing", "GET", att + "/" + MISSING, version="3.71"))
+    add(Step("attachments.update.empty-connector", "PUT", att + "/{att1}", version="3.54",
+             body={"attachment": {"connector": {}}}))
+    add(Step("attachments.update.no-connector", "PUT", att + "/{att1}", version="3.54",
+             body={"attachment": {}}))
+    add(Step("attachments.update.missing", "PUT", att + "/" + MISSING, version="3.54",
+             body={"attachment": {"connector": connector}}))
+    add(Step("attachments.update.reader", "PUT", att + "/{att1}", version="3.54", role="reader",
+             body={"attachment": {"connector": connector}}))
+    add(Step("attachments.update", "PUT", att + "/{att1}", version="3.54",
+             body={"attachment": {"connector": connector}}))
+    add(Step("attachments.show.connected", "GET", att + "/{att1}", version="3.54"))
+    add(Step("attachments.volume.attaching", "GET", V + "/volumes/{vol3}", version="3.71"))
+    add(Step("attachments.complete.3.43", "POST", att + "/{att1}/action", version="3.43",
+             body={"os-complete": None}))
+    add(Step("attachments.complete.extra", "POST", att + "/{att1}/action", version="3.44",
+             body={"os-complete": None, "x": 1}))
+    add(Step("attachments.complete.missing", "POST", att + "/" + MISSING + "/action", version="3.44",
+             body={"os-complete": None}))
+    add(Step("attachments.complete", "POST", att + "/{att1}/action", version="3.44",
+             body={"os-complete": None}))
+    add(Step("attachments.show.attached", "GET", att + "/{att1}", version="3.71"))
+    add(Step("attachments.volume.in-use", "GET", V + "/volumes/{vol3}", version="3.71"))
+    add(Step("attachments.delete.reader", "DELETE", att + "/{att1}", version="3.71", role="reader"))
+    add(Step("attachments.delete", "DELETE", att + "/{att1}", version="3.71"))
+    add(Step("attachments.delete.missing", "DELETE", att + "/{att1}", version="3.71"))
+    add(Step("attachments.volume.available", "GET", V + "/volumes/{vol3}", version="3.71"))
+    add(Step("attachments.create.connector.member", "POST", att, version="3.54", role="member",
+             body={"attachment": {"volume_uuid": "{vol3}", "connector": connector}},
+             save={"att2": "attachment.id"}))
+    add(Step("attachments.complete.member", "POST", att + "/{att2}/action", version="3.54", role="member",
+             body={"os-complete": {}}))
+    add(Step("attachments.delete.member", "DELETE", att + "/{att2}", version="3.54", role="member"))
+    add(Step("attachments.list.end", "GET", att, version="3.71"))
+    add(Step("attachments.volume.end", "GET", V + "/volumes/{vol3}", version="3.71"))
+
+    # os-extend_volume_completion (3.71; cinder's action has no version gate).
+    ext = {"os-extend_volume_completion": {"error": False}}
+    add(Step("extend-completion.not-extending", "POST", act3, version="3.71", body=ext))
+    add(Step("extend-completion.not-extending.3.0", "POST", act3, version="3.0", body=ext))
+    add(Step("extend-completion.member", "POST", act3, version="3.71", role="member", body=ext))
+    add(Step("extend-completion.bad-error", "POST", act3, version="3.71",
+             body={"os-extend_volume_completion": {"error": 1}}))
+    add(Step("extend-completion.extra", "POST", act3, version="3.71",
+             body={"os-extend_volume_completion": {"bogus": 1}}))
+    add(Step("extend-completion.missing", "POST", V + "/volumes/" + MISSING + "/action", version="3.71",
+             body=ext))
     add(Step("volume-actions.force-delete.member", "POST", act3, role="member", body={"os-force_delete": {}}))
     add(Step("volume-actions.force-detach.bad", "POST", act3, body={"os-force_detach": {"attachment_id": "x"}}))
     add(Step("volume-actions.migrate.bad-host", "POST", act3,

@@ -132,6 +132,7 @@ struct AdminActionsController {
             )
             return APIResponse(status: .ok, body: ["save_volume_id": .string(saved)])
         }
+        addExtendVolumeCompletion(to: &controller)
         return controller
     }
 

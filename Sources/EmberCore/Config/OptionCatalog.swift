@@ -722,6 +722,76 @@ public enum OptionCatalog {
             derived: true,
             help: "The availability zone of this backend."
         ),
+        ConfigOption(
+            backendSection,
+            "target_helper",
+            default: "fake",
+            help:
+                "How consumers reach the volumes. fake: the file's path on the volume host, a `local` connection, "
+                + "no daemon needed. tgtadm: each volume becomes an iSCSI target of tgtd (Debian's tgt) on "
+                + "initialize_connection and attachment update, removed on terminate and delete, re-created at "
+                + "start-up for attached volumes (cinder's other helpers are refused)."
+        ),
+        ConfigOption(
+            backendSection,
+            "target_protocol",
+            default: "iscsi",
+            help: "The only protocol tgtadm serves here."
+        ),
+        ConfigOption(
+            backendSection,
+            "target_ip_address",
+            default: "127.0.0.1",
+            help:
+                "The portal address written into provider_location and connection_info (cinder's default is "
+                + "$my_ip): an address the consumers' hosts reach; tgtd must listen on it."
+        ),
+        ConfigOption(backendSection, "target_port", default: "3260", help: "The portal's port."),
+        ConfigOption(
+            backendSection,
+            "target_prefix",
+            default: "iqn.2010-10.org.openstack:",
+            help: "A volume's target IQN is this prefix + volume-<id>."
+        ),
+        ConfigOption(
+            backendSection,
+            "use_chap_auth",
+            default: "false",
+            help:
+                "Targets always require CHAP, as cinder's TgtAdm: per-volume credentials are generated and stored "
+                + "in provider_auth (\"CHAP <user> <password>\"), unless this is true and both chap_username and "
+                + "chap_password are set, which then serve every volume."
+        ),
+        ConfigOption(
+            backendSection,
+            "chap_username",
+            default: "",
+            help: "The CHAP user of every volume (use_chap_auth)."
+        ),
+        ConfigOption(
+            backendSection,
+            "chap_password",
+            default: "",
+            secret: true,
+            help: "The CHAP password of every volume (use_chap_auth)."
+        ),
+        ConfigOption(
+            backendSection,
+            "volumes_dir",
+            default: "$state_path/volumes",
+            derived: true,
+            help:
+                "Where each target's tgt-admin persistence file (volume-<id>, mode 0600) is written; a tgtd with "
+                + "\"include <volumes_dir>/*\" in its targets.conf restores the targets on its own restart."
+        ),
+        ConfigOption(
+            backendSection,
+            "tgt_control_port",
+            example: "17",
+            help:
+                "Ember-only: tgtd's control socket /var/run/tgtd/socket.N (tgtadm -C N), for a tgtd that is not "
+                + "the machine's default one (tgtd -C N). Unset: socket.0."
+        ),
     ]
 
     // MARK: - The sample file

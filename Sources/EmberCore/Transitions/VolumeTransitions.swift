@@ -127,6 +127,16 @@ public enum VolumeTransitions {
         to: .unchanged,
         guards: VolumeCondition(statusNotIn: [.maintenance])
     )
+    /// The manager's `attach_volume` (`volume_attached`, a plain write): whatever the status,
+    /// `in-use` (with `attach_status` `attached` alongside once the row is attached).
+    public static let attachedLegacy = VolumeTransition("attach_volume", from: nil, to: .status(.inUse))
+    /// The manager's `detach_volume` on a volume with no attachment left to detach: whatever
+    /// the status, `available` (with `attach_status` `detached` alongside).
+    public static let detachedWithoutAttachments = VolumeTransition(
+        "detach_volume",
+        from: nil,
+        to: .status(.available)
+    )
     public static let initializeConnection = VolumeTransition(
         "initialize_connection",
         from: nil,

@@ -261,6 +261,50 @@ public struct BusVolumeWorkCaster: VolumeWorkCaster, BackupWorkCaster {
         )
     }
 
+    public func attachmentUpdate(
+        _ volume: Volume,
+        connector: JSONValue,
+        attachmentID: String,
+        caller: Identity,
+        requestID: String
+    ) async throws -> JSONValue {
+        try await backend(of: volume).call(
+            VolumeRPC.AttachmentUpdate(volumeID: volume.id, connector: connector, attachmentID: attachmentID),
+            context: context(caller, requestID)
+        )
+    }
+
+    public func attachmentDelete(
+        _ volume: Volume,
+        attachmentID: String,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        try await backend(of: volume).call(
+            VolumeRPC.AttachmentDelete(attachmentID: attachmentID, volumeID: volume.id),
+            context: context(caller, requestID)
+        )
+    }
+
+    public func extendVolumeCompletion(
+        _ volume: Volume,
+        newSize: Int,
+        reservations: [String],
+        error: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        try await backend(of: volume).cast(
+            VolumeRPC.ExtendVolumeCompletion(
+                volumeID: volume.id,
+                newSize: newSize,
+                reservations: reservations,
+                error: error
+            ),
+            context: context(caller, requestID)
+        )
+    }
+
     // MARK: - Backup services
 
     public func restoreBackup(

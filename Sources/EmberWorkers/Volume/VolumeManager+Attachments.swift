@@ -30,7 +30,7 @@ extension VolumeManager {
                 instanceUUID.map { .equals("instance_uuid", $0) } ?? .equals("attached_host", hostName ?? "")
             let existing = try await store.listAttachments(ListQuery(scope: .allProjects, filters: [filter]))
             if let known = existing.items.first(where: { $0.volumeID == id }) {
-                _ = try await store.updateVolume(id: id, [.status(.inUse)])
+                try await store.apply(VolumeTransitions.attachedLegacy, toVolume: id)
                 return Self.json(known)
             }
             if volume.status == .inUse && !volume.multiattach && volume.migrationStatus == nil {
@@ -41,11 +41,17 @@ extension VolumeManager {
             )
             _ = try await store.updateVolumeMetadata(id: id, kind: .admin, ["attached_mode": mode], replace: false)
             if let instanceUUID, !Self.isUUIDLike(instanceUUID) {
-                _ = try await store.updateAttachment(id: attachment.id, [.attachStatus(.errorAttaching)])
+                _ = try await store.updateAttachment(
+                    id: attachment.id,
+                    [.attachStatus(AttachmentTransitions.attachLegacyFailed.to)]
+                )
                 throw EmberError.badRequest("InvalidUUID: Expected a UUID but received \(instanceUUID).")
             }
             if volume.adminMetadata["readonly"] == "True" && mode != "ro" {
-                _ = try await store.updateAttachment(id: attachment.id, [.attachStatus(.errorAttaching)])
+                _ = try await store.updateAttachment(
+                    id: attachment.id,
+                    [.attachStatus(AttachmentTransitions.attachLegacyFailed.to)]
+                )
                 throw EmberError.badRequest(
                     "InvalidVolumeAttachMode: Invalid attaching mode '\(mode)' for volume \(id)."
                 )
@@ -60,11 +66,12 @@ extension VolumeManager {
             attachment = try await store.updateAttachment(
                 id: attachment.id,
                 [
-                    .mountpoint(mountpoint), .attachStatus(.attached), .instanceUUID(instanceUUID),
+                    .mountpoint(mountpoint), .attachStatus(AttachmentTransitions.attachLegacy.to),
+                    .instanceUUID(instanceUUID),
                     .attachedHost(hostName), .attachTime(Date()), .attachMode(mode),
                 ]
             )
-            _ = try await store.updateVolume(id: id, [.status(.inUse), .attachStatus(.attached)])
+            try await store.apply(VolumeTransitions.attachedLegacy, toVolume: id, also: [.attachStatus(.attached)])
             logger.info("Attach volume completed successfully.", metadata: ["volume.id": .string(id)])
             return Self.json(attachment)
         }
@@ -91,7 +98,11 @@ extension VolumeManager {
                 target = only.id
             } else {
                 logger.info("Volume detach called, but volume not attached.", metadata: ["volume.id": .string(id)])
-                _ = try await store.updateVolume(id: id, [.status(.available), .attachStatus(.detached)])
+                try await store.apply(
+                    VolumeTransitions.detachedWithoutAttachments,
+                    toVolume: id,
+                    also: [.attachStatus(.detached)]
+                )
                 return RPCNoReply()
             }
             try await finishDetach(volume, attachmentID: target)
@@ -101,9 +112,9 @@ extension VolumeManager {
     }
 
     /// cinder's `volume_detached`: the attachment row goes (if it exists), the volume's
-    /// statuses follow the remaining attachments (`attached` > `attaching` >
-    /// `reserved`, errors ignored), except that a volume being migrated or uploaded keeps its
-    /// status while it ends up detached.
+    /// statuses follow the remaining attachments as
+    /// ``VolumeTransitions/afterDetach(remaining:status:migrationStatus:)`` says (the rule the
+    /// attachments API's delete shares).
     func finishDetach(_ volume: Volume, attachmentID: String) async throws {
         if volume.attachments.contains(where: { $0.id == attachmentID }) {
             do {
@@ -115,21 +126,11 @@ extension VolumeManager {
         let remaining = try await store.listAttachments(
             ListQuery(scope: .allProjects, filters: [.equals("volume_id", volume.id)])
         ).items
-        let order: [VolumeAttachStatus] = [.attached, .attaching, .reserved]
-        let live = remaining.map(\.attachStatus).filter { !$0.rawValue.hasPrefix("error_") }
-        let attachStatus = order.first { live.contains($0) } ?? .detached
-        var changes: [VolumeUpdate] = [.attachStatus(attachStatus)]
-        let status: VolumeStatus? =
-            switch attachStatus {
-            case .attached: .inUse
-            case .detached: .available
-            default: VolumeStatus(rawValue: attachStatus.rawValue)
-            }
-        let keepsStatus =
-            attachStatus == .detached
-            && ((volume.migrationStatus != nil && !["success", "error"].contains(volume.migrationStatus ?? ""))
-                || (volume.migrationStatus == nil && volume.status == .uploading))
-        if let status, !keepsStatus { changes.append(.status(status)) }
+        let changes = VolumeTransitions.afterDetach(
+            remaining: remaining.map(\.attachStatus),
+            status: volume.status,
+            migrationStatus: volume.migrationStatus
+        )
         _ = try await store.updateVolume(id: volume.id, changes)
         do {
             try await store.deleteVolumeMetadata(id: volume.id, kind: .admin, key: "attached_mode")

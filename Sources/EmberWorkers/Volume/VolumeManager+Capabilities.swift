@@ -50,7 +50,10 @@ extension VolumeManager {
             "max_over_subscription_ratio": .double(backend.maxOverSubscriptionRatio),
             "thin_provisioning_support": true,
             "thick_provisioning_support": false,
-            "multiattach": false,
+            // A file (and the iSCSI target in front of it) can serve several consumers at
+            // once, as cinder's LVM reference driver reports; a type with
+            // `multiattach="<is> True"` needs it to be scheduled here.
+            "multiattach": true,
             "availability_zone": .string(backend.availabilityZone),
         ]
     }

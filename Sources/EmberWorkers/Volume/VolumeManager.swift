@@ -146,6 +146,11 @@ public actor VolumeManager: Service {
         }
         dispatcher.on(VolumeRPC.AttachVolume.self) { [self] in try await attachVolume($0, context: $1) }
         dispatcher.on(VolumeRPC.DetachVolume.self) { [self] in try await detachVolume($0, context: $1) }
+        dispatcher.on(VolumeRPC.AttachmentUpdate.self) { [self] in try await attachmentUpdate($0, context: $1) }
+        dispatcher.on(VolumeRPC.AttachmentDelete.self) { [self] in try await attachmentDelete($0, context: $1) }
+        dispatcher.on(VolumeRPC.ExtendVolumeCompletion.self) { [self] in
+            try await extendVolumeCompletion($0, context: $1)
+        }
         dispatcher.on(VolumeRPC.PublishServiceCapabilities.self) { [self] _, _ in
             await reportCapabilities()
             return RPCNoReply()
