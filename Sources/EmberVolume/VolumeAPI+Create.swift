@@ -52,10 +52,14 @@ extension VolumeAPI {
     /// `volume_api.create`: the create flow of `cinder/volume/flows/api/create_volume.py`
     /// (extract and validate → reserve quota → insert `creating` → commit quota → cast to the
     /// scheduler). On a cast failure the volume goes to `error`, as cinder's flow reverts.
+    ///
+    /// `authorizeMultiattach` is the caller's `volume:multiattach` policy check, run when the
+    /// volume's type is a multiattach type (cinder's create flow asks it there).
     public nonisolated func createVolume(
         _ request: VolumeCreateRequest,
         caller: Identity,
-        requestID: String
+        requestID: String,
+        authorizeMultiattach: @Sendable () throws -> Void = {}
     )
         async throws -> Volume
     {
@@ -162,7 +166,9 @@ extension VolumeAPI {
                 "multiattach parameter has been removed. The default behavior is to use multiattach enabled volume types. Contact your administrator to create a multiattach enabled volume type and use it to create multiattach volumes."
             )
         }
-        let multiattach = volumeType.extraSpecs["multiattach"]?.lowercased() == "<is> true"
+        // create_volume.py: `extra_specs.get('multiattach', '') == '<is> True'`, exactly.
+        let multiattach = volumeType.extraSpecs["multiattach"] == "<is> True"
+        if multiattach { try authorizeMultiattach() }
 
         let reservation = try await quotas.reserve(
             projectID: projectID,

@@ -600,3 +600,30 @@ import Testing
         }
     }
 }
+
+/// cinder's create flow asks `volume:multiattach` when the volume's type is a multiattach
+/// type (`extra_specs['multiattach'] == '<is> True'`), before anything is reserved or stored.
+@Suite struct MultiattachCreatePolicyTests {
+    @Test func aMultiattachTypeNeedsTheMultiattachPolicyAtCreate() async throws {
+        let policy = PolicyEnforcer(overrides: ["volume:multiattach": "!"])
+        try await APIHarness.run(policy: policy) { client, _, api in
+            _ = try await api.types.create(VolumeType(name: "shared", extraSpecs: ["multiattach": "<is> True"]))
+            let refused = try await client.execute(
+                uri: "/v3/\(APIHarness.project)/volumes",
+                method: .post,
+                headers: APIHarness.token,
+                body: ByteBuffer(string: #"{"volume": {"size": 1, "volume_type": "shared"}}"#)
+            )
+            #expect(refused.status == .forbidden)
+            #expect(
+                refused.json?["forbidden"]?["message"]?.stringValue
+                    == "Policy doesn't allow volume:multiattach to be performed."
+            )
+            #expect(try await api.listVolumes(ListQuery(scope: .allProjects)).items.isEmpty)
+            let usage = try await api.quotaSets.usages(projectID: APIHarness.project)
+            #expect((usage["volumes"]?.inUse ?? 0) + (usage["volumes"]?.reserved ?? 0) == 0)
+            // A type without the spec needs no such right.
+            _ = try await client.createVolume()
+        }
+    }
+}

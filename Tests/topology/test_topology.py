@@ -71,14 +71,15 @@ class Topology:
         return [line.split("|") for line in result.stdout.splitlines() if line]
 
 
-def request(port, method, path, body=None, timeout=30):
+def request(port, method, path, body=None, timeout=30, version=None):
     """One request on a fresh connection; returns (status, decoded body)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    headers = dict(HEADERS, **({"OpenStack-API-Version": "volume " + version} if version else {}))
     try:
-        connection.request(method, path, json.dumps(body) if body is not None else None, HEADERS)
+        connection.request(method, path, json.dumps(body) if body is not None else None, headers)
         response = connection.getresponse()
         data = response.read()
-        if "json" not in (response.getheader("Content-Type") or ""):
+        if not data or "json" not in (response.getheader("Content-Type") or ""):
             return response.status, data.decode()
         return response.status, json.loads(data)
     finally:
@@ -167,6 +168,38 @@ def test_volumes_through_either_api_land_on_both_backends(topology):
         status, body = request(port, "GET", f"/v3/{PROJECT}/volumes/{ids['api-1'][0]}")
         assert status == 200 and body["volume"]["status"] == "available", name
     assert pending == "0"
+
+
+def test_nova_attachment_sequence_across_processes(topology):
+    """Nova's attach through one API process while the volume's backend runs in another:
+    create (reserved) → update with a connector (the volume service's attachment_update
+    call over the PostgreSQL bus answers the connection) → os-complete → delete. Without an
+    instance: deleting an attachment that connects a server needs a service token (bug
+    #2004555), which noauth cannot send (LiveAttachmentTests runs that with the service role)."""
+    volume = create(topology.apis["api-1"], "attach-across")
+    volumes, _ = wait_settled(topology, [volume])
+    assert volumes[volume][0] == "available", volumes.get(volume)
+    api = topology.apis["api-2"]
+    connector = {"host": "compute-1", "initiator": "iqn.1993-08.org.debian:01:compute-1", "ip": "127.0.0.1"}
+    status, body = request(api, "POST", f"/v3/{PROJECT}/attachments",
+                           {"attachment": {"volume_uuid": volume}}, version="3.54")
+    assert status == 200, body
+    attachment = body["attachment"]["id"]
+    assert body["attachment"]["status"] == "reserved"
+    status, body = request(api, "PUT", f"/v3/{PROJECT}/attachments/{attachment}",
+                           {"attachment": {"connector": connector}}, version="3.54")
+    assert status == 200, body
+    assert body["attachment"]["connection_info"]["driver_volume_type"] == "local", body
+    status, body = request(api, "POST", f"/v3/{PROJECT}/attachments/{attachment}/action",
+                           {"os-complete": {}}, version="3.54")
+    assert status == 204, body
+    status, body = request(topology.apis["api-1"], "GET", f"/v3/{PROJECT}/volumes/{volume}", version="3.54")
+    assert body["volume"]["status"] == "in-use", body
+    assert body["volume"]["attachments"][0]["attachment_id"] == attachment, body
+    status, body = request(api, "DELETE", f"/v3/{PROJECT}/attachments/{attachment}", version="3.54")
+    assert status == 200 and body == {"attachments": []}, body
+    status, body = request(api, "GET", f"/v3/{PROJECT}/volumes/{volume}", version="3.54")
+    assert body["volume"]["status"] == "available" and body["volume"]["attachments"] == [], body
 
 
 @pytest.mark.parametrize("name", ["api-1", "api-2", "scheduler", "volume-1", "volume-2", "backup"])

@@ -208,7 +208,12 @@ struct VolumesController {
             schedulerHints: body["OS-SCH-HNT:scheduler_hints"].flatMap { $0 == .null ? nil : $0 },
             image: image
         )
-        let created = try await api.createVolume(create, caller: request.identity, requestID: request.context.requestID)
+        let created = try await api.createVolume(
+            create,
+            caller: request.identity,
+            requestID: request.context.requestID,
+            authorizeMultiattach: { try request.authorize(.volumeMultiattach) }
+        )
         // The 2013 v1 controller had no @wsgi.response(202): its creates answered 200.
         return APIResponse(
             status: flavor == .v1 ? .ok : .accepted,
