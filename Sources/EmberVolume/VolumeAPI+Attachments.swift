@@ -113,22 +113,16 @@ extension VolumeAPI {
             )
             var connectionInfo: JSONValue = .object([:])
             if let connector = request.connector, case .object(let fields) = connector, !fields.isEmpty {
-                do {
-                    connectionInfo = try await caster.attachmentUpdate(
-                        volume,
-                        connector: connector,
-                        attachmentID: attachment.id,
-                        caller: caller,
-                        requestID: requestID
+                connectionInfo = try await connect(
+                    volume,
+                    connector: connector,
+                    attachmentID: attachment.id,
+                    caller: caller,
+                    requestID: requestID,
+                    failure: (
+                        "Unable to create attachment for volume", "Unable to create attachment for volume.", false
                     )
-                } catch {
-                    throw Self.attachmentFailure(
-                        error,
-                        "Unable to create attachment for volume",
-                        generic: "Unable to create attachment for volume.",
-                        passInvalid: false
-                    )
-                }
+                )
             }
             let mode = volume.adminMetadata["readonly"] != nil ? "ro" : request.mode
             _ = try await store.updateAttachment(
@@ -198,23 +192,14 @@ extension VolumeAPI {
                     throw EmberError.conflict("Resource conflict: duplicate connectors detected on volume \(volume.id)")
                 }
             }
-            let info: JSONValue
-            do {
-                info = try await caster.attachmentUpdate(
-                    volume,
-                    connector: connector,
-                    attachmentID: attachment.id,
-                    caller: caller,
-                    requestID: requestID
-                )
-            } catch {
-                throw Self.attachmentFailure(
-                    error,
-                    "Unable to update attachment",
-                    generic: "Unable to update the attachment.",
-                    passInvalid: true
-                )
-            }
+            let info = try await connect(
+                volume,
+                connector: connector,
+                attachmentID: attachment.id,
+                caller: caller,
+                requestID: requestID,
+                failure: ("Unable to update attachment", "Unable to update the attachment.", true)
+            )
             _ = try await store.updateAttachment(id: attachment.id, [.connectionInfo(info.serialized())])
             var answered = attachment
             answered.connectionInfo = info.serialized()
@@ -351,6 +336,35 @@ extension VolumeAPI {
     /// keeps its status and text (without the `ClassName: ` prefix the manager adds); another
     /// 4xx (a `CinderException`) is the 500 `"<prefix> (<message>)."`; anything else the 500
     /// `generic`.
+    /// The backend's `attachment_update` call: the connection info, or the call's failure
+    /// worded as `failure` says (cinder's prefix, its generic text, whether an invalid-volume
+    /// error keeps its own words).
+    nonisolated func connect(
+        _ volume: Volume,
+        connector: JSONValue,
+        attachmentID: String,
+        caller: Identity,
+        requestID: String,
+        failure: (prefix: String, generic: String, passInvalid: Bool)
+    ) async throws -> JSONValue {
+        do {
+            return try await caster.attachmentUpdate(
+                volume,
+                connector: connector,
+                attachmentID: attachmentID,
+                caller: caller,
+                requestID: requestID
+            )
+        } catch {
+            throw Self.attachmentFailure(
+                error,
+                failure.prefix,
+                generic: failure.generic,
+                passInvalid: failure.passInvalid
+            )
+        }
+    }
+
     static func attachmentFailure(
         _ error: any Error,
         _ prefix: String,
