@@ -115,11 +115,35 @@ public final class PostgresBus: MessageBus {
 
     /// Runs the client (when owned), the notification listener and the reply poller until
     /// graceful shutdown.
+    ///
+    /// The owned client stops only after the listener and the poller have ended. Both lease
+    /// connections from it (the listener holds one and, inside it, fetches replies with
+    /// another), and a lease asked of a `PostgresClient` whose `run()` is ending or has ended
+    /// is never answered: when graceful shutdown stopped the client and the listener at the
+    /// same moment, the listener sometimes waited in that lease for ever, `run()` never
+    /// returned, and everything waiting for the bus to shut down (a test's `ServiceGroup`, the
+    /// parallel test suite) stood still at 0 % CPU. `PostgresClient.run()` itself ends on
+    /// graceful shutdown, so it runs in a task that does not inherit the graceful-shutdown
+    /// context (a detached task, awaited below and cancelled once its users are done).
     public func run() async throws {
-        try await withThrowingDiscardingTaskGroup { group in
-            if ownsClient {
-                group.addTask { await self.client.run() }
-            }
+        guard ownsClient else {
+            await runListenerAndPoller()
+            return
+        }
+        let client = client
+        let clientTask = Task.detached { await client.run() }
+        await withTaskCancellationHandler {
+            await runListenerAndPoller()
+        } onCancel: {
+            clientTask.cancel()
+        }
+        clientTask.cancel()
+        await clientTask.value
+    }
+
+    /// The notification listener and the reply poller, until graceful shutdown or cancellation.
+    private func runListenerAndPoller() async {
+        await withDiscardingTaskGroup { group in
             group.addTask {
                 await cancelWhenGracefulShutdown { await self.listen() }
             }
