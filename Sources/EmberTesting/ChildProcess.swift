@@ -20,7 +20,13 @@ public final class ChildProcess: Sendable {
         for pipe in [stderrPipe, stdoutPipe] {
             pipe.fileHandleForReading.readabilityHandler = { [output] handle in
                 let data = handle.availableData
-                if !data.isEmpty { output.append(String(decoding: data, as: UTF8.self)) }
+                if data.isEmpty {
+                    // End of file: the program closed this stream (it exited).
+                    handle.readabilityHandler = nil
+                    output.closeStream()
+                } else {
+                    output.append(String(decoding: data, as: UTF8.self))
+                }
             }
         }
         try process.run()
@@ -49,12 +55,17 @@ public final class ChildProcess: Sendable {
         throw ChildProcessError.timedOut(waitingFor: text, log: log)
     }
 
-    /// Waits for the program to end and returns its exit status, or nil after `timeout`.
+    /// Waits for the program to end and returns its exit status, or nil after `timeout`. Its
+    /// output is complete then: both streams have reached their end (or 5 s passed, for a
+    /// child of the program that keeps them open).
     public func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if !process.isRunning {
-                try await Task.sleep(for: .milliseconds(50))
+                let drained = ContinuousClock.now + .seconds(5)
+                while output.openStreams > 0 && ContinuousClock.now < drained {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
                 return process.terminationStatus
             }
             try await Task.sleep(for: .milliseconds(20))
@@ -107,8 +118,15 @@ extension RepositoryPaths {
 /// Text appended from pipe callbacks and read from tests.
 final class OutputBuffer: Sendable {
     private let storage = Mutex<String>("")
+    private let open = Mutex(2)
 
     func append(_ text: String) { storage.withLock { $0 += text } }
+
+    /// One of the two streams (standard output, standard error) reached its end.
+    func closeStream() { open.withLock { $0 -= 1 } }
+
+    /// How many of the two streams may still deliver output.
+    var openStreams: Int { open.withLock { $0 } }
 
     var text: String { storage.withLock { $0 } }
 }

@@ -102,7 +102,14 @@ struct LiveImageTests {
                     try readBytes(4096, from: live.volumeFile(id), at: UInt64(bytes.count))
                         == [UInt8](repeating: 0, count: 4096)
                 )
-                // The create remembered the image only while it ran.
+                // The create remembered the image only while it ran (the key goes just after
+                // `available`).
+                let deadline = ContinuousClock.now + .seconds(30)
+                while try await !live.store.volume(id: id, scope: .allProjects).adminMetadata.isEmpty,
+                    ContinuousClock.now < deadline
+                {
+                    try await Task.sleep(for: .milliseconds(25))
+                }
                 #expect(try await live.store.volume(id: id, scope: .allProjects).adminMetadata.isEmpty)
 
                 let upload = try await live.request(

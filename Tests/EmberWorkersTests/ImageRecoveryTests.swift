@@ -76,7 +76,11 @@ struct ImageRecoveryTests {
                 #expect(volume.status == .available)
                 #expect(volume.bootable)
                 #expect(volume.imageMetadata["image_id"] == imageID)
-                #expect(volume.adminMetadata[Volume.createImageKey] == nil)
+                // The manager drops the key it remembered the image by just after `available`.
+                try await waitUntil("the create forgets its image key") {
+                    try await workers.store.volume(id: volumeID, scope: .allProjects)
+                        .adminMetadata[Volume.createImageKey] == nil
+                }
                 let path = workers.configuration.backends[0].fileVolumeDirectory + "/volume-" + volumeID
                 let handle = try #require(FileHandle(forReadingAtPath: path))
                 let data = try handle.read(upToCount: bytes.count) ?? Data()
