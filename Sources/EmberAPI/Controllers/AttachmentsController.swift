@@ -45,21 +45,7 @@ struct AttachmentsController {
         let isAdmin = request.identity.isAdmin
         let allTenants = isAdmin && request.queryValue("all_tenants") != nil
         var query = ListQuery(scope: allTenants ? .allProjects : .project(request.identity.projectID ?? ""))
-        let maxLimit = api.configuration.maxLimit
-        var limit = maxLimit
-        if let text = request.queryValue("limit") {
-            guard let value = Int(text) else { throw EmberError.badRequest("limit param must be an integer") }
-            guard value >= 0 else { throw EmberError.badRequest("limit param must be positive") }
-            limit = min(value, maxLimit)
-        }
-        query.limit = limit
-        if let text = request.queryValue("offset") {
-            guard let value = Int(text) else { throw EmberError.badRequest("offset must be an integer") }
-            guard value >= 0 else { throw EmberError.badRequest("offset param must be positive") }
-            query.offset = value
-        }
-        query.marker = request.queryValue("marker")
-        query.sort = try ListParameters.sortKeys(request)
+        try ListParameters.readPaging(request, into: &query, maxLimit: api.configuration.maxLimit)
         let paging: Set<String> = ["limit", "offset", "marker", "sort", "sort_key", "sort_dir"]
         var invalid: [String] = []
         for (name, value) in request.query where !paging.contains(name) {

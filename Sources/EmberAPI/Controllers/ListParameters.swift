@@ -23,20 +23,7 @@ struct ListParameters {
         knownFilters: Set<String>
     ) throws -> ListParameters {
         var query = ListQuery(scope: scope)
-        var limit = maxLimit
-        if let text = request.queryValue("limit") {
-            guard let value = Int(text) else { throw EmberError.badRequest("limit param must be an integer") }
-            guard value >= 0 else { throw EmberError.badRequest("limit param must be positive") }
-            limit = min(value, maxLimit)
-        }
-        query.limit = limit
-        if let text = request.queryValue("offset") {
-            guard let value = Int(text) else { throw EmberError.badRequest("offset must be an integer") }
-            guard value >= 0 else { throw EmberError.badRequest("offset param must be positive") }
-            query.offset = value
-        }
-        query.marker = request.queryValue("marker")
-        query.sort = try sortKeys(request)
+        try readPaging(request, into: &query, maxLimit: maxLimit)
         if request.supports("3.45"), let text = request.queryValue("with_count") {
             guard let flag = ParameterTypes.bool(.string(text)) else {
                 throw EmberError.badRequest("Invalid input received: with_count must be a boolean value.")
@@ -69,7 +56,7 @@ struct ListParameters {
             )
         }
         if !request.identity.isAdmin { query.filters.append(.excludeMigrationTargets) }
-        return ListParameters(query: query, effectiveLimit: limit)
+        return ListParameters(query: query, effectiveLimit: query.limit ?? maxLimit)
     }
 
     static func filter(_ name: String, value: String, inexact: Bool) throws -> ListFilter {
@@ -176,5 +163,27 @@ extension ListParameters {
         }
         if query.withCount, let count { body["count"] = .int(count) }
         return APIResponse(body: .object(body))
+    }
+}
+
+extension ListParameters {
+    /// cinder's paging parameters (`common.get_pagination_params` and `get_sort_params`):
+    /// `limit` (capped at `osapi_max_limit`), `offset`, `marker` and the sort keys, checked
+    /// with cinder's 400 texts.
+    static func readPaging(_ request: APIRequest, into query: inout ListQuery, maxLimit: Int) throws {
+        var limit = maxLimit
+        if let text = request.queryValue("limit") {
+            guard let value = Int(text) else { throw EmberError.badRequest("limit param must be an integer") }
+            guard value >= 0 else { throw EmberError.badRequest("limit param must be positive") }
+            limit = min(value, maxLimit)
+        }
+        query.limit = limit
+        if let text = request.queryValue("offset") {
+            guard let value = Int(text) else { throw EmberError.badRequest("offset must be an integer") }
+            guard value >= 0 else { throw EmberError.badRequest("offset param must be positive") }
+            query.offset = value
+        }
+        query.marker = request.queryValue("marker")
+        query.sort = try sortKeys(request)
     }
 }
