@@ -62,27 +62,10 @@ struct QemuImg: Sendable {
 
     /// Runs qemu-img; a failure carries its standard error.
     func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Both pipes are read to the end before waiting; qemu-img writes at most a few lines to
-        // standard error, far below a pipe's buffer, so reading one after the other cannot block.
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            let message = String(decoding: errorData, as: UTF8.self)
-            throw DriverError(
-                "qemu-img \(arguments.first ?? "") failed (exit \(process.terminationStatus)): "
-                    + message.trimmingCharacters(in: .whitespacesAndNewlines)
-            )
+        let result = try ToolProcess.run(path, arguments)
+        guard result.status == 0 else {
+            throw DriverError("qemu-img \(arguments.first ?? "") failed (exit \(result.status)): " + result.errors)
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.output
     }
 }

@@ -35,28 +35,11 @@ struct TgtAdm: Sendable {
     /// Runs one `tgtadm` call; a failure carries its exit status and standard error.
     @discardableResult
     func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = commandLine(arguments)
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        // Standard error holds one line at most, far below a pipe's buffer: reading standard
-        // output to the end first cannot block on it.
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorData = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw TgtAdmError(
-                arguments: arguments,
-                status: process.terminationStatus,
-                message: String(decoding: errorData, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            )
+        let result = try ToolProcess.run(path, commandLine(arguments))
+        guard result.status == 0 else {
+            throw TgtAdmError(arguments: arguments, status: result.status, message: result.errors)
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.output
     }
 
     /// `--op show --mode target`, parsed.
