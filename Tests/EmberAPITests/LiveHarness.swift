@@ -69,12 +69,16 @@ struct Live: Sendable {
     }
 
     /// GETs `path` until `key.status` is one of `statuses`; returns the last body's object.
+    /// The default wait is long: these tests move real data (a volume filled from an image is
+    /// written to its full GiB by a debug build) while the whole suite runs in parallel on two
+    /// cores, where a fill that takes 3 s alone took over 30 s in CI. A failure still fails; it
+    /// only takes longer to say so.
     @discardableResult
     func waitForStatus(
         _ path: String,
         _ key: String,
         _ statuses: Set<String>,
-        timeout: Duration = .seconds(30)
+        timeout: Duration = .seconds(180)
     ) async throws -> JSONValue {
         let deadline = ContinuousClock.now + timeout
         var last: JSONValue?

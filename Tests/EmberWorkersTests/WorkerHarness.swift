@@ -292,9 +292,11 @@ enum WorkerHarness {
 }
 
 /// Waits until `condition` holds, polling; fails after `timeout`.
+/// The default wait is long for the same reason as `LiveHarness.waitForStatus`: the workers
+/// move real data in a debug build while the whole suite runs in parallel on two cores.
 func waitUntil(
     _ what: String,
-    timeout: Duration = .seconds(30),
+    timeout: Duration = .seconds(120),
     _ condition: @Sendable () async throws -> Bool
 ) async throws {
     let deadline = ContinuousClock.now + timeout
