@@ -505,4 +505,62 @@ import Testing
             #expect(page.items.isEmpty, "nothing was stored")
         }
     }
+
+    static let attachments = "/v3/\(APIHarness.project)/attachments"
+    static let missing = "00000000-0000-0000-0000-000000000000"
+
+    /// The attachments API (3.27–3.71) and `os-extend_volume_completion` under the same rule:
+    /// cinder's fault, nothing stored, nothing cast (the fidelity scenario compares the same
+    /// requests with cinder 29.0.0 itself).
+    @Test(arguments: [
+        (
+            "POST", attachments, #"{"attachment": {}}"#, 400, "badRequest",
+            "Invalid input for field/attribute attachment. Value: {}. 'volume_uuid' is a required property"
+        ),
+        (
+            "POST", attachments, #"{"attachment": {"volume_uuid": "nope"}}"#, 400, "badRequest",
+            "Invalid input for field/attribute volume_uuid. Value: nope. 'nope' is not a 'uuid'"
+        ),
+        (
+            "POST", attachments, #"{"attachment": {"volume_uuid": "\#(missing)"}}"#, 404, "itemNotFound",
+            "Volume \(missing) could not be found."
+        ),
+        ("GET", "\(attachments)?limit=abc", "", 400, "badRequest", "limit param must be an integer"),
+        (
+            "GET", "\(attachments)/\(missing)", "", 404, "itemNotFound",
+            "Volume attachment could not be found with filter: attachment_id = \(missing)."
+        ),
+        (
+            "PUT", "\(attachments)/\(missing)", #"{"attachment": {"connector": {"host": "h"}}}"#, 404,
+            "itemNotFound", "Volume attachment could not be found with filter: attachment_id = \(missing)."
+        ),
+        (
+            "POST", "\(base)/\(missing)/action", #"{"os-extend_volume_completion": {"error": false}}"#, 404,
+            "itemNotFound", "Volume \(missing) could not be found."
+        ),
+    ])
+    func attachmentRoutesRefusedWithCindersFault(
+        method: String,
+        uri: String,
+        body: String,
+        status: Int,
+        fault: String,
+        message: String
+    ) async throws {
+        try await APIHarness.run { client, casts, api in
+            var headers = APIHarness.token
+            headers[HTTPField.Name("OpenStack-API-Version")!] = "volume 3.71"
+            let response = try await client.execute(
+                uri: uri,
+                method: HTTPRequest.Method(method)!,
+                headers: headers,
+                body: body.isEmpty ? nil : ByteBuffer(string: body)
+            )
+            #expect(response.status.code == status, "\(response.text)")
+            #expect(response.json?[fault]?["message"] == .string(message), "\(response.text)")
+            #expect(casts.casts.isEmpty)
+            #expect(try await api.listAttachments(.init(scope: .allProjects)).items.isEmpty, "nothing was stored")
+            #expect(try await api.listVolumes(.init(scope: .allProjects)).items.isEmpty)
+        }
+    }
 }
