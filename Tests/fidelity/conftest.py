@@ -4,19 +4,16 @@ Both servers run the paste file's `keystone` pipeline without `authtoken` (`keys
 apiv3`): the caller is the X-User-Id / X-Project-Id / X-Roles headers the harness sends, so the
 same requests go to both as admin, member and reader."""
 import os
-import re
 import socket
-import subprocess
 import sys
 import tempfile
-import time
 
 import pytest
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-ROOT = os.path.dirname(os.path.dirname(HERE))
-BINARY = os.environ.get("EMBER_BINARY", os.path.join(ROOT, ".build", "debug", "ember"))
+sys.path.insert(0, os.path.dirname(HERE))
+from ember_process import ROOT, run_ember  # noqa: E402
 CINDER = os.environ.get("EMBER_TEST_CINDER_URL")
 HOST = os.environ.get("EMBER_CINDER_HOST", "fidelity")
 
@@ -54,37 +51,19 @@ def ember():
     port = _free_port()
     paste = os.path.join(state, "api-paste.ini")
     _keystonecontext_paste(os.path.join(ROOT, "etc", "ember", "api-paste.ini"), paste)
-    conf = os.path.join(state, "ember.conf")
-    with open(conf, "w") as handle:
-        handle.write(
-            "[DEFAULT]\n"
-            "osapi_volume_listen = 127.0.0.1\n"
-            f"osapi_volume_listen_port = {port}\n"
-            f"api_paste_config = {paste}\n"
-            f"state_path = {state}\n"
-            "auth_strategy = keystone\n"
-            f"host = {HOST}\n"
-            "enabled_backends = fake\n"
-            "[fake]\n"
-            "volume_backend_name = fake\n"
-        )
-    log_path = os.path.join(state, "ember.log")
-    log = open(log_path, "w")
-    process = subprocess.Popen([BINARY, "all", "--config-file", conf], stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with open(log_path) as handle:
-            if re.search(r"Started osapi_volume on", handle.read()):
-                break
-        if process.poll() is not None:
-            raise RuntimeError("ember exited: " + open(log_path).read())
-        time.sleep(0.05)
-    else:
-        process.kill()
-        raise RuntimeError("ember did not start")
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    assert process.wait(timeout=30) == 0, open(log_path).read()
+    conf = (
+        "[DEFAULT]\n"
+        "osapi_volume_listen = 127.0.0.1\n"
+        f"osapi_volume_listen_port = {port}\n"
+        f"api_paste_config = {paste}\n"
+        f"state_path = {state}\n"
+        "auth_strategy = keystone\n"
+        f"host = {HOST}\n"
+        "enabled_backends = fake\n"
+        "[fake]\n"
+        "volume_backend_name = fake\n"
+    )
+    yield from run_ember(state, conf, port, start_timeout=60)
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,6 @@
 """Runs `ember all` with auth_strategy = keystone against the Keystone of .ci/keystone.sh."""
 import os
-import re
-import subprocess
+import sys
 import tempfile
 import time
 
@@ -9,8 +8,8 @@ import pytest
 from keystoneauth1 import session
 from keystoneauth1.identity import v3
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BINARY = os.environ.get("EMBER_BINARY", os.path.join(ROOT, ".build", "debug", "ember"))
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from ember_process import ROOT, run_ember  # noqa: E402
 KEYSTONE = os.environ.get("EMBER_TEST_KEYSTONE_URL")
 PASSWORD = os.environ.get("EMBER_KEYSTONE_PASSWORD", "")
 
@@ -36,44 +35,27 @@ def ember():
     """Yields Ember's base URL while `ember all` runs in keystone mode."""
     state = tempfile.mkdtemp(prefix="ember-keystone-")
     port = os.environ.get("EMBER_KEYSTONE_EMBER_PORT", "38776")
-    conf = os.path.join(state, "ember.conf")
-    with open(conf, "w") as handle:
-        handle.write(
-            "[DEFAULT]\n"
-            "osapi_volume_listen = 127.0.0.1\n"
-            f"osapi_volume_listen_port = {port}\n"
-            f"api_paste_config = {ROOT}/etc/ember/api-paste.ini\n"
-            f"state_path = {state}\n"
-            "auth_strategy = keystone\n"
-            "[keystone_authtoken]\n"
-            f"www_authenticate_uri = {KEYSTONE}\n"
-            f"auth_url = {KEYSTONE}\n"
-            "auth_type = password\n"
-            f"username = {os.environ.get('EMBER_KEYSTONE_SERVICE_USER', 'ember')}\n"
-            f"password = {os.environ.get('EMBER_KEYSTONE_SERVICE_PASSWORD', '')}\n"
-            "project_name = service\n"
-            "user_domain_name = Default\n"
-            "project_domain_name = Default\n"
-            "token_cache_time = 300\n"
-            "http_request_max_retries = 0\n"
-        )
+    conf = (
+        "[DEFAULT]\n"
+        "osapi_volume_listen = 127.0.0.1\n"
+        f"osapi_volume_listen_port = {port}\n"
+        f"api_paste_config = {ROOT}/etc/ember/api-paste.ini\n"
+        f"state_path = {state}\n"
+        "auth_strategy = keystone\n"
+        "[keystone_authtoken]\n"
+        f"www_authenticate_uri = {KEYSTONE}\n"
+        f"auth_url = {KEYSTONE}\n"
+        "auth_type = password\n"
+        f"username = {os.environ.get('EMBER_KEYSTONE_SERVICE_USER', 'ember')}\n"
+        f"password = {os.environ.get('EMBER_KEYSTONE_SERVICE_PASSWORD', '')}\n"
+        "project_name = service\n"
+        "user_domain_name = Default\n"
+        "project_domain_name = Default\n"
+        "token_cache_time = 300\n"
+        "http_request_max_retries = 0\n"
+    )
+    yield from run_ember(state, conf, port)
     log_path = os.path.join(state, "ember.log")
-    log = open(log_path, "w")
-    process = subprocess.Popen([BINARY, "all", "--config-file", conf], stdout=log, stderr=subprocess.STDOUT)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        with open(log_path) as handle:
-            if re.search(r"Started osapi_volume on", handle.read()):
-                break
-        if process.poll() is not None:
-            raise RuntimeError("ember exited: " + open(log_path).read())
-        time.sleep(0.05)
-    else:
-        process.kill()
-        raise RuntimeError("ember did not start")
-    yield f"http://127.0.0.1:{port}"
-    process.terminate()
-    assert process.wait(timeout=30) == 0, open(log_path).read()
     text = open(log_path).read()
     # Tokens never reach the log (fernet tokens start with gAAAAA).
     assert "gAAAAA" not in text
