@@ -6,7 +6,7 @@ import Logging
 
 /// The stores the volume API works on.
 public typealias VolumeAPIStore = VolumeStore & SnapshotStore & VolumeTypeStore & QuotaStore & BackupStore
-    & AttachmentStore & ServiceStore
+    & AttachmentStore & ServiceStore & TransferStore
 
 /// `cinder/volume/api.py`: the business layer between the REST controllers and the workers,
 /// and the one way into the store for the API (the controllers in `EmberAPI` cannot see the
@@ -72,6 +72,10 @@ public actor VolumeAPI {
     /// Backups of this API's volumes and snapshots (a view over the same store and the same
     /// table of operations in flight; it holds no state of its own).
     public nonisolated var backups: BackupAPI { BackupAPI(volumes: self) }
+
+    /// Volume transfers between projects (a view over the same store and the same table of
+    /// operations in flight; it holds no state of its own).
+    public nonisolated var transfers: TransferAPI { TransferAPI(volumes: self) }
 
     // MARK: - Operations in flight
 

@@ -21,6 +21,8 @@ import EmberCore
 ///   `os-hosts` show a service as down.
 /// - `enable_force_upload` (false): `os-volume_upload_image` honours `force` (uploads an
 ///   `in-use` volume); otherwise `force` is ignored.
+/// - `volume_transfer_salt_length` (8), `volume_transfer_key_length` (16): the characters of
+///   a transfer's salt and of its generated auth key (`cinder/transfer/api.py`).
 public struct VolumeServiceConfiguration: Sendable, Equatable {
     public var defaultVolumeType = "__DEFAULT__"
     public var storageAvailabilityZone = "nova"
@@ -36,6 +38,8 @@ public struct VolumeServiceConfiguration: Sendable, Equatable {
     public var useDefaultQuotaClass = true
     public var serviceDownTime = 60
     public var enableForceUpload = false
+    public var transferSaltLength = 8
+    public var transferKeyLength = 16
 
     public init() {}
 
@@ -67,6 +71,18 @@ public struct VolumeServiceConfiguration: Sendable, Equatable {
         useDefaultQuotaClass = try files.bool("DEFAULT", "use_default_quota_class", default: useDefaultQuotaClass)
         serviceDownTime = try files.int("DEFAULT", "service_down_time", default: serviceDownTime, minimum: 1)
         enableForceUpload = try files.bool("DEFAULT", "enable_force_upload", default: enableForceUpload)
+        transferSaltLength = try files.int(
+            "DEFAULT",
+            "volume_transfer_salt_length",
+            default: transferSaltLength,
+            minimum: 0
+        )
+        transferKeyLength = try files.int(
+            "DEFAULT",
+            "volume_transfer_key_length",
+            default: transferKeyLength,
+            minimum: 0
+        )
     }
 
     /// The zone new volumes land in when the request names none.

@@ -106,6 +106,16 @@ public protocol VolumeWorkCaster: Sendable {
         caller: Identity,
         requestID: String
     ) async throws
+    /// `volume_rpcapi.accept_transfer` (a call, 3.16): the backend learns that the volume
+    /// changes hands to `newUser`/`newProject`.
+    func acceptTransfer(
+        _ volume: Volume,
+        newUser: String,
+        newProject: String,
+        noSnapshots: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws
 }
 
 /// What `os-retype` hands the scheduler: cinder's retype `request_spec`.

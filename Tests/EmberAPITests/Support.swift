@@ -171,6 +171,18 @@ final class CastRecorder: VolumeWorkCaster {
         log.withLock { $0.append("extend_volume_completion:\(volume.id):\(newSize):\(reservations):\(error)") }
     }
 
+    /// The file backend's `accept_transfer`: no model update.
+    func acceptTransfer(
+        _ volume: Volume,
+        newUser: String,
+        newProject: String,
+        noSnapshots: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        log.withLock { $0.append("accept_transfer:\(volume.id):\(newProject):\(noSnapshots)") }
+    }
+
     var casts: [String] { log.withLock { $0 } }
 }
 

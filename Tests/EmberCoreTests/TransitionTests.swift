@@ -215,6 +215,30 @@ import Testing
         ),
         // admin_actions.py:_reset_status — a direct write whatever the status.
         Rule(transition: VolumeTransitions.resetStatus, cinderAllows: Set(VolumeStatus.allCases), target: .given),
+        // Volume transfers (db/api.py): transfer_create expects 'available' and writes
+        // 'awaiting-transfer'; transfer_destroy and transfer_accept expect 'awaiting-transfer'
+        // and write 'available'.
+        Rule(
+            transition: VolumeTransitions.transferCreate,
+            cinderAllows: [.available],
+            target: .status(.awaitingTransfer)
+        ),
+        Rule(
+            transition: VolumeTransitions.transferDelete,
+            cinderAllows: [.awaitingTransfer],
+            target: .status(.available)
+        ),
+        Rule(
+            transition: VolumeTransitions.transferAccept,
+            cinderAllows: [.awaitingTransfer],
+            target: .status(.available)
+        ),
+        // manager.py:accept_transfer — a failed model update writes 'error' whatever the status.
+        Rule(
+            transition: VolumeTransitions.transferAcceptFailed,
+            cinderAllows: Set(VolumeStatus.allCases),
+            target: .status(.error)
+        ),
     ]
 
     @Test(arguments: rules, VolumeStatus.allCases)

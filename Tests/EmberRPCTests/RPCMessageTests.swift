@@ -218,3 +218,25 @@ import Testing
         }
     }
 }
+
+/// Volume transfers: `accept_transfer` with cinder's argument names, and a 3.0 sender's
+/// arguments (no `no_snapshots`) still decode.
+@Suite struct TransferRPCMessageTests {
+    @Test func acceptTransferRoundTripsWithCindersArgumentNames() throws {
+        let message = VolumeRPC.AcceptTransfer(volumeID: "v1", newUser: "u2", newProject: "p2", noSnapshots: true)
+        let envelope = try message.envelope(
+            topic: VolumeRPC.topic(forHost: "node@alpha#alpha"),
+            context: RPCMessageTests.context
+        )
+        #expect(envelope.method == "accept_transfer")
+        #expect(envelope.version == RPCVersion(3, 16))
+        #expect(envelope.topic == "cinder-volume.node@alpha")
+        let wire = try Envelope.decode(try envelope.encoded())
+        #expect(try VolumeRPC.AcceptTransfer.decode(wire.arguments) == message)
+        #expect(wire.arguments["new_project"] == "p2")
+        #expect(wire.arguments["no_snapshots"] == true)
+        let old = try VolumeRPC.AcceptTransfer.decode(["volume_id": "v1", "new_user": "u2", "new_project": "p2"])
+        #expect(old.noSnapshots == nil)
+        #expect(old.volumeID == "v1")
+    }
+}

@@ -186,55 +186,60 @@ extension SQLStore {
     /// first, in resource order, as `reserve` locks them, so the two cannot deadlock.
     private func settle(selection: SQL, commit: Bool) async throws(StoreError) -> Int {
         try await writing { executor in
-            let now = self.now()
-            let forUpdate = executor.dialect.forUpdate
-            let usageIDs = try await executor.query(
-                "SELECT DISTINCT r.usage_id AS usage_id FROM reservations r WHERE r.deleted = FALSE AND \(selection)"
-            )
-            guard !usageIDs.isEmpty else { return 0 }
-            let ids = try usageIDs.map { row throws(StoreError) -> SQLValue in .int(try row["usage_id"]) }
-            let usageRows = try await executor.query(
-                """
-                SELECT id, in_use, reserved FROM quota_usages WHERE id IN \(SQL.list(ids)) \
-                ORDER BY resource, project_id, id\(raw: forUpdate)
-                """
-            )
-            var usages: [Int: (inUse: Int, reserved: Int)] = [:]
-            for row in usageRows {
-                usages[try row["id"]] = (try row["in_use"], try row["reserved"])
-            }
-            let reservations = try await executor.query(
-                "SELECT r.id, r.usage_id, r.delta FROM reservations r WHERE r.deleted = FALSE AND \(selection) ORDER BY r.id\(raw: forUpdate)"
-            )
-            for row in reservations {
-                let usageID: Int = try row["usage_id"]
-                var delta: Int = try row["delta"]
-                guard var usage = usages[usageID] else { continue }
-                if delta >= 0 {
-                    usage.reserved -= min(delta, usage.reserved)
-                }
-                if commit {
-                    if delta < 0, -delta > usage.inUse { delta = -usage.inUse }
-                    usage.inUse += delta
-                }
-                usages[usageID] = usage
-            }
-            for (usageID, usage) in usages.sorted(by: { $0.key < $1.key }) {
-                try await executor.execute(
-                    """
-                    UPDATE quota_usages SET in_use = \(usage.inUse), reserved = \(usage.reserved), updated_at = \(now) \
-                    WHERE id = \(usageID)
-                    """
-                )
-            }
-            let ids2 = try reservations.map { row throws(StoreError) -> SQLValue in .int(try row["id"]) }
-            if !ids2.isEmpty {
-                try await executor.execute(
-                    "UPDATE reservations SET deleted = TRUE, deleted_at = \(now) WHERE id IN \(SQL.list(ids2))"
-                )
-            }
-            return reservations.count
+            try await Self.settle(selection: selection, commit: commit, now: self.now(), executor: executor)
         }
+    }
+
+    /// ``settle(selection:commit:)`` inside the caller's transaction (a transfer's accept
+    /// commits its reservations with the ownership change, all or nothing).
+    static func settle(selection: SQL, commit: Bool, now: Date, executor: any SQLExecutor) async throws -> Int {
+        let forUpdate = executor.dialect.forUpdate
+        let usageIDs = try await executor.query(
+            "SELECT DISTINCT r.usage_id AS usage_id FROM reservations r WHERE r.deleted = FALSE AND \(selection)"
+        )
+        guard !usageIDs.isEmpty else { return 0 }
+        let ids = try usageIDs.map { row throws(StoreError) -> SQLValue in .int(try row["usage_id"]) }
+        let usageRows = try await executor.query(
+            """
+            SELECT id, in_use, reserved FROM quota_usages WHERE id IN \(SQL.list(ids)) \
+            ORDER BY resource, project_id, id\(raw: forUpdate)
+            """
+        )
+        var usages: [Int: (inUse: Int, reserved: Int)] = [:]
+        for row in usageRows {
+            usages[try row["id"]] = (try row["in_use"], try row["reserved"])
+        }
+        let reservations = try await executor.query(
+            "SELECT r.id, r.usage_id, r.delta FROM reservations r WHERE r.deleted = FALSE AND \(selection) ORDER BY r.id\(raw: forUpdate)"
+        )
+        for row in reservations {
+            let usageID: Int = try row["usage_id"]
+            var delta: Int = try row["delta"]
+            guard var usage = usages[usageID] else { continue }
+            if delta >= 0 {
+                usage.reserved -= min(delta, usage.reserved)
+            }
+            if commit {
+                if delta < 0, -delta > usage.inUse { delta = -usage.inUse }
+                usage.inUse += delta
+            }
+            usages[usageID] = usage
+        }
+        for (usageID, usage) in usages.sorted(by: { $0.key < $1.key }) {
+            try await executor.execute(
+                """
+                UPDATE quota_usages SET in_use = \(usage.inUse), reserved = \(usage.reserved), updated_at = \(now) \
+                WHERE id = \(usageID)
+                """
+            )
+        }
+        let ids2 = try reservations.map { row throws(StoreError) -> SQLValue in .int(try row["id"]) }
+        if !ids2.isEmpty {
+            try await executor.execute(
+                "UPDATE reservations SET deleted = TRUE, deleted_at = \(now) WHERE id IN \(SQL.list(ids2))"
+            )
+        }
+        return reservations.count
     }
 
     struct LockedUsage: Sendable {

@@ -286,6 +286,25 @@ public struct BusVolumeWorkCaster: VolumeWorkCaster, BackupWorkCaster {
         )
     }
 
+    public func acceptTransfer(
+        _ volume: Volume,
+        newUser: String,
+        newProject: String,
+        noSnapshots: Bool,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        try await backend(of: volume).call(
+            VolumeRPC.AcceptTransfer(
+                volumeID: volume.id,
+                newUser: newUser,
+                newProject: newProject,
+                noSnapshots: noSnapshots
+            ),
+            context: context(caller, requestID)
+        )
+    }
+
     public func extendVolumeCompletion(
         _ volume: Volume,
         newSize: Int,

@@ -121,6 +121,12 @@ public struct FileDriver: VolumeDriver {
         return ["driver_volume_type": "local", "data": ["device_path": .string(volumePath(volumeID))]]
     }
 
+    /// A file volume is named by its id alone and carries nothing of its project, so a
+    /// transfer changes nothing here (as cinder's LVM driver, whose `accept_transfer` passes).
+    public func acceptTransfer(volumeID: String, newUser: String, newProject: String) async throws -> [VolumeUpdate] {
+        []
+    }
+
     public func volumeExists(id: String) async -> Bool {
         let path = volumePath(id)
         return (try? await pool.runIfActive { access(path, F_OK) == 0 }) ?? false

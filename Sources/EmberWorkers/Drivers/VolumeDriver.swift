@@ -53,6 +53,9 @@ public protocol VolumeDriver: Sendable {
     func volumeExists(id: String) async -> Bool
     /// The backend's capacity now.
     func capacity() async throws -> DriverCapacity
+    /// The volume changes hands (`accept_transfer`): the changes to write to the volume for
+    /// a backend that ties provider data (CHAP credentials, …) to the project; empty for none.
+    func acceptTransfer(volumeID: String, newUser: String, newProject: String) async throws -> [VolumeUpdate]
 }
 
 /// The capacity a driver reports, in GiB.

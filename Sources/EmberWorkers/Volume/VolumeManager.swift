@@ -151,6 +151,10 @@ public actor VolumeManager: Service {
         dispatcher.on(VolumeRPC.ExtendVolumeCompletion.self) { [self] in
             try await extendVolumeCompletion($0, context: $1)
         }
+        dispatcher.on(VolumeRPC.AcceptTransfer.self) { [self] in
+            try await acceptTransfer($0, context: $1)
+            return RPCNoReply()
+        }
         dispatcher.on(VolumeRPC.PublishServiceCapabilities.self) { [self] _, _ in
             await reportCapabilities()
             return RPCNoReply()
