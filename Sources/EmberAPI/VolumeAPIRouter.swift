@@ -92,6 +92,19 @@ public enum VolumeAPIRouter {
         controllers["attachments"] = AttachmentsController(api: api).controller()
         collections["attachments"] = "attachments"
 
+        // `volume-transfers` (v3 only): core in cinder's v3 router, unversioned (3.55, 3.57,
+        // 3.59 and 3.70 change what its methods take and show).
+        if flavor == .v3 {
+            mapper.resource(
+                "volume-transfers",
+                controller: "volume_transfers",
+                collectionActions: [("detail", .get)],
+                memberActions: [("accept", .post)]
+            )
+            controllers["volume_transfers"] = VolumeTransfersController(api: api).controller()
+            collections["volume-transfers"] = "volume_transfers"
+        }
+
         mapper.resource("types", controller: "types", memberActions: [("action", .post)])
         controllers["types"] = TypesController(api: api).controller()
         collections["types"] = "types"

@@ -564,3 +564,75 @@ import Testing
         }
     }
 }
+
+// MARK: - Volume transfers
+
+extension BadInputTests {
+    static let transfers = "/v3/\(APIHarness.project)/volume-transfers"
+    static let legacyTransfers = "/v3/\(APIHarness.project)/os-volume-transfer"
+
+    /// `/volume-transfers` and `/os-volume-transfer` under the same rule: cinder's fault,
+    /// nothing stored, nothing cast.
+    @Test(arguments: [
+        (
+            "POST", transfers, #"{"transfer": {}}"#, 400, "badRequest",
+            "Invalid input for field/attribute transfer. Value: {}. 'volume_id' is a required property"
+        ),
+        (
+            "POST", transfers, #"{"transfer": {"volume_id": "nope"}}"#, 400, "badRequest",
+            "Invalid input for field/attribute volume_id. Value: nope. 'nope' is not a 'uuid'"
+        ),
+        (
+            "POST", legacyTransfers, #"{"transfer": {"volume_id": "\#(missing)", "name": "   "}}"#, 400,
+            "badRequest",
+            "Invalid input for field/attribute name. Value:    . '   ' is not valid under any of the given schemas"
+        ),
+        (
+            "POST", transfers, #"{"transfer": {"volume_id": "\#(missing)"}}"#, 404, "itemNotFound",
+            "Volume \(missing) could not be found."
+        ),
+        ("POST", transfers, "[1]", 400, "badRequest", "[1] is not of type 'object'"),
+        (
+            "POST", "\(transfers)/\(missing)/accept", #"{"accept": {}}"#, 400, "badRequest",
+            "Invalid input for field/attribute accept. Value: {}. 'auth_key' is a required property"
+        ),
+        (
+            "POST", "\(legacyTransfers)/\(missing)/accept", #"{"accept": {"auth_key": ["k"]}}"#, 400, "badRequest",
+            "Invalid input for field/attribute auth_key. Value: ['k']. ['k'] is not of type 'string', 'integer'"
+        ),
+        (
+            "POST", "\(transfers)/\(missing)/accept", #"{"accept": {"auth_key": "k"}}"#, 404, "itemNotFound",
+            "Transfer \(missing) could not be found."
+        ),
+        ("GET", "\(transfers)/\(missing)", "", 404, "itemNotFound", "Transfer \(missing) could not be found."),
+        ("DELETE", "\(legacyTransfers)/\(missing)", "", 404, "itemNotFound", "Transfer \(missing) could not be found."),
+        ("GET", "\(transfers)?limit=abc", "", 400, "badRequest", "limit param must be an integer"),
+        ("GET", "\(legacyTransfers)?offset=-1", "", 400, "badRequest", "offset must be >= 0"),
+        ("GET", "\(transfers)?sort=bogus", "", 400, "badRequest", "Invalid input received: Invalid sort key"),
+        ("GET", "\(transfers)?marker=\(missing)", "", 404, "itemNotFound", "Transfer \(missing) could not be found."),
+    ])
+    func transferRoutesRefusedWithCindersFault(
+        method: String,
+        uri: String,
+        body: String,
+        status: Int,
+        fault: String,
+        message: String
+    ) async throws {
+        try await APIHarness.run { client, casts, api in
+            var headers = APIHarness.token
+            headers[HTTPField.Name("OpenStack-API-Version")!] = "volume 3.71"
+            let response = try await client.execute(
+                uri: uri,
+                method: HTTPRequest.Method(method)!,
+                headers: headers,
+                body: body.isEmpty ? nil : ByteBuffer(string: body)
+            )
+            #expect(response.status.code == status, "\(response.text)")
+            #expect(response.json?[fault]?["message"] == .string(message), "\(response.text)")
+            #expect(casts.casts.isEmpty)
+            #expect(try await api.transfers.list(.init(scope: .allProjects)).items.isEmpty, "nothing was stored")
+            #expect(try await api.listVolumes(.init(scope: .allProjects)).items.isEmpty)
+        }
+    }
+}

@@ -15,6 +15,7 @@ public enum StandardExtensions {
         extendedSnapshotAttributes, services, extendedServices, volumeTenantAttribute,
         volumeMigStatusAttribute, quotaClasses, typesExtraSpecs, volumeTypeAccess, quotas, usedLimits,
         availabilityZones, schedulerStats, capabilities, snapshotActions, backups, schedulerHints,
+        volumeTransfer,
     ]
 
     /// `OS-SCH-HNT`: `OS-SCH-HNT:scheduler_hints` in a volume create reaches the scheduler
@@ -295,6 +296,23 @@ public enum StandardExtensions {
                 collectionActions: [("detail", .get), ("import_record", .post)],
                 memberActions: [("restore", .post), ("export_record", .get), ("action", .post)]
             ) { context in BackupsController(api: context.api).controller() }
+        ]
+    )
+
+    /// `os-volume-transfer`: the legacy transfer routes (`cinder/api/contrib/volume_transfer.py`),
+    /// beside the v3 `volume-transfers` resource of the core router.
+    static let volumeTransfer = APIExtension(
+        name: "VolumeTransfer",
+        alias: "os-volume-transfer",
+        description: "Volume transfer management support.",
+        updated: "2013-05-29T00:00:00+00:00",
+        module: "volume_transfer",
+        resources: [
+            ResourceExtension(
+                "os-volume-transfer",
+                collectionActions: [("detail", .get)],
+                memberActions: [("accept", .post)]
+            ) { context in VolumeTransfersController(api: context.api, legacy: true).controller() }
         ]
     )
 }

@@ -90,6 +90,16 @@ indirect enum Schema: Sendable {
                         return "Invalid input received: \(field) has \(length) characters, more than 255."
                     }
                 }
+                // cinder's `name_skip_leading_trailing_spaces` (transfer names): InvalidName when
+                // the stripped text is empty or longer than 255 characters.
+                if format == "name_skip_leading_trailing_spaces" {
+                    let length = text.trimmingCharacters(in: .whitespacesAndNewlines).count
+                    if length == 0 { return "An invalid 'name' value was provided. The 'name' can not be empty." }
+                    if length > 255 {
+                        return
+                            "An invalid 'name' value was provided. The 'name' can not be greater than 255 characters."
+                    }
+                }
                 if format == "uuid", !Self.isUUID(text) {
                     return Self.wrap(path, value, "\(value.pythonRepr) is not a 'uuid'")
                 }
