@@ -235,8 +235,6 @@ def steps():
         ("qos-specs", "/qos-specs", "3.0"),
         ("clusters", "/clusters", "3.7"),
         ("default-types", "/default-types", "3.62"),
-        ("volume-transfers", "/volume-transfers", "3.55"),
-        ("os-volume-transfer", "/os-volume-transfer", "3.0"),
         ("manageable-volumes", "/manageable_volumes", "3.8"),
         ("manageable-snapshots", "/manageable_snapshots", "3.8"),
         ("resource-filters", "/resource_filters", "3.33"),
@@ -637,6 +635,9 @@ def steps():
         add(Step(f"volumes.delete.{name}", "DELETE", V + "/volumes/{" + name + "}",
                  wait=(V + "/volumes/{" + name + "}", None, 404)))
 
+    # Volume transfers (both route families), on volumes of their own.
+    s += _transfer_steps()
+
     # Clean-up, with the errors on the way.
     add(Step("snapshots.delete", "DELETE", V + "/snapshots/{snap1}",
              wait=(V + "/snapshots/{snap1}", None, 404)))
@@ -661,4 +662,92 @@ def steps():
     add(Step("services.enable.missing", "PUT", V + "/os-services/enable",
              body={"host": "nohost", "binary": "cinder-volume"}))
     add(Step("services.bogus-action", "PUT", V + "/os-services/bogus", body={}))
+    return s
+
+
+def _transfer_steps():
+    """`/volume-transfers` (3.55 no_snapshots, 3.57 history, 3.59 paging) and the legacy
+    `/os-volume-transfer`: create, show, list, accept by another project, delete."""
+    s = []
+    add = s.append
+    xt = V + "/volume-transfers"
+    legacy = V + "/os-volume-transfer"
+    other = "/v3/{other_project}/volume-transfers"
+    for name in ("xvol1", "xvol2"):
+        add(Step(f"transfers.volume.{name}", "POST", V + "/volumes", version="3.71",
+                 body={"volume": {"size": 1, "name": "fid-" + name}}, save={name: "volume.id"}, wait=_vol(name)))
+    s += _matrix("transfers.list.empty", "GET", xt, versions=["3.0", "3.59"], roles=["admin", "reader"])
+    add(Step("transfers.create.reader", "POST", xt, version="3.71", role="reader",
+             body={"transfer": {"volume_id": "{xvol1}"}}))
+    add(Step("transfers.create.bad-uuid", "POST", xt, version="3.71", body={"transfer": {"volume_id": "nope"}}))
+    add(Step("transfers.create.missing", "POST", xt, version="3.71", body={"transfer": {"volume_id": MISSING}}))
+    add(Step("transfers.create.blank-name", "POST", xt, version="3.71",
+             body={"transfer": {"volume_id": "{xvol1}", "name": "   "}}))
+    add(Step("transfers.create.extra-key", "POST", xt, version="3.71",
+             body={"transfer": {"volume_id": "{xvol1}", "bogus": 1}}))
+    add(Step("transfers.create.no-snapshots.3.54", "POST", xt, version="3.54",
+             body={"transfer": {"volume_id": "{xvol1}", "no_snapshots": True}}))
+    add(Step("transfers.create.no-snapshots.bad", "POST", xt, version="3.71",
+             body={"transfer": {"volume_id": "{xvol1}", "no_snapshots": "maybe"}}))
+    add(Step("transfers.create.1", "POST", xt, version="3.57", role="member",
+             body={"transfer": {"volume_id": "{xvol1}", "name": " fid-gift ", "no_snapshots": True}},
+             save={"xfer1": "transfer.id", "xfer1_key": "transfer.auth_key"}))
+    add(Step("transfers.create.again", "POST", xt, version="3.71", body={"transfer": {"volume_id": "{xvol1}"}}))
+    add(Step("transfers.create.legacy", "POST", legacy, version="3.0",
+             body={"transfer": {"volume_id": "{xvol2}", "name": "fid-legacy"}},
+             save={"xfer2": "transfer.id", "xfer2_key": "transfer.auth_key"}))
+    add(Step("transfers.create.legacy.no-snapshots", "POST", legacy, version="3.71",
+             body={"transfer": {"volume_id": "{xvol2}", "no_snapshots": True}}))
+    add(Step("transfers.volume.awaiting", "GET", V + "/volumes/{xvol1}", version="3.71"))
+    add(Step("transfers.volume.delete-awaiting", "DELETE", V + "/volumes/{xvol1}", version="3.71"))
+    s += _matrix("transfers.show", "GET", xt + "/{xfer1}", versions=["3.0", "3.55", "3.57"])
+    s += _matrix("transfers.show.legacy", "GET", legacy + "/{xfer2}", versions=["3.0", "3.71"],
+                 roles=["admin", "reader"])
+    add(Step("transfers.show.missing", "GET", xt + "/" + MISSING, version="3.71"))
+    add(Step("transfers.show.other-project", "GET", other + "/{xfer1}", version="3.71",
+             project="{other_project}", role="member"))
+    s += _matrix("transfers.list", "GET", xt, versions=["3.0", "3.58", "3.59", "3.71"], roles=["admin", "reader"])
+    s += _matrix("transfers.detail", "GET", xt + "/detail", versions=["3.0", "3.57", "3.71"],
+                 roles=["admin", "member"])
+    add(Step("transfers.list.legacy", "GET", legacy, version="3.71"))
+    add(Step("transfers.detail.legacy", "GET", legacy + "/detail", version="3.71"))
+    add(Step("transfers.list.limit", "GET", xt + "?limit=1&sort=created_at:asc", version="3.59"))
+    add(Step("transfers.list.offset", "GET", xt + "?offset=1&sort=created_at:asc", version="3.59"))
+    add(Step("transfers.list.limit.3.58", "GET", xt + "?limit=1", version="3.58"))
+    add(Step("transfers.list.legacy.limit", "GET", legacy + "?limit=1", version="3.71"))
+    add(Step("transfers.list.name", "GET", xt + "/detail?name=fid-legacy", version="3.71"))
+    add(Step("transfers.list.unknown-filter", "GET", xt + "?bogus=1", version="3.71"))
+    add(Step("transfers.list.bad-sort", "GET", xt + "?sort=name", version="3.71"))
+    add(Step("transfers.list.bad-limit", "GET", xt + "?limit=abc", version="3.71"))
+    add(Step("transfers.list.bad-marker", "GET", xt + "?marker=" + MISSING, version="3.71"))
+    add(Step("transfers.list.all-tenants", "GET", xt + "?all_tenants=1", version="3.71"))
+    add(Step("transfers.list.other-project", "GET", other, version="3.71", project="{other_project}",
+             role="member"))
+    add(Step("transfers.accept.wrong-key", "POST", other + "/{xfer1}/accept", version="3.71",
+             project="{other_project}", role="member", body={"accept": {"auth_key": "0000000000000000"}}))
+    add(Step("transfers.accept.reader", "POST", other + "/{xfer1}/accept", version="3.71",
+             project="{other_project}", role="reader", body={"accept": {"auth_key": "{xfer1_key}"}}))
+    add(Step("transfers.accept.no-key", "POST", other + "/{xfer1}/accept", version="3.71",
+             project="{other_project}", role="member", body={"accept": {}}))
+    add(Step("transfers.accept.missing", "POST", other + "/" + MISSING + "/accept", version="3.71",
+             project="{other_project}", role="member", body={"accept": {"auth_key": "x"}}))
+    add(Step("transfers.accept", "POST", other + "/{xfer1}/accept", version="3.71",
+             project="{other_project}", role="member", body={"accept": {"auth_key": "{xfer1_key}"}}))
+    add(Step("transfers.accept.again", "POST", other + "/{xfer1}/accept", version="3.71",
+             project="{other_project}", role="member", body={"accept": {"auth_key": "{xfer1_key}"}}))
+    add(Step("transfers.volume.moved", "GET", "/v3/{other_project}/volumes/{xvol1}", version="3.71",
+             project="{other_project}", role="member"))
+    add(Step("transfers.volume.gone", "GET", V + "/volumes/{xvol1}", version="3.71", role="member"))
+    add(Step("transfers.quota.other", "GET", V + "/os-quota-sets/{other_project}?usage=True"))
+    add(Step("transfers.delete.reader", "DELETE", legacy + "/{xfer2}", role="reader", version="3.71"))
+    add(Step("transfers.delete.other-project", "DELETE", other + "/{xfer2}", version="3.71",
+             project="{other_project}", role="member"))
+    add(Step("transfers.delete", "DELETE", legacy + "/{xfer2}", role="member"))
+    add(Step("transfers.delete.again", "DELETE", xt + "/{xfer2}"))
+    add(Step("transfers.volume.back", "GET", V + "/volumes/{xvol2}", version="3.71"))
+    add(Step("transfers.cleanup.xvol1", "DELETE", "/v3/{other_project}/volumes/{xvol1}", version="3.71",
+             project="{other_project}", role="member",
+             wait=("/v3/{other_project}/volumes/{xvol1}", None, 404)))
+    add(Step("transfers.cleanup.xvol2", "DELETE", V + "/volumes/{xvol2}",
+             wait=(V + "/volumes/{xvol2}", None, 404)))
     return s
