@@ -615,3 +615,37 @@ import Testing
         }
     }
 }
+
+/// 3.70's rules for encrypted volumes. Ember creates none (it has no key manager), but a row
+/// may carry an `encryption_key_id` (an imported or managed volume): before 3.70 and with
+/// `no_snapshots` cinder's refusals, and from 3.70, where cinder hands the key over through
+/// its key manager, Ember refuses too rather than move a volume whose key stays behind.
+@Suite struct EncryptedTransferTests {
+    @Test(arguments: [
+        ("3.69", "", "Invalid volume: transferring encrypted volume is not supported"),
+        (
+            "3.71", #", "no_snapshots": true"#,
+            "Invalid volume: transferring an encrypted volume without its snapshots is not supported"
+        ),
+        ("3.71", "", "Invalid volume: transferring encrypted volume is not supported"),
+    ])
+    func encryptedVolumesAreRefused(version: String, extra: String, message: String) async throws {
+        try await APIHarness.run(trustIdentityHeaders: true) { client, recorder, api in
+            let volumeID = try await TransferAPITests.volume(client, api)
+            _ = try await api.store.updateVolume(id: volumeID, [.encryptionKeyID("key-1")])
+            let response = try await TransferAPITests.send(
+                client,
+                .post,
+                "/volume-transfers",
+                as: TransferAPITests.at(TransferAPITests.alice, version),
+                project: TransferAPITests.projectA,
+                body: #"{"transfer": {"volume_id": "\#(volumeID)"\#(extra)}}"#
+            )
+            #expect(response.status == .badRequest)
+            #expect(response.json?["badRequest"]?["message"] == .string(message))
+            #expect(try await api.store.volume(id: volumeID, scope: .allProjects).status == .available)
+            #expect(try await api.transfers.list(.init(scope: .allProjects)).items.isEmpty)
+            #expect(recorder.casts.allSatisfy { !$0.hasPrefix("accept_transfer") })
+        }
+    }
+}
