@@ -746,8 +746,7 @@ def _transfer_steps():
     add(Step("transfers.delete.again", "DELETE", xt + "/{xfer2}"))
     add(Step("transfers.volume.back", "GET", V + "/volumes/{xvol2}", version="3.71"))
     add(Step("transfers.cleanup.xvol1", "DELETE", "/v3/{other_project}/volumes/{xvol1}", version="3.71",
-             project="{other_project}", role="member",
-             wait=("/v3/{other_project}/volumes/{xvol1}", None, 404)))
+             project="{other_project}", role="member", wait=(V + "/volumes/{xvol1}", None, 404)))
     add(Step("transfers.cleanup.xvol2", "DELETE", V + "/volumes/{xvol2}",
              wait=(V + "/volumes/{xvol2}", None, 404)))
     return s
