@@ -21,6 +21,8 @@ import EmberCore
 ///   `os-hosts` show a service as down.
 /// - `enable_force_upload` (false): `os-volume_upload_image` honours `force` (uploads an
 ///   `in-use` volume); otherwise `force` is ignored.
+/// - `resource_query_filters_file` (unset: cinder's shipped `resource_filters.json`): the
+///   list filters non-admins may use and `GET /resource_filters` reports (``ResourceFilters``).
 public struct VolumeServiceConfiguration: Sendable, Equatable {
     public var defaultVolumeType = "__DEFAULT__"
     public var storageAvailabilityZone = "nova"
@@ -36,6 +38,8 @@ public struct VolumeServiceConfiguration: Sendable, Equatable {
     public var useDefaultQuotaClass = true
     public var serviceDownTime = 60
     public var enableForceUpload = false
+    /// The filters of `resource_query_filters_file`.
+    public var resourceFilters = ResourceFilters.cinderDefault
 
     public init() {}
 
@@ -67,6 +71,7 @@ public struct VolumeServiceConfiguration: Sendable, Equatable {
         useDefaultQuotaClass = try files.bool("DEFAULT", "use_default_quota_class", default: useDefaultQuotaClass)
         serviceDownTime = try files.int("DEFAULT", "service_down_time", default: serviceDownTime, minimum: 1)
         enableForceUpload = try files.bool("DEFAULT", "enable_force_upload", default: enableForceUpload)
+        resourceFilters = try ResourceFilters(files: files)
     }
 
     /// The zone new volumes land in when the request names none.

@@ -88,6 +88,14 @@ public final class VolumeTypeAPI: Sendable {
         try await store.listVolumeTypes(ListQuery(scope: scope, sort: [SortKey("created_at", .desc)])).items
     }
 
+    /// A page of types (`GET /types` with pagination, sort and filters); an unknown marker is
+    /// the marker's `VolumeTypeNotFound` (404).
+    public func page(_ query: ListQuery) async throws -> Page<VolumeType> {
+        try await VolumeAPI.page(of: "Volume type") { () async throws(StoreError) in
+            try await store.listVolumeTypes(query)
+        }
+    }
+
     // MARK: - Managing types
 
     /// Creates cinder's `__DEFAULT__` type when it is the configured default and missing
