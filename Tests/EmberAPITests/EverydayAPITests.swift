@@ -386,6 +386,18 @@ extension TestResponse {
         }
     }
 
+    @Test func poolFiltersHoldAdminsTooFrom331() async throws {
+        try await RoleClient.run { c in
+            let path = "/scheduler-stats/get_pools"
+            let refused = try await c.send(.get, path + "?bogus=1&name=x", as: Callers.admin, version: "3.31")
+            #expect(refused.status == .badRequest)
+            #expect(refused.cinderFaultMessage == "Invalid filters bogus are found in query options.")
+            #expect(try await c.send(.get, path + "?name=x", as: Callers.admin, version: "3.31").status == .ok)
+            #expect(try await c.send(.get, path + "?all_tenants=1", as: Callers.admin, version: "3.31").status == .ok)
+            #expect(try await c.send(.get, path + "?bogus=1", as: Callers.admin, version: "3.30").status == .ok)
+        }
+    }
+
     @Test func anUnreadableOrMalformedFileStopsStartUp() throws {
         let directory = try TemporaryDirectory()
         defer { directory.remove() }

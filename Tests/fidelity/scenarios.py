@@ -271,6 +271,7 @@ def steps():
     add(Step("filters.snapshots.member.unknown", "GET", V + "/snapshots?project_id=x", version="3.31",
              role="member"))
     add(Step("filters.backups.member.unknown", "GET", V + "/backups?host=x", version="3.31", role="member"))
+    add(Step("filters.pools.admin.unknown", "GET", V + "/scheduler-stats/get_pools?bogus=1", version="3.31"))
 
     # Types index (3.52): sort, pagination, is_public and extra_specs.
     add(Step("types.index.sorted", "GET", V + "/types?sort=name:asc&limit=2", version="3.52"))
