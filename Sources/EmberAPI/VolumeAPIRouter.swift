@@ -93,7 +93,7 @@ public enum VolumeAPIRouter {
         collections["attachments"] = "attachments"
 
         mapper.resource("types", controller: "types", memberActions: [("action", .post)])
-        controllers["types"] = TypesController(api: api).controller()
+        controllers["types"] = TypesController(api: api, flavor: flavor).controller()
         collections["types"] = "types"
 
         mapper.resource("limits", controller: "limits")

@@ -427,6 +427,9 @@ extension TestResponse {
             let admin = Callers.admin
             let probe = try await c.send(.get, "/types?sort=name:desc&limit=2", as: admin)
             #expect(probe.status == .ok, "\(probe.text)")
+            // A full page carries cinder's next link.
+            let next = probe.json?["volume_type_links"]?.arrayValue.first?["href"]?.stringValue ?? ""
+            #expect(next.hasSuffix("/types?sort=name%3Adesc&limit=2&marker=\(a.id)"), "\(next)")
             #expect(Self.names(try await c.send(.get, "/types?sort=name:desc&limit=2", as: admin)) == ["b", "a"])
             #expect(
                 Self.names(try await c.send(.get, "/types?sort=name:desc&marker=\(a.id)", as: admin)) == ["__DEFAULT__"]

@@ -27,7 +27,10 @@ struct MessagesController {
             let message = try await api.messages.get(id: try request.id(), caller: request.identity)
             try request.authorize(.messageDelete, target: message.policyTarget)
             try await api.messages.delete(id: message.id)
-            return .empty(.noContent)
+            // cinder answers with a bare webob.Response(status_int=204).
+            var response = APIResponse.empty(.noContent)
+            response.bareWebOb = true
+            return response
         }
         return controller
     }

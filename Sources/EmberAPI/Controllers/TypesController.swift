@@ -6,6 +6,7 @@ import EmberWSGI
 /// `os-types-manage` extension.
 struct TypesController {
     let api: VolumeAPI
+    var flavor: APIFlavor = .v3
 
     func controller() -> APIController {
         var controller = APIController(name: "types")
@@ -14,7 +15,12 @@ struct TypesController {
             let query = try listQuery(request)
             guard let query else { return APIResponse(body: ["volume_types": []]) }
             let types = try await api.types.page(query).items
-            return APIResponse(body: ["volume_types": .array(types.map { Self.view($0, request: request) })])
+            var body: JSONObject = ["volume_types": .array(types.map { Self.view($0, request: request) })]
+            // cinder's v3 types view adds the next link when the page is full.
+            if flavor == .v3, let last = types.last, types.count >= query.limit ?? api.configuration.maxLimit {
+                body["volume_type_links"] = Links.next(request: request, path: "types", marker: last.id)
+            }
+            return APIResponse(body: .object(body))
         }
         controller.method("show") { request in
             try request.authorize(.volumeExtensionTypeGet)
