@@ -119,6 +119,7 @@ extension TestResponse {
                     #expect(ids == (role == "other project" ? [] : [message.id]), "\(role)")
                 }
                 if response.status.code == 204 {
+                    #expect(response.headers[.contentType] == "text/html; charset=UTF-8")
                     let again = try await c.send(.get, "/messages/\(message.id)", as: Callers.admin, version: "3.3")
                     #expect(again.status == .notFound)
                 } else if method == "DELETE" {

@@ -27,10 +27,9 @@ struct MessagesController {
             let message = try await api.messages.get(id: try request.id(), caller: request.identity)
             try request.authorize(.messageDelete, target: message.policyTarget)
             try await api.messages.delete(id: message.id)
-            // cinder answers with a bare webob.Response(status_int=204).
-            var response = APIResponse.empty(.noContent)
-            response.bareWebOb = true
-            return response
+            // cinder answers with a bare webob.Response(status_int=204): text/html, no
+            // x-compute-request-id.
+            return APIResponse(status: .noContent)
         }
         return controller
     }
