@@ -106,12 +106,29 @@ public enum VolumeAPIRouter {
         }
 
         mapper.resource("types", controller: "types", memberActions: [("action", .post)])
-        controllers["types"] = TypesController(api: api).controller()
+        controllers["types"] = TypesController(api: api, flavor: flavor).controller()
         collections["types"] = "types"
 
         mapper.resource("limits", controller: "limits")
         controllers["limits"] = LimitsController(api: api).controller()
         collections["limits"] = "limits"
+
+        // User messages (3.3), resource filters (3.33) and per-project default types (3.62):
+        // core routes of cinder's v3 router only.
+        if flavor == .v3 {
+            mapper.resource("messages", controller: "messages")
+            controllers["messages"] = MessagesController(api: api).controller()
+            collections["messages"] = "messages"
+
+            mapper.resource("resource_filters", controller: "resource_filters")
+            controllers["resource_filters"] = ResourceFiltersController(api: api).controller()
+
+            mapper.connect("default-types/{id}", method: .put, controller: "default_types", action: "create_update")
+            mapper.connect("default-types", method: .get, controller: "default_types", action: "index")
+            mapper.connect("default-types/{id}", method: .get, controller: "default_types", action: "detail")
+            mapper.connect("default-types/{id}", method: .delete, controller: "default_types", action: "delete")
+            controllers["default_types"] = DefaultTypesController(api: api).controller()
+        }
 
         // `ExtensionManager.get_resources` always adds `extensions` itself.
         mapper.resource("extensions", controller: "extensions")

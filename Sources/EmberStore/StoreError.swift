@@ -34,6 +34,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case volumeTypeAccessExists(volumeTypeID: String, projectID: String)
     /// Volumes still use the type → 400.
     case volumeTypeInUse(String)
+    /// Some project has the type as its default (`default_volume_types`) → 400.
+    case volumeTypeIsProjectDefault(String)
     /// An imported backup's id names a live backup → 400 (cinder's `InvalidBackup`).
     case backupExists(String)
     /// A reservation would exceed a limit → 413 (the volume API picks cinder's message).
@@ -62,6 +64,8 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
         case .volumeTypeAccessExists(let typeID, let projectID):
             "Volume type access for \(typeID) / \(projectID) combination already exists."
         case .volumeTypeInUse(let id): "Volume Type \(id) deletion is not allowed with volumes present with the type."
+        case .volumeTypeIsProjectDefault(let id):
+            "The volume type \(id) is a default volume type and cannot be deleted."
         case .backupExists: "Invalid backup: Backup already exists in database."
         case .overQuota(let overs): "Quota exceeded for resources: \(overs.map(\.resource).sorted())"
         case .databaseUnavailable(let reason): "Database unavailable: \(reason)"
@@ -78,7 +82,7 @@ extension StoreError: EmberErrorConvertible {
         case .notFound, .volumeTypeNameNotFound, .metadataKeyNotFound, .extraSpecNotFound,
             .volumeTypeAccessNotFound:
             .notFound(description)
-        case .markerNotFound, .invalidSortKey, .volumeTypeInUse, .backupExists:
+        case .markerNotFound, .invalidSortKey, .volumeTypeInUse, .volumeTypeIsProjectDefault, .backupExists:
             .badRequest(description)
         case .volumeTypeExists, .volumeTypeAccessExists:
             .conflict(description)

@@ -158,7 +158,7 @@ extension VolumeAPI {
         if let type {
             volumeType = type
         } else {
-            volumeType = try await types.defaultType()
+            volumeType = try await types.defaultType(projectID: projectID)
         }
         let availabilityZone = try validateZone(zone)
         if request.multiattach {

@@ -6,7 +6,7 @@ import Logging
 
 /// The stores the volume API works on.
 public typealias VolumeAPIStore = VolumeStore & SnapshotStore & VolumeTypeStore & QuotaStore & BackupStore
-    & AttachmentStore & ServiceStore & TransferStore
+    & AttachmentStore & ServiceStore & TransferStore & MessageStore
 
 /// `cinder/volume/api.py`: the business layer between the REST controllers and the workers,
 /// and the one way into the store for the API (the controllers in `EmberAPI` cannot see the
@@ -68,6 +68,9 @@ public actor VolumeAPI {
 
     /// Snapshots of this API's volumes (a view over the same store; no state of its own).
     public nonisolated var snapshots: SnapshotAPI { SnapshotAPI(volumes: self) }
+
+    /// User messages (`/messages`, API 3.3).
+    public nonisolated var messages: MessageAPI { MessageAPI(store: store) }
 
     /// Backups of this API's volumes and snapshots (a view over the same store and the same
     /// table of operations in flight; it holds no state of its own).

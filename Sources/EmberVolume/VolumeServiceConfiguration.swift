@@ -23,6 +23,8 @@ import EmberCore
 ///   `in-use` volume); otherwise `force` is ignored.
 /// - `volume_transfer_salt_length` (8), `volume_transfer_key_length` (16): the characters of
 ///   a transfer's salt and of its generated auth key (`cinder/transfer/api.py`).
+/// - `resource_query_filters_file` (unset: cinder's shipped `resource_filters.json`): the
+///   list filters non-admins may use and `GET /resource_filters` reports (``ResourceFilters``).
 public struct VolumeServiceConfiguration: Sendable, Equatable {
     public var defaultVolumeType = "__DEFAULT__"
     public var storageAvailabilityZone = "nova"
@@ -40,6 +42,8 @@ public struct VolumeServiceConfiguration: Sendable, Equatable {
     public var enableForceUpload = false
     public var transferSaltLength = 8
     public var transferKeyLength = 16
+    /// The filters of `resource_query_filters_file`.
+    public var resourceFilters = ResourceFilters.cinderDefault
 
     public init() {}
 
@@ -83,6 +87,7 @@ public struct VolumeServiceConfiguration: Sendable, Equatable {
             default: transferKeyLength,
             minimum: 0
         )
+        resourceFilters = try ResourceFilters(files: files)
     }
 
     /// The zone new volumes land in when the request names none.

@@ -82,10 +82,12 @@ public final class VolumeTypeAPI: Sendable {
         }
     }
 
-    /// The types `scope` may use (a project: the public ones and the private ones it has
-    /// access to; every project: all), newest first as cinder lists them.
-    public func list(scope: ProjectScope) async throws -> [VolumeType] {
-        try await store.listVolumeTypes(ListQuery(scope: scope, sort: [SortKey("created_at", .desc)])).items
+    /// A page of types (`GET /types` with pagination, sort and filters); an unknown marker is
+    /// the marker's `VolumeTypeNotFound` (404).
+    public func page(_ query: ListQuery) async throws -> Page<VolumeType> {
+        try await VolumeAPI.page(of: "Volume type") { () async throws(StoreError) in
+            try await store.listVolumeTypes(query)
+        }
     }
 
     // MARK: - Managing types

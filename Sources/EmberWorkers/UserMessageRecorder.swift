@@ -5,8 +5,9 @@ import Foundation
 import Logging
 
 /// Writes user messages (API 3.3) the way cinder's `message_api.create` does: event id
-/// `VOLUME_<resource type>_<action>_<detail>`, level `ERROR`, expiring after
-/// `message_ttl` (30 days).
+/// `VOLUME_<resource type>_<action>_<detail>`, level `ERROR`, created now by the worker's
+/// clock and expiring `message_ttl` later (30 days by default). The API renders the text
+/// from the action and detail ids (`MessageAPI`).
 struct UserMessageRecorder: Sendable {
     /// cinder's `message_field.Action` ids Ember uses.
     enum Action: String {
@@ -40,6 +41,8 @@ struct UserMessageRecorder: Sendable {
 
     let store: any MessageStore
     let logger: Logger
+    var clock: any EmberClock = .system
+    /// `message_ttl` in seconds.
     var timeToLive: TimeInterval = 2_592_000
 
     /// Records a message for `resourceID` in the caller's project; failures are only logged.
@@ -52,6 +55,7 @@ struct UserMessageRecorder: Sendable {
         context: RPCContext
     ) async {
         guard let projectID = projectID ?? context.projectID else { return }
+        let now = clock.now
         let message = UserMessage(
             projectID: projectID,
             requestID: context.requestID,
@@ -60,7 +64,8 @@ struct UserMessageRecorder: Sendable {
             eventID: "VOLUME_\(resourceType)_\(action.rawValue)_\(detail.rawValue)",
             detailID: detail.rawValue,
             actionID: action.rawValue,
-            expiresAt: Date().addingTimeInterval(timeToLive)
+            expiresAt: now.addingTimeInterval(timeToLive),
+            createdAt: now
         )
         do {
             _ = try await store.createMessage(message)

@@ -17,6 +17,9 @@ import EmberCore
 /// - `state_path` (`./ember-data`): file backends keep volumes under `$state_path/volumes`.
 /// - `migration_create_volume_timeout_secs` (300): how long a migration waits for the
 ///   destination backend to create the new volume.
+/// - `message_ttl` (2592000): seconds a user message is kept at least (its `expires_at`).
+/// - `message_reap_interval` (86400): seconds between the scheduler's runs that delete the
+///   expired user messages.
 public struct WorkerConfiguration: Sendable, Equatable {
     public var host: String
     public var storageAvailabilityZone = "nova"
@@ -24,6 +27,8 @@ public struct WorkerConfiguration: Sendable, Equatable {
     public var periodicInterval: Duration = .seconds(60)
     public var serviceDownTime: Duration = .seconds(60)
     public var migrationCreateVolumeTimeout: Duration = .seconds(300)
+    public var messageTTL: Duration = .seconds(2_592_000)
+    public var messageReapInterval: Duration = .seconds(86_400)
     public var statePath: String
     /// The backends, in `enabled_backends` order.
     public var backends: [BackendConfiguration]
@@ -47,6 +52,8 @@ public struct WorkerConfiguration: Sendable, Equatable {
         migrationCreateVolumeTimeout = .seconds(
             try files.int("DEFAULT", "migration_create_volume_timeout_secs", default: 300, minimum: 1)
         )
+        messageTTL = .seconds(try files.int("DEFAULT", "message_ttl", default: 2_592_000))
+        messageReapInterval = .seconds(try files.int("DEFAULT", "message_reap_interval", default: 86_400, minimum: 1))
         var names = files.list("DEFAULT", "enabled_backends", default: [])
         if names.isEmpty && defaultBackend { names = ["file"] }
         for name in names {

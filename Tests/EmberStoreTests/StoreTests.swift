@@ -506,3 +506,89 @@ struct StoreTests {
         }
     }
 }
+
+// MARK: - Default volume types per project (migration 4)
+
+extension StoreTests {
+    @Test(arguments: TestBackend.all)
+    func projectDefaultTypesSetReplaceListAndUnset(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let gold = try await store.createVolumeType(VolumeType(name: "gold"))
+            let silver = try await store.createVolumeType(VolumeType(name: "silver"))
+            #expect(try await store.projectDefaultVolumeType(projectID: Self.project) == nil)
+            let first = try await store.setProjectDefaultVolumeType(projectID: Self.project, volumeTypeID: gold.id)
+            #expect(first.projectID == Self.project && first.volumeTypeID == gold.id)
+            // Setting again replaces: still one row for the project.
+            let second = try await store.setProjectDefaultVolumeType(projectID: Self.project, volumeTypeID: silver.id)
+            #expect(second.volumeTypeID == silver.id)
+            #expect(second.updatedAt != nil)
+            _ = try await store.setProjectDefaultVolumeType(projectID: Self.otherProject, volumeTypeID: silver.id)
+            let all = try await store.listProjectDefaultVolumeTypes()
+            #expect(Set(all.map(\.projectID)) == [Self.project, Self.otherProject])
+            #expect(all.allSatisfy { $0.volumeTypeID == silver.id })
+            #expect(try await store.projectDefaultVolumeType(projectID: Self.project)?.volumeTypeID == silver.id)
+            // A type that is gone cannot become a default.
+            await #expect(throws: StoreError.notFound(.volumeType, id: "no-such-type")) {
+                try await store.setProjectDefaultVolumeType(projectID: Self.project, volumeTypeID: "no-such-type")
+            }
+            // A type some project has as its default cannot be deleted; gold (no longer one) can.
+            await #expect(throws: StoreError.volumeTypeIsProjectDefault(silver.id)) {
+                try await store.deleteVolumeType(id: silver.id)
+            }
+            try await store.deleteVolumeType(id: gold.id)
+            try await store.unsetProjectDefaultVolumeType(projectID: Self.project)
+            try await store.unsetProjectDefaultVolumeType(projectID: Self.project)
+            #expect(try await store.projectDefaultVolumeType(projectID: Self.project) == nil)
+            await #expect(throws: StoreError.volumeTypeIsProjectDefault(silver.id)) {
+                try await store.deleteVolumeType(id: silver.id)
+            }
+            try await store.unsetProjectDefaultVolumeType(projectID: Self.otherProject)
+            try await store.deleteVolumeType(id: silver.id)
+            #expect(try await store.listProjectDefaultVolumeTypes().isEmpty)
+        }
+    }
+
+    @Test(arguments: TestBackend.all)
+    func concurrentSettersOfOneProjectLeaveOneRow(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            var ids: [String] = []
+            for index in 0..<6 { ids.append(try await store.createVolumeType(VolumeType(name: "t\(index)")).id) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for id in ids {
+                    group.addTask { _ = try await store.setProjectDefaultVolumeType(projectID: "p", volumeTypeID: id) }
+                }
+                try await group.waitForAll()
+            }
+            let rows = try await store.listProjectDefaultVolumeTypes()
+            #expect(rows.count == 1)
+            #expect(ids.contains(rows.first?.volumeTypeID ?? ""))
+        }
+    }
+
+    @Test(arguments: TestBackend.all)
+    func expiredMessagesAreRemovedOthersStay(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let now = Date()
+            let expired = try await store.createMessage(
+                UserMessage(projectID: Self.project, eventID: "VOLUME_VOLUME_001_003", expiresAt: now - 1)
+            )
+            let living = try await store.createMessage(
+                UserMessage(projectID: Self.otherProject, eventID: "VOLUME_VOLUME_001_003", expiresAt: now + 60)
+            )
+            #expect(try await store.deleteExpiredMessages(now: now) == 1)
+            #expect(try await store.deleteExpiredMessages(now: now) == 0)
+            let left = try await store.listMessages(ListQuery(scope: .allProjects))
+            #expect(left.items.map(\.id) == [living.id])
+            await #expect(throws: StoreError.notFound(.message, id: expired.id)) {
+                try await store.message(id: expired.id, scope: .allProjects)
+            }
+            // Another project's message is not visible in a project scope.
+            await #expect(throws: StoreError.notFound(.message, id: living.id)) {
+                try await store.message(id: living.id, scope: .project(Self.project))
+            }
+        }
+    }
+}

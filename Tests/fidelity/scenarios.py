@@ -226,18 +226,82 @@ def steps():
              body={"os-retype": {"new_type": "__DEFAULT__", "migration_policy": "never"}},
              wait=(V + "/volumes/{vol4}", "volume.volume_type", ("__DEFAULT__",))))
 
+    # User messages (3.3): a create no backend can take leaves cinder's "schedule allocate
+    # volume" / "no valid backend" message; list (3.5 paging, 3.31 filters), show, delete.
+    msg = V + "/messages"
+    add(Step("messages.list.3.2", "GET", msg, version="3.2"))
+    s += _matrix("messages.list.empty", "GET", msg, versions=["3.3", "3.71"])
+    add(Step("messages.type.nowhere", "POST", V + "/types",
+             body={"volume_type": {"name": "fid-nowhere", "extra_specs": {"volume_backend_name": "nowhere"}}},
+             save={"type_nowhere": "volume_type.id"}))
+    add(Step("messages.volume.no-backend", "POST", V + "/volumes", version="3.71",
+             body={"volume": {"size": 1, "name": "fid-nowhere", "volume_type": "fid-nowhere"}},
+             save={"vol_nowhere": "volume.id"},
+             wait=(V + "/volumes/{vol_nowhere}", "volume.status", ("error",))))
+    add(Step("messages.volume.in-error", "GET", V + "/volumes/{vol_nowhere}", version="3.71",
+             wait=(msg + "?resource_uuid={vol_nowhere}", "messages.0.event_id", ("VOLUME_VOLUME_001_003",))))
+    add(Step("messages.list.after-failure", "GET", msg + "?resource_uuid={vol_nowhere}", version="3.71",
+             save={"msg1": "messages.0.id"}))
+    s += _matrix("messages.show", "GET", msg + "/{msg1}", versions=["3.3", "3.71"])
+    add(Step("messages.show.other-project", "GET", "/v3/{other_project}/messages/{msg1}", version="3.71",
+             role="member", project="{other_project}"))
+    add(Step("messages.list.paged", "GET", msg + "?limit=1&sort=created_at:asc", version="3.5"))
+    add(Step("messages.list.filter.member", "GET", msg + "?event_id=VOLUME_VOLUME_001_003", version="3.31",
+             role="member"))
+    add(Step("messages.list.bad-filter.member", "GET", msg + "?detail_id=003&bogus=1", version="3.31",
+             role="member"))
+    add(Step("messages.list.bad-filter.3.30", "GET", msg + "?bogus=1", version="3.30", role="member"))
+    add(Step("messages.list.bad-marker", "GET", msg + "?marker=" + MISSING, version="3.5"))
+    add(Step("messages.show.missing", "GET", msg + "/" + MISSING, version="3.3"))
+    add(Step("messages.delete.reader", "DELETE", msg + "/{msg1}", version="3.3", role="reader"))
+    add(Step("messages.delete", "DELETE", msg + "/{msg1}", version="3.3", role="member"))
+    add(Step("messages.delete.again", "DELETE", msg + "/{msg1}", version="3.3"))
+    add(Step("messages.volume.delete", "DELETE", V + "/volumes/{vol_nowhere}",
+             wait=(V + "/volumes/{vol_nowhere}", None, 404)))
+
+    # Resource filters (3.33) and the filters non-admins may use (3.31, like filters 3.34).
+    rf = V + "/resource_filters"
+    add(Step("resource-filters.3.32", "GET", rf, version="3.32"))
+    s += _matrix("resource-filters.list", "GET", rf, versions=["3.33", "3.71"])
+    add(Step("resource-filters.one", "GET", rf + "?resource=volume", version="3.33"))
+    add(Step("resource-filters.unknown", "GET", rf + "?resource=bogus", version="3.33"))
+    add(Step("filters.volumes.member.unknown", "GET", V + "/volumes?host=x&size=1", version="3.31", role="member"))
+    add(Step("filters.volumes.member.3.30", "GET", V + "/volumes?host=x", version="3.30", role="member"))
+    add(Step("filters.volumes.member.like", "GET", V + "/volumes?name~=fid", version="3.34", role="member"))
+    add(Step("filters.snapshots.member.unknown", "GET", V + "/snapshots?project_id=x", version="3.31",
+             role="member"))
+    add(Step("filters.backups.member.unknown", "GET", V + "/backups?host=x", version="3.31", role="member"))
+    add(Step("filters.pools.admin.unknown", "GET", V + "/scheduler-stats/get_pools?bogus=1", version="3.31"))
+
+    # Types index (3.52): sort, pagination, is_public and extra_specs.
+    add(Step("types.index.sorted", "GET", V + "/types?sort=name:asc&limit=2", version="3.52"))
+    add(Step("types.index.is-public.bad", "GET", V + "/types?is_public=maybe", version="3.52"))
+    add(Step("types.index.extra-specs", "GET",
+             V + "/types?extra_specs=%7B%27volume_backend_name%27%3A%27nowhere%27%7D", version="3.52"))
+    add(Step("types.index.member.name", "GET", V + "/types?name=x", version="3.52", role="member"))
+    add(Step("types.index.member.name.3.51", "GET", V + "/types?name=x", version="3.51", role="member"))
+
+    # Default types per project (3.62).
+    dt = V + "/default-types"
+    add(Step("default-types.list.3.61", "GET", dt, version="3.61"))
+    s += _matrix("default-types.list", "GET", dt, versions=["3.62"])
+    add(Step("default-types.set", "PUT", dt + "/{other_project}", version="3.62",
+             body={"default_type": {"volume_type": "fid-nowhere"}}))
+    add(Step("default-types.set.member", "PUT", dt + "/{other_project}", version="3.62", role="member",
+             body={"default_type": {"volume_type": "fid-nowhere"}}))
+    add(Step("default-types.show", "GET", dt + "/{other_project}", version="3.62"))
+    add(Step("default-types.unset", "DELETE", dt + "/{other_project}", version="3.62"))
+    add(Step("messages.type.delete", "DELETE", V + "/types/{type_nowhere}"))
+
     # v3 routes cinder serves and Ember does not (yet): listed as known differences.
     for name, path, version in [
-        ("messages", "/messages", "3.3"),
         ("groups", "/groups", "3.13"),
         ("group-types", "/group_types", "3.11"),
         ("group-snapshots", "/group_snapshots", "3.14"),
         ("qos-specs", "/qos-specs", "3.0"),
         ("clusters", "/clusters", "3.7"),
-        ("default-types", "/default-types", "3.62"),
         ("manageable-volumes", "/manageable_volumes", "3.8"),
         ("manageable-snapshots", "/manageable_snapshots", "3.8"),
-        ("resource-filters", "/resource_filters", "3.33"),
         ("consistencygroups", "/consistencygroups", "3.0"),
         ("cgsnapshots", "/cgsnapshots", "3.0"),
         ("encryption", "/types/{type1}/encryption", "3.0"),

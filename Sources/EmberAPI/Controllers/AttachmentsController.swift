@@ -11,10 +11,6 @@ import EmberWSGI
 struct AttachmentsController {
     let api: VolumeAPI
 
-    /// The filters of `etc/cinder/resource_filters.json` for `attachment`; before 3.33
-    /// (`allowed_filters`) the same set, others dropped silently for non-admins.
-    static let userFilters: Set<String> = ["volume_id", "status", "instance_id", "attach_status"]
-
     func controller() -> APIController {
         var controller = APIController(name: "attachments")
         controller.method("index", minimum: "3.27") { request in try await list(request, detailed: false) }
@@ -37,7 +33,8 @@ struct AttachmentsController {
     }
 
     /// `index`/`detail` (`_items`): pagination and sort as every list; the filters of
-    /// ``userFilters`` (from 3.33 anything else is a 400 for non-admins, admins may name any
+    /// `resource_query_filters_file` for `attachment` (from 3.31 anything else is a 400 for
+    /// non-admins, before it is dropped; admins may name any
     /// column, and a key that is not a column, `status` among them, matches nothing);
     /// `instance_id` is the `instance_uuid` column; admins see every project with
     /// `all_tenants` present (whatever its value), else their own.
@@ -47,25 +44,28 @@ struct AttachmentsController {
         var query = ListQuery(scope: allTenants ? .allProjects : .project(request.identity.projectID ?? ""))
         try ListParameters.readPaging(request, into: &query, maxLimit: api.configuration.maxLimit)
         let paging: Set<String> = ["limit", "offset", "marker", "sort", "sort_key", "sort_dir"]
+        try ListParameters.checkASCII(request.query.map(\.name).filter { !paging.contains($0) }, request: request)
         var invalid: [String] = []
         for (name, value) in request.query where !paging.contains(name) {
             // cinder never takes `all_tenants` as a filter; for non-admins it changes nothing.
             if name == "all_tenants" { continue }
             let inexact = name.hasSuffix("~") && request.supports("3.34")
             let base = inexact ? String(name.dropLast()) : name
-            if !isAdmin && !Self.userFilters.contains(base) {
-                // cinder 3.33+ rejects them; before, `remove_invalid_filter_options` drops them.
-                if request.supports("3.33") { invalid.append(name) }
+            if !isAdmin,
+                !ListParameters.admits(
+                    name,
+                    request: request,
+                    resource: "attachment",
+                    filters: api.configuration.resourceFilters,
+                    invalid: &invalid
+                )
+            {
                 continue
             }
             let column = base == "instance_id" ? "instance_uuid" : base
             query.filters.append(inexact ? .contains(column, value) : .equals(column, value))
         }
-        if !invalid.isEmpty {
-            throw EmberError.badRequest(
-                "Invalid filters \(invalid.joined(separator: ", ")) are found in query options."
-            )
-        }
+        try ListParameters.rejectInvalid(invalid)
         let page = try await api.listAttachments(query)
         let items: [JSONValue] = page.items.map {
             .object(detailed ? AttachmentViewBuilder.detail($0) : AttachmentViewBuilder.summary($0))

@@ -16,14 +16,14 @@ extension Backup {
 struct BackupsController {
     let api: VolumeAPI
 
-    /// The filters non-admins may use (`etc/cinder/resource_filters.json`, `backup`).
-    static let userFilters: Set<String> = ["name", "status", "volume_id"]
-    /// Every filter an admin may use: the backup columns.
-    static let adminFilters: Set<String> = userFilters.union([
+    /// Every filter an admin may use (the resource's columns and filters). Non-admins may use
+    /// what `resource_query_filters_file` configures for `backup`.
+    static let adminFilters: Set<String> = [
+        "name", "status", "volume_id",
         "id", "description", "project_id", "user_id", "host", "availability_zone", "container", "parent_id",
         "size", "object_count", "snapshot_id", "restore_volume_id", "encryption_key_id", "created_at",
         "updated_at", "data_timestamp", "metadata",
-    ])
+    ]
 
     func controller() -> APIController {
         var controller = APIController(name: "backups")
@@ -126,7 +126,8 @@ struct BackupsController {
             request,
             scope: api.scope(for: request.identity, allTenants: request.allTenants),
             maxLimit: api.configuration.maxLimit,
-            allowedFilters: Self.userFilters,
+            resource: "backup",
+            filters: api.configuration.resourceFilters,
             knownFilters: Self.adminFilters
         )
         let page = try await api.backups.list(parameters.query)

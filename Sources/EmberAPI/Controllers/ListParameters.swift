@@ -13,13 +13,15 @@ struct ListParameters {
     ]
 
     /// Parses `limit`, `offset`, `marker`, `sort`/`sort_key`/`sort_dir`, `with_count` and the
-    /// resource filters. Non-admins may only filter on `allowedFilters`; admins on any of
-    /// `knownFilters`.
+    /// resource filters. Non-admins may only filter on what `resource_query_filters_file`
+    /// configures for `resource` (``admits(_:request:resource:filters:invalid:)``); admins on
+    /// any of `knownFilters`.
     static func parse(
         _ request: APIRequest,
         scope: ProjectScope,
         maxLimit: Int,
-        allowedFilters: Set<String>,
+        resource: String,
+        filters: ResourceFilters,
         knownFilters: Set<String>
     ) throws -> ListParameters {
         var query = ListQuery(scope: scope)
@@ -33,30 +35,58 @@ struct ListParameters {
         // Before 3.45 `with_count` is no parameter: cinder takes it as a filter.
         var reserved: Set<String> = ["limit", "offset", "marker", "sort", "sort_key", "sort_dir", "all_tenants"]
         if request.supports("3.45") { reserved.insert("with_count") }
+        let keys = request.query.map(\.name).filter { !reserved.contains($0) }
+        try checkASCII(keys, request: request)
         var invalid: [String] = []
         for (name, value) in request.query where !reserved.contains(name) {
             let inexact = name.hasSuffix("~")
             let base = inexact ? String(name.dropLast()) : name
-            if request.identity.isAdmin, !knownFilters.contains(base) {
-                // cinder checks admins' filters against nothing: one naming no column makes
-                // its database filter match no row, so the list is empty.
-                query.filters.append(.equals("id", ""))
-                continue
-            }
-            let permitted = request.identity.isAdmin ? knownFilters : allowedFilters
-            guard permitted.contains(base), !inexact || request.supports("3.34") else {
-                invalid.append(name)
+            if request.identity.isAdmin {
+                guard knownFilters.contains(base), !inexact || request.supports("3.34") else {
+                    // cinder checks admins' filters against nothing: one naming no column makes
+                    // its database filter match no row, so the list is empty.
+                    query.filters.append(.equals("id", ""))
+                    continue
+                }
+            } else if !admits(name, request: request, resource: resource, filters: filters, invalid: &invalid) {
                 continue
             }
             query.filters.append(try filter(base, value: value, inexact: inexact))
         }
-        if !invalid.isEmpty {
-            throw EmberError.badRequest(
-                "Invalid filters \(invalid.joined(separator: ", ")) are found in query options."
-            )
-        }
+        try rejectInvalid(invalid)
         if !request.identity.isAdmin { query.filters.append(.excludeMigrationTargets) }
         return ListParameters(query: query, effectiveLimit: query.limit ?? maxLimit)
+    }
+
+    /// Whether a non-admin's query key `name` is kept, as cinder decides for `resource`:
+    /// from 3.31 `reject_invalid_filters` (a key not configured, or from 3.34 not configured
+    /// as `name~` either, joins `invalid` for the 400), before 3.31
+    /// `remove_invalid_filter_options` (a key not configured is dropped silently).
+    static func admits(
+        _ name: String,
+        request: APIRequest,
+        resource: String,
+        filters: ResourceFilters,
+        invalid: inout [String]
+    ) -> Bool {
+        guard request.supports("3.31") else { return filters.filters(for: resource)?.contains(name) ?? false }
+        if filters.allows(name, resource: resource, inexact: request.supports("3.34")) { return true }
+        invalid.append(name)
+        return false
+    }
+
+    /// From 3.31 every caller's filter keys must be ASCII (`reject_invalid_filters`).
+    static func checkASCII(_ keys: [String], request: APIRequest) throws {
+        guard request.supports("3.31") else { return }
+        if keys.contains(where: { !$0.unicodeScalars.allSatisfy(\.isASCII) }) {
+            throw EmberError.badRequest("Filter keys can only contain ASCII characters.")
+        }
+    }
+
+    /// cinder's 400 for the keys `reject_invalid_filters` refused, in query order.
+    static func rejectInvalid(_ invalid: [String]) throws {
+        guard !invalid.isEmpty else { return }
+        throw EmberError.badRequest("Invalid filters \(invalid.joined(separator: ",")) are found in query options.")
     }
 
     static func filter(_ name: String, value: String, inexact: Bool) throws -> ListFilter {

@@ -4,7 +4,8 @@ import EmberWSGI
 
 /// `scheduler-stats` (`cinder/api/contrib/scheduler_stats.py`): `GET
 /// /scheduler-stats/get_pools`, the pools the scheduler knows, asked by an RPC call; names
-/// only unless `detail=true`. Filters from 3.28.
+/// only unless `detail=true`. Filters from 3.28 (`volume_type` from 3.35); from 3.31 only the
+/// `pool` filters of `resource_query_filters_file`, for admins too.
 struct SchedulerStatsController {
     let api: VolumeAPI
 
@@ -14,9 +15,23 @@ struct SchedulerStatsController {
             try request.authorize(.schedulerExtensionSchedulerStatsGetPools)
             let detail = ParameterTypes.bool(request.queryValue("detail").map(JSONValue.string)) ?? false
             var filters = JSONObject()
-            if request.supports("3.28") {
-                for (name, value) in request.query where name != "detail" { filters[name] = .string(value) }
+            var keys = request.query.map(\.name).filter { $0 != "detail" }
+            if request.supports("3.31") {
+                // `reject_invalid_filters` for `pool` holds admins to the file too; a refused
+                // `all_tenants` (which cinderclient sends) is dropped instead.
+                try ListParameters.checkASCII(keys, request: request)
+                let configured = api.configuration.resourceFilters
+                let invalid = keys.filter {
+                    !configured.allows($0, resource: "pool", inexact: request.supports("3.34"))
+                }
+                keys.removeAll { $0 == "all_tenants" && invalid.contains("all_tenants") }
+                try ListParameters.rejectInvalid(invalid.filter { $0 != "all_tenants" })
             }
+            if request.supports("3.28") {
+                for (name, value) in request.query where keys.contains(name) { filters[name] = .string(value) }
+            }
+            // `volume_type` filters from 3.35.
+            if !request.supports("3.35") { filters["volume_type"] = nil }
             let pools = try await api.caster.getPools(
                 filters: filters,
                 caller: request.identity,

@@ -8,15 +8,13 @@ struct SnapshotsController {
     var flavor: APIFlavor = .v3
     var extensions: ExtensionSet = .standard
 
-    /// The filters non-admins may use (`etc/cinder/resource_filters.json`, `snapshot`).
-    static let userFilters: Set<String> = [
+    /// Every filter an admin may use (the resource's columns and filters). Non-admins may use
+    /// what `resource_query_filters_file` configures for `snapshot`.
+    static let adminFilters: Set<String> = [
         "name", "status", "volume_id", "metadata", "availability_zone", "consumes_quota",
-    ]
-    /// Every filter an admin may use.
-    static let adminFilters: Set<String> = userFilters.union([
         "id", "description", "project_id", "user_id", "volume_type_id", "group_snapshot_id", "progress",
         "volume_size", "provider_id", "encryption_key_id",
-    ])
+    ]
 
     /// `SNAPSHOT_IN_USE_FLAG_MSG`: `force=false` from 3.66.
     static let forceFlagMessage =
@@ -81,7 +79,8 @@ struct SnapshotsController {
             request,
             scope: api.scope(for: request.identity, allTenants: request.allTenants),
             maxLimit: api.configuration.maxLimit,
-            allowedFilters: Self.userFilters,
+            resource: "snapshot",
+            filters: api.configuration.resourceFilters,
             knownFilters: Self.adminFilters
         )
         let page = try await api.snapshots.list(parameters.query)

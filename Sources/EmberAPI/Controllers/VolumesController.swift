@@ -9,16 +9,14 @@ struct VolumesController {
     var flavor: APIFlavor = .v3
     var extensions: ExtensionSet = .standard
 
-    /// The filters non-admins may use (`etc/cinder/resource_filters.json`, `volume`).
-    static let userFilters: Set<String> = [
+    /// Every filter an admin may use (the resource's columns and filters). Non-admins may use
+    /// what `resource_query_filters_file` configures for `volume`.
+    static let adminFilters: Set<String> = [
         "name", "status", "metadata", "bootable", "migration_status", "availability_zone", "group_id", "size",
         "created_at", "updated_at", "consumes_quota",
-    ]
-    /// Every filter an admin may use.
-    static let adminFilters: Set<String> = userFilters.union([
         "description", "project_id", "user_id", "host", "volume_type_id", "snapshot_id", "source_volid",
         "image_metadata", "glance_metadata", "id", "multiattach", "replication_status", "attach_status",
-    ])
+    ]
 
     func controller() -> APIController {
         var controller = APIController(name: "volumes")
@@ -99,7 +97,8 @@ struct VolumesController {
             request,
             scope: api.scope(for: request.identity, allTenants: request.allTenants),
             maxLimit: api.configuration.maxLimit,
-            allowedFilters: Self.userFilters,
+            resource: "volume",
+            filters: api.configuration.resourceFilters,
             knownFilters: Self.adminFilters
         )
         let page = try await api.listVolumes(parameters.query)

@@ -59,7 +59,11 @@ public enum OptionCatalog {
     }
 
     public static let sections: [Section] = [
-        Section(name: "DEFAULT", intro: nil, options: defaultAPI + defaultServices + defaultVolumeAPI + defaultBackup),
+        Section(
+            name: "DEFAULT",
+            intro: nil,
+            options: defaultAPI + defaultServices + defaultVolumeAPI + defaultBackup + defaultMessagesAndFilters
+        ),
         Section(name: "database", intro: nil, options: database),
         Section(
             name: "ember_bus",
@@ -857,4 +861,30 @@ public enum OptionCatalog {
         if line != prefix { lines.append(line) }
         return lines
     }
+}
+
+extension OptionCatalog {
+    /// User messages (`cinder/message/api.py`) and the list filters of `cinder/api/common.py`.
+    static let defaultMessagesAndFilters: [ConfigOption] = [
+        ConfigOption(
+            "DEFAULT",
+            "message_ttl",
+            default: "2592000",
+            help: "Seconds a user message is kept at least (its guaranteed_until)."
+        ),
+        ConfigOption(
+            "DEFAULT",
+            "message_reap_interval",
+            default: "86400",
+            help: "Seconds between the scheduler's runs that delete expired user messages."
+        ),
+        ConfigOption(
+            "DEFAULT",
+            "resource_query_filters_file",
+            example: "/etc/ember/resource_filters.json",
+            help:
+                "JSON file of the list filters non-admins may use per resource (GET /resource_filters). "
+                + "Unset: cinder's shipped resource_filters.json (the same as etc/ember/resource_filters.json)."
+        ),
+    ]
 }

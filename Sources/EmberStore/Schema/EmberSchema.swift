@@ -308,6 +308,18 @@ enum EmberSchema {
     /// `backup_metadata` (schema version 3).
     static let backupMetadata = keyValueTable("backup_metadata", owner: "backup_id", ownerTable: "backups")
 
+    /// cinder's `default_volume_types` (3.62): one row per project that has its own default
+    /// type; unsetting deletes the row (cinder's hard delete).
+    static let defaultVolumeTypes = TableDefinition(
+        "default_volume_types",
+        primaryKey: "project_id",
+        columns: [
+            .uuid("volume_type_id", references: "volume_types(id)"),
+            .string("project_id", nullable: false),
+        ],
+        indexes: [IndexDefinition(name: "default_volume_types_volume_type_id_idx", columns: ["volume_type_id"])]
+    )
+
     static let transfers = TableDefinition(
         "transfers",
         columns: [

@@ -17,6 +17,9 @@ struct Migration: Sendable {
         Migration(version: 3, name: "backup metadata") { dialect in
             EmberSchema.backupMetadata.createStatements(dialect)
         },
+        Migration(version: 4, name: "default volume types per project") { dialect in
+            EmberSchema.defaultVolumeTypes.createStatements(dialect)
+        },
     ]
 
     static var latestVersion: Int { all.last?.version ?? 0 }

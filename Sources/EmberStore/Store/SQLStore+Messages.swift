@@ -54,8 +54,7 @@ extension SQLStore {
         try await writing { executor in
             let rows = try await executor.query(
                 """
-                UPDATE messages SET deleted = TRUE, deleted_at = \(self.now()) \
-                WHERE deleted = FALSE AND expires_at < \(SQLTimestamp.truncated(now)) RETURNING id
+                DELETE FROM messages WHERE expires_at < \(SQLTimestamp.truncated(now)) RETURNING id
                 """
             )
             return rows.count

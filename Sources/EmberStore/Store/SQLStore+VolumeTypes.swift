@@ -99,6 +99,11 @@ extension SQLStore {
 
     public func deleteVolumeType(id: String) async throws(StoreError) {
         try await writing { executor in
+            // cinder's `volume_types.destroy` looks at the project defaults first.
+            let projectDefault = try await executor.first(
+                "SELECT project_id FROM default_volume_types WHERE volume_type_id = \(id) AND deleted = FALSE LIMIT 1"
+            )
+            guard projectDefault == nil else { throw StoreError.volumeTypeIsProjectDefault(id) }
             let inUse = try await executor.first(
                 "SELECT id FROM volumes WHERE volume_type_id = \(id) AND deleted = FALSE LIMIT 1"
             )

@@ -76,13 +76,26 @@ public protocol VolumeTypeStore: Sendable {
     /// private types the project was given access to for `.project`. Filter `is_public` works.
     func listVolumeTypes(_ query: ListQuery) async throws(StoreError) -> Page<VolumeType>
     func updateVolumeType(id: String, _ changes: [VolumeTypeUpdate]) async throws(StoreError) -> VolumeType
-    /// Throws `.volumeTypeInUse` while live volumes use it.
+    /// Throws `.volumeTypeInUse` while live volumes use it, `.volumeTypeIsProjectDefault`
+    /// while a project has it as its default.
     func deleteVolumeType(id: String) async throws(StoreError)
     func updateExtraSpecs(volumeTypeID: String, _ specs: [String: String]) async throws(StoreError) -> [String: String]
     func deleteExtraSpec(volumeTypeID: String, key: String) async throws(StoreError)
     func addVolumeTypeAccess(volumeTypeID: String, projectID: String) async throws(StoreError)
     func removeVolumeTypeAccess(volumeTypeID: String, projectID: String) async throws(StoreError)
     func volumeTypeAccess(volumeTypeID: String) async throws(StoreError) -> [String]
+    /// Makes `volumeTypeID` the default type of `projectID` (replacing any; `.notFound` when
+    /// the type is gone).
+    func setProjectDefaultVolumeType(
+        projectID: String,
+        volumeTypeID: String
+    ) async throws(StoreError) -> ProjectDefaultVolumeType
+    /// The default type of `projectID`; nil when it has none.
+    func projectDefaultVolumeType(projectID: String) async throws(StoreError) -> ProjectDefaultVolumeType?
+    /// Every project's default type, by project id.
+    func listProjectDefaultVolumeTypes() async throws(StoreError) -> [ProjectDefaultVolumeType]
+    /// Removes the default type of `projectID` (nothing to remove is no error, as cinder).
+    func unsetProjectDefaultVolumeType(projectID: String) async throws(StoreError)
 }
 
 /// Attachment rows (`volume_attachment`).

@@ -51,7 +51,12 @@ public final class BackupManager: Service, Sendable {
         self.logger = logger
         self.clock = clock
         self.prepare = prepare
-        self.messages = UserMessageRecorder(store: store, logger: logger)
+        self.messages = UserMessageRecorder(
+            store: store,
+            logger: logger,
+            clock: clock,
+            timeToLive: configuration.messageTTL.timeInterval
+        )
         self.pool = NIOThreadPool(numberOfThreads: 2)
         self.driver = PosixBackupDriver(configuration: backupConfiguration, threadPool: pool)
     }

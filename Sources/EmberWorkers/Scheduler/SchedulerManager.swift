@@ -48,7 +48,12 @@ public actor SchedulerManager: Service {
         self.logger = logger
         self.clock = clock
         self.prepare = prepare
-        self.messages = UserMessageRecorder(store: store, logger: logger)
+        self.messages = UserMessageRecorder(
+            store: store,
+            logger: logger,
+            clock: clock,
+            timeToLive: configuration.messageTTL.timeInterval
+        )
     }
 
     /// Runs the scheduler until graceful shutdown.
@@ -75,9 +80,36 @@ public actor SchedulerManager: Service {
             group.addTask { try await consumer.run() }
             group.addTask { await cancelWhenGracefulShutdown { await heartbeat.beat(serviceID: serviceID) } }
             group.addTask { await cancelWhenGracefulShutdown { await self.requestReports() } }
+            group.addTask { await cancelWhenGracefulShutdown { await self.reapExpiredMessages() } }
             try await group.waitForAll()
         }
         logger.info("Scheduler stopped")
+    }
+
+    /// cinder's `_clean_expired_messages` periodic task: at start, then every
+    /// `message_reap_interval`, the user messages past their `expires_at` are deleted.
+    nonisolated func reapExpiredMessages() async {
+        while !Task.isCancelled {
+            _ = await cleanExpiredMessages()
+            do {
+                try await clock.sleep(for: configuration.messageReapInterval)
+            } catch {
+                return
+            }
+        }
+    }
+
+    /// Deletes the user messages that expired by now; returns how many (nil when the store
+    /// failed, which is logged and retried at the next run).
+    public nonisolated func cleanExpiredMessages() async -> Int? {
+        do {
+            let count = try await store.deleteExpiredMessages(now: clock.now)
+            logger.info("Deleted expired messages", metadata: ["count": "\(count)"])
+            return count
+        } catch {
+            logger.warning("Failed to delete expired messages", metadata: ["error": "\(error)"])
+            return nil
+        }
     }
 
     /// The methods of `cinder/scheduler/rpcapi.py` this scheduler serves.

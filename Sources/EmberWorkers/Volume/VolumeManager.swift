@@ -66,7 +66,12 @@ public actor VolumeManager: Service {
         self.target = target ?? Self.makeTarget(backend.target, logger: logger)
         self.clock = clock
         self.prepare = prepare
-        self.messages = UserMessageRecorder(store: store, logger: logger)
+        self.messages = UserMessageRecorder(
+            store: store,
+            logger: logger,
+            clock: clock,
+            timeToLive: configuration.messageTTL.timeInterval
+        )
         self.images = images ?? .unconfigured(logger: logger)
     }
 
