@@ -292,10 +292,20 @@ import Testing
                 (path + ".xml", [.authToken: token], "application/xml"),
                 (path + ".xml", [.authToken: token, .accept: "application/json"], "application/xml"),
                 (path + ".json", [.authToken: token, .accept: "application/xml"], "application/json"),
-                // v3 is JSON only, as cinder 29: an XML Accept or suffix still answers JSON.
+                // v3 is JSON only, as cinder 29: an XML Accept still answers JSON.
                 ("/v3/\(Self.project)/volumes", [.authToken: token, .accept: "application/xml"], "application/json"),
-                ("/v3/\(Self.project)/volumes.xml", [.authToken: token], "application/json"),
             ]
+            // cinder 29's routes take no `.xml` suffix: on v3 it stays part of the id.
+            let v3Suffix = try await client.execute(
+                uri: "/v3/\(Self.project)/volumes/00000000-0000-0000-0000-000000000000.xml",
+                method: .get,
+                headers: [.authToken: token]
+            )
+            #expect(v3Suffix.status == .notFound)
+            #expect(
+                v3Suffix.json?["itemNotFound"]?["message"]
+                    == "Volume 00000000-0000-0000-0000-000000000000.xml could not be found."
+            )
             for (uri, headers, expected) in cases {
                 let response = try await client.execute(uri: uri, method: .get, headers: headers)
                 #expect(response.status == .ok, "\(uri) \(headers)")

@@ -98,7 +98,7 @@ public struct APIMapper: Sendable {
     }
 
     /// The first route matching the method and path, as Routes matches; a trailing `.json`
-    /// or `.xml` on the last segment is accepted and dropped.
+    /// on the last segment is accepted and dropped.
     public func match(method: HTTPRequest.Method, path: String) -> Match? {
         match(method: method, path: path, checkingProjectID: true)
     }
@@ -116,11 +116,8 @@ public struct APIMapper: Sendable {
 
     func match(method: HTTPRequest.Method, path: String, checkingProjectID: Bool) -> Match? {
         var parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        // Routes' `{.format}`: `.json` and `.xml` name the answer's type, not the resource.
-        for suffix in [".json", ".xml"] {
-            if let last = parts.last, last.hasSuffix(suffix), last.count > suffix.count {
-                parts[parts.count - 1] = last.dropLast(suffix.count)
-            }
+        if let last = parts.last, last.hasSuffix(".json"), last.count > 5 {
+            parts[parts.count - 1] = last.dropLast(5)
         }
         let matchMethod: HTTPRequest.Method = method == .head ? .get : method
         for route in routes where route.method == matchMethod && route.segments.count == parts.count {
