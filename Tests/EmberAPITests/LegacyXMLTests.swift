@@ -355,6 +355,61 @@ import Testing
         }
     }
 
+    /// The status × call × role table in XML on /v2: the policies and project scoping are the
+    /// JSON routes' own, and every answer, fault or not, is XML.
+    @Test func rolesGetTheJSONRoutesAnswersInXML() async throws {
+        try await APIHarness.run(trustIdentityHeaders: true) { client, _, _ in
+            let projectA = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+            let projectB = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+            func caller(_ project: String, _ roles: String) -> HTTPFields {
+                [
+                    .named("X-User-Id"): "u-\(roles)", .named("X-Project-Id"): project, .named("X-Roles"): roles,
+                    .contentType: "application/xml", .accept: "application/xml",
+                ]
+            }
+            let callers: [(String, HTTPFields)] = [
+                ("admin", caller(projectA, "admin,member,reader")), ("member", caller(projectA, "member,reader")),
+                ("reader", caller(projectA, "reader")), ("other project", caller(projectB, "member,reader")),
+            ]
+            let created = try await client.execute(
+                uri: "/v2/\(projectA)/volumes",
+                method: .post,
+                headers: caller(projectA, "member,reader"),
+                body: ByteBuffer(string: #"<volume size="1" name="owned"/>"#)
+            )
+            let id = try #require(created.xml?.attribute("id"), "\(created.text)")
+            // (call, path in the caller's project, body, expected status by caller, root by caller)
+            let table: [(String, HTTPRequest.Method, String, String?, [Int], [String])] = [
+                (
+                    "create", .post, "/volumes", #"<volume size="1"/>"#, [202, 202, 403, 202],
+                    ["volume", "volume", "forbidden", "volume"]
+                ),
+                (
+                    "show", .get, "/volumes/\(id)", nil, [200, 200, 200, 404],
+                    ["volume", "volume", "volume", "itemNotFound"]
+                ),
+                (
+                    "metadata", .post, "/volumes/\(id)/metadata", #"<metadata><meta key="k">v</meta></metadata>"#,
+                    [200, 200, 403, 404], ["metadata", "metadata", "forbidden", "itemNotFound"]
+                ),
+            ]
+            for (call, method, path, body, statuses, roots) in table {
+                for (index, (name, headers)) in callers.enumerated() {
+                    let project = headers[.named("X-Project-Id")] ?? ""
+                    let response = try await client.execute(
+                        uri: "/v2/\(project)\(path)",
+                        method: method,
+                        headers: headers,
+                        body: body.map { ByteBuffer(string: $0) }
+                    )
+                    #expect(response.status.code == statuses[index], "\(call) as \(name): \(response.text)")
+                    #expect(response.headers[.contentType] == "application/xml", "\(call) as \(name)")
+                    #expect(response.xml?.localName == roots[index], "\(call) as \(name): \(response.text)")
+                }
+            }
+        }
+    }
+
     // MARK: Helpers
 
     /// The attributes of the flavor's volume template match the JSON view; the metadata, the
