@@ -166,6 +166,9 @@ public enum VolumeAPIRouter {
             }
         }
 
+        // The seed's XML templates and readers (`/v1`, `/v2` only).
+        LegacyXML.install(into: &controllers, flavor: flavor)
+
         return APIRouter(
             mapper: mapper,
             controllers: controllers,
@@ -173,7 +176,8 @@ public enum VolumeAPIRouter {
             catalog: flavor == .v2
                 ? catalog.describing(major: 2) : flavor == .v1 ? catalog.describing(major: 1) : catalog,
             microversions: flavor == .v3,
-            policy: policy
+            policy: policy,
+            servesXML: flavor != .v3
         )
     }
 

@@ -8,11 +8,13 @@ import Hummingbird
 public enum MicroversionedResponder {
     ///
     /// With `negotiate` false (the seed's `/v2` and `/v1`, which predate microversions) the
-    /// header is ignored, the handler runs at 3.0 and no version headers are added.
+    /// header is ignored, the handler runs at 3.0 and no version headers are added. `fault`
+    /// renders what the handler throws (the seed's routers answer XML faults when asked).
     public static func respond(
         to request: Request,
         context: WSGIRequestContext,
         negotiate: Bool = true,
+        fault: (EmberError) -> Response = { WSGIResponses.fault($0) },
         handler: (APIVersionRequest) async throws -> Response
     ) async rethrows -> Response {
         let header = negotiate ? request.headers[.openStackAPIVersion] : nil
@@ -31,7 +33,7 @@ public enum MicroversionedResponder {
             do {
                 response = try await handler(version)
             } catch let error as any EmberErrorConvertible {
-                response = WSGIResponses.fault(error.emberError)
+                response = fault(error.emberError)
             }
             if response.headers[.bareWebObResponse] != nil {
                 response.headers[.bareWebObResponse] = nil

@@ -98,6 +98,15 @@ def steps():
     add(Step("volumes.show.missing.3.71", "GET", V + "/volumes/" + MISSING, version="3.71"))
     add(Step("volumes.show.other-project", "GET", "/v3/{other_project}/volumes/{vol1}", version="3.71",
              project="{other_project}", role="member"))
+    # v3 is JSON only (XML left cinder in Mitaka): an XML Accept, a `.xml` suffix and an XML
+    # body get what cinder 29.0.0 answers (the seed's /v1 and /v2 XML is in legacy.py).
+    add(Step("volumes.show.accept-xml", "GET", V + "/volumes/{vol1}", version="3.0",
+             headers={"Accept": "application/xml"}))
+    add(Step("volumes.show.xml-suffix", "GET", V + "/volumes/{vol1}.xml", version="3.0"))
+    add(Step("volumes.show.missing.accept-xml", "GET", V + "/volumes/" + MISSING, version="3.0",
+             headers={"Accept": "application/xml"}))
+    add(Step("volumes.create.xml-body", "POST", V + "/volumes", version="3.0",
+             raw_body='<volume size="1" name="xml-on-v3"/>', content_type="application/xml"))
     add(Step("volumes.update", "PUT", V + "/volumes/{vol1}", version="3.0",
              body={"volume": {"name": "fid-vol-1b", "description": "renamed"}}))
     add(Step("volumes.update.reader", "PUT", V + "/volumes/{vol1}", version="3.71", role="reader",

@@ -46,6 +46,12 @@ public struct APIController: Sendable {
     public var methods: [String: [APIMethod]] = [:]
     public var actions: [String: [APIMethod]] = [:]
     public var extensions: [String: [APIResponseExtension]] = [:]
+    /// `/v1` and `/v2`: the XML templates of methods by name (`@wsgi.serializers(xml=…)`);
+    /// a method without one answers XML through the generic `XMLDictSerializer`.
+    public var xmlTemplates: [String: XMLTemplate] = [:]
+    /// `/v1` and `/v2`: the XML body readers of methods by name (`@wsgi.deserializers(xml=…)`);
+    /// a method without one reads XML through the generic `XMLDeserializer`.
+    public var xmlDeserializers: [String: XMLBodyDeserializer] = [:]
 
     public init(name: String) {
         self.name = name
@@ -81,5 +87,9 @@ public struct APIController: Sendable {
         for (name, list) in other.actions { actions[name, default: []] += list }
         for (name, list) in other.extensions { extensions[name, default: []] += list }
         for (name, list) in other.methods where methods[name] == nil { methods[name] = list }
+        for (name, template) in other.xmlTemplates where xmlTemplates[name] == nil { xmlTemplates[name] = template }
+        for (name, reader) in other.xmlDeserializers where xmlDeserializers[name] == nil {
+            xmlDeserializers[name] = reader
+        }
     }
 }

@@ -28,19 +28,24 @@ public struct APIRouter: WSGIApplication {
     public let microversions: Bool
     /// The policies controllers check (``APIRequest/authorize(_:target:)``).
     public let policy: PolicyEnforcer
+    /// True for the seed's `/v2` and `/v1` routers: answers (faults included) in XML when a
+    /// `.xml` suffix or `Accept` asks, and XML request bodies read (``XMLNegotiation``).
+    public let servesXML: Bool
 
     public init(
         mapper: APIMapper,
         controllers: [String: APIController],
         catalog: VersionCatalog,
         microversions: Bool = true,
-        policy: PolicyEnforcer = .cinderDefaults
+        policy: PolicyEnforcer = .cinderDefaults,
+        servesXML: Bool = false
     ) {
         self.mapper = mapper
         self.controllers = controllers
         self.catalog = catalog
         self.microversions = microversions
         self.policy = policy
+        self.servesXML = servesXML
     }
 
     static let supportedContentTypes = ["application/json", "application/vnd.openstack.volume+json"]
@@ -50,10 +55,13 @@ public struct APIRouter: WSGIApplication {
         if path.isEmpty || path == "/" {
             return try await VersionIndexRouter(catalog: catalog).respond(to: request, context: context)
         }
-        guard let match = mapper.match(method: request.method, path: path),
+        // The seed's routes also took a `.xml` suffix (cinder 29's take `.json` only: on v3 a
+        // `.xml` stays part of the id, and the volume is not found).
+        let routedPath = servesXML && path.hasSuffix(".xml") && path.count > 4 ? String(path.dropLast(4)) : path
+        guard let match = mapper.match(method: request.method, path: routedPath),
             let controller = controllers[match.controller]
         else {
-            if let projectID = mapper.refusedProjectID(method: request.method, path: path) {
+            if let projectID = mapper.refusedProjectID(method: request.method, path: routedPath) {
                 // cinder answers routes' plain HTML 404 here; a JSON fault that names the rule
                 // saves the caller the guess (`demo` is a name, not a project id).
                 throw EmberError.notFound(
@@ -67,9 +75,24 @@ public struct APIRouter: WSGIApplication {
             "Routed request",
             metadata: ["controller": .string(match.controller), "action": .string(match.action)]
         )
-        return try await MicroversionedResponder.respond(to: request, context: context, negotiate: microversions) {
-            version in
-            try await dispatch(request, context: context, version: version, match: match, controller: controller)
+        let xmlType = servesXML ? XMLNegotiation.xmlContentType(path: path, accept: request.headers[.accept]) : nil
+        let fault: (EmberError) -> Response = { error in
+            xmlType.map { XMLNegotiation.fault(error, contentType: $0) } ?? WSGIResponses.fault(error)
+        }
+        return try await MicroversionedResponder.respond(
+            to: request,
+            context: context,
+            negotiate: microversions,
+            fault: fault
+        ) { version in
+            try await dispatch(
+                request,
+                context: context,
+                version: version,
+                match: match,
+                controller: controller,
+                xmlType: xmlType
+            )
         }
     }
 
@@ -78,9 +101,11 @@ public struct APIRouter: WSGIApplication {
         context: WSGIRequestContext,
         version: APIVersionRequest,
         match: APIMapper.Match,
-        controller: APIController
+        controller: APIController,
+        xmlType: String? = nil
     ) async throws -> Response {
-        let body = try await decodeBody(request)
+        let xmlReader = servesXML ? controller.xmlDeserializers[match.action] ?? XMLDictDeserializer.deserialize : nil
+        let body = try await decodeBody(request, xmlReader: xmlReader, logger: context.logger)
         var methodName = match.action
         var candidates = controller.methods[match.action]
         if candidates == nil, ["action", "create", "update", "delete"].contains(match.action) {
@@ -123,13 +148,33 @@ public struct APIRouter: WSGIApplication {
         for extensionHandler in controller.extensions[methodName] ?? [] {
             try await extensionHandler(apiRequest, &response)
         }
+        if let xmlType, response.body != nil, !response.bareWebOb {
+            let template = controller.xmlTemplates[methodName]
+            return Self.renderXML(response, template: template, contentType: xmlType, head: request.method == .head)
+        }
         return Self.render(response, head: request.method == .head)
     }
 
-    /// cinder's `get_body` and deserializer.
-    func decodeBody(_ request: Request) async throws -> JSONValue? {
+    /// cinder's `get_body` and deserializer; `xmlReader` reads XML bodies (the seed's routers).
+    func decodeBody(
+        _ request: Request,
+        xmlReader: XMLBodyDeserializer? = nil,
+        logger: Logger? = nil
+    ) async throws -> JSONValue? {
         guard let contentType = request.headers[.contentType] else { return nil }
         let mediaType = contentType.split(separator: ";").first.map { $0.trimmingWhitespace().lowercased() } ?? ""
+        if let xmlReader, XMLNegotiation.bodyTypes.contains(mediaType) {
+            let buffer = try await request.body.collect(upTo: .max)
+            guard buffer.readableBytes > 0 else { return nil }
+            do {
+                let root = try XMLBodyParser.parse(Array(buffer.readableBytesView))
+                guard let body = xmlReader(root) else { throw XMLBodyRefusal.malformed("unexpected root element") }
+                return body
+            } catch {
+                logger?.info("Refused an XML request body", metadata: ["reason": "\(error)"])
+                throw EmberError.badRequest("Malformed request body")
+            }
+        }
         guard Self.supportedContentTypes.contains(mediaType) else {
             throw EmberError.unsupportedMediaType("Unsupported Content-Type")
         }
@@ -161,6 +206,23 @@ public struct APIRouter: WSGIApplication {
             rendered.headers[.contentType] = "text/html; charset=UTF-8"
             rendered.headers[.bareWebObResponse] = "1"
         }
+        if head { rendered.body = .init() }
+        return rendered
+    }
+
+    /// The answer in XML: the method's template, else the generic `XMLDictSerializer`.
+    static func renderXML(_ response: APIResponse, template: XMLTemplate?, contentType: String, head: Bool) -> Response
+    {
+        let body = response.body ?? .null
+        let bytes = template.map { $0.serialize(body) } ?? XMLDictSerializer.serialize(body) ?? []
+        var headers = response.headers
+        headers[.contentType] = contentType
+        headers[.contentLength] = String(bytes.count)
+        var rendered = Response(
+            status: response.status,
+            headers: headers,
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes))
+        )
         if head { rendered.body = .init() }
         return rendered
     }
