@@ -41,8 +41,8 @@ struct LiveVolumeFromBackupTests {
             #expect(done["size"] == 1)
             #expect(done["name"] == "fb")
             #expect(done["metadata"]?["src_backup_id"] == .string(backupID))
-            let backup = try await live.request(.get, "/backups/\(backupID)").json?["backup"]
-            #expect(backup?["status"] == "available")
+            // The backup service sets the volume `available`, then the backup.
+            try await live.waitForStatus("/backups/\(backupID)", "backup", ["available"], timeout: .seconds(60))
             let file = live.volumeFile(sameSize)
             #expect(fileSize(file) == 1 << 30)
             #expect(try readBytes(Self.pattern.count, from: file, at: 0) == Self.pattern)
@@ -86,6 +86,11 @@ struct LiveVolumeFromBackupTests {
             )
             #expect(failed["status"] == "error", "\(failed.serialized())")
             try await live.waitForStatus("/backups/\(backupID)", "backup", ["available"], timeout: .seconds(60))
+            // The message is written just after the statuses.
+            try await waitFor("the restore's user message") {
+                try await live.store.listMessages(ListQuery(scope: .project(live.project))).items
+                    .contains { $0.eventID == "VOLUME_VOLUME_BACKUP_015_026" }
+            }
             let messages = try await live.store.listMessages(ListQuery(scope: .project(live.project))).items
             let restore = messages.first { $0.eventID == "VOLUME_VOLUME_BACKUP_015_026" }
             #expect(restore?.resourceUUID == backupID, "\(messages)")
