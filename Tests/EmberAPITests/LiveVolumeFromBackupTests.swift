@@ -31,18 +31,20 @@ struct LiveVolumeFromBackupTests {
             try writeBytes([UInt8](repeating: 0x55, count: Self.pattern.count), to: live.volumeFile(source), at: 0)
 
             let sameSize = try await Self.createFromBackup(live, #"{"backup_id": "\#(backupID)", "name": "fb"}"#)
-            let done = try await live.waitForStatus(
+            var done = try await live.waitForStatus(
                 "/volumes/\(sameSize)",
                 "volume",
                 ["available", "error", "error_restoring"],
                 timeout: .seconds(180)
             )
+            // The backup service sets the volume `available`, then `src_backup_id`, then the
+            // backup `available`.
+            try await live.waitForStatus("/backups/\(backupID)", "backup", ["available"], timeout: .seconds(60))
+            done = try #require(try await live.request(.get, "/volumes/\(sameSize)").json?["volume"])
             #expect(done["status"] == "available", "\(done.serialized())")
             #expect(done["size"] == 1)
             #expect(done["name"] == "fb")
             #expect(done["metadata"]?["src_backup_id"] == .string(backupID))
-            // The backup service sets the volume `available`, then the backup.
-            try await live.waitForStatus("/backups/\(backupID)", "backup", ["available"], timeout: .seconds(60))
             let file = live.volumeFile(sameSize)
             #expect(fileSize(file) == 1 << 30)
             #expect(try readBytes(Self.pattern.count, from: file, at: 0) == Self.pattern)
