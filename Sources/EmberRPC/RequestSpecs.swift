@@ -12,6 +12,8 @@ public struct VolumeRequestSpec: Sendable, Equatable, Codable {
     public var sourceVolumeID: String?
     /// The Glance image to fill the volume with (`image_id`).
     public var imageID: String?
+    /// The backup to restore into the volume (`backup_id`, 3.47).
+    public var backupID: String?
     /// The backend a clone or a volume from a snapshot must land on (`resource_backend`).
     public var resourceBackend: String?
     public var multiattach: Bool
@@ -26,6 +28,7 @@ public struct VolumeRequestSpec: Sendable, Equatable, Codable {
         snapshotID: String? = nil,
         sourceVolumeID: String? = nil,
         imageID: String? = nil,
+        backupID: String? = nil,
         resourceBackend: String? = nil,
         multiattach: Bool = false,
         schedulerHints: JSONValue? = nil
@@ -37,6 +40,7 @@ public struct VolumeRequestSpec: Sendable, Equatable, Codable {
         self.snapshotID = snapshotID
         self.sourceVolumeID = sourceVolumeID
         self.imageID = imageID
+        self.backupID = backupID
         self.resourceBackend = resourceBackend
         self.multiattach = multiattach
         self.schedulerHints = schedulerHints

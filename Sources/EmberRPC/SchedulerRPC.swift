@@ -33,6 +33,7 @@ public enum SchedulerRPC {
             self.volumeID = volumeID
             self.snapshotID = requestSpec.snapshotID
             self.imageID = requestSpec.imageID
+            self.backupID = requestSpec.backupID
             self.requestSpec = requestSpec
             self.filterProperties = [:]
         }

@@ -20,6 +20,9 @@ public struct VolumeCreateRequest: Sendable {
     /// The image to fill the volume with, as ``VolumeAPI/resolveImageRef(_:caller:requestID:)``
     /// found it.
     public var image: GlanceImage?
+    /// The backup to restore into the new volume (3.47 `backup_id`), as `backup_api.get`
+    /// found it.
+    public var backup: Backup?
 
     public init(
         size: Int?,
@@ -32,9 +35,11 @@ public struct VolumeCreateRequest: Sendable {
         sourceVolumeID: String? = nil,
         multiattach: Bool = false,
         schedulerHints: JSONValue? = nil,
-        image: GlanceImage? = nil
+        image: GlanceImage? = nil,
+        backup: Backup? = nil
     ) {
         self.image = image
+        self.backup = backup
         self.size = size
         self.name = name
         self.description = description
@@ -71,7 +76,10 @@ extension VolumeAPI {
         var zone = request.availabilityZone
         var resourceBackend: String?
         // `check_exclusive_options(snapshot, imageRef, source_volume, backup)`.
-        if [request.snapshotID != nil, request.image != nil, request.sourceVolumeID != nil].filter({ $0 }).count > 1 {
+        let sources = [
+            request.snapshotID != nil, request.image != nil, request.sourceVolumeID != nil, request.backup != nil,
+        ]
+        if sources.filter({ $0 }).count > 1 {
             throw EmberError.badRequest(
                 "Invalid input received: May specify only one of backup, imageRef, snapshot, source volume"
             )
@@ -127,6 +135,11 @@ extension VolumeAPI {
             resourceBackend = source.host
             bootable = source.bootable
         }
+        // MARK: from a backup (3.47)
+        if let backup = request.backup {
+            size = try Self.sizeFromBackup(backup, requested: size)
+        }
+        // MARK: end from a backup
         guard let size, size > 0 else {
             if size == nil, request.image == nil {
                 // cinder 29.0.0: no size and nothing to take one from fails deep in the create
@@ -191,7 +204,7 @@ extension VolumeAPI {
                     bootable: bootable,
                     multiattach: multiattach,
                     metadata: request.metadata,
-                    adminMetadata: request.image.map { [Volume.createImageKey: $0.id] } ?? [:]
+                    adminMetadata: Self.createAdminMetadata(request)
                 )
             )
         } catch {
@@ -213,6 +226,7 @@ extension VolumeAPI {
             snapshotID: request.snapshotID,
             sourceVolumeID: request.sourceVolumeID,
             imageID: request.image?.id,
+            backupID: request.backup?.id,
             resourceBackend: resourceBackend,
             multiattach: multiattach,
             schedulerHints: request.schedulerHints
@@ -229,6 +243,35 @@ extension VolumeAPI {
         }
         return volume
     }
+
+    // MARK: from a backup (3.47)
+
+    /// `_extract_backup` and `_extract_size` of cinder's create flow: the backup must be
+    /// `available`, and the volume at least as large as the backup (its size when none is
+    /// given).
+    static func sizeFromBackup(_ backup: Backup, requested: Int?) throws -> Int? {
+        guard BackupTransitions.restore.allows(backup.status) else {
+            throw EmberError.badRequest("Invalid backup: Originating backup status must be one of 'available' values")
+        }
+        let backupSize = backup.size ?? 0
+        if let requested, requested > 0, requested < backupSize {
+            throw EmberError.badRequest(
+                "Invalid input received: Volume size \(requested)GB cannot be smaller than the backup size \(backupSize)GB. It must be >= backup size."
+            )
+        }
+        return requested ?? backupSize
+    }
+
+    /// The admin metadata a new volume starts with: the image or the backup it is created
+    /// from, so that a volume manager resuming the create after a restart still knows it.
+    static func createAdminMetadata(_ request: VolumeCreateRequest) -> [String: String] {
+        var metadata: [String: String] = [:]
+        if let image = request.image { metadata[Volume.createImageKey] = image.id }
+        if let backup = request.backup { metadata[Volume.createBackupKey] = backup.id }
+        return metadata
+    }
+
+    // MARK: end from a backup
 
     /// cinder's availability zone check: the zone must be one of the service zones.
     nonisolated func validateZone(_ requested: String?) throws -> String {

@@ -137,18 +137,6 @@ public actor VolumeAPI {
         }
     }
 
-    /// `backup_api.get` for a create from a backup: the backup must exist (404 as cinder
-    /// otherwise); restoring needs the backup service, which Ember does not run yet (400).
-    public nonisolated func requireBackupRestorable(id: String, caller: Identity) async throws {
-        do {
-            _ = try await store.backup(id: id, scope: caller.isAdmin ? .allProjects : scope(for: caller))
-        } catch {
-            if case .notFound = error { throw EmberError.notFound("Backup \(id) could not be found.") }
-            throw error
-        }
-        throw EmberError.badRequest("Invalid backup: no backup service is running to restore it.")
-    }
-
     /// A page of volumes; an unknown marker is a 404 as cinder's.
     public nonisolated func listVolumes(_ query: ListQuery) async throws -> Page<Volume> {
         try await Self.page(of: "Volume") { () async throws(StoreError) in try await store.listVolumes(query) }

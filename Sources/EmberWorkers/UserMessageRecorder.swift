@@ -31,6 +31,7 @@ struct UserMessageRecorder: Sendable {
         case driverFailedCreate = "012"
         case snapshotCreateError = "013"
         case backupInvalidState = "017"
+        case backupServiceDown = "018"
         case backupCreateDriverError = "020"
         case attachError = "021"
         case backupScheduleError = "024"

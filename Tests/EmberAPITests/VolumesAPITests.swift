@@ -563,6 +563,61 @@ import Testing
             #expect(try await api.listVolumes(.init(scope: .allProjects)).items.isEmpty)
         }
     }
+
+    // MARK: volume from a backup (3.47)
+
+    /// `POST /volumes` with `backup_id`: `{available}` names an available 2 GiB backup,
+    /// `{creating}` one still `creating`, `{volume}` an available volume. cinder's fault,
+    /// no volume stored, nothing cast, the backups untouched.
+    @Test(arguments: [
+        (
+            #"{"backup_id": "nope"}"#, 400, "badRequest",
+            "Invalid input for field/attribute backup_id. Value: nope. 'nope' is not valid under any of the given schemas"
+        ),
+        (#"{"backup_id": "\#(missing)"}"#, 404, "itemNotFound", "Backup \(missing) could not be found."),
+        (
+            #"{"backup_id": "{creating}"}"#, 400, "badRequest",
+            "Invalid backup: Originating backup status must be one of 'available' values"
+        ),
+        (
+            #"{"backup_id": "{available}", "size": 1}"#, 400, "badRequest",
+            "Invalid input received: Volume size 1GB cannot be smaller than the backup size 2GB. It must be >= backup size."
+        ),
+        (
+            #"{"backup_id": "{available}", "source_volid": "{volume}"}"#, 400, "badRequest",
+            "Invalid input received: May specify only one of backup, imageRef, snapshot, source volume"
+        ),
+    ])
+    func volumeFromBackupRefusedWithCindersFault(
+        volume: String,
+        status: Int,
+        fault: String,
+        message: String
+    )
+        async throws
+    {
+        try await APIHarness.run { client, casts, api in
+            let available = try await VolumeFromBackupAPITests.backup(api, status: .available, size: 2)
+            let creating = try await VolumeFromBackupAPITests.backup(api, status: .creating, size: 2)
+            let source = try await client.createVolume()
+            try await VolumeFromBackupAPITests.makeAvailable(api, volume: source)
+            let before = casts.casts
+            let body =
+                volume
+                .replacingOccurrences(of: "{available}", with: available.id)
+                .replacingOccurrences(of: "{creating}", with: creating.id)
+                .replacingOccurrences(of: "{volume}", with: source)
+            let response = try await VolumeFromBackupAPITests.create(client, body)
+            #expect(response.status.code == status, "\(response.text)")
+            #expect(response.json?[fault]?["message"] == .string(message), "\(response.text)")
+            #expect(casts.casts == before, "nothing was cast")
+            #expect(try await api.listVolumes(.init(scope: .allProjects)).items.map(\.id) == [source])
+            #expect(try await VolumeFromBackupAPITests.status(api, backup: available.id) == .available)
+            #expect(try await VolumeFromBackupAPITests.status(api, backup: creating.id) == .creating)
+        }
+    }
+
+    // MARK: end volume from a backup
 }
 
 // MARK: - Volume transfers

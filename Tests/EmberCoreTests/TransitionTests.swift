@@ -164,6 +164,19 @@ import Testing
             cinderAllows: [.restoringBackup],
             target: .status(.errorRestoring)
         ),
+        // A volume created from a backup (volume_is_new): the restore's failure is 'error'
+        // (restore_backup's `volume_previous_status == CREATING` rule), and the create flow hands
+        // the blank volume to the backup service from 'creating' only.
+        Rule(
+            transition: VolumeTransitions.restoreFailed(from: .restoringBackup, volumeIsNew: true),
+            cinderAllows: [.restoringBackup],
+            target: .status(.error)
+        ),
+        Rule(
+            transition: VolumeTransitions.restoringNewVolume,
+            cinderAllows: [.creating],
+            target: .status(.restoringBackup)
+        ),
         // attach, detach, initialize_connection: not in maintenance; update_readonly_flag: 'available'.
         Rule(transition: VolumeTransitions.attach, cinderAllows: everyStatusButMaintenance, target: .unchanged),
         // db.volume_attached / the manager's detach of a volume with nothing attached: plain writes.

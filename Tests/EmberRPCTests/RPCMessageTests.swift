@@ -33,6 +33,21 @@ import Testing
     @Test func everySchedulerMessageRoundTrips() throws {
         let topic = SchedulerRPC.topic
         try roundTrip(SchedulerRPC.CreateVolume(volumeID: "v1", requestSpec: Self.spec), topic: topic)
+        // A volume from a backup (3.47): `backup_id` beside the spec, and in it.
+        let fromBackup = VolumeRequestSpec(
+            volumeID: "v2",
+            size: 2,
+            volumeTypeID: "t1",
+            availabilityZone: "nova",
+            backupID: "b1"
+        )
+        let create = SchedulerRPC.CreateVolume(volumeID: "v2", requestSpec: fromBackup)
+        #expect(create.backupID == "b1")
+        try roundTrip(create, topic: topic)
+        try roundTrip(
+            VolumeRPC.CreateVolume(volumeID: "v2", requestSpec: fromBackup),
+            topic: VolumeRPC.topic(forHost: "node@alpha")
+        )
         try roundTrip(SchedulerRPC.GetPools(filters: ["name": "node@alpha#alpha"]), topic: topic)
         try roundTrip(
             SchedulerRPC.CreateSnapshot(volumeID: "v1", snapshotID: "s1", backend: "n@a", size: 3),
@@ -129,6 +144,7 @@ import Testing
         #expect(topic == "cinder-backup.node")
         try roundTrip(BackupRPC.CreateBackup(backupID: "b1"), topic: topic)
         try roundTrip(BackupRPC.RestoreBackup(backupID: "b1", volumeID: "v1", volumeIsNew: false), topic: topic)
+        try roundTrip(BackupRPC.RestoreBackup(backupID: "b1", volumeID: "v2", volumeIsNew: true), topic: topic)
         try roundTrip(BackupRPC.DeleteBackup(backupID: "b1"), topic: topic)
         try roundTrip(BackupRPC.ExportRecord(backupID: "b1"), topic: topic)
         try roundTrip(

@@ -1,8 +1,12 @@
 """Backups with the real clients, unchanged, against `ember all` (its backup service, POSIX
 driver): `cinder backup-*`, `openstack volume backup …` and openstacksdk."""
 
+import json
+import os
+import subprocess
+
 from conftest import wait_for
-from test_cinderclient import cinder, field
+from test_cinderclient import CINDER, PROJECT, cinder, field
 from test_openstackclient import openstack as osc, run as osc_run
 from test_openstacksdk import connect
 
@@ -61,3 +65,58 @@ def test_openstacksdk_create_backup(ember):
     conn.block_storage.delete_backup(backup.id)
     wait_for(lambda: not any(item.id == backup.id for item in conn.block_storage.backups()), timeout=SLOW)
     conn.block_storage.delete_volume(volume.id)
+
+
+# Volume from a backup (3.47): `cinder create --backup-id`, `openstack volume create --backup`
+# and openstacksdk's `create_volume(backup_id=…)`.
+
+def osc_at(ember, version, *args):
+    """`openstack` at a given volume API version (the shared helper pins "3")."""
+    command = [
+        os.path.join(os.path.dirname(os.sys.executable), "openstack"), "--os-auth-type", "none",
+        "--os-endpoint", f"{ember}/v3", "--os-volume-api-version", version, *args, "-f", "json",
+    ]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, f"{' '.join(args)}: {result.stderr}{result.stdout}"
+    return json.loads(result.stdout)
+
+
+def test_create_volume_from_backup_with_every_client(ember):
+    source = field(cinder(ember, "create", "1", "--name", "fb-source"), "id")
+    wait_for(lambda: field(cinder(ember, "show", source), "status") == "available")
+    backup_id = field(cinder(ember, "backup-create", "--name", "fb-backup", source), "id")
+    wait_for(lambda: field(cinder(ember, "backup-show", backup_id), "status") == "available", timeout=SLOW)
+
+    def restored(volume_id):
+        wait_for(lambda: field(cinder(ember, "show", volume_id), "status") in ("available", "error"),
+                 timeout=SLOW)
+        shown = cinder(ember, "show", volume_id)
+        assert field(shown, "status") == "available"
+        assert field(shown, "size") == "1"
+        assert backup_id in field(shown, "metadata")
+        wait_for(lambda: field(cinder(ember, "backup-show", backup_id), "status") == "available", timeout=SLOW)
+
+    from_cinder = field(cinder(ember, "create", "--backup-id", backup_id, "--name", "fb-cinder"), "id")
+    restored(from_cinder)
+
+    from_osc = osc_at(ember, "3.47", "volume", "create", "--backup", backup_id, "fb-osc")["id"]
+    restored(from_osc)
+
+    conn = connect(ember)
+    from_sdk = conn.block_storage.create_volume(backup_id=backup_id, name="fb-sdk")
+    restored(from_sdk.id)
+    assert conn.block_storage.get_volume(from_sdk.id).size == 1
+
+    # A backup of another state, or a missing one, is refused with cinder's fault.
+    missing = subprocess.run(
+        [CINDER, "--os-auth-type", "noauth", "--os-user-id", "admin", "--os-project-id", PROJECT,
+         "--os-endpoint", f"{ember}/v3/{PROJECT}", "--os-volume-api-version", "3.47",
+         "create", "--backup-id", "00000000-0000-0000-0000-000000000000"],
+        capture_output=True, text=True, timeout=60)
+    assert missing.returncode != 0
+    assert "Backup 00000000-0000-0000-0000-000000000000 could not be found. (HTTP 404)" in missing.stderr
+
+    cinder(ember, "delete", from_cinder, from_osc, from_sdk.id)
+    cinder(ember, "backup-delete", backup_id)
+    wait_for(lambda: backup_id not in cinder(ember, "backup-list"), timeout=SLOW)
+    cinder(ember, "delete", source)

@@ -361,6 +361,21 @@ def steps():
     add(Step("backups.detail", "GET", V + "/backups/detail", version="3.71"))
     add(Step("backups.show.missing", "GET", V + "/backups/" + MISSING))
 
+    # Volume from a backup (3.47 `backup_id`; cinder's v3 controller reads it at every
+    # microversion). cinder here runs no backup service, so no backup exists on its side:
+    # only the refusals are compared (the restore itself is in LiveVolumeFromBackupTests and
+    # Tests/conformance/test_backups.py).
+    for version in ["3.0", "3.47", "3.71"]:
+        for role in ["admin", "member"]:
+            add(Step(f"volumes.create.backup.missing@{version}/{role}", "POST", V + "/volumes", version=version,
+                     role=role, body={"volume": {"backup_id": MISSING}}))
+    add(Step("volumes.create.backup.missing.reader", "POST", V + "/volumes", version="3.47", role="reader",
+             body={"volume": {"backup_id": MISSING}}))
+    add(Step("volumes.create.backup.bad-uuid", "POST", V + "/volumes", version="3.47",
+             body={"volume": {"backup_id": "not-a-uuid"}}))
+    add(Step("volumes.create.backup.and-source", "POST", V + "/volumes", version="3.47",
+             body={"volume": {"backup_id": MISSING, "source_volid": "{vol1}"}}))
+
     # Microversion-specific views and media types.
     s += _matrix("volumes.show.mv", "GET", V + "/volumes/{vol1}", versions=["3.48", "3.63", "3.65", "3.69"],
                  roles=["admin", "member"])

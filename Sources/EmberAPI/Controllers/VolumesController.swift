@@ -181,11 +181,20 @@ struct VolumesController {
             image = try await api.resolveImageRef(ref, caller: request.identity, requestID: request.context.requestID)
             try request.authorize(.volumeCreateFromImage)
         }
+        // MARK: from a backup (3.47)
+        // cinder's controller: `backup_api.get` (404 for a backup the caller cannot see, then
+        // `backup:get` on it) before `volume_api.create`. 3.47 adds `backup_id` to the schema,
+        // but cinder's v3 controller reads it at every microversion (the schemas before 3.53
+        // allow other properties), so Ember does too.
+        var backup: Backup?
+        if flavor == .v3, let backupID = volume["backup_id"]?.stringValue {
+            let found = try await api.backups.get(id: backupID, caller: request.identity)
+            try request.authorize(.backupGet, target: found.policyTarget)
+            backup = found
+        }
+        // MARK: end from a backup
         try request.authorize(.volumeCreate)
         if ParameterTypes.bool(volume["multiattach"]) == true { try request.authorize(.volumeMultiattach) }
-        if request.supports("3.47"), let backupID = volume["backup_id"]?.stringValue {
-            try await api.requireBackupRestorable(id: backupID, caller: request.identity)
-        }
         let size: Int?
         switch volume["size"] {
         case .int(let value)?: size = value
@@ -205,7 +214,8 @@ struct VolumesController {
             sourceVolumeID: volume["source_volid"]?.stringValue,
             multiattach: ParameterTypes.bool(volume["multiattach"]) ?? false,
             schedulerHints: body["OS-SCH-HNT:scheduler_hints"].flatMap { $0 == .null ? nil : $0 },
-            image: image
+            image: image,
+            backup: backup
         )
         let created = try await api.createVolume(
             create,

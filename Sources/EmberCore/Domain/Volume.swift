@@ -236,4 +236,9 @@ extension Volume {
     /// volume manager that restarts mid-create (its `initHost()`) fills it from the image
     /// too. Admin metadata other than `readonly`/`attached_mode` is never shown.
     public static let createImageKey = "ember_create_image_id"
+
+    /// The admin metadata key that remembers the backup a volume is being created from
+    /// (3.47 `backup_id`), for the same restart: the volume manager resuming the create hands
+    /// it to the backup service rather than leaving it blank.
+    public static let createBackupKey = "ember_create_backup_id"
 }

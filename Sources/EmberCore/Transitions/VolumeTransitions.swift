@@ -308,11 +308,24 @@ public enum VolumeTransitions {
         to: .status(.available)
     )
 
-    /// A restore that failed: a volume being created → `error`, an existing one →
-    /// `error_restoring`.
-    public static func restoreFailed(from status: VolumeStatus) -> VolumeTransition {
-        VolumeTransition("restore_backup", from: [status], to: .status(status == .creating ? .error : .errorRestoring))
+    /// A restore that failed: a volume being created (`creating`, or a volume created from
+    /// the backup, `volume_is_new`) → `error`, an existing one → `error_restoring`.
+    public static func restoreFailed(from status: VolumeStatus, volumeIsNew: Bool = false) -> VolumeTransition {
+        VolumeTransition(
+            "restore_backup",
+            from: [status],
+            to: .status(status == .creating || volumeIsNew ? .error : .errorRestoring)
+        )
     }
+
+    /// A volume created from a backup (3.47 `backup_id`): its backend has made the blank
+    /// volume and the volume manager hands it to the backup service, which fills it
+    /// (`creating` → `restoring-backup`, then ``restored``).
+    public static let restoringNewVolume = VolumeTransition(
+        "create_volume",
+        from: [.creating],
+        to: .status(.restoringBackup)
+    )
 
     /// The backup service's start-up recovery: a volume left in `status` by an interrupted
     /// backup or restore goes to `target` (cinder's `_cleanup_one_volume`).

@@ -147,8 +147,8 @@ extension BackupManager {
     // MARK: - Restore
 
     /// `restore_backup(backup, volume_id, volume_is_new)`: applies the backup chain to the
-    /// volume; the volume ends `available` (`error_restoring` on failure) and the backup
-    /// `available`.
+    /// volume; the volume ends `available` (on failure `error_restoring`, or `error` for a
+    /// volume created from the backup) and the backup `available`.
     func restoreBackup(_ message: BackupRPC.RestoreBackup, context: RPCContext) async throws -> RPCNoReply {
         guard let backup = try await liveBackup(message.backupID) else { return RPCNoReply() }
         let volumeID = message.volumeID
@@ -198,7 +198,10 @@ extension BackupManager {
             try await driver.restore(chain: chain, volumePath: path, volumeIsNew: volumeIsNew)
         } catch {
             logger.error("Restore failed", metadata: ["backup.id": .string(backup.id), "error": "\(error)"])
-            try await store.apply(VolumeTransitions.restoreFailed(from: volume.status), toVolume: volume.id)
+            try await store.apply(
+                VolumeTransitions.restoreFailed(from: volume.status, volumeIsNew: volumeIsNew),
+                toVolume: volume.id
+            )
             try await store.apply(BackupTransitions.restoreEnded, toBackup: backup.id)
             await messages.record(
                 .backupRestore,
@@ -211,7 +214,7 @@ extension BackupManager {
             return RPCNoReply()
         }
         var changes: [VolumeUpdate] = []
-        if volume.status == .creating { changes.append(.launchedAt(Date())) }
+        if volume.status == .creating || volumeIsNew { changes.append(.launchedAt(Date())) }
         try await store.apply(VolumeTransitions.restored, toVolume: volume.id, also: changes)
         if backup.volumeID != volume.id || (volume.metadata["src_backup_id"].map { $0 != backup.id } ?? false) {
             _ = try await store.updateVolumeMetadata(

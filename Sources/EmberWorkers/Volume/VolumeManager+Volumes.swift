@@ -27,6 +27,7 @@ extension VolumeManager {
         let snapshotID = volume.snapshotID ?? spec?.snapshotID
         let sourceID = volume.sourceVolumeID ?? spec?.sourceVolumeID
         let imageID = spec?.imageID ?? volume.adminMetadata[Volume.createImageKey]
+        let backupID = spec?.backupID ?? volume.adminMetadata[Volume.createBackupKey]
         var image: GlanceImage?
         var inheritsBootable = false
         do {
@@ -60,6 +61,10 @@ extension VolumeManager {
                 try await driver.createVolume(id: id, size: volume.size, cloneOf: sourceID)
                 // `_create_from_source_volume`: bootable when the source is.
                 inheritsBootable = try await liveVolume(sourceID)?.bootable ?? false
+            } else if backupID != nil {
+                // `_create_from_backup` with a driver without `create_volume_from_backup`:
+                // a raw volume, which the backup service fills (below).
+                try await driver.createVolume(id: id, size: volume.size)
             } else {
                 try await driver.createVolume(id: id, size: volume.size)
             }
@@ -76,6 +81,10 @@ extension VolumeManager {
                 projectID: volume.projectID,
                 context: context
             )
+            return
+        }
+        if let backupID {
+            try await handToBackupService(volume, backupID: backupID, context: context)
             return
         }
         var changes: [VolumeUpdate] = [.launchedAt(Date())]
