@@ -1,3 +1,5 @@
+import Foundation
+
 /// Bounds how many tests use the test PostgreSQL server (`EMBER_TEST_POSTGRES_URL`) at once.
 ///
 /// Swift Testing starts every test of the process at once. Each PostgreSQL test opens a
@@ -13,15 +15,19 @@ public enum PostgresTestSlots {
 
     private static let semaphore = AsyncSemaphore(permits: limit)
 
-    /// Runs `body` holding one slot.
-    public static func withSlot<T: Sendable>(_ body: () async throws -> T) async throws -> T {
-        await semaphore.acquire()
+    /// Runs `body` holding one slot. `holder` names the test in the trace that
+    /// `EMBER_TEST_SLOT_TRACE=1` writes to standard error (who waits, who holds what).
+    public static func withSlot<T: Sendable>(
+        holder: String = "",
+        _ body: () async throws -> T
+    ) async throws -> T {
+        let id = await semaphore.acquire(holder: holder)
         do {
             let result = try await body()
-            await semaphore.release()
+            await semaphore.release(id)
             return result
         } catch {
-            await semaphore.release()
+            await semaphore.release(id)
             throw error
         }
     }
@@ -32,25 +38,44 @@ public enum PostgresTestSlots {
 actor AsyncSemaphore {
     private var permits: Int
     private var waiters: [CheckedContinuation<Void, Never>] = []
+    private var holders: [Int: String] = [:]
+    private var nextID = 0
+    private let trace = ProcessInfo.processInfo.environment["EMBER_TEST_SLOT_TRACE"] != nil
 
     init(permits: Int) {
         self.permits = permits
     }
 
-    func acquire() async {
+    /// Takes a permit for `holder`; returns the id `release` takes.
+    func acquire(holder: String) async -> Int {
+        nextID += 1
+        let id = nextID
         if permits > 0 {
             permits -= 1
-            return
+        } else {
+            log("waits: \(holder)")
+            await withCheckedContinuation { waiters.append($0) }
         }
-        await withCheckedContinuation { waiters.append($0) }
+        holders[id] = holder
+        log("acquired: \(holder)")
+        return id
     }
 
-    func release() {
+    func release(_ id: Int) {
+        let holder = holders.removeValue(forKey: id) ?? "?"
+        log("released: \(holder)")
         if waiters.isEmpty {
             permits += 1
         } else {
             // The permit passes straight to the first waiter.
             waiters.removeFirst().resume()
         }
+    }
+
+    private func log(_ event: String) {
+        guard trace else { return }
+        let line =
+            "[slots] \(Date()) \(event) | holding: \(holders.values.sorted().joined(separator: "; ")) | waiting: \(waiters.count)\n"
+        FileHandle.standardError.write(Data(line.utf8))
     }
 }

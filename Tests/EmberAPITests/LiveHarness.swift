@@ -186,7 +186,7 @@ enum LiveHarness {
             }
             // One of the server's slots, and a database of this test's own (tests run in
             // parallel: sharing one, backups would be scheduled onto other tests' services).
-            try await PostgresTestSlots.withSlot {
+            try await PostgresTestSlots.withSlot(holder: Test.current?.name ?? "?") {
                 try await ScratchPostgresDatabase.with(on: server, prefix: "ember_l_") { created in
                     let text = created.url
                     guard case .success(let url) = PostgresURL.parse(text) else {

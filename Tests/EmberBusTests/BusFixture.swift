@@ -100,7 +100,9 @@ func withRunning<T: Sendable>(
     _ body: @Sendable () async throws -> T
 ) async throws -> T {
     guard bus is PostgresBus else { return try await runWithoutSlot(bus, body) }
-    return try await PostgresTestSlots.withSlot { try await runWithoutSlot(bus, body) }
+    return try await PostgresTestSlots.withSlot(holder: Test.current?.name ?? "?") {
+        try await runWithoutSlot(bus, body)
+    }
 }
 
 private func runWithoutSlot<T: Sendable>(

@@ -61,7 +61,7 @@ enum TestBackend: String, Sendable, CustomStringConvertible, CaseIterable {
                 return
             }
             // One of the server's slots: every test of the process starts at once.
-            try await PostgresTestSlots.withSlot {
+            try await PostgresTestSlots.withSlot(holder: Test.current?.name ?? "?") {
                 let admin = try Self.postgresConfiguration(url)
                 let name = "ember_t_\(unique)"
                 try await EmberDatabase.withDatabase(configuration: admin, logger: Self.logger) { database in

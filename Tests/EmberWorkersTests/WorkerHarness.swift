@@ -190,7 +190,7 @@ enum WorkerHarness {
             }
             // One of the server's slots, and a database of this test's own (tests run in
             // parallel: sharing one, the scheduler would see other tests' volume services).
-            try await PostgresTestSlots.withSlot {
+            try await PostgresTestSlots.withSlot(holder: Test.current?.name ?? "?") {
                 try await ScratchPostgresDatabase.with(on: server, prefix: "ember_w_") { database in
                     let text = database.url
                     guard case .success(let url) = PostgresURL.parse(text) else {
