@@ -69,11 +69,14 @@ public struct QoSSpecsAPI: Sendable {
     }
 
     /// `qos_specs.create`: `specs` is the request's `qos_specs` without `name` (the consumer
-    /// among them, taken out here). Live specs with the name are cinder's 409.
+    /// among them, taken out here; keys whose value is null are not stored). Live specs with
+    /// the name are cinder's 409.
     public func create(name: String, specs request: JSONObject) async throws -> QoSSpecs {
         var specs = try Self.validateStrings(request)
         let consumer = try Self.consumer(request["consumer"])
         specs.removeValue(forKey: "consumer")
+        // cinder's object saves only the keys that changed from nothing: a null one is dropped.
+        specs = specs.filter { $0.value != nil }
         guard let created = try await store.createQoSSpecs(QoSSpecs(name: name, consumer: consumer, specs: specs))
         else { throw EmberError.conflict("QoS Specs \(name) already exists.") }
         logger.info("Created QoS specs", metadata: ["qos_specs.id": .string(created.id), "name": .string(name)])
@@ -95,15 +98,18 @@ public struct QoSSpecsAPI: Sendable {
     }
 
     /// `qos_specs.update`: sets the given keys (`consumer` moves the consumer, null meaning
-    /// `back-end`); the others stay.
+    /// `back-end`); the others stay. A null value clears a key that is set and adds none.
     public func update(id: String, specs request: JSONObject) async throws -> QoSSpecs {
-        _ = try await store.qosSpecs(id: id)
+        let current = try await store.qosSpecs(id: id)
         var specs = try Self.validateStrings(request)
         var consumer: QoSSpecs.Consumer?
         if let given = request["consumer"] {
             consumer = try Self.consumer(given)
             specs.removeValue(forKey: "consumer")
         }
+        // cinder's object saves only what changed: null for a key not set (or already null)
+        // is no change; null for a set key stores null.
+        specs = specs.filter { key, value in value != nil || (current.specs[key] ?? nil) != nil }
         return try await store.updateQoSSpecs(id: id, consumer: consumer, specs: specs)
     }
 

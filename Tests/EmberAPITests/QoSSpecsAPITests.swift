@@ -155,7 +155,8 @@ import Testing
             let id = try #require(specs["id"]?.stringValue)
             #expect(specs["name"] == "gold")
             #expect(specs["consumer"] == "front-end")
-            #expect(specs["specs"] == ["burst": nil, "total_iops_sec": "1000"])
+            // A null value adds no key (cinder's object sees no change).
+            #expect(specs["specs"] == ["total_iops_sec": "1000"])
             let links = created.json?["links"]?.arrayValue ?? []
             #expect(links.first?["href"]?.stringValue?.hasSuffix("/v3/\(Self.project)/qos-specs/\(id)") == true)
             #expect(links.map { $0["rel"] } == ["self", "bookmark"])
@@ -169,14 +170,21 @@ import Testing
             #expect(taken.status == .conflict)
             #expect(taken.json?["conflictingRequest"]?["message"] == "QoS Specs gold already exists.")
 
-            // Update answers with its body; the consumer moves, other keys stay.
-            let update = #"{"qos_specs": {"consumer": "both", "read_iops_sec": "20"}}"#
+            // Update answers with its body; the consumer moves, other keys stay; null clears a
+            // key that is set and adds none.
+            let update = #"{"qos_specs": {"consumer": "both", "read_iops_sec": "20", "burst": null}}"#
             let updated = try await Self.send(client, .put, "/qos-specs/\(id)", body: update)
             #expect(updated.status == .ok)
             #expect(updated.json == (try JSONValue.parse(update)))
             let shown = try #require(try await Self.send(client, .get, "/qos-specs/\(id)").json?["qos_specs"])
             #expect(shown["consumer"] == "both")
-            #expect(shown["specs"] == ["burst": nil, "read_iops_sec": "20", "total_iops_sec": "1000"])
+            #expect(shown["specs"] == ["read_iops_sec": "20", "total_iops_sec": "1000"])
+            _ = try await Self.send(client, .put, "/qos-specs/\(id)", body: #"{"qos_specs": {"burst": "9"}}"#)
+            _ = try await Self.send(client, .put, "/qos-specs/\(id)", body: #"{"qos_specs": {"burst": null}}"#)
+            let cleared = try await Self.send(client, .get, "/qos-specs/\(id)")
+            #expect(
+                cleared.json?["qos_specs"]?["specs"] == ["burst": nil, "read_iops_sec": "20", "total_iops_sec": "1000"]
+            )
             let badConsumer = try await Self.send(
                 client,
                 .put,
