@@ -159,4 +159,28 @@ public struct QoSSpecsAPI: Sendable {
         try await store.disassociateAllQoSSpecs(id: id)
         for type in associations { types.forget(id: type.id) }
     }
+
+    /// cinder's `volume_qos_allows_retype` for an in-use volume: the new type has the same
+    /// specs as the volume's type, or neither type's specs are for the front end (nothing
+    /// would have to change on the hypervisor, which cinder cannot ask Nova to do).
+    public func allowsInUseRetype(fromType oldTypeID: String, to newType: VolumeType) async throws -> Bool {
+        let old = try await existing { () async throws(StoreError) in try await store.qosSpecs(ofVolumeType: oldTypeID)
+        }
+        if let old, old.id == newType.qosSpecsID { return true }
+        var new: QoSSpecs?
+        if let newID = newType.qosSpecsID {
+            new = try await existing { () async throws(StoreError) in try await store.qosSpecs(id: newID) }
+        }
+        return !(old?.reachesFrontEnd ?? false) && !(new?.reachesFrontEnd ?? false)
+    }
+
+    /// What `read` finds, nil when the store says there is no such row.
+    private func existing(_ read: () async throws(StoreError) -> QoSSpecs?) async throws -> QoSSpecs? {
+        do {
+            return try await read()
+        } catch {
+            if case .notFound = error { return nil }
+            throw error
+        }
+    }
 }

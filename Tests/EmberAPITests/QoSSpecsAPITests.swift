@@ -305,4 +305,49 @@ import Testing
             )
         }
     }
+
+    /// cinder's `volume_qos_allows_retype`: an in-use volume may not move to a type whose
+    /// front-end specs differ from its own (an available one may); back-end specs do not
+    /// hold it back.
+    @Test func inUseRetypeKeepsTheFrontEndSpecs() async throws {
+        try await APIHarness.run { client, casts, api in
+            let frontEnd = try await api.qosSpecs.create(name: "fe", specs: ["consumer": "front-end"]).id
+            let backEnd = try await api.qosSpecs.create(name: "be", specs: ["consumer": "back-end"]).id
+            let plain = try await api.store.createVolumeType(VolumeType(name: "plain"))
+            let fast = try await api.store.createVolumeType(VolumeType(name: "fast"))
+            let slow = try await api.store.createVolumeType(VolumeType(name: "slow"))
+            try await api.qosSpecs.associate(id: frontEnd, volumeTypeID: fast.id)
+            try await api.qosSpecs.associate(id: backEnd, volumeTypeID: slow.id)
+            let refusal =
+                "Invalid volume: Retype needs volume to be in available or in-use state, not be part of an active migration or a consistency group, requested type has to be different that the one from the volume, and for in-use volumes front-end qos specs cannot change."
+
+            func retype(
+                _ status: VolumeStatus,
+                from type: VolumeType,
+                to target: VolumeType
+            ) async throws
+                -> TestResponse
+            {
+                let id = try await client.placedVolume(api, status: status)
+                _ = try await api.store.updateVolume(id: id, [.volumeTypeID(type.id)])
+                return try await client.send(
+                    .post,
+                    "/volumes/\(id)/action",
+                    #"{"os-retype": {"new_type": "\#(target.id)", "migration_policy": "on-demand"}}"#
+                )
+            }
+            // In use: to or from front-end specs is refused, nothing reserved or cast.
+            for (from, to) in [(plain, fast), (fast, plain), (fast, slow)] {
+                let response = try await retype(.inUse, from: from, to: to)
+                #expect(response.status == .badRequest, "\(from.name) → \(to.name)")
+                #expect(response.json?["badRequest"]?["message"] == .string(refusal))
+            }
+            #expect(!casts.casts.contains { $0.hasPrefix("retype") })
+            // Back-end specs or none: allowed in use; anything is allowed when available.
+            #expect(try await retype(.inUse, from: plain, to: slow).status == .accepted)
+            #expect(try await retype(.inUse, from: slow, to: plain).status == .accepted)
+            #expect(try await retype(.available, from: plain, to: fast).status == .accepted)
+            #expect(try await retype(.available, from: fast, to: slow).status == .accepted)
+        }
+    }
 }
