@@ -655,6 +655,10 @@ extension BadInputTests {
             "An invalid 'name' value was provided. The 'name' can not be empty."
         ),
         (
+            "POST", qos, #"{"qos_specs": {"name": ""}}"#, 400, "badRequest",
+            "An invalid 'name' value was provided. The 'name' can not be None."
+        ),
+        (
             "POST", qos, #"{"qos_specs": {"name": "n", "consumer": "sideways"}}"#, 400, "badRequest",
             QoSSpecsAPI.invalidConsumer
         ),

@@ -772,6 +772,7 @@ def _qos_steps():
     add(Step("qos.create.taken", "POST", q, body={"qos_specs": {"name": "fid-gold"}}))
     add(Step("qos.create.no-name", "POST", q, body={"qos_specs": {"consumer": "both"}}))
     add(Step("qos.create.blank-name", "POST", q, body={"qos_specs": {"name": "   "}}))
+    add(Step("qos.create.empty-name", "POST", q, body={"qos_specs": {"name": ""}}))
     add(Step("qos.create.bad-consumer", "POST", q, body={"qos_specs": {"name": "fid-x", "consumer": "sideways"}}))
     add(Step("qos.create.int-value", "POST", q, body={"qos_specs": {"name": "fid-x", "iops": 5}}))
     add(Step("qos.create.no-body", "POST", q, body={"qos": {}}))
