@@ -10,6 +10,7 @@ public enum StoreResource: String, Sendable, Equatable {
     case backup = "Backup"
     case message = "Message"
     case transfer = "Transfer"
+    case qosSpecs = "QoS spec"
 }
 
 /// Why a store operation failed. Conforms to `EmberErrorConvertible`, so faultwrap renders it.
@@ -50,6 +51,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notFound(.service, let id): "Service \(id) could not be found."
+        case .notFound(.qosSpecs, let id): "No such QoS spec \(id)."
         case .notFound(.attachment, let id): "Volume attachment could not be found with filter: id = \(id)."
         case .notFound(let resource, let id): "\(resource.rawValue) \(id) could not be found."
         case .volumeTypeNameNotFound(let name): "Volume type with name \(name) could not be found."

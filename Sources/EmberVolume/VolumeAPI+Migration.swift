@@ -38,6 +38,14 @@ extension VolumeAPI {
                 }
                 if targetMultiattach { try authorizeMultiattach() }
             }
+            // An in-use volume keeps its front-end QoS (`volume_qos_allows_retype`).
+            if volume.status == .inUse,
+                try await !qosSpecs.allowsInUseRetype(fromType: volume.volumeTypeID, to: newType)
+            {
+                throw EmberError.badRequest(
+                    "Invalid volume: Retype needs volume to be in available or in-use state, not be part of an active migration or a consistency group, requested type has to be different that the one from the volume, and for in-use volumes front-end qos specs cannot change."
+                )
+            }
             let (reservation, oldReservation) = try await reserveRetype(volume, to: newType, caller: caller)
             let retyping = try await store.apply(retype, toVolume: id, also: [.previousStatusFromStatus])
             guard let retyping else {

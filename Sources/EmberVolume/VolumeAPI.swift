@@ -6,12 +6,12 @@ import Logging
 
 /// The stores the volume API works on.
 public typealias VolumeAPIStore = VolumeStore & SnapshotStore & VolumeTypeStore & QuotaStore & BackupStore
-    & AttachmentStore & ServiceStore & TransferStore & MessageStore
+    & AttachmentStore & ServiceStore & TransferStore & MessageStore & QoSSpecsStore
 
 /// `cinder/volume/api.py`: the business layer between the REST controllers and the workers,
 /// and the one way into the store for the API (the controllers in `EmberAPI` cannot see the
 /// store). Volumes, their attachments, images and migrations are served here; the other
-/// resources have a focused service each, reached from here: ``snapshots``, ``backups``,
+/// resources have a focused service each, reached from here: ``snapshots``, ``backups``, ``qosSpecs``,
 /// ``types``, ``quotaSets`` and ``services``.
 ///
 /// Every status change goes through a conditional update in the store (a transition of
@@ -79,6 +79,10 @@ public actor VolumeAPI {
     /// Volume transfers between projects (a view over the same store and the same table of
     /// operations in flight; it holds no state of its own).
     public nonisolated var transfers: TransferAPI { TransferAPI(volumes: self) }
+
+    /// QoS specs and their association with volume types (a view over the same store; the
+    /// type cache of ``types`` forgets a type whose specs change).
+    public nonisolated var qosSpecs: QoSSpecsAPI { QoSSpecsAPI(store: store, types: types, logger: logger) }
 
     // MARK: - Operations in flight
 

@@ -1,5 +1,6 @@
 import EmberAPI
 import EmberCore
+import EmberVolume
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -688,6 +689,114 @@ extension BadInputTests {
             #expect(casts.casts.isEmpty)
             #expect(try await api.transfers.list(.init(scope: .allProjects)).items.isEmpty, "nothing was stored")
             #expect(try await api.listVolumes(.init(scope: .allProjects)).items.isEmpty)
+        }
+    }
+}
+
+// MARK: - QoS specs
+
+extension BadInputTests {
+    static let qos = "/v3/\(APIHarness.project)/qos-specs"
+
+    /// `/qos-specs` under the same rule: cinder's fault and nothing stored.
+    @Test(arguments: [
+        ("POST", qos, #"{"qos": {}}"#, 400, "badRequest", "'qos_specs' is a required property"),
+        (
+            "POST", qos, #"{"qos_specs": {"consumer": "front-end"}}"#, 400, "badRequest",
+            "Invalid input for field/attribute qos_specs. Value: {'consumer': 'front-end'}. 'name' is a required property"
+        ),
+        (
+            "POST", qos, #"{"qos_specs": {"name": "   "}}"#, 400, "badRequest",
+            "An invalid 'name' value was provided. The 'name' can not be empty."
+        ),
+        (
+            "POST", qos, #"{"qos_specs": {"name": ""}}"#, 400, "badRequest",
+            "An invalid 'name' value was provided. The 'name' can not be None."
+        ),
+        (
+            "POST", qos, #"{"qos_specs": {"name": "n", "consumer": "sideways"}}"#, 400, "badRequest",
+            QoSSpecsAPI.invalidConsumer
+        ),
+        (
+            "POST", qos, #"{"qos_specs": {"name": "n", "consumer": ""}}"#, 400, "badRequest",
+            QoSSpecsAPI.invalidConsumer
+        ),
+        (
+            "POST", qos, #"{"qos_specs": {"name": "n", "iops": 5}}"#, 400, "badRequest",
+            #"Invalid input received: Value for key "iops" is not a string or unicode"#
+        ),
+        (
+            "POST", qos, #"{"qos_specs": {"name": "n", "iops": "\#(String(repeating: "9", count: 256))"}}"#, 400,
+            "badRequest", #"Invalid input received: Value for key "iops" has 256 characters, more than 255."#
+        ),
+        ("GET", "\(qos)/\(missing)", "", 404, "itemNotFound", "No such QoS spec \(missing)."),
+        ("GET", "\(qos)?marker=\(missing)", "", 404, "itemNotFound", "No such QoS spec \(missing)."),
+        ("GET", "\(qos)?sort=name:asc", "", 400, "badRequest", "Invalid input received: Invalid sort key"),
+        ("GET", "\(qos)?limit=-1", "", 400, "badRequest", "limit param must be positive"),
+        (
+            "PUT", "\(qos)/\(missing)", #"{"qos_specs": {"a": "b"}}"#, 404, "itemNotFound",
+            "No such QoS spec \(missing)."
+        ),
+        (
+            "PUT", "\(qos)/\(missing)", #"{"qos_specs": {"a*b": "c"}}"#, 400, "badRequest",
+            "Invalid input for field/attribute qos_specs. Value: {'a*b': 'c'}. 'a*b' does not match any of the regexes: '^[a-zA-Z0-9-_:. /]{1,255}$'"
+        ),
+        (
+            "PUT", "\(qos)/\(missing)", #"{"qos_specs": {"a": 1}}"#, 400, "badRequest",
+            "Invalid input for field/attribute a. Value: 1. 1 is not of type 'string', 'null'"
+        ),
+        ("DELETE", "\(qos)/\(missing)", "", 404, "itemNotFound", "No such QoS spec \(missing)."),
+        (
+            "DELETE", "\(qos)/\(missing)?force=maybe", "", 400, "badRequest",
+            "Value 'maybe' for 'force' is not a boolean."
+        ),
+        (
+            "PUT", "\(qos)/\(missing)/delete_keys", #"{"keys": "a"}"#, 400, "badRequest",
+            "Invalid input for field/attribute keys. Value: a. 'a' is not of type 'array'"
+        ),
+        (
+            "PUT", "\(qos)/\(missing)/delete_keys", #"{"keys": ["a", "a"]}"#, 400, "badRequest",
+            "Invalid input for field/attribute keys. Value: ['a', 'a']. ['a', 'a'] has non-unique elements"
+        ),
+        (
+            "PUT", "\(qos)/\(missing)/delete_keys", #"{"keys": [""]}"#, 400, "badRequest",
+            "Invalid input for field/attribute 0. Value: . '' should be non-empty"
+        ),
+        (
+            "PUT", "\(qos)/\(missing)/delete_keys", #"{"keys": ["a"]}"#, 404, "itemNotFound",
+            "No such QoS spec \(missing)."
+        ),
+        ("GET", "\(qos)/\(missing)/associate", "", 400, "badRequest", "Volume Type id must not be None."),
+        (
+            "GET", "\(qos)/\(missing)/disassociate?vol_type_id=", "", 400, "badRequest",
+            "Volume Type id must not be None."
+        ),
+        (
+            "GET", "\(qos)/\(missing)/associate?vol_type_id=\(missing)", "", 404, "itemNotFound",
+            "No such QoS spec \(missing)."
+        ),
+        ("GET", "\(qos)/\(missing)/associations", "", 404, "itemNotFound", "No such QoS spec \(missing)."),
+        ("GET", "\(qos)/\(missing)/disassociate_all", "", 404, "itemNotFound", "No such QoS spec \(missing)."),
+    ])
+    func qosSpecsRoutesRefusedWithCindersFault(
+        method: String,
+        uri: String,
+        body: String,
+        status: Int,
+        fault: String,
+        message: String
+    ) async throws {
+        try await APIHarness.run { client, casts, api in
+            let response = try await client.execute(
+                uri: uri,
+                method: HTTPRequest.Method(method)!,
+                headers: APIHarness.token,
+                body: body.isEmpty ? nil : ByteBuffer(string: body)
+            )
+            #expect(response.status.code == status, "\(response.text)")
+            #expect(response.json?[fault]?["message"] == .string(message), "\(response.text)")
+            #expect(casts.casts.isEmpty)
+            #expect(try await api.qosSpecs.list(.init(scope: .allProjects)).items.isEmpty, "nothing was stored")
         }
     }
 }

@@ -307,7 +307,6 @@ def steps():
         ("groups", "/groups", "3.13"),
         ("group-types", "/group_types", "3.11"),
         ("group-snapshots", "/group_snapshots", "3.14"),
-        ("qos-specs", "/qos-specs", "3.0"),
         ("clusters", "/clusters", "3.7"),
         ("manageable-volumes", "/manageable_volumes", "3.8"),
         ("manageable-snapshots", "/manageable_snapshots", "3.8"),
@@ -726,6 +725,9 @@ def steps():
     # Volume transfers (both route families), on volumes of their own.
     s += _transfer_steps()
 
+    # QoS specs and their association with a volume type of their own.
+    s += _qos_steps()
+
     # Clean-up, with the errors on the way.
     add(Step("snapshots.delete", "DELETE", V + "/snapshots/{snap1}",
              wait=(V + "/snapshots/{snap1}", None, 404)))
@@ -837,4 +839,77 @@ def _transfer_steps():
              project="{other_project}", role="member", wait=(V + "/volumes/{xvol1}", None, 404)))
     add(Step("transfers.cleanup.xvol2", "DELETE", V + "/volumes/{xvol2}",
              wait=(V + "/volumes/{xvol2}", None, 404)))
+    return s
+
+
+def _qos_steps():
+    """`/qos-specs` (the qos-specs extension, admin-only): create, show, list (paging and
+    sort), update, delete_keys, associations, associate, disassociate, disassociate_all and
+    delete (refused while in use unless forced), with the errors on the way."""
+    s = []
+    add = s.append
+    q = V + "/qos-specs"
+    s += _matrix("qos.list.empty", "GET", q, versions=["3.0", "3.71"])
+    add(Step("qos.create.member", "POST", q, role="member", body={"qos_specs": {"name": "fid-qos-m"}}))
+    add(Step("qos.create", "POST", q, body={"qos_specs": {"name": " fid-gold ", "consumer": "front-end",
+                                                          "total_iops_sec": "1000"}},
+             save={"qos1": "qos_specs.id"}))
+    add(Step("qos.create.default-consumer", "POST", q, version="3.71",
+             body={"qos_specs": {"name": "fid-silver", "read_iops_sec": "20", "burst": None}},
+             save={"qos2": "qos_specs.id"}))
+    add(Step("qos.create.taken", "POST", q, body={"qos_specs": {"name": "fid-gold"}}))
+    add(Step("qos.create.no-name", "POST", q, body={"qos_specs": {"consumer": "both"}}))
+    add(Step("qos.create.blank-name", "POST", q, body={"qos_specs": {"name": "   "}}))
+    add(Step("qos.create.empty-name", "POST", q, body={"qos_specs": {"name": ""}}))
+    add(Step("qos.create.bad-consumer", "POST", q, body={"qos_specs": {"name": "fid-x", "consumer": "sideways"}}))
+    add(Step("qos.create.int-value", "POST", q, body={"qos_specs": {"name": "fid-x", "iops": 5}}))
+    add(Step("qos.create.no-body", "POST", q, body={"qos": {}}))
+    s += _matrix("qos.show", "GET", q + "/{qos1}", versions=["3.0", "3.71"])
+    add(Step("qos.show.missing", "GET", q + "/" + MISSING))
+    add(Step("qos.list", "GET", q, version="3.71"))
+    add(Step("qos.list.limit", "GET", q + "?limit=1&sort=created_at:asc"))
+    add(Step("qos.list.marker", "GET", q + "?sort=created_at:asc&marker={qos1}"))
+    add(Step("qos.list.bad-marker", "GET", q + "?marker=" + MISSING))
+    add(Step("qos.list.sort-name", "GET", q + "?sort=name:asc"))
+    add(Step("qos.list.filter-name", "GET", q + "?name=fid-gold"))
+    add(Step("qos.list.filter-id", "GET", q + "?id={qos2}"))
+    add(Step("qos.update", "PUT", q + "/{qos1}", body={"qos_specs": {"consumer": "both", "read_iops_sec": "5"}}))
+    add(Step("qos.update.member", "PUT", q + "/{qos1}", role="member", body={"qos_specs": {"a": "b"}}))
+    add(Step("qos.update.bad-consumer", "PUT", q + "/{qos1}", body={"qos_specs": {"consumer": "nope"}}))
+    add(Step("qos.update.bad-key", "PUT", q + "/{qos1}", body={"qos_specs": {"a*b": "c"}}))
+    add(Step("qos.update.missing", "PUT", q + "/" + MISSING, body={"qos_specs": {"a": "b"}}))
+    add(Step("qos.update.null", "PUT", q + "/{qos1}",
+             body={"qos_specs": {"read_iops_sec": None, "never_set": None}}))
+    add(Step("qos.show.updated", "GET", q + "/{qos1}"))
+    add(Step("qos.delete-keys.missing-key", "PUT", q + "/{qos1}/delete_keys",
+             body={"keys": ["read_iops_sec", "nope"]}))
+    add(Step("qos.delete-keys.not-array", "PUT", q + "/{qos1}/delete_keys", body={"keys": "a"}))
+    add(Step("qos.delete-keys.repeated", "PUT", q + "/{qos1}/delete_keys", body={"keys": ["a", "a"]}))
+    add(Step("qos.show.keys-deleted", "GET", q + "/{qos1}"))
+    add(Step("qos.type", "POST", V + "/types", body={"volume_type": {"name": "fid-qos-type"}},
+             save={"qtype": "volume_type.id"}))
+    add(Step("qos.associate.no-type", "GET", q + "/{qos1}/associate"))
+    add(Step("qos.associate.missing-type", "GET", q + "/{qos1}/associate?vol_type_id=" + MISSING))
+    add(Step("qos.associate.reader", "GET", q + "/{qos1}/associate?vol_type_id={qtype}", role="reader"))
+    add(Step("qos.associate", "GET", q + "/{qos1}/associate?vol_type_id={qtype}"))
+    add(Step("qos.associate.again", "GET", q + "/{qos1}/associate?vol_type_id={qtype}"))
+    add(Step("qos.associate.other-specs", "GET", q + "/{qos2}/associate?vol_type_id={qtype}"))
+    s += _matrix("qos.type.show", "GET", V + "/types/{qtype}", versions=["3.71"])
+    add(Step("qos.associations", "GET", q + "/{qos1}/associations"))
+    add(Step("qos.delete.in-use", "DELETE", q + "/{qos1}"))
+    add(Step("qos.delete.bad-force", "DELETE", q + "/{qos1}?force=maybe"))
+    add(Step("qos.disassociate.other-specs", "GET", q + "/{qos2}/disassociate?vol_type_id={qtype}"))
+    add(Step("qos.disassociate", "GET", q + "/{qos1}/disassociate?vol_type_id={qtype}"))
+    add(Step("qos.associations.none", "GET", q + "/{qos1}/associations"))
+    add(Step("qos.associate.2", "GET", q + "/{qos2}/associate?vol_type_id={qtype}"))
+    add(Step("qos.disassociate-all", "GET", q + "/{qos2}/disassociate_all"))
+    add(Step("qos.disassociate-all.missing", "GET", q + "/" + MISSING + "/disassociate_all"))
+    add(Step("qos.associate.3", "GET", q + "/{qos1}/associate?vol_type_id={qtype}"))
+    add(Step("qos.delete.member", "DELETE", q + "/{qos1}?force=true", role="member"))
+    add(Step("qos.delete.force", "DELETE", q + "/{qos1}?force=true"))
+    add(Step("qos.type.show.released", "GET", V + "/types/{qtype}"))
+    add(Step("qos.delete", "DELETE", q + "/{qos2}"))
+    add(Step("qos.delete.again", "DELETE", q + "/{qos2}"))
+    add(Step("qos.list.end", "GET", q))
+    add(Step("qos.type.delete", "DELETE", V + "/types/{qtype}"))
     return s

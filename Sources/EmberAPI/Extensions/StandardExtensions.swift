@@ -15,7 +15,7 @@ public enum StandardExtensions {
         extendedSnapshotAttributes, services, extendedServices, volumeTenantAttribute,
         volumeMigStatusAttribute, quotaClasses, typesExtraSpecs, volumeTypeAccess, quotas, usedLimits,
         availabilityZones, schedulerStats, capabilities, snapshotActions, backups, schedulerHints,
-        volumeTransfer,
+        volumeTransfer, qosSpecsManage,
     ]
 
     /// `OS-SCH-HNT`: `OS-SCH-HNT:scheduler_hints` in a volume create reaches the scheduler
@@ -313,6 +313,25 @@ public enum StandardExtensions {
                 collectionActions: [("detail", .get)],
                 memberActions: [("accept", .post)]
             ) { context in VolumeTransfersController(api: context.api, legacy: true).controller() }
+        ]
+    )
+
+    /// `qos-specs`: QoS specs and their association with volume types
+    /// (`cinder/api/contrib/qos_specs_manage.py`).
+    static let qosSpecsManage = APIExtension(
+        name: "Qos_specs_manage",
+        alias: "qos-specs",
+        description: "QoS specs support.",
+        updated: "2013-08-02T00:00:00+00:00",
+        module: "qos_specs_manage",
+        resources: [
+            ResourceExtension(
+                "qos-specs",
+                memberActions: [
+                    ("associations", .get), ("associate", .get), ("disassociate", .get), ("disassociate_all", .get),
+                    ("delete_keys", .put),
+                ]
+            ) { context in QoSSpecsController(api: context.api).controller() }
         ]
     )
 }

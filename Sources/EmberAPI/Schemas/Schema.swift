@@ -90,10 +90,12 @@ indirect enum Schema: Sendable {
                         return "Invalid input received: \(field) has \(length) characters, more than 255."
                     }
                 }
-                // cinder's `name_skip_leading_trailing_spaces` (transfer names): InvalidName when
-                // the stripped text is empty or longer than 255 characters.
+                // cinder's `name_skip_leading_trailing_spaces` (transfer and QoS specs names): InvalidName when
+                // the text is empty (None), the stripped text is empty, or longer than 255 characters.
                 if format == "name_skip_leading_trailing_spaces" {
                     let length = text.trimmingCharacters(in: .whitespacesAndNewlines).count
+                    // An empty string is falsy in Python: the checker's first test.
+                    if text.isEmpty { return "An invalid 'name' value was provided. The 'name' can not be None." }
                     if length == 0 { return "An invalid 'name' value was provided. The 'name' can not be empty." }
                     if length > 255 {
                         return

@@ -202,5 +202,5 @@ public protocol MessageStore: Sendable {
 
 /// Everything the volume API and the workers need from the database.
 public typealias BlockStorageStore = VolumeStore & SnapshotStore & VolumeTypeStore & AttachmentStore & ServiceStore
-    & TransferStore
+    & TransferStore & QoSSpecsStore
     & BackupStore & QuotaStore & MessageStore

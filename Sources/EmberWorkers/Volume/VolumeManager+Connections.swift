@@ -16,7 +16,8 @@ extension VolumeRPC.InitializeConnection {
 extension VolumeManager {
     /// `initialize_connection(volume_id, connector)` (a call): cinder's manager flow for the
     /// backend's target helper, then what cinder's `_parse_connection_options` adds to `data`:
-    /// `qos_specs` (front-end consumers only; Ember has no QoS specs yet, so null),
+    /// `qos_specs` (the specs of the volume's type when their consumer is `front-end` or
+    /// `both`, per-GB limits worked out for the volume's size; null otherwise),
     /// `access_mode` (the attached mode, else `ro` for a read-only volume), `encrypted` and
     /// `cacheable`.
     ///
@@ -45,7 +46,7 @@ extension VolumeManager {
             info = try await driver.connectionInfo(volumeID: id)
         }
         guard case .object(var object) = info, case .object(var data)? = object["data"] else { return info }
-        data["qos_specs"] = .null
+        data["qos_specs"] = try await frontEndQoSSpecs(of: volume)
         let mode = volume.adminMetadata["attached_mode"] ?? (volume.adminMetadata["readonly"] == "True" ? "ro" : "rw")
         data["access_mode"] = .string(mode)
         if data["encrypted"] == nil { data["encrypted"] = .bool(volume.encryptionKeyID != nil) }
@@ -58,6 +59,39 @@ extension VolumeManager {
         object["data"] = .object(data)
         info = .object(object)
         return info
+    }
+
+    /// The limits of cinder's per-GB QoS options (`<option>_per_gb`, `_per_gb_min`, `_max`).
+    static let perGBOptions = [
+        "read_iops_sec", "read_bytes_sec", "write_iops_sec", "write_bytes_sec", "total_iops_sec", "total_bytes_sec",
+    ]
+
+    /// cinder's `_parse_connection_options` for `qos_specs`: the specs of the volume's type if
+    /// they are to be enforced by the front end (consumer `front-end` or `both`), else null.
+    /// A `<option>_per_gb` spec becomes `<option>` = per-GB value × size, at least
+    /// `<option>_per_gb_min` and at most `<option>_max` (integers, as cinder computes them);
+    /// a per-GB spec that is not an integer is passed on as it is.
+    func frontEndQoSSpecs(of volume: Volume) async throws -> JSONValue {
+        let found: QoSSpecs?
+        do {
+            found = try await store.qosSpecs(ofVolumeType: volume.volumeTypeID)
+        } catch {
+            if case .notFound = error { return .null }
+            throw error
+        }
+        guard let qos = found, qos.reachesFrontEnd else { return .null }
+        var specs: [String: JSONValue] = qos.specs.mapValues { JSONValue.optional($0) }
+        for option in Self.perGBOptions {
+            guard case .string(let text)? = specs[option + "_per_gb"], let perGB = Int(text) else { continue }
+            let minimum = specs[option + "_per_gb_min"]?.stringValue.flatMap { Int($0) } ?? 0
+            let value = max(minimum, perGB * volume.size)
+            let maximum = specs[option + "_max"]?.stringValue.flatMap { Int($0) } ?? value
+            specs[option + "_per_gb_min"] = nil
+            specs[option + "_max"] = nil
+            specs[option + "_per_gb"] = nil
+            specs[option] = .int(min(value, maximum))
+        }
+        return .object(JSONObject(uniqueEntries: specs.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))
     }
 
     /// `terminate_connection(volume_id, connector, force)` (a call): with a target helper that
