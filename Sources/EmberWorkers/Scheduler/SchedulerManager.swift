@@ -221,12 +221,14 @@ public actor SchedulerManager: Service {
         let remaining = startedAt + configuration.periodicInterval - ContinuousClock.now
         let hosts = await hostsWithoutReports()
         if remaining > .zero && !hosts.isEmpty {
-            // All at once: a service that died within `service_down_time` (still "up") must
-            // not spend the window of the ones that answer.
+            // All at once, so a service that died within `service_down_time` (still "up")
+            // costs no more than the window, which each call may use to its end: cinder too
+            // waits the whole `periodic_interval` for a report that is late (a busy service,
+            // a host under load), rather than failing the first creates early.
             let reports = await withTaskGroup(of: BackendState?.self) { group in
                 for host in hosts {
                     group.addTask { [bus, logger] in
-                        let client = VolumeRPC.client(bus: bus, host: host, timeout: min(remaining, .seconds(10)))
+                        let client = VolumeRPC.client(bus: bus, host: host, timeout: remaining)
                         do {
                             let reply = try await client.call(
                                 VolumeRPC.GetCapabilities(),
