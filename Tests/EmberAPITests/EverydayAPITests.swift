@@ -539,15 +539,17 @@ extension BadInputTests {
         message: String
     ) async throws {
         try await APIHarness.run { client, casts, api in
-            let response = try await client.execute(
+            try await BadInputTests.expectFault(
+                client,
+                casts,
+                method: method,
                 uri: uri,
-                method: HTTPRequest.Method(method)!,
-                headers: APIHarness.headers(version: version),
-                body: body.isEmpty ? nil : ByteBuffer(string: body)
+                version: version,
+                body: body,
+                status: status,
+                fault: fault,
+                message: message
             )
-            #expect(response.status.code == status, "\(response.text)")
-            #expect(response.json?[fault]?["message"] == .string(message), "\(response.text)")
-            #expect(casts.casts.isEmpty)
             #expect(try await api.store.listProjectDefaultVolumeTypes().isEmpty, "nothing was stored")
             #expect(try await api.store.listMessages(ListQuery(scope: .allProjects)).items.isEmpty)
             #expect(try await api.listVolumes(.init(scope: .allProjects)).items.isEmpty)

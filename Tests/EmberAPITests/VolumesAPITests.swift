@@ -549,17 +549,17 @@ import Testing
         message: String
     ) async throws {
         try await APIHarness.run { client, casts, api in
-            var headers = APIHarness.token
-            headers[HTTPField.Name("OpenStack-API-Version")!] = "volume 3.71"
-            let response = try await client.execute(
+            try await BadInputTests.expectFault(
+                client,
+                casts,
+                method: method,
                 uri: uri,
-                method: HTTPRequest.Method(method)!,
-                headers: headers,
-                body: body.isEmpty ? nil : ByteBuffer(string: body)
+                version: "3.71",
+                body: body,
+                status: status,
+                fault: fault,
+                message: message
             )
-            #expect(response.status.code == status, "\(response.text)")
-            #expect(response.json?[fault]?["message"] == .string(message), "\(response.text)")
-            #expect(casts.casts.isEmpty)
             #expect(try await api.listAttachments(.init(scope: .allProjects)).items.isEmpty, "nothing was stored")
             #expect(try await api.listVolumes(.init(scope: .allProjects)).items.isEmpty)
         }
@@ -676,17 +676,17 @@ extension BadInputTests {
         message: String
     ) async throws {
         try await APIHarness.run { client, casts, api in
-            var headers = APIHarness.token
-            headers[HTTPField.Name("OpenStack-API-Version")!] = "volume 3.71"
-            let response = try await client.execute(
+            try await BadInputTests.expectFault(
+                client,
+                casts,
+                method: method,
                 uri: uri,
-                method: HTTPRequest.Method(method)!,
-                headers: headers,
-                body: body.isEmpty ? nil : ByteBuffer(string: body)
+                version: "3.71",
+                body: body,
+                status: status,
+                fault: fault,
+                message: message
             )
-            #expect(response.status.code == status, "\(response.text)")
-            #expect(response.json?[fault]?["message"] == .string(message), "\(response.text)")
-            #expect(casts.casts.isEmpty)
             #expect(try await api.transfers.list(.init(scope: .allProjects)).items.isEmpty, "nothing was stored")
             #expect(try await api.listVolumes(.init(scope: .allProjects)).items.isEmpty)
         }
@@ -787,16 +787,43 @@ extension BadInputTests {
         message: String
     ) async throws {
         try await APIHarness.run { client, casts, api in
-            let response = try await client.execute(
+            try await BadInputTests.expectFault(
+                client,
+                casts,
+                method: method,
                 uri: uri,
-                method: HTTPRequest.Method(method)!,
-                headers: APIHarness.token,
-                body: body.isEmpty ? nil : ByteBuffer(string: body)
+                body: body,
+                status: status,
+                fault: fault,
+                message: message
             )
-            #expect(response.status.code == status, "\(response.text)")
-            #expect(response.json?[fault]?["message"] == .string(message), "\(response.text)")
-            #expect(casts.casts.isEmpty)
             #expect(try await api.qosSpecs.list(.init(scope: .allProjects)).items.isEmpty, "nothing was stored")
         }
+    }
+}
+
+extension BadInputTests {
+    /// Sends one bad request as admin (at `version`, or none) and checks cinder's status and
+    /// fault text and that nothing was cast; each table then checks its own store stayed empty.
+    static func expectFault(
+        _ client: any TestClientProtocol,
+        _ casts: CastRecorder,
+        method: String,
+        uri: String,
+        version: String? = nil,
+        body: String,
+        status: Int,
+        fault: String,
+        message: String
+    ) async throws {
+        let response = try await client.execute(
+            uri: uri,
+            method: HTTPRequest.Method(method)!,
+            headers: APIHarness.headers(version: version),
+            body: body.isEmpty ? nil : ByteBuffer(string: body)
+        )
+        #expect(response.status.code == status, "\(response.text)")
+        #expect(response.json?[fault]?["message"] == .string(message), "\(response.text)")
+        #expect(casts.casts.isEmpty)
     }
 }
