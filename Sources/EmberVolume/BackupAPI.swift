@@ -77,11 +77,8 @@ public struct BackupAPI: Sendable {
 
     /// `backup_api.get`: a backup in the caller's project (any project for admins).
     public func get(id: String, caller: Identity) async throws -> Backup {
-        do {
-            return try await store.backup(id: id, scope: caller.isAdmin ? .allProjects : volumes.scope(for: caller))
-        } catch {
-            if case .notFound = error { throw EmberError.notFound("Backup \(id) could not be found.") }
-            throw error
+        try await VolumeAPI.found("Backup \(id)") { () async throws(StoreError) in
+            try await store.backup(id: id, scope: caller.isAdmin ? .allProjects : volumes.scope(for: caller))
         }
     }
 

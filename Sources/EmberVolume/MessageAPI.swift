@@ -22,11 +22,8 @@ public struct MessageAPI: Sendable {
 
     /// `message_api.get`: 404 (`MessageNotFound`) when the caller cannot see it.
     public func get(id: String, caller: Identity) async throws -> UserMessage {
-        do {
-            return try await store.message(id: id, scope: Self.scope(for: caller))
-        } catch {
-            if case .notFound = error { throw EmberError.notFound("Message \(id) could not be found.") }
-            throw error
+        try await VolumeAPI.found("Message \(id)") { () async throws(StoreError) in
+            try await store.message(id: id, scope: Self.scope(for: caller))
         }
     }
 
@@ -43,11 +40,8 @@ public struct MessageAPI: Sendable {
 
     /// `message_api.delete` of a message the caller may see (checked by ``get(id:caller:)``).
     public func delete(id: String) async throws {
-        do {
+        try await VolumeAPI.found("Message \(id)") { () async throws(StoreError) in
             try await store.deleteMessage(id: id)
-        } catch {
-            if case .notFound = error { throw EmberError.notFound("Message \(id) could not be found.") }
-            throw error
         }
     }
 }

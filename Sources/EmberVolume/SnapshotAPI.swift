@@ -49,11 +49,8 @@ public struct SnapshotAPI: Sendable {
 
     /// `volume_api.get_snapshot`: a snapshot in the caller's project (any project for admins).
     public func get(id: String, caller: Identity) async throws -> Snapshot {
-        do {
-            return try await store.snapshot(id: id, scope: caller.isAdmin ? .allProjects : volumes.scope(for: caller))
-        } catch {
-            if case .notFound = error { throw EmberError.notFound("Snapshot \(id) could not be found.") }
-            throw error
+        try await VolumeAPI.found("Snapshot \(id)") { () async throws(StoreError) in
+            try await store.snapshot(id: id, scope: caller.isAdmin ? .allProjects : volumes.scope(for: caller))
         }
     }
 
@@ -176,11 +173,8 @@ public struct SnapshotAPI: Sendable {
         if let name { changes.append(.displayName(name)) }
         if let description { changes.append(.displayDescription(description)) }
         guard !changes.isEmpty else { return try await get(id: id, caller: caller) }
-        do {
-            return try await store.updateSnapshot(id: id, changes)
-        } catch {
-            if case .notFound = error { throw EmberError.notFound("Snapshot \(id) could not be found.") }
-            throw error
+        return try await VolumeAPI.found("Snapshot \(id)") { () async throws(StoreError) in
+            try await store.updateSnapshot(id: id, changes)
         }
     }
 
@@ -229,11 +223,8 @@ public struct SnapshotAPI: Sendable {
         caller: Identity
     ) async throws -> [String: String] {
         _ = try await get(id: snapshotID, caller: caller)
-        do {
-            return try await store.updateSnapshotMetadata(id: snapshotID, metadata, replace: replace)
-        } catch {
-            if case .notFound = error { throw EmberError.notFound("Snapshot \(snapshotID) could not be found.") }
-            throw error
+        return try await VolumeAPI.found("Snapshot \(snapshotID)") { () async throws(StoreError) in
+            try await store.updateSnapshotMetadata(id: snapshotID, metadata, replace: replace)
         }
     }
 

@@ -49,21 +49,15 @@ public struct TransferAPI: Sendable {
     }
 
     func get(id: String, scope: ProjectScope) async throws -> VolumeTransfer {
-        do {
-            return try await store.transfer(id: id, scope: scope)
-        } catch {
-            if case .notFound = error { throw EmberError.notFound("Transfer \(id) could not be found.") }
-            throw error
+        try await VolumeAPI.found("Transfer \(id)") { () async throws(StoreError) in
+            try await store.transfer(id: id, scope: scope)
         }
     }
 
     /// The volume a transfer offers, whoever owns it.
     public func volume(of transfer: VolumeTransfer) async throws -> Volume {
-        do {
-            return try await store.volume(id: transfer.volumeID, scope: .allProjects)
-        } catch {
-            if case .notFound = error { throw EmberError.notFound("Volume \(transfer.volumeID) could not be found.") }
-            throw error
+        try await VolumeAPI.found("Volume \(transfer.volumeID)") { () async throws(StoreError) in
+            try await store.volume(id: transfer.volumeID, scope: .allProjects)
         }
     }
 

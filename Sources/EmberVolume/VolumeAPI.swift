@@ -133,11 +133,8 @@ public actor VolumeAPI {
 
     /// `volume_api.get`: a volume in the caller's project (any project for admins).
     public nonisolated func volume(id: String, caller: Identity) async throws -> Volume {
-        do {
-            return try await store.volume(id: id, scope: caller.isAdmin ? .allProjects : scope(for: caller))
-        } catch {
-            if case .notFound = error { throw EmberError.notFound("Volume \(id) could not be found.") }
-            throw error
+        try await Self.found("Volume \(id)") { () async throws(StoreError) in
+            try await store.volume(id: id, scope: caller.isAdmin ? .allProjects : scope(for: caller))
         }
     }
 
@@ -156,6 +153,19 @@ public actor VolumeAPI {
             return try await fetch()
         } catch .markerNotFound(let marker) {
             throw EmberError.notFound("\(resource) \(marker) could not be found.")
+        }
+    }
+
+    /// Runs a store read or write of one row; a row that is not there (or not the caller's)
+    /// is cinder's 404 "`resource` could not be found." (`resource` names it with its id).
+    static func found<Item>(
+        _ resource: @autoclosure () -> String,
+        _ fetch: () async throws(StoreError) -> Item
+    ) async throws -> Item {
+        do {
+            return try await fetch()
+        } catch .notFound {
+            throw EmberError.notFound("\(resource()) could not be found.")
         }
     }
 
