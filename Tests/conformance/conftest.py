@@ -70,3 +70,12 @@ def wait_for(predicate, timeout=30, interval=0.1):
             return value
         time.sleep(interval)
     raise AssertionError(f"condition not met within {timeout} s")
+
+
+def field(output, name):
+    """The value of a row of a `cinder` table (`cinder show`, `type-show`, …)."""
+    for line in output.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) == 2 and cells[0] == name:
+            return cells[1]
+    raise AssertionError(f"no {name} in {output}")

@@ -12,7 +12,7 @@ import subprocess
 
 import openstack as sdk
 
-from conftest import PROJECT, wait_for
+from conftest import PROJECT, field, wait_for
 
 BIN = os.path.dirname(os.sys.executable)
 SERVER = "11111111-1111-4111-8111-111111111111"
@@ -37,15 +37,6 @@ def openstack(ember, *args, json_output=True):
     result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, f"{' '.join(args)}: {result.stderr}{result.stdout}"
     return json.loads(result.stdout) if json_output and result.stdout.strip() else result.stdout
-
-
-def field(output, name):
-    """The value of a `cinder` table row."""
-    for line in output.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 2 and cells[0] == name:
-            return cells[1]
-    raise AssertionError(f"no {name} in {output}")
 
 
 def connect(ember):

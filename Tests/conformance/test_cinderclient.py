@@ -3,7 +3,7 @@ import json
 import os
 import subprocess
 
-from conftest import PROJECT, wait_for
+from conftest import PROJECT, field, wait_for
 
 CINDER = os.path.join(os.path.dirname(os.sys.executable), "cinder")
 
@@ -16,15 +16,6 @@ def cinder(ember, *args):
     result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, f"{' '.join(args)}: {result.stderr}{result.stdout}"
     return result.stdout
-
-
-def field(output, name):
-    """The value of a `cinder show` table row."""
-    for line in output.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 2 and cells[0] == name:
-            return cells[1]
-    raise AssertionError(f"no {name} in {output}")
 
 
 def test_create_list_show_rename_metadata_delete(ember):

@@ -12,7 +12,7 @@ import uuid
 
 import openstack
 
-from conftest import PROJECT, wait_for
+from conftest import PROJECT, field, wait_for
 from test_openstacksdk import connect
 
 BIN = os.path.dirname(os.sys.executable)
@@ -38,14 +38,6 @@ def osc(ember, version, *args, json_output=True):
     result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, f"{' '.join(args)}: {result.stderr}{result.stdout}"
     return json.loads(result.stdout) if json_output and result.stdout.strip() else result.stdout
-
-
-def field(output, name):
-    for line in output.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 2 and cells[0] == name:
-            return cells[1]
-    raise AssertionError(f"no {name} in {output}")
 
 
 def table_cell(output, column):

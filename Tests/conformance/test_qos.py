@@ -5,7 +5,7 @@ import json
 import os
 import subprocess
 
-from conftest import PROJECT
+from conftest import PROJECT, field
 
 BIN = os.path.dirname(os.sys.executable)
 CINDER = os.path.join(BIN, "cinder")
@@ -36,15 +36,6 @@ def openstack_cli(ember, *args, parse=True, fails=False):
         return result.stderr + result.stdout
     assert result.returncode == 0, f"{' '.join(args)}: {result.stderr}{result.stdout}"
     return json.loads(result.stdout) if parse and result.stdout.strip() else None
-
-
-def field(output, name):
-    """The value of a `cinder` show table row."""
-    for line in output.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 2 and cells[0] == name:
-            return cells[1]
-    raise AssertionError(f"no {name} in {output}")
 
 
 def row_id(output, name):

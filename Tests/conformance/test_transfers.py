@@ -10,7 +10,7 @@ import uuid
 
 import openstack
 
-from conftest import PROJECT, wait_for
+from conftest import PROJECT, field, wait_for
 
 BIN = os.path.dirname(os.sys.executable)
 CINDER = os.path.join(BIN, "cinder")
@@ -37,15 +37,6 @@ def cinder_fails(ember, *args, project=PROJECT, user="admin", version="3.57"):
     result = subprocess.run(command, capture_output=True, text=True, timeout=60)
     assert result.returncode != 0, f"{' '.join(args)} succeeded: {result.stdout}"
     return result.stderr + result.stdout
-
-
-def field(output, name):
-    """The value of a `cinder show` table row."""
-    for line in output.splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) == 2 and cells[0] == name:
-            return cells[1]
-    raise AssertionError(f"no {name} in {output}")
 
 
 def in_use(output, resource):
