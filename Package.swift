@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Domain types, errors and faults, configuration, request context. No NIO, no HTTP.
@@ -79,6 +80,21 @@ let package = Package(
             ],
             swiftSettings: emberSettings
         ),
+        // Volume encryption keys: castellan's key manager interface, cinder's fixed-key manager
+        // and the Barbican v1 client.
+        .target(
+            name: "EmberKeys",
+            dependencies: [
+                "EmberCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: emberSettings
+        ),
         // The volume API (business layer), quota engine and what it asks the workers to do.
         .target(
             name: "EmberRPC",
@@ -96,6 +112,7 @@ let package = Package(
                 "EmberBus",
                 "EmberRPC",
                 "EmberImage",
+                "EmberKeys",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: emberSettings
@@ -109,6 +126,7 @@ let package = Package(
                 "EmberBus",
                 "EmberRPC",
                 "EmberImage",
+                "EmberKeys",
                 "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -150,6 +168,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: emberSettings
@@ -176,6 +195,7 @@ let package = Package(
             dependencies: [
                 "EmberIdentity",
                 "EmberImage",
+                "EmberKeys",
                 "EmberCore",
                 "EmberWSGI",
                 "EmberAPI",
@@ -184,6 +204,7 @@ let package = Package(
                 "EmberService",
                 "EmberStore",
                 "EmberBus",
+                "EmberRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
@@ -268,6 +289,7 @@ let package = Package(
             dependencies: [
                 "EmberCore",
                 "EmberImage",
+                "EmberKeys",
                 "EmberWSGI",
                 "EmberAPI",
                 "EmberIdentity",
@@ -324,6 +346,17 @@ let package = Package(
             dependencies: [
                 "EmberCore",
                 "EmberImage",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: emberSettings
+        ),
+        .testTarget(
+            name: "EmberKeysTests",
+            dependencies: [
+                "EmberCore",
+                "EmberKeys",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -20,7 +20,7 @@
 #   EMBER_CINDER_VENV       the venv with cinder 29.0.0, fixtures, pytest, pyyaml, requests
 #   EMBER_CINDER_HOST       the `host` cinder's services run as (the harness gives Ember the same)
 # Settings (override before sourcing): EMBER_CINDER_PORT (18776), EMBER_CINDER_RABBIT_PORT
-# (35672), EMBER_CINDER_VENV (/tmp/ember-cinder-venv), EMBER_CINDER_DIR
+# (26672), EMBER_CINDER_VENV (/tmp/ember-cinder-venv), EMBER_CINDER_DIR
 # (/tmp/ember-cinder-$EMBER_CINDER_PORT).
 # Idempotent: sourcing it again while cinder runs only re-exports the variables. The harness
 # changes cinder's state (a service it disables stays disabled: cinder 29.0.0's
@@ -28,7 +28,7 @@
 # another harness run.
 
 EMBER_CINDER_PORT="${EMBER_CINDER_PORT:-18776}"
-EMBER_CINDER_RABBIT_PORT="${EMBER_CINDER_RABBIT_PORT:-35672}"
+EMBER_CINDER_RABBIT_PORT="${EMBER_CINDER_RABBIT_PORT:-26672}"
 EMBER_CINDER_VENV="${EMBER_CINDER_VENV:-/tmp/ember-cinder-venv}"
 EMBER_CINDER_DIR="${EMBER_CINDER_DIR:-/tmp/ember-cinder-${EMBER_CINDER_PORT}}"
 EMBER_CINDER_HOST="${EMBER_CINDER_HOST:-fidelity}"
@@ -75,12 +75,12 @@ ember_cinder_rabbit_start() {
 listeners.tcp.1 = 127.0.0.1:${EMBER_CINDER_RABBIT_PORT}
 loopback_users = none
 CONF
-    # The Erlang distribution listens on loopback too (RABBITMQ_DIST_PORT, AMQP port + 20000).
+    # The Erlang distribution listens on loopback too (RABBITMQ_DIST_PORT, AMQP port + 1; both below the kernel's ephemeral range).
     (
         export RABBITMQ_NODENAME="ember-cinder-${EMBER_CINDER_RABBIT_PORT}@localhost"
         export RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 ERL_EPMD_ADDRESS=127.0.0.1
         export RABBITMQ_NODE_PORT="${EMBER_CINDER_RABBIT_PORT}"
-        export RABBITMQ_DIST_PORT=$((EMBER_CINDER_RABBIT_PORT + 20000))
+        export RABBITMQ_DIST_PORT=$((EMBER_CINDER_RABBIT_PORT + 1))
         export RABBITMQ_MNESIA_BASE="${dir}/mnesia" RABBITMQ_LOG_BASE="${dir}/log"
         export RABBITMQ_CONFIG_FILE="${dir}/rabbitmq.conf" RABBITMQ_ENABLED_PLUGINS_FILE="${dir}/enabled_plugins"
         export RABBITMQ_PID_FILE="${dir}/rabbitmq.pid" HOME="${dir}"

@@ -19,12 +19,14 @@
 #                                  alice (member of project-a), ann (reader of project-a),
 #                                  bob (member of project-b), betty (reader of project-b)
 # Settings (override before sourcing): EMBER_KEYSTONE_PORT (35357), EMBER_KEYSTONE_EMBER_PORT
-# (38776), EMBER_KEYSTONE_VENV (/tmp/ember-keystone-venv), EMBER_KEYSTONE_DIR
+# (28776), EMBER_KEYSTONE_VENV (/tmp/ember-keystone-venv), EMBER_KEYSTONE_DIR
 # (/tmp/ember-keystone-$EMBER_KEYSTONE_PORT).
 # Idempotent: sourcing it again while Keystone runs only re-exports the variables.
 
 EMBER_KEYSTONE_PORT="${EMBER_KEYSTONE_PORT:-35357}"
-EMBER_KEYSTONE_EMBER_PORT="${EMBER_KEYSTONE_EMBER_PORT:-38776}"
+# Ports that listen late in a CI run sit below the kernel's ephemeral range (32768-60999): a
+# client connection made earlier may hold any port inside it, and bind then fails (it did, for 38776).
+EMBER_KEYSTONE_EMBER_PORT="${EMBER_KEYSTONE_EMBER_PORT:-28776}"
 EMBER_KEYSTONE_VENV="${EMBER_KEYSTONE_VENV:-/tmp/ember-keystone-venv}"
 EMBER_KEYSTONE_DIR="${EMBER_KEYSTONE_DIR:-/tmp/ember-keystone-${EMBER_KEYSTONE_PORT}}"
 export EMBER_KEYSTONE_PORT EMBER_KEYSTONE_EMBER_PORT EMBER_KEYSTONE_VENV EMBER_KEYSTONE_DIR

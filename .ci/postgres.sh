@@ -107,6 +107,13 @@ ember_postgres_start() {
     echo "postgres.sh: PostgreSQL ready at 127.0.0.1:${EMBER_PG_PORT} (EMBER_TEST_POSTGRES_URL exported)" >&2
 }
 
+# Stops the server and keeps its data (an outage: ember_postgres_start brings it back).
+ember_postgres_halt() {
+    local bindir
+    bindir="$(ember_postgres_bindir)" || return 1
+    ember_postgres_as_postgres "'${bindir}/pg_ctl' -D '${EMBER_PG_DIR}/data' -m fast -w stop >/dev/null"
+}
+
 # Stops the cluster and deletes its directory.
 ember_postgres_stop() {
     local bindir

@@ -120,6 +120,22 @@ public enum VolumeAPIRouter {
             controllers["messages"] = MessagesController(api: api).controller()
             collections["messages"] = "messages"
 
+            // Manage existing (3.8): core in cinder's v3 router.
+            mapper.resource(
+                "manageable_volumes",
+                controller: "manageable_volumes",
+                collectionActions: [("detail", .get)]
+            )
+            controllers["manageable_volumes"] = ManageableController(api: api, resource: .volumes, legacy: false)
+                .controller()
+            mapper.resource(
+                "manageable_snapshots",
+                controller: "manageable_snapshots",
+                collectionActions: [("detail", .get)]
+            )
+            controllers["manageable_snapshots"] = ManageableController(api: api, resource: .snapshots, legacy: false)
+                .controller()
+
             mapper.resource("resource_filters", controller: "resource_filters")
             controllers["resource_filters"] = ResourceFiltersController(api: api).controller()
 
@@ -128,6 +144,58 @@ public enum VolumeAPIRouter {
             mapper.connect("default-types/{id}", method: .get, controller: "default_types", action: "detail")
             mapper.connect("default-types/{id}", method: .delete, controller: "default_types", action: "delete")
             controllers["default_types"] = DefaultTypesController(api: api).controller()
+
+            // Clusters (3.7) and workers cleanup (3.24): core routes of cinder's v3 router.
+            mapper.connect("clusters", method: .get, controller: "clusters", action: "index")
+            mapper.connect("clusters/detail", method: .get, controller: "clusters", action: "detail")
+            mapper.connect("clusters/{id}", method: .get, controller: "clusters", action: "show")
+            mapper.connect("clusters/enable", method: .put, controller: "clusters", action: "enable")
+            mapper.connect("clusters/disable", method: .put, controller: "clusters", action: "disable")
+            controllers["clusters"] = ClustersController(api: api).controller()
+
+            mapper.connect("workers/cleanup", method: .post, controller: "workers", action: "cleanup")
+            controllers["workers"] = WorkersController(api: api).controller()
+            // Group types and their specs (3.11): core routes of cinder's v3 router.
+            mapper.resource("group_types", controller: "group_types")
+            controllers["group_types"] = GroupTypesController(api: api).controller()
+            collections["group_types"] = "group_types"
+            mapper.resource(
+                "group_specs",
+                controller: "group_specs",
+                parent: (memberName: "group_type", collection: "group_types")
+            )
+            controllers["group_specs"] = GroupSpecsController(api: api).controller()
+
+            // Generic volume groups (3.13).
+            mapper.connect("groups/action", method: .post, controller: "groups", action: "action")
+            mapper.resource(
+                "groups",
+                controller: "groups",
+                collectionActions: [("detail", .get)],
+                memberActions: [("action", .post)]
+            )
+            controllers["groups"] = GroupsController(api: api).controller()
+            collections["groups"] = "groups"
+            mapper.resource(
+                "group_snapshots",
+                controller: "group_snapshots",
+                collectionActions: [("detail", .get)],
+                memberActions: [("action", .post)]
+            )
+            controllers["group_snapshots"] = GroupSnapshotsController(api: api).controller()
+            collections["group_snapshots"] = "group_snapshots"
+
+            // Legacy consistency groups: cinder's v3 router connects the resource (index,
+            // detail, show, create, PUT, DELETE, and an `action` member route that answers
+            // 404); the `consistencygroups` extension adds create_from_src, …/delete and
+            // …/update, and the `cgsnapshots` extension its resource.
+            mapper.resource(
+                "consistencygroups",
+                controller: "consistencygroups",
+                collectionActions: [("detail", .get)],
+                memberActions: [("action", .post)]
+            )
+            controllers["consistencygroups"] = ConsistencyGroupsController(api: api).controller()
         }
 
         // `ExtensionManager.get_resources` always adds `extensions` itself.
@@ -169,7 +237,7 @@ public enum VolumeAPIRouter {
         // The seed's XML templates and readers (`/v1`, `/v2` only).
         LegacyXML.install(into: &controllers, flavor: flavor)
 
-        return APIRouter(
+        var router = APIRouter(
             mapper: mapper,
             controllers: controllers,
             // `GET /v2/` describes v2.0 and `GET /v1/` v1.0, not the whole list.
@@ -179,6 +247,10 @@ public enum VolumeAPIRouter {
             policy: policy,
             servesXML: flavor != .v3
         )
+        if flavor == .v3 {
+            router.openAPIDocument = OpenAPIDocument.cachedBytes(router: router, extensions: extensions.aliases)
+        }
+        return router
     }
 
     /// Registers the v3 and v2 router factories (`cinder.api.v3.router:APIRouter.factory`,
@@ -202,6 +274,24 @@ public enum VolumeAPIRouter {
                     policy: context.environment.policy
                 )
             }
+        }
+        // `osvolumeversionapp` also serves the v3 router's OpenAPI document at `/openapi.json`,
+        // outside the authenticated pipelines as the version document is.
+        registry.registerApp("cinder.api.versions:Versions.factory") {
+            (context: PasteFactoryContext) throws(PasteError) in
+            let catalog = VersionCatalog(context: context)
+            let router = make(
+                api: api,
+                configuration: context.environment.configuration,
+                catalog: catalog,
+                flavor: .v3,
+                extensions: extensions,
+                policy: context.environment.policy
+            )
+            return OpenAPIVersionsApplication(
+                versions: VersionsApplication(catalog: catalog),
+                document: router.openAPIDocument ?? []
+            )
         }
     }
 }

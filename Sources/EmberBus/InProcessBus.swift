@@ -132,6 +132,22 @@ public actor InProcessBus: MessageBus {
         topics[topic]?.consumers.count ?? 0
     }
 
+    public func queueStatistics() -> [TopicQueueStatistics] {
+        var held: [String: [Envelope]] = [:]
+        for (topic, state) in topics {
+            held[topic, default: []] += state.queue.map(\.envelope)
+        }
+        for consumer in consumers.values {
+            held[consumer.topic, default: []] +=
+                consumer.fanout.map(\.envelope) + consumer.inFlight.values.map(\.envelope)
+        }
+        return held.compactMap { topic, envelopes in
+            envelopes.map(\.createdAt).min().map {
+                TopicQueueStatistics(topic: topic, depth: envelopes.count, oldestCreatedAt: $0)
+            }
+        }.sorted { $0.topic < $1.topic }
+    }
+
     /// How many messages of `topic` wait for a consumer.
     public func queueDepth(topic: String) -> Int {
         topics[topic]?.queue.count ?? 0

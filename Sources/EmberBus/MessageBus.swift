@@ -1,4 +1,5 @@
 import EmberCore
+import Foundation
 import ServiceLifecycle
 
 /// What a consumer runs for each message. The returned value is the reply to a call and is
@@ -44,6 +45,23 @@ public protocol MessageBus: Service {
 
     /// Messages of `topic` that were given up on (poison messages), oldest first.
     func deadLetters(topic: String) async throws -> [DeadLetter]
+    /// For each topic holding messages not yet acknowledged nor given up on (waiting or being
+    /// handled): how many, and when the oldest was sent. Topics holding none are left out.
+    func queueStatistics() async throws -> [TopicQueueStatistics]
+}
+
+/// The unacknowledged messages of one topic (``MessageBus/queueStatistics()``).
+public struct TopicQueueStatistics: Sendable, Equatable {
+    public var topic: String
+    public var depth: Int
+    /// When the oldest of them was sent.
+    public var oldestCreatedAt: Date
+
+    public init(topic: String, depth: Int, oldestCreatedAt: Date) {
+        self.topic = topic
+        self.depth = depth
+        self.oldestCreatedAt = oldestCreatedAt
+    }
 }
 
 /// A worker's subscription to a topic, run as a ServiceLifecycle `Service`.

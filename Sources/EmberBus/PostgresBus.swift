@@ -38,18 +38,24 @@ public final class PostgresBus: MessageBus {
         public var maxAttempts: Int
         /// Table and channel name prefix (`table_prefix`, default `ember_bus`).
         public var tablePrefix: String
+        /// The longest one bus operation may take, a connection's wait included
+        /// (`operation_timeout`, default 30 s): a cast during a database outage fails as
+        /// unavailable instead of holding its API request.
+        public var operationTimeout: Duration
 
         public init(
             visibilityTimeout: Duration = .seconds(60),
             pollInterval: Duration = .seconds(1),
             maxAttempts: Int = 5,
-            tablePrefix: String = "ember_bus"
+            tablePrefix: String = "ember_bus",
+            operationTimeout: Duration = .seconds(30)
         ) {
             precondition(Self.isValidPrefix(tablePrefix), "invalid bus table prefix \(tablePrefix)")
             self.visibilityTimeout = visibilityTimeout
             self.pollInterval = pollInterval
             self.maxAttempts = maxAttempts
             self.tablePrefix = tablePrefix
+            self.operationTimeout = operationTimeout
         }
 
         /// A prefix is safe to splice into SQL: `[a-z][a-z0-9_]{0,39}`.
@@ -114,17 +120,19 @@ public final class PostgresBus: MessageBus {
     }
 
     /// Runs the client (when owned), the notification listener and the reply poller until
-    /// graceful shutdown.
+    /// graceful shutdown or cancellation.
     ///
-    /// The owned client stops only after the listener and the poller have ended. Both lease
-    /// connections from it (the listener holds one and, inside it, fetches replies with
-    /// another), and a lease asked of a `PostgresClient` whose `run()` is ending or has ended
-    /// is never answered: when graceful shutdown stopped the client and the listener at the
-    /// same moment, the listener sometimes waited in that lease for ever, `run()` never
-    /// returned, and everything waiting for the bus to shut down (a test's `ServiceGroup`, the
-    /// parallel test suite) stood still at 0 % CPU. `PostgresClient.run()` itself ends on
-    /// graceful shutdown, so it runs in a task that does not inherit the graceful-shutdown
-    /// context (a detached task, awaited below and cancelled once its users are done).
+    /// The owned client stops only after the listener and the poller have ended, on graceful
+    /// shutdown and on cancellation alike. Both use connections of it (the listener holds one
+    /// and, inside it, fetches replies and creates the tables with another), and stopping a
+    /// `PostgresClient` closes the connections in use: a statement of theirs then fails, and
+    /// the next one written to the closed connection (a `ROLLBACK`) is lost by PostgresNIO
+    /// (its channel handler, which would fail it, has gone) so its caller waits for ever.
+    /// Cancelling the client together with the listener did that: `ember manage volume
+    /// delete` over the bus cancels `run()` after its cast, and under load it sometimes never
+    /// exited, with every thread idle. `PostgresClient.run()` itself ends on graceful
+    /// shutdown, so it runs in a task that inherits neither the graceful-shutdown context nor
+    /// the cancellation (a detached task, cancelled and awaited once its users are done).
     public func run() async throws {
         guard ownsClient else {
             await runListenerAndPoller()
@@ -132,11 +140,7 @@ public final class PostgresBus: MessageBus {
         }
         let client = client
         let clientTask = Task.detached { await client.run() }
-        await withTaskCancellationHandler {
-            await runListenerAndPoller()
-        } onCancel: {
-            clientTask.cancel()
-        }
+        await runListenerAndPoller()
         clientTask.cancel()
         await clientTask.value
     }
@@ -155,12 +159,13 @@ public final class PostgresBus: MessageBus {
 
     public func cast(_ envelope: Envelope) async throws {
         let text = try envelope.encoded()
-        try await execute("cast") {
+        try await execute("cast") { connection in
             try await self.exec(
                 """
                 WITH ins AS (INSERT INTO \(unescaped: self.messagesTable) (topic, envelope) VALUES (\(envelope.topic), \(text)))
                 SELECT pg_notify(\(self.channel), \("w:" + envelope.topic))
-                """
+                """,
+                on: connection
             )
         }
     }
@@ -168,14 +173,15 @@ public final class PostgresBus: MessageBus {
     public func fanoutCast(_ envelope: Envelope) async throws {
         let text = try envelope.encoded()
         let liveness = Self.seconds(configuration.visibilityTimeout)
-        try await execute("fanout cast") {
+        try await execute("fanout cast") { connection in
             try await self.exec(
                 """
                 WITH ins AS (INSERT INTO \(unescaped: self.messagesTable) (topic, consumer_id, envelope)
                     SELECT topic, consumer_id, \(text) FROM \(unescaped: self.consumersTable)
                     WHERE topic = \(envelope.topic) AND heartbeat_at > now() - make_interval(secs => \(liveness)))
                 SELECT pg_notify(\(self.channel), \("w:" + envelope.topic))
-                """
+                """,
+                on: connection
             )
         }
     }
@@ -210,8 +216,8 @@ public final class PostgresBus: MessageBus {
     }
 
     public func deadLetters(topic: String) async throws -> [DeadLetter] {
-        try await execute("dead letters") {
-            let rows = try await self.client.query(
+        try await execute("dead letters") { connection in
+            let rows = try await connection.query(
                 """
                 SELECT envelope, attempts, coalesce(last_error, '') FROM \(unescaped: self.messagesTable)
                 WHERE topic = \(topic) AND dead_at IS NOT NULL ORDER BY seq
@@ -226,10 +232,27 @@ public final class PostgresBus: MessageBus {
         }
     }
 
+    public func queueStatistics() async throws -> [TopicQueueStatistics] {
+        try await execute("queue statistics") { connection in
+            let rows = try await connection.query(
+                """
+                SELECT topic, count(*)::bigint, min(created_at) FROM \(unescaped: self.messagesTable)
+                WHERE dead_at IS NULL GROUP BY topic ORDER BY topic
+                """,
+                logger: self.logger
+            )
+            var statistics: [TopicQueueStatistics] = []
+            for try await (topic, depth, oldest) in rows.decode((String, Int, Date).self) {
+                statistics.append(TopicQueueStatistics(topic: topic, depth: depth, oldestCreatedAt: oldest))
+            }
+            return statistics
+        }
+    }
+
     /// Messages of `topic` not yet acknowledged nor dead (for tests and diagnostics).
     public func pendingCount(topic: String) async throws -> Int {
-        try await execute("count") {
-            let rows = try await self.client.query(
+        try await execute("count") { connection in
+            let rows = try await connection.query(
                 """
                 SELECT count(*)::bigint FROM \(unescaped: self.messagesTable)
                 WHERE topic = \(topic) AND dead_at IS NULL

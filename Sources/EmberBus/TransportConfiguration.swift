@@ -14,6 +14,8 @@ import Logging
 /// - `[ember_bus] max_attempts` (default 5): deliveries before a message is dead-lettered.
 /// - `[ember_bus] max_queue_depth` (default 10000): waiting messages per topic (in-process).
 /// - `[ember_bus] table_prefix` (default `ember_bus`): prefix of the bus tables (PostgreSQL).
+/// - `[ember_bus] operation_timeout` (default 30): seconds one bus statement (a cast, a claim)
+///   may take, waiting for a connection included, before it fails as unavailable (PostgreSQL).
 public struct TransportConfiguration: Sendable, Equatable {
     /// Which transport.
     public enum Transport: Sendable, Equatable {
@@ -30,6 +32,7 @@ public struct TransportConfiguration: Sendable, Equatable {
     public var maxAttempts: Int
     public var maxQueueDepth: Int
     public var tablePrefix: String
+    public var operationTimeout: Duration = .seconds(30)
 
     public init(
         transport: Transport = .inProcess,
@@ -95,6 +98,17 @@ public struct TransportConfiguration: Sendable, Equatable {
             )
         }
         tablePrefix = prefix
+        let operation = try files.double("ember_bus", "operation_timeout", default: 30)
+        guard operation > 0 else {
+            throw .malformedValue(
+                path: files.lookup("ember_bus", "operation_timeout")?.path ?? "",
+                section: "ember_bus",
+                option: "operation_timeout",
+                value: String(operation),
+                expected: "a positive number of seconds"
+            )
+        }
+        operationTimeout = .milliseconds(Int((operation * 1000).rounded()))
     }
 
     /// Builds the configured bus. Add it to the `ServiceGroup` before its consumers.
@@ -112,7 +126,8 @@ public struct TransportConfiguration: Sendable, Equatable {
                     visibilityTimeout: visibilityTimeout,
                     pollInterval: pollInterval,
                     maxAttempts: maxAttempts,
-                    tablePrefix: tablePrefix
+                    tablePrefix: tablePrefix,
+                    operationTimeout: operationTimeout
                 ),
                 logger: logger
             )

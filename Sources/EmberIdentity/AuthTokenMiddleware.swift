@@ -149,12 +149,17 @@ public final class TokenValidator: Sendable {
     public let clock: any EmberClock
     public var configuration: AuthTokenConfiguration { client.configuration }
 
-    public init(client: KeystoneClient, clock: any EmberClock = .system) {
+    public init(
+        client: KeystoneClient,
+        clock: any EmberClock = .system,
+        statistics: TokenCacheStatistics = TokenCacheStatistics()
+    ) {
         self.client = client
         self.clock = clock
         self.cache = TokenCache(
             capacity: client.configuration.tokenCacheSize,
-            lifetime: Double(client.configuration.tokenCacheTime)
+            lifetime: Double(client.configuration.tokenCacheTime),
+            statistics: statistics
         )
     }
 

@@ -10,6 +10,8 @@ import ServiceLifecycle
 /// the client down (the server stops first, since services stop in reverse order).
 public final class KeystoneAuthService: Service, Sendable {
     public let http: HTTPClient
+    /// The token lookups of every `authtoken` filter this service made (for the metrics).
+    public let tokenCacheStatistics = TokenCacheStatistics()
     let logger: Logger
 
     public init(logger: Logger) {
@@ -31,6 +33,7 @@ public final class KeystoneAuthService: Service, Sendable {
     /// name): each `[filter:authtoken]` reads `[keystone_authtoken]` and gets its own cache.
     public func register(in registry: inout PasteFactoryRegistry) {
         let http = self.http
+        let statistics = tokenCacheStatistics
         registry.registerFilter(
             "keystonemiddleware.auth_token:filter_factory",
             "keystoneclient.middleware.auth_token:filter_factory"
@@ -57,7 +60,7 @@ public final class KeystoneAuthService: Service, Sendable {
                 ]
             )
             let client = KeystoneClient(configuration: configuration, http: http, logger: logger)
-            return AuthTokenMiddleware(validator: TokenValidator(client: client))
+            return AuthTokenMiddleware(validator: TokenValidator(client: client, statistics: statistics))
         }
     }
 

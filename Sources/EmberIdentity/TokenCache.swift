@@ -20,21 +20,24 @@ public final class TokenCache: Sendable {
 
     public let capacity: Int
     public let lifetime: Double
+    /// Where lookups are counted (shared by every cache of a service, for the metrics).
+    public let statistics: TokenCacheStatistics
     private let state = Mutex(State())
 
     /// - Parameters:
     ///   - capacity: the most tokens kept; `0` keeps none.
     ///   - lifetime: `token_cache_time` in seconds; negative keeps none.
-    public init(capacity: Int, lifetime: Double) {
+    public init(capacity: Int, lifetime: Double, statistics: TokenCacheStatistics = TokenCacheStatistics()) {
         self.capacity = lifetime < 0 ? 0 : capacity
         self.lifetime = lifetime
+        self.statistics = statistics
     }
 
     public var count: Int { state.withLock { $0.entries.count } }
 
     /// The cached validation of `key`, if it is still good at `now`.
     public func lookup(_ key: String, now: Double) -> KeystoneToken? {
-        state.withLock { state in
+        let token = state.withLock { state -> KeystoneToken? in
             guard let entry = state.entries[key] else { return nil }
             guard entry.validUntil > now else {
                 state.entries[key] = nil
@@ -42,6 +45,8 @@ public final class TokenCache: Sendable {
             }
             return entry.token
         }
+        statistics.record(hit: token != nil)
+        return token
     }
 
     public func store(_ key: String, token: KeystoneToken, now: Double) {
@@ -67,6 +72,25 @@ public final class TokenCache: Sendable {
         if state.head > 1024 || state.head * 2 > state.order.count {
             state.order = state.order[state.head...].filter { state.entries[$0] != nil }
             state.head = 0
+        }
+    }
+}
+
+/// How many token lookups the caches answered and how many went to Keystone.
+public final class TokenCacheStatistics: Sendable {
+    private let hitCount = Atomic<Int>(0)
+    private let missCount = Atomic<Int>(0)
+
+    public init() {}
+
+    public var hits: Int { hitCount.load(ordering: .relaxed) }
+    public var misses: Int { missCount.load(ordering: .relaxed) }
+
+    func record(hit: Bool) {
+        if hit {
+            hitCount.add(1, ordering: .relaxed)
+        } else {
+            missCount.add(1, ordering: .relaxed)
         }
     }
 }

@@ -43,6 +43,7 @@ public enum APIServerBuilder {
         configuration: EmberConfiguration,
         registry: PasteFactoryRegistry,
         policy: PolicyEnforcer = .cinderDefaults,
+        metrics: EmberMetrics? = nil,
         logger: Logger
     ) throws -> WSGIServer {
         let app = try loadApplication(configuration: configuration, registry: registry, policy: policy, logger: logger)
@@ -51,9 +52,12 @@ public enum APIServerBuilder {
                 "auth_strategy is \(configuration.api.authStrategy): listening on 127.0.0.1 only; set [DEFAULT] osapi_volume_listen (e.g. 0.0.0.0) to accept other hosts, where every caller is trusted as the identity it claims"
             )
         }
+        let metricsConfiguration = try MetricsConfiguration(files: configuration.files)
         return try WSGIServer(
             configuration: .init(api: configuration.api, ssl: configuration.ssl),
             app: app,
+            observer: metrics,
+            metricsApp: metricsConfiguration.onAPIPort ? metrics.map(MetricsApplication.init) : nil,
             logger: logger
         )
     }

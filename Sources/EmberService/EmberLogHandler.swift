@@ -1,13 +1,12 @@
 import EmberCore
 import Foundation
 import Logging
-import Synchronization
 
 /// oslo.log's line format for swift-log:
 /// `2026-11-29 13:27:15.123 4294 INFO ember.api [req-…] Started osapi_volume on 0.0.0.0:8776 key=value`.
 ///
-/// The level lives in one shared ``EmberLogLevel`` so SIGHUP can change it (`debug = true`)
-/// for every logger at once, without restarting.
+/// The level comes from ``LogLevels``: the process default (``EmberLogLevel``, which SIGHUP
+/// changes with `debug = true`) unless `set-log` set one for the logger's label prefix.
 public struct EmberLogHandler: LogHandler {
     public let label: String
     public var metadata: Logger.Metadata = [:]
@@ -19,7 +18,7 @@ public struct EmberLogHandler: LogHandler {
     }
 
     public var logLevel: Logger.Level {
-        get { EmberLogLevel.current }
+        get { LogLevels.level(for: label) }
         set {}
     }
 
@@ -43,13 +42,7 @@ public struct EmberLogHandler: LogHandler {
     static let pid = ProcessInfo.processInfo.processIdentifier
 
     static func levelName(_ level: Logger.Level) -> String {
-        switch level {
-        case .trace, .debug: "DEBUG"
-        case .info, .notice: "INFO"
-        case .warning: "WARNING"
-        case .error: "ERROR"
-        case .critical: "CRITICAL"
-        }
+        LogLevels.name(of: level)
     }
 
     static func timestamp() -> String {
@@ -87,15 +80,12 @@ public struct EmberLogHandler: LogHandler {
     }
 }
 
-/// The process-wide log level, `info` unless `[DEFAULT] debug = true`. Every log call reads
-/// it, so it is an atomic rather than a lock.
+/// The process-wide default log level, `info` unless `[DEFAULT] debug = true`
+/// (``LogLevels/defaultLevel``; a `set-log` rule overrides it for its prefix).
 public enum EmberLogLevel {
-    private static let levels: [Logger.Level] = Logger.Level.allCases
-    private static let level = Atomic<Int>(Logger.Level.allCases.firstIndex(of: .info) ?? 2)
-
     public static var current: Logger.Level {
-        get { levels[level.load(ordering: .relaxed)] }
-        set { level.store(levels.firstIndex(of: newValue) ?? 2, ordering: .relaxed) }
+        get { LogLevels.defaultLevel }
+        set { LogLevels.defaultLevel = newValue }
     }
 
     /// Applies `[DEFAULT] debug`.
@@ -144,6 +134,9 @@ public final class LogOutput: Sendable {
     public static func bootstrap(_ logging: LoggingConfiguration, binary: String) throws {
         let output = try LogOutput(path: logging.destination(binary: binary))
         EmberLogLevel.apply(logging)
-        LoggingSystem.bootstrap { label in EmberLogHandler(label: label, output: output) }
+        LoggingSystem.bootstrap { label in
+            LogLevels.register(label)
+            return EmberLogHandler(label: label, output: output)
+        }
     }
 }

@@ -19,7 +19,7 @@ import Darwin
 ///   `graceful_shutdown_timeout` seconds the rest is cancelled.
 /// - a second SIGTERM or SIGINT during shutdown: exit at once (status 1).
 /// - SIGHUP: re-read the configuration files and apply what can change while running (the
-///   log level); connections are not touched.
+///   log level, the policy overrides, the TLS certificate); connections are not touched.
 ///
 /// It isolates the service table (`services`), the running group and whether a shutdown has
 /// begun, which the signal handlers and `wait()` read and change from different tasks.

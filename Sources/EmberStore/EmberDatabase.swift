@@ -178,6 +178,9 @@ public final class EmberDatabase: ServiceLifecycle.Service, Sendable {
     /// The newest schema version this build knows.
     public static var latestVersion: Int { Migration.latestVersion }
 
+    /// Database connections running an operation now (the pool in use, for the metrics).
+    public var connectionsInUse: Int { driver.connectionsInUse }
+
     /// The TLS settings libpq's `sslmode` stands for (nil: no TLS).
     static func tlsConfiguration(_ settings: DatabaseConfiguration.PostgresSettings) -> TLSConfiguration? {
         var tlsConfiguration = TLSConfiguration.makeClientConfiguration()

@@ -11,6 +11,10 @@ public enum StoreResource: String, Sendable, Equatable {
     case message = "Message"
     case transfer = "Transfer"
     case qosSpecs = "QoS spec"
+    case cluster = "Cluster"
+    case groupType = "Group type"
+    case group = "Group"
+    case groupSnapshot = "GroupSnapshot"
 }
 
 /// Why a store operation failed. Conforms to `EmberErrorConvertible`, so faultwrap renders it.
@@ -41,6 +45,14 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     case backupExists(String)
     /// A reservation would exceed a limit → 413 (the volume API picks cinder's message).
     case overQuota([QuotaOverage])
+    /// Another group type already has this name → 409.
+    case groupTypeExists(String)
+    /// Groups still use the group type → 400.
+    case groupTypeInUse(String)
+    /// A group type looked up by name → 404.
+    case groupTypeNameNotFound(String)
+    /// A group spec key that is not set → 404.
+    case groupSpecNotFound(groupTypeID: String, key: String)
     /// The database cannot be reached, or did not answer in time → 503.
     case databaseUnavailable(String)
     /// The schema is older than this build expects (`ember manage db sync` not run) → 500.
@@ -70,6 +82,10 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
             "The volume type \(id) is a default volume type and cannot be deleted."
         case .backupExists: "Invalid backup: Backup already exists in database."
         case .overQuota(let overs): "Quota exceeded for resources: \(overs.map(\.resource).sorted())"
+        case .groupTypeExists(let name): "Group Type \(name) already exists."
+        case .groupTypeInUse(let id): "Group Type \(id) deletion is not allowed with groups present with the type."
+        case .groupTypeNameNotFound(let name): "Group type with name \(name) could not be found."
+        case .groupSpecNotFound(let typeID, let key): "Group Type \(typeID) has no specs with key \(key)."
         case .databaseUnavailable(let reason): "Database unavailable: \(reason)"
         case .schemaOutOfDate(let current, let required):
             "Database schema version \(current) is older than \(required); run 'ember manage db sync'."
@@ -82,11 +98,12 @@ extension StoreError: EmberErrorConvertible {
     public var emberError: EmberError {
         switch self {
         case .notFound, .volumeTypeNameNotFound, .metadataKeyNotFound, .extraSpecNotFound,
-            .volumeTypeAccessNotFound:
+            .volumeTypeAccessNotFound, .groupTypeNameNotFound, .groupSpecNotFound:
             .notFound(description)
-        case .markerNotFound, .invalidSortKey, .volumeTypeInUse, .volumeTypeIsProjectDefault, .backupExists:
+        case .markerNotFound, .invalidSortKey, .volumeTypeInUse, .volumeTypeIsProjectDefault, .backupExists,
+            .groupTypeInUse:
             .badRequest(description)
-        case .volumeTypeExists, .volumeTypeAccessExists:
+        case .volumeTypeExists, .volumeTypeAccessExists, .groupTypeExists:
             .conflict(description)
         case .overQuota:
             EmberError(status: 413, message: description, headers: [("Retry-After", "0")])

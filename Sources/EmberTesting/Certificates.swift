@@ -10,32 +10,41 @@ public struct TestCertificates: Sendable {
     public let clientCertificate: String
     public let clientKey: String
 
-    public init(in directory: TemporaryDirectory) async throws {
+    let directory: String
+    let prefix: String
+
+    /// - Parameter prefix: starts every file name, so two authorities can share a directory.
+    public init(in directory: TemporaryDirectory, prefix: String = "") async throws {
         let dir = directory.path
-        caCertificate = dir + "/ca.pem"
-        serverCertificate = dir + "/server.pem"
-        serverKey = dir + "/server-key.pem"
-        clientCertificate = dir + "/client.pem"
-        clientKey = dir + "/client-key.pem"
+        self.directory = dir
+        self.prefix = prefix
+        caCertificate = dir + "/\(prefix)ca.pem"
+        serverCertificate = dir + "/\(prefix)server.pem"
+        serverKey = dir + "/\(prefix)server-key.pem"
+        clientCertificate = dir + "/\(prefix)client.pem"
+        clientKey = dir + "/\(prefix)client-key.pem"
         try directory.write("server.ext", "subjectAltName=DNS:localhost,IP:127.0.0.1\n")
         try await Self.openssl([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Ember Test CA",
-            "-keyout", dir + "/ca-key.pem", "-out", caCertificate,
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=Ember Test CA \(prefix)",
+            "-keyout", dir + "/\(prefix)ca-key.pem", "-out", caCertificate,
         ])
-        for (name, cert, key, ext) in [
-            ("localhost", serverCertificate, serverKey, true), ("ember-client", clientCertificate, clientKey, false),
-        ] {
-            try await Self.openssl([
-                "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=\(name)", "-keyout", key, "-out",
-                dir + "/\(name).csr",
-            ])
-            var sign = [
-                "x509", "-req", "-in", dir + "/\(name).csr", "-CA", caCertificate, "-CAkey", dir + "/ca-key.pem",
-                "-CAcreateserial", "-days", "2", "-out", cert,
-            ]
-            if ext { sign += ["-extfile", dir + "/server.ext"] }
-            try await Self.openssl(sign)
-        }
+        try await issue(commonName: "localhost", certificate: serverCertificate, key: serverKey, server: true)
+        try await issue(commonName: "ember-client", certificate: clientCertificate, key: clientKey, server: false)
+    }
+
+    /// Signs a new certificate with this authority: for `localhost` and 127.0.0.1 when
+    /// `server`, whatever `commonName` says.
+    public func issue(commonName: String, certificate: String, key: String, server: Bool) async throws {
+        let request = directory + "/\(prefix)\(commonName).csr"
+        try await Self.openssl([
+            "req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=\(commonName)", "-keyout", key, "-out", request,
+        ])
+        var sign = [
+            "x509", "-req", "-in", request, "-CA", caCertificate, "-CAkey", directory + "/\(prefix)ca-key.pem",
+            "-CAcreateserial", "-days", "2", "-out", certificate,
+        ]
+        if server { sign += ["-extfile", directory + "/server.ext"] }
+        try await Self.openssl(sign)
     }
 
     static func openssl(_ arguments: [String]) async throws {

@@ -13,6 +13,12 @@ public enum PostgresTestSlots {
     /// which leaves room for the multi-process tests within the server's 200).
     public static let limit = 12
 
+    /// Seconds each store and bus operation of a PostgreSQL test may take. Production bounds
+    /// them at 30 s (`operation_timeout`, see `Deadline`) to answer during an outage; a loaded
+    /// parallel CI run slows PostgreSQL operations some 60 times (a 0.4 s list of 1,100
+    /// volumes failed a 20 s bound there). A hang still ends, at this bound.
+    public static let operationTimeout: Double = 300
+
     private static let semaphore = AsyncSemaphore(permits: limit)
 
     /// Runs `body` holding one slot. `holder` names the test in the trace that

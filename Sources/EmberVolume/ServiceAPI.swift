@@ -1,6 +1,7 @@
 import EmberCore
 import EmberStore
 import Foundation
+import Logging
 
 /// The services table as `os-services`, `os-hosts` and `os-availability-zone` read and change
 /// it (`cinder/api/contrib/services.py`, `hosts.py`, `availability_zones.py`): which services
@@ -10,11 +11,26 @@ public struct ServiceAPI: Sendable {
     /// Seconds without a heartbeat after which a service is down (`service_down_time`).
     public let downTime: Int
     let clock: any EmberClock
+    /// Who sends freeze, thaw, failover and the log-level calls to the services.
+    let caster: any ServiceWorkCaster
+    /// `[DEFAULT] host`: this API's own name in `get-log`.
+    public let host: String
+    let logger: Logger
 
-    init(store: any ServiceStore & VolumeStore & SnapshotStore, downTime: Int, clock: any EmberClock) {
+    init(
+        store: any ServiceStore & VolumeStore & SnapshotStore,
+        downTime: Int,
+        clock: any EmberClock,
+        caster: any ServiceWorkCaster,
+        host: String,
+        logger: Logger
+    ) {
         self.store = store
         self.downTime = downTime
         self.clock = clock
+        self.caster = caster
+        self.host = host
+        self.logger = logger
     }
 
     /// The time service ages are measured against.
@@ -41,10 +57,7 @@ public struct ServiceAPI: Sendable {
     /// only itself; `host@backend` itself and its pools; a bare host itself, its backends
     /// and its pools (so `?host=vm` finds the scheduler `vm` and the volume service `vm@file`).
     public static func hostMatches(_ host: String, filter: String) -> Bool {
-        if host == filter { return true }
-        if filter.contains("#") { return false }
-        if host.hasPrefix(filter + "#") { return true }
-        return !filter.contains("@") && host.hasPrefix(filter + "@")
+        HostFilter.matches(host, filter: filter)
     }
 
     /// Enables or disables the `binary` service of `host` (404 as cinder when there is none);

@@ -71,6 +71,30 @@ public struct SnapshotAPI: Sendable {
     ) async throws -> Snapshot {
         guard let volumeID = request.volumeID else { throw EmberError.notFound("Volume None could not be found.") }
         let volume = try await volumes.volume(id: volumeID, caller: caller)
+        try await volumes.services.assertNotFrozen(host: volume.host, cluster: volume.clusterName)
+        let snapshot = try await createInDB(request, of: volume, caller: caller, requestID: requestID)
+        do {
+            try await caster.createSnapshot(snapshot, of: volume, caller: caller, requestID: requestID)
+        } catch {
+            logger.error(
+                "Cast to the scheduler failed",
+                metadata: ["snapshot.id": .string(snapshot.id), "error": "\(error)"]
+            )
+            _ = try? await store.apply(SnapshotTransitions.createFailed, toSnapshot: snapshot.id)
+            throw error
+        }
+        return snapshot
+    }
+
+    /// `create_snapshot_in_db`: validates the volume, reserves `snapshots` and `gigabytes`,
+    /// inserts the snapshot (`creating`), re-checks the volume's status and commits the quota.
+    /// Any failure after the reservation removes the row and rolls back.
+    func createInDB(
+        _ request: SnapshotCreateRequest,
+        of volume: Volume,
+        caller: Identity,
+        requestID: String
+    ) async throws -> Snapshot {
         try Self.validateSnapshotSource(volume)
         let source = VolumeTransitions.snapshot(inUseAllowed: request.force || request.allowInUse)
         let validStatus = VolumeStatus.allCases.filter(source.allows)
@@ -125,16 +149,6 @@ public struct SnapshotAPI: Sendable {
                 "request.id": .string(requestID),
             ]
         )
-        do {
-            try await caster.createSnapshot(snapshot, of: volume, caller: caller, requestID: requestID)
-        } catch {
-            logger.error(
-                "Cast to the scheduler failed",
-                metadata: ["snapshot.id": .string(snapshot.id), "error": "\(error)"]
-            )
-            _ = try? await store.apply(SnapshotTransitions.createFailed, toSnapshot: snapshot.id)
-            throw error
-        }
         return snapshot
     }
 
@@ -188,6 +202,9 @@ public struct SnapshotAPI: Sendable {
         requestID: String
     ) async throws {
         let current = try await get(id: id, caller: caller)
+        if let source = try? await store.volume(id: current.volumeID, scope: .allProjects) {
+            try await volumes.services.assertNotFrozen(host: source.host, cluster: source.clusterName)
+        }
         guard let deleting = try await store.apply(SnapshotTransitions.delete(force: force), toSnapshot: id) else {
             throw EmberError.badRequest(
                 force

@@ -90,9 +90,6 @@ public struct TransferAPI: Sendable {
                         "Invalid volume: transferring an encrypted volume without its snapshots is not supported"
                     )
                 }
-                // From 3.70 cinder hands the key to the new owner through its key manager;
-                // Ember has none, so it cannot move an encrypted volume at any version.
-                throw EmberError.badRequest("Invalid volume: transferring encrypted volume is not supported")
             }
             if !request.noSnapshots {
                 for snapshot in try await snapshots(of: current.id) where snapshot.status != .available {
@@ -115,6 +112,21 @@ public struct TransferAPI: Sendable {
                     "Invalid volume: Transfer \(transfer.id): Volume id \(current.id) expected in available state."
                 )
             }
+            if current.encryptionKeyID != nil {
+                // `key_transfer.transfer_create`: the key moves from the owner to the service
+                // until the transfer is accepted or deleted; a failure takes the transfer back.
+                do {
+                    try await volumes.transferKey(
+                        of: current,
+                        from: volumes.keyContext(caller, requestID: requestID),
+                        to: volumes.serviceKeyContext(requestID: requestID)
+                    )
+                } catch {
+                    logger.error("Failed to transfer keys", metadata: ["volume.id": .string(current.id)])
+                    _ = try? await store.deleteTransfer(id: created.id)
+                    throw error
+                }
+            }
             logger.info(
                 "Generated transfer record for volume",
                 metadata: [
@@ -126,9 +138,18 @@ public struct TransferAPI: Sendable {
         }
     }
 
-    /// `delete`: the transfer goes, and its volume back to `available` if it still waits.
-    public func delete(_ transfer: VolumeTransfer, requestID: String) async throws {
+    /// `delete`: the transfer goes, and its volume back to `available` if it still waits. The
+    /// key of an encrypted volume goes back from the service to the caller first
+    /// (`key_transfer.transfer_delete`).
+    public func delete(_ transfer: VolumeTransfer, caller: Identity, requestID: String) async throws {
         try await volumes.exclusively(onVolume: transfer.volumeID) {
+            if let volume = try? await self.volume(of: transfer), volume.encryptionKeyID != nil {
+                try await volumes.transferKey(
+                    of: volume,
+                    from: volumes.serviceKeyContext(requestID: requestID),
+                    to: volumes.keyContext(caller, requestID: requestID)
+                )
+            }
             let restored: Bool
             do {
                 restored = try await store.deleteTransfer(id: transfer.id)
@@ -218,6 +239,19 @@ public struct TransferAPI: Sendable {
                     caller: caller,
                     requestID: requestID
                 )
+                // `key_transfer.transfer_accept`: the key moves from the service to the new
+                // owner; if the transfer then fails it moves back (cinder's except branch).
+                var keyTransferred: Volume?
+                if volume.encryptionKeyID != nil {
+                    let newKeyID = try await volumes.transferKey(
+                        of: volume,
+                        from: volumes.serviceKeyContext(requestID: requestID),
+                        to: volumes.keyContext(caller, requestID: requestID)
+                    )
+                    var moved = volume
+                    moved.encryptionKeyID = newKeyID
+                    keyTransferred = moved
+                }
                 let outcome: TransferAcceptOutcome
                 do {
                     outcome = try await store.acceptTransfer(
@@ -226,8 +260,17 @@ public struct TransferAPI: Sendable {
                         projectID: projectID,
                         commit: reservations
                     )
-                } catch StoreError.notFound {
-                    throw EmberError.notFound("Transfer \(id) could not be found.")
+                } catch {
+                    if let moved = keyTransferred { await keyBack(moved, caller: caller, requestID: requestID) }
+                    if case StoreError.notFound = error {
+                        throw EmberError.notFound("Transfer \(id) could not be found.")
+                    }
+                    throw error
+                }
+                var accepted = false
+                if case .accepted = outcome { accepted = true }
+                if !accepted, let moved = keyTransferred {
+                    await keyBack(moved, caller: caller, requestID: requestID)
                 }
                 switch outcome {
                 case .accepted:
@@ -253,6 +296,22 @@ public struct TransferAPI: Sendable {
                 ]
             )
             return transfer
+        }
+    }
+
+    /// A key moved to the accepting caller goes back to the service when the accept fails.
+    private func keyBack(_ volume: Volume, caller: Identity, requestID: String) async {
+        do {
+            try await volumes.transferKey(
+                of: volume,
+                from: volumes.keyContext(caller, requestID: requestID),
+                to: volumes.serviceKeyContext(requestID: requestID)
+            )
+        } catch {
+            logger.error(
+                "Could not give the key back to the service after a failed accept",
+                metadata: ["volume.id": .string(volume.id), "error": "\(error)"]
+            )
         }
     }
 

@@ -23,6 +23,8 @@ public struct VolumeCreateRequest: Sendable {
     /// The backup to restore into the new volume (3.47 `backup_id`), as `backup_api.get`
     /// found it.
     public var backup: Backup?
+    /// The group the volume joins (3.13 `group_id`), as `group_api.get` found it.
+    public var group: VolumeGroup?
 
     public init(
         size: Int?,
@@ -55,8 +57,9 @@ public struct VolumeCreateRequest: Sendable {
 
 extension VolumeAPI {
     /// `volume_api.create`: the create flow of `cinder/volume/flows/api/create_volume.py`
-    /// (extract and validate → reserve quota → insert `creating` → commit quota → cast to the
-    /// scheduler). On a cast failure the volume goes to `error`, as cinder's flow reverts.
+    /// (extract and validate → reserve quota → insert `creating` and commit the quota in one
+    /// transaction → cast to the scheduler). On a cast failure the volume goes to `error`, as
+    /// cinder's flow reverts.
     ///
     /// `authorizeMultiattach` is the caller's `volume:multiattach` policy check, run when the
     /// volume's type is a multiattach type (cinder's create flow asks it there).
@@ -86,6 +89,9 @@ extension VolumeAPI {
         }
 
         var bootable = false
+        // The key the new volume's key is cloned from: the snapshot's, the source volume's or
+        // the image's (`cinder_encryption_key_id`), as `_get_encryption_key_id` picks it.
+        var sourceKeyID = request.image?.properties["cinder_encryption_key_id"]?.stringValue
         if let snapshotID = request.snapshotID {
             let snapshot: Snapshot
             do {
@@ -109,6 +115,7 @@ extension VolumeAPI {
                 )
             }
             size = size ?? snapshotSize
+            sourceKeyID = snapshot.encryptionKeyID
             type = try await types.volumeType(id: snapshot.volumeTypeID)
             let source = try? await store.volume(id: snapshot.volumeID, scope: .allProjects)
             zone = zone ?? source?.availabilityZone
@@ -130,6 +137,7 @@ extension VolumeAPI {
                 )
             }
             size = size ?? source.size
+            sourceKeyID = source.encryptionKeyID
             type = try await types.volumeType(id: source.volumeTypeID)
             zone = zone ?? source.availabilityZone
             resourceBackend = source.host
@@ -173,6 +181,27 @@ extension VolumeAPI {
         } else {
             volumeType = try await types.defaultType(projectID: projectID)
         }
+        // `group`: the requested type must be one of the group's; the volume takes the
+        // group's zone and lands on its backend.
+        if let group = request.group {
+            guard request.volumeType != nil else {
+                throw EmberError.badRequest(
+                    "Invalid input received: volume_type must be provided when creating a volume in a group."
+                )
+            }
+            guard group.volumeTypeIDs.contains(volumeType.id) else {
+                throw EmberError.badRequest(
+                    "Invalid input received: Invalid volume_type provided: \(volumeType.name) (requested type must be supported by this group)."
+                )
+            }
+            guard [.available, .creating].contains(group.status) else {
+                throw EmberError.badRequest(
+                    "Invalid Group: Originating group status must be one of 'available, creating' values"
+                )
+            }
+            zone = group.availabilityZone ?? zone
+            resourceBackend = group.host ?? resourceBackend
+        }
         let availabilityZone = try validateZone(zone)
         if request.multiattach {
             throw EmberError.badRequest(
@@ -181,13 +210,37 @@ extension VolumeAPI {
         }
         // create_volume.py: `extra_specs.get('multiattach', '') == '<is> True'`, exactly.
         let multiattach = volumeType.extraSpecs["multiattach"] == "<is> True"
+        let encryption = try await encryptionTypes.encryption(ofVolumeType: volumeType.id)
+        if multiattach && encryption != nil {
+            throw EmberError.badRequest("Invalid volume: Multiattach cannot be used with encrypted volumes.")
+        }
+        if encryption != nil, request.image != nil, sourceKeyID == nil {
+            // cinder's volume manager writes an unencrypted image through the encryptor
+            // (`copy_image_to_encrypted_volume`, dm-crypt on the volume host); Ember's drivers
+            // copy bytes and cannot encrypt them.
+            throw EmberError.badRequest(
+                "Invalid input received: Creating an encrypted volume from an unencrypted image is not supported."
+            )
+        }
         if multiattach { try authorizeMultiattach() }
 
-        let reservation = try await quotas.reserve(
-            projectID: projectID,
-            deltas: QuotaReservation.volumeDeltas(size: size, typeName: volumeType.name),
-            typeName: volumeType.name
+        let encryptionKeyID = try await encryptionKey(
+            for: encryption,
+            cloning: sourceKeyID,
+            caller: caller,
+            requestID: requestID
         )
+        let reservation: QuotaReservation
+        do {
+            reservation = try await quotas.reserve(
+                projectID: projectID,
+                deltas: QuotaReservation.volumeDeltas(size: size, typeName: volumeType.name),
+                typeName: volumeType.name
+            )
+        } catch {
+            await discardEncryptionKey(encryptionKeyID, caller: caller, requestID: requestID)
+            throw error
+        }
         let volume: Volume
         do {
             volume = try await store.createVolume(
@@ -201,17 +254,20 @@ extension VolumeAPI {
                     availabilityZone: availabilityZone,
                     snapshotID: request.snapshotID,
                     sourceVolumeID: request.sourceVolumeID,
+                    encryptionKeyID: encryptionKeyID,
+                    groupID: request.group?.id,
                     bootable: bootable,
                     multiattach: multiattach,
                     metadata: request.metadata,
                     adminMetadata: Self.createAdminMetadata(request)
-                )
+                ),
+                committing: reservation
             )
         } catch {
             try? await store.rollback(reservation)
+            await discardEncryptionKey(encryptionKeyID, caller: caller, requestID: requestID)
             throw error
         }
-        try await store.commit(reservation)
         logger.info(
             "Volume created, casting to the scheduler",
             metadata: [

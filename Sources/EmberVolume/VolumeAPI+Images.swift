@@ -1,5 +1,6 @@
 import EmberCore
 import EmberImage
+import EmberKeys
 import EmberStore
 import Foundation
 
@@ -108,6 +109,12 @@ extension VolumeAPI {
     ) async throws -> ImageUpload {
         try await exclusively(onVolume: id) {
             let volume = try await self.volume(id: id, caller: caller)
+            if volume.encryptionKeyID != nil, upload.diskFormat != "raw" || upload.containerFormat != "bare" {
+                // cinder's controller: encrypted volumes cannot be converted on upload.
+                throw EmberError.badRequest(
+                    "An encrypted volume uploaded as an image must use 'raw' disk_format and 'bare' container_format, which are the defaults for these options."
+                )
+            }
             let force = upload.force && configuration.enableForceUpload
             guard
                 let uploading = try await store.apply(
@@ -121,12 +128,27 @@ extension VolumeAPI {
                 )
             }
             let image: GlanceImage
+            var imageKeyID: String?
             do {
                 var fields: JSONObject = [
                     "container_format": .string(upload.containerFormat),
                     "disk_format": .string(upload.diskFormat),
                     "name": .string(upload.imageName),
                 ]
+                if let keyID = volume.encryptionKeyID {
+                    // The image gets a key of its own (the volume's goes with the volume), which
+                    // Glance deletes with the image.
+                    let context = keyContext(caller, requestID: requestID)
+                    let cloned: String
+                    do {
+                        cloned = try await keyManager.cloneKey(context, id: keyID)
+                    } catch let error as KeyManagerError {
+                        throw keyManagerFault(error, requestID: requestID)
+                    }
+                    imageKeyID = cloned
+                    fields["cinder_encryption_key_id"] = .string(cloned)
+                    fields["cinder_encryption_key_deletion_policy"] = .string("on_image_deletion")
+                }
                 if let visibility = upload.visibility { fields["visibility"] = .string(visibility) }
                 if let isProtected = upload.isProtected { fields["protected"] = .bool(isProtected) }
                 // `_merge_volume_image_meta`: the volume's custom image properties travel along,
@@ -147,6 +169,8 @@ extension VolumeAPI {
                 }
                 image = try await images.create(fields, caller: imageCaller(caller, requestID: requestID))
             } catch {
+                // No image took the cloned key (cinder leaves it behind).
+                await discardEncryptionKey(imageKeyID, caller: caller, requestID: requestID)
                 _ = try? await store.apply(
                     VolumeTransitions.uploadEnded,
                     toVolume: id,

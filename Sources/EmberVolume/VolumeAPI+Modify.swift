@@ -1,4 +1,5 @@
 import EmberCore
+import EmberKeys
 import EmberStore
 import Foundation
 import Logging
@@ -59,9 +60,13 @@ extension VolumeAPI {
                     }
                 }
                 try await store.deleteVolume(id: id)
+                // cinder returns before its key deletion here and leaves the key behind; a
+                // volume that never reached a backend holds no data, so its key goes too.
+                await discardEncryptionKey(current.encryptionKeyID, caller: caller, requestID: requestID)
                 logger.info("Delete volume request issued successfully", metadata: ["volume.id": .string(id)])
                 return
             }
+            try await services.assertNotFrozen(host: current.host, cluster: current.clusterName)
             guard
                 let deleting = try await store.conditionalUpdateVolume(
                     id: id,
@@ -76,6 +81,28 @@ extension VolumeAPI {
                 throw EmberError.badRequest(
                     "Invalid volume: Volume \(status) must not be migrating, attached, belong to a group, have snapshots, awaiting a transfer, or be disassociated from snapshots after volume transfer."
                 )
+            }
+            // The key goes before the data (cinder's delete: "this makes volume deletion an
+            // irreversible process"); a key manager that fails leaves the volume
+            // `error_deleting` with cinder's message, and nothing is cast.
+            if let keyID = deleting.encryptionKeyID {
+                do {
+                    try await deleteEncryptionKey(keyID, caller: caller, requestID: requestID)
+                } catch {
+                    _ = try? await store.apply(VolumeTransitions.deleteFailed, toVolume: id)
+                    logger.error(
+                        "Unable to delete encryption key for volume",
+                        metadata: ["volume.id": .string(id), "error": "\(error)"]
+                    )
+                    // castellan's errors carry no `msg`, so cinder answers the short text; a
+                    // process without a usable key manager says why.
+                    if case .misconfigured(let reason)? = error as? KeyManagerError {
+                        throw EmberError.badRequest(
+                            "Invalid volume: Unable to delete encryption key for volume: \(reason)"
+                        )
+                    }
+                    throw EmberError.badRequest("Invalid volume: Unable to delete encryption key for volume.")
+                }
             }
             try await caster.deleteVolume(deleting, cascade: cascade, caller: caller, requestID: requestID)
         }

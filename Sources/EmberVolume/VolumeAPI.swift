@@ -1,12 +1,14 @@
 import EmberCore
 import EmberImage
+import EmberKeys
 import EmberStore
 import Foundation
 import Logging
 
 /// The stores the volume API works on.
 public typealias VolumeAPIStore = VolumeStore & SnapshotStore & VolumeTypeStore & QuotaStore & BackupStore
-    & AttachmentStore & ServiceStore & TransferStore & MessageStore & QoSSpecsStore
+    & AttachmentStore & ServiceStore & TransferStore & MessageStore & QoSSpecsStore & EncryptionStore
+    & GroupTypeStore & GroupStore & GroupSnapshotStore
 
 /// `cinder/volume/api.py`: the business layer between the REST controllers and the workers,
 /// and the one way into the store for the API (the controllers in `EmberAPI` cannot see the
@@ -45,16 +47,21 @@ public actor VolumeAPI {
     public nonisolated let quotaSets: QuotaSetAPI
     /// The services table: which services run where and whether each is up.
     public nonisolated let services: ServiceAPI
+    /// The keys of encrypted volumes (`[key_manager]`, built once by the process): created
+    /// or cloned at create, cloned for an image upload and a transfer, deleted with the volume.
+    public nonisolated let keyManager: any KeyManager
 
     public init(
         store: any VolumeAPIStore,
         configuration: VolumeServiceConfiguration,
         caster: any VolumeWorkCaster,
         images: GlanceClient? = nil,
+        keyManager: (any KeyManager)? = nil,
         logger: Logger,
         clock: any EmberClock = .system
     ) {
         self.images = images ?? .unconfigured(logger: logger)
+        self.keyManager = keyManager ?? UnavailableKeyManager(reason: "No key manager is configured.")
         self.store = store
         self.configuration = configuration
         self.clock = clock
@@ -63,7 +70,14 @@ public actor VolumeAPI {
         self.logger = logger
         self.types = VolumeTypeAPI(store: store, configuration: configuration, logger: logger)
         self.quotaSets = QuotaSetAPI(store: store, engine: quotas)
-        self.services = ServiceAPI(store: store, downTime: configuration.serviceDownTime, clock: clock)
+        self.services = ServiceAPI(
+            store: store,
+            downTime: configuration.serviceDownTime,
+            clock: clock,
+            caster: caster,
+            host: configuration.host,
+            logger: logger
+        )
     }
 
     /// Snapshots of this API's volumes (a view over the same store; no state of its own).
@@ -83,6 +97,20 @@ public actor VolumeAPI {
     /// QoS specs and their association with volume types (a view over the same store; the
     /// type cache of ``types`` forgets a type whose specs change).
     public nonisolated var qosSpecs: QoSSpecsAPI { QoSSpecsAPI(store: store, types: types, logger: logger) }
+
+    /// The encryption of volume types (`/types/{id}/encryption`; a view over the same store).
+    public nonisolated var encryptionTypes: EncryptionTypeAPI { EncryptionTypeAPI(store: store, logger: logger) }
+
+    /// Generic volume groups (3.13).
+    public nonisolated var groups: GroupAPI { GroupAPI(volumes: self) }
+
+    /// Group snapshots (3.14).
+    public nonisolated var groupSnapshots: GroupSnapshotAPI { GroupSnapshotAPI(volumes: self) }
+
+    /// Group types and their group specs (3.11).
+    public nonisolated var groupTypes: GroupTypeAPI {
+        GroupTypeAPI(store: store, configuration: configuration, logger: logger)
+    }
 
     // MARK: - Operations in flight
 

@@ -1,10 +1,12 @@
 import EmberCore
+import Foundation
 
 /// Options of `cinder/volume/api.py`, `cinder/quota.py` and `cinder/api/common.py` that the
 /// volume API honours, with cinder's names and defaults.
 ///
 /// `[DEFAULT]`:
 /// - `default_volume_type` (`__DEFAULT__`): the type of volumes created without one.
+/// - `default_group_type` (unset): the group type `GET /group_types/default` shows.
 /// - `storage_availability_zone` (`nova`): the zone this deployment's backends are in.
 /// - `default_availability_zone` (unset: `storage_availability_zone`): the zone of volumes
 ///   created without one.
@@ -26,7 +28,10 @@ import EmberCore
 /// - `resource_query_filters_file` (unset: cinder's shipped `resource_filters.json`): the
 ///   list filters non-admins may use and `GET /resource_filters` reports (``ResourceFilters``).
 public struct VolumeServiceConfiguration: Sendable, Equatable {
+    /// `[DEFAULT] host`: the name the API reports for itself in `get-log`.
+    public var host = ProcessInfo.processInfo.hostName
     public var defaultVolumeType = "__DEFAULT__"
+    public var defaultGroupType: String?
     public var storageAvailabilityZone = "nova"
     public var defaultAvailabilityZone: String?
     public var allowAvailabilityZoneFallback = false
@@ -48,7 +53,9 @@ public struct VolumeServiceConfiguration: Sendable, Equatable {
     public init() {}
 
     public init(files: ConfigFiles) throws(ConfigurationError) {
+        host = files.string("DEFAULT", "host", default: host)
         defaultVolumeType = files.string("DEFAULT", "default_volume_type", default: defaultVolumeType)
+        defaultGroupType = files.optionalString("DEFAULT", "default_group_type")
         storageAvailabilityZone = files.string("DEFAULT", "storage_availability_zone", default: storageAvailabilityZone)
         defaultAvailabilityZone = files.optionalString("DEFAULT", "default_availability_zone")
         allowAvailabilityZoneFallback = try files.bool(

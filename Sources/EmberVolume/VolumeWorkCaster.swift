@@ -4,7 +4,7 @@ import EmberRPC
 /// What the volume API asks the scheduler and the volume workers to do: the casts of
 /// `cinder/scheduler/rpcapi.py` and `cinder/volume/rpcapi.py` that the volume operations
 /// send. The bus-backed implementation lives with the workers; the API only needs this.
-public protocol VolumeWorkCaster: Sendable {
+public protocol VolumeWorkCaster: ServiceWorkCaster {
     /// `scheduler_rpcapi.get_pools`: the pools the scheduler knows (a call).
     func getPools(filters: JSONObject, caller: Identity, requestID: String) async throws -> JSONValue
     /// `volume_rpcapi.get_capabilities`: a backend's capabilities (a call).
@@ -106,6 +106,37 @@ public protocol VolumeWorkCaster: Sendable {
         caller: Identity,
         requestID: String
     ) async throws
+    /// `scheduler_rpcapi.manage_existing`: the scheduler checks the volume's backend, which
+    /// adopts the object `spec.ref` names (status `managing`).
+    func manageExisting(_ volume: Volume, spec: ManageRequestSpec, caller: Identity, requestID: String) async throws
+    /// `scheduler_rpcapi.manage_existing_snapshot`: the scheduler checks the volume's backend,
+    /// which adopts the object `ref` names as the snapshot (status `creating`).
+    func manageExistingSnapshot(
+        _ snapshot: Snapshot,
+        of volume: Volume,
+        ref: JSONValue,
+        caller: Identity,
+        requestID: String
+    ) async throws
+    /// `volume_rpcapi.get_manageable_volumes` (a call to `backend`, `HOST@BACKEND`).
+    func getManageableVolumes(
+        backend: String,
+        paging: ManageablePaging,
+        caller: Identity,
+        requestID: String
+    ) async throws -> [ManageableResource]
+    /// `volume_rpcapi.get_manageable_snapshots` (a call to `backend`).
+    func getManageableSnapshots(
+        backend: String,
+        paging: ManageablePaging,
+        caller: Identity,
+        requestID: String
+    ) async throws -> [ManageableResource]
+    /// `volume_rpcapi.delete_volume(unmanage_only=True)`: the backend lets the volume go
+    /// (status `unmanaging`), its data stays.
+    func unmanageVolume(_ volume: Volume, caller: Identity, requestID: String) async throws
+    /// `volume_rpcapi.delete_snapshot(unmanage_only=True)` (status `unmanaging`).
+    func unmanageSnapshot(_ snapshot: Snapshot, of volume: Volume, caller: Identity, requestID: String) async throws
     /// `volume_rpcapi.accept_transfer` (a call, 3.16): the backend learns that the volume
     /// changes hands to `newUser`/`newProject`.
     func acceptTransfer(

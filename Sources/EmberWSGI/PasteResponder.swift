@@ -18,11 +18,56 @@ public struct PasteResponder: HTTPResponder {
     public let app: any WSGIApplication
     public let scheme: String
     public let defaultHost: String
+    /// Told of every request once answered (the metrics); nil records nothing.
+    public let observer: (any RequestObserver)?
+    /// Answers `GET /metrics` ahead of the pipeline, without authentication (the metrics
+    /// served on the API port); nil leaves `/metrics` to the pipeline.
+    public let metricsApp: (any WSGIApplication)?
+    /// `[DEFAULT] max_header_line`.
+    public let maxHeaderLine: Int
+    /// Set while the server drains before it stops; nil never drains.
+    public let drain: ServerDrain?
+    /// `[DEFAULT] wsgi_keep_alive`: false closes every connection after its answer.
+    public let keepAlive: Bool
 
-    public init(app: any WSGIApplication, scheme: String, defaultHost: String) {
+    public init(
+        app: any WSGIApplication,
+        scheme: String,
+        defaultHost: String,
+        observer: (any RequestObserver)? = nil,
+        metricsApp: (any WSGIApplication)? = nil,
+        maxHeaderLine: Int = 16384,
+        drain: ServerDrain? = nil,
+        keepAlive: Bool = true
+    ) {
         self.app = app
         self.scheme = scheme
         self.defaultHost = defaultHost
+        self.observer = observer
+        self.metricsApp = metricsApp
+        self.maxHeaderLine = maxHeaderLine
+        self.drain = drain
+        self.keepAlive = keepAlive
+    }
+
+    /// cinder's server (eventlet) limits on a request's headers: no line of `maxHeaderLine`
+    /// bytes or more (with its CRLF), at most 100 fields, at most 64 KiB in all. What is
+    /// wrong, or nil.
+    public static func headerProblem(_ headers: HTTPFields, maxHeaderLine: Int) -> String? {
+        var total = 0
+        var count = 0
+        for field in headers {
+            let line = field.name.rawName.utf8.count + 2 + field.value.utf8.count + 2
+            if line >= maxHeaderLine {
+                return
+                    "Header line too long: \(field.name.rawName) is \(line) bytes, max_header_line is \(maxHeaderLine)."
+            }
+            total += line
+            count += 1
+        }
+        if count > 100 { return "Too many headers: \(count), the most accepted is 100." }
+        if total > 65_536 { return "Headers too large: \(total) bytes, the most accepted is 65536." }
+        return nil
     }
 
     public func respond(to request: Request, context: WSGIRequestContext) async throws -> Response {
@@ -32,16 +77,41 @@ public struct PasteResponder: HTTPResponder {
         let rawPath = request.uri.path
         context.pathInfo = rawPath.removingPercentEncoding ?? rawPath
         let started = ContinuousClock.now
-        let response: Response
+        if observer != nil { context.routeRecord = RouteRecord() }
+        let draining = drain?.isDraining ?? false
+        context.serverDraining = draining
+        let metrics = rawPath == "/metrics" ? metricsApp : nil
+        var response: Response
         do {
-            response = try await app.respond(to: request, context: context)
+            if let problem = Self.headerProblem(request.headers, maxHeaderLine: maxHeaderLine) {
+                context.logger.info("Refused the request's headers", metadata: ["reason": .string(problem)])
+                response = WSGIResponses.fault(EmberError.badRequest(problem))
+                response.headers[.connection] = "close"
+            } else {
+                response = try await (metrics ?? app).respond(to: request, context: context)
+            }
         } catch {
             let fault = FaultWrapMiddleware.fault(for: error, context: context)
             var faultResponse = WSGIResponses.fault(fault)
             if !context.requestID.isEmpty { faultResponse.headers[.openStackRequestID] = context.requestID }
             response = faultResponse
         }
-        Self.logAccess(request, response: response, context: context, elapsed: ContinuousClock.now - started)
+        if draining || !keepAlive {
+            // Draining: the client reconnects for its next request, through the balancer to a
+            // server that stays. `wsgi_keep_alive = false`: every connection serves one request.
+            response.headers[.connection] = "close"
+        }
+        let elapsed = ContinuousClock.now - started
+        Self.logAccess(request, response: response, context: context, elapsed: elapsed)
+        if let observer {
+            let route = metrics != nil ? "/metrics" : context.routeRecord?.route ?? "unmatched"
+            observer.requestFinished(
+                method: request.method.rawValue,
+                route: route,
+                status: Int(response.status.code),
+                duration: elapsed
+            )
+        }
         return response
     }
 

@@ -28,6 +28,10 @@ public struct WSGIRequestContext: RequestContext {
     /// `SERVER_NAME:SERVER_PORT`: the local address the request arrived on, the host used for
     /// links when the client sent no `Host` header.
     public var serverAddress: String?
+    /// Where the route that answers is noted for the metrics; nil when nobody observes.
+    public var routeRecord: RouteRecord?
+    /// The server is draining before it stops (see ``ServerDrain``): `/healthcheck` answers 503.
+    public var serverDraining = false
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -10,6 +10,8 @@ public struct ServiceHeartbeat: Sendable {
     public let binary: String
     public let topic: String
     public let availabilityZone: String
+    /// `CLUSTER@BACKEND` when the service is clustered (`[DEFAULT] cluster`).
+    public let clusterName: String?
     public let interval: Duration
     /// What the heartbeat waits on between beats.
     public let clock: any EmberClock
@@ -21,10 +23,12 @@ public struct ServiceHeartbeat: Sendable {
         binary: String,
         topic: String,
         availabilityZone: String,
+        clusterName: String? = nil,
         interval: Duration,
         clock: any EmberClock = .system,
         logger: Logger
     ) {
+        self.clusterName = clusterName
         self.store = store
         self.host = host
         self.binary = binary
@@ -35,17 +39,28 @@ public struct ServiceHeartbeat: Sendable {
         self.logger = logger
     }
 
-    /// Finds or creates the service row; returns its id.
+    /// Finds or creates the service row (and its cluster's row, as cinder's `Service.start`
+    /// does); returns its id.
     public func register() async throws -> Int {
+        if let clusterName { _ = try await store.ensureCluster(name: clusterName, binary: binary) }
         if let existing = try await store.existingService(host: host, binary: binary) {
             if existing.availabilityZone != availabilityZone {
                 _ = try await store.updateService(id: existing.id, [.availabilityZone(availabilityZone)])
+            }
+            if existing.clusterName != clusterName {
+                _ = try await store.updateService(id: existing.id, [.clusterName(clusterName)])
             }
             _ = try await store.recordHeartbeat(serviceID: existing.id)
             return existing.id
         }
         let created = try await store.createService(
-            ServiceRecord(host: host, binary: binary, topic: topic, availabilityZone: availabilityZone)
+            ServiceRecord(
+                host: host,
+                binary: binary,
+                topic: topic,
+                availabilityZone: availabilityZone,
+                clusterName: clusterName
+            )
         )
         _ = try await store.recordHeartbeat(serviceID: created.id)
         logger.info("Registered service", metadata: ["host": .string(host), "binary": .string(binary)])

@@ -20,8 +20,17 @@ import EmberCore
 /// - `message_ttl` (2592000): seconds a user message is kept at least (its `expires_at`).
 /// - `message_reap_interval` (86400): seconds between the scheduler's runs that delete the
 ///   expired user messages.
+/// - `cluster` (unset): the cluster this node's volume services belong to; each backend
+///   joins `CLUSTER@BACKEND` and also consumes `cinder-volume.CLUSTER@BACKEND`, so several
+///   `ember volume` processes serve one backend active-active.
+/// - `quota_volumes` (10), `quota_snapshots` (10), `quota_gigabytes` (1000),
+///   `per_volume_size_limit` (-1), `use_default_quota_class` (true): the limits a volume
+///   service checks when it learns a managed object's size (cinder's manager-side
+///   `QuotaReserveTask`).
 public struct WorkerConfiguration: Sendable, Equatable {
     public var host: String
+    /// `[DEFAULT] cluster`: nil when the node's services are not clustered.
+    public var cluster: String?
     public var storageAvailabilityZone = "nova"
     public var reportInterval: Duration = .seconds(10)
     public var periodicInterval: Duration = .seconds(60)
@@ -29,6 +38,9 @@ public struct WorkerConfiguration: Sendable, Equatable {
     public var migrationCreateVolumeTimeout: Duration = .seconds(300)
     public var messageTTL: Duration = .seconds(2_592_000)
     public var messageReapInterval: Duration = .seconds(86_400)
+    /// The default limits by resource (`per_volume_gigabytes` for `per_volume_size_limit`).
+    public var defaultQuotas = ["volumes": 10, "snapshots": 10, "gigabytes": 1000, "per_volume_gigabytes": -1]
+    public var useDefaultQuotaClass = true
     public var statePath: String
     /// The backends, in `enabled_backends` order.
     public var backends: [BackendConfiguration]
@@ -45,6 +57,7 @@ public struct WorkerConfiguration: Sendable, Equatable {
     ///   `file` (the embedded mode); otherwise no backend.
     public init(files: ConfigFiles, host: String, statePath: String, defaultBackend: Bool) throws(ConfigurationError) {
         self.init(host: host, statePath: statePath)
+        cluster = files.optionalString("DEFAULT", "cluster").flatMap { $0.isEmpty ? nil : $0 }
         storageAvailabilityZone = files.string("DEFAULT", "storage_availability_zone", default: storageAvailabilityZone)
         reportInterval = .seconds(try files.int("DEFAULT", "report_interval", default: 10, minimum: 1))
         periodicInterval = .seconds(try files.int("DEFAULT", "periodic_interval", default: 60, minimum: 1))
@@ -54,6 +67,18 @@ public struct WorkerConfiguration: Sendable, Equatable {
         )
         messageTTL = .seconds(try files.int("DEFAULT", "message_ttl", default: 2_592_000))
         messageReapInterval = .seconds(try files.int("DEFAULT", "message_reap_interval", default: 86_400, minimum: 1))
+        for (resource, option) in [
+            ("volumes", "quota_volumes"), ("snapshots", "quota_snapshots"), ("gigabytes", "quota_gigabytes"),
+            ("per_volume_gigabytes", "per_volume_size_limit"),
+        ] {
+            defaultQuotas[resource] = try files.int(
+                "DEFAULT",
+                option,
+                default: defaultQuotas[resource] ?? -1,
+                minimum: -1
+            )
+        }
+        useDefaultQuotaClass = try files.bool("DEFAULT", "use_default_quota_class", default: true)
         var names = files.list("DEFAULT", "enabled_backends", default: [])
         if names.isEmpty && defaultBackend { names = ["file"] }
         for name in names {

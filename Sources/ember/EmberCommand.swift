@@ -13,7 +13,7 @@ struct EmberCommand: AsyncParsableCommand {
         version: EmberVersion.string,
         subcommands: [
             All.self, API.self, SchedulerCommand.self, VolumeCommand.self, BackupCommand.self, Manage.self,
-            ConfigCommand.self,
+            ConfigCommand.self, StatusCommand.self,
         ],
         defaultSubcommand: All.self
     )

@@ -8,7 +8,10 @@ struct Manage: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "manage",
         abstract: "Administrative commands (cinder-manage).",
-        subcommands: [Database.self]
+        subcommands: [
+            Database.self, Services.self, Hosts.self, Volumes.self, Backups.self, Clusters.self, Quota.self,
+            Config.self, VersionCommands.self,
+        ]
     )
 
     /// `ember manage db …`.
@@ -16,7 +19,7 @@ struct Manage: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "db",
             abstract: "Database schema commands.",
-            subcommands: [Sync.self, Version.self]
+            subcommands: [Sync.self, Version.self, Purge.self, OnlineDataMigrations.self]
         )
     }
 

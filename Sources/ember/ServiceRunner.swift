@@ -4,6 +4,7 @@ import EmberBus
 import EmberCore
 import EmberIdentity
 import EmberImage
+import EmberKeys
 import EmberService
 import EmberStore
 import EmberVolume
@@ -57,10 +58,11 @@ struct ServiceRunner {
         }
 
         let services: [any Service]
+        let apiServer: WSGIServer?
         let policy: PolicyEnforcer
         do {
             policy = try Self.loadPolicy(configuration: configuration, logger: logger)
-            services = try await makeServices(configuration: configuration, policy: policy)
+            (services, apiServer) = try await makeServices(configuration: configuration, policy: policy)
         } catch {
             logger.critical("Cannot start", metadata: ["error": "\(error)"])
             fail(error)
@@ -75,6 +77,7 @@ struct ServiceRunner {
                 EmberLogLevel.apply(reloaded.logging)
                 let overrides = try PolicyConfiguration(files: reloaded.files).loadOverrides(in: reloaded)
                 policy.replaceOverrides(overrides)
+                try apiServer?.reloadTLS()
                 Logger(label: "ember.launcher").info(
                     "Configuration reloaded",
                     metadata: [
@@ -111,7 +114,11 @@ struct ServiceRunner {
         return PolicyEnforcer(overrides: overrides)
     }
 
-    func makeServices(configuration: EmberConfiguration, policy: PolicyEnforcer) async throws -> [any Service] {
+    /// The services of the role, and the API server among them (SIGHUP reloads its certificate).
+    func makeServices(
+        configuration: EmberConfiguration,
+        policy: PolicyEnforcer
+    ) async throws -> (services: [any Service], apiServer: WSGIServer?) {
         let runsAPI = role == .all || role == .api
         let runsScheduler = role == .all || role == .scheduler
         let runsVolumes = role == .all || role == .volume
@@ -136,9 +143,16 @@ struct ServiceRunner {
         }
         let db = try await EmberDatabase.open(configuration: database, logger: Logger(label: "ember.db"))
         let bus = try TransportConfiguration(files: configuration.files).makeBus(logger: Logger(label: "ember.bus"))
+        let metricsConfiguration = try MetricsConfiguration(files: configuration.files)
+        let metricsLogger = Logger(label: "ember.metrics")
+        let metrics = metricsConfiguration.enabled ? EmberMetrics(logger: metricsLogger) : nil
+        metrics?.addCollector(MetricsCollectors.database(db, logger: metricsLogger))
+        metrics?.addCollector(MetricsCollectors.bus(bus, logger: metricsLogger))
+        metrics?.addCollector(MetricsCollectors.capacity(bus, logger: metricsLogger))
         let gate = PrepareOnce()
         let prepare: @Sendable () async throws -> Void = { try await gate.run { try await db.prepare() } }
         var services: [any Service] = [db, bus]
+        var apiServer: WSGIServer?
         // The image service client: the API checks images, the backends move their data. It
         // stops after them (services stop in reverse order).
         let glanceConfiguration = try GlanceConfiguration(files: configuration.files)
@@ -148,16 +162,20 @@ struct ServiceRunner {
         if let glance { services.append(glance) }
 
         if runsAPI {
+            let keys = try Self.makeKeyManager(configuration: configuration)
+            if let service = keys.service { services.append(service) }
             let volumeAPI = VolumeAPI(
                 store: db.store,
                 configuration: try VolumeServiceConfiguration(files: configuration.files),
                 caster: BusVolumeWorkCaster(bus: bus),
                 images: glance?.client,
+                keyManager: keys.manager,
                 logger: Logger(label: "ember.volume.api")
             )
             let extensions = await ExtensionManager(logger: Logger(label: "ember.api.extensions"))
                 .load(files: configuration.files)
             let keystone = KeystoneAuthService(logger: Logger(label: "ember.keystone"))
+            metrics?.addCollector(MetricsCollectors.tokenCache(keystone.tokenCacheStatistics))
             var registry = PasteFactoryRegistry.standard()
             keystone.register(in: &registry)
             VolumeAPIRouter.register(in: &registry, api: volumeAPI, extensions: extensions)
@@ -167,6 +185,7 @@ struct ServiceRunner {
                     configuration: configuration,
                     registry: registry,
                     policy: policy,
+                    metrics: metrics,
                     logger: Logger(label: "ember.api")
                 )
             } catch {
@@ -175,6 +194,7 @@ struct ServiceRunner {
                 throw error
             }
             // Services stop in reverse: the server drains before the Keystone client closes.
+            apiServer = server
             services.append(keystone)
             services.append(
                 PreparedService(name: "osapi_volume", service: server) {
@@ -221,13 +241,52 @@ struct ServiceRunner {
                 )
             )
         }
-        return services
+        if let metrics, metricsConfiguration.ownListener {
+            services.append(
+                try WSGIServer(
+                    configuration: .init(
+                        name: "metrics",
+                        host: metricsConfiguration.host,
+                        port: metricsConfiguration.port
+                    ),
+                    app: MetricsApplication(metrics: metrics),
+                    logger: metricsLogger
+                )
+            )
+        } else if metrics != nil && !runsAPI {
+            metricsLogger.warning(
+                "[metrics] enabled with port 0 serves /metrics on the API port, and this process runs no API: set [metrics] port"
+            )
+        }
+        return (services, apiServer)
+    }
+
+    /// The key manager `[key_manager]` selects, built once for the volume API, and the service
+    /// that owns its HTTP client (Barbican's), which runs before the API server so it closes
+    /// after it. A backend that cannot be built (the fixed-key manager without `fixed_key`) is
+    /// logged, and only encrypted volumes are refused, with the reason.
+    static func makeKeyManager(
+        configuration: EmberConfiguration
+    ) throws -> (manager: any KeyManager, service: KeyManagerService?) {
+        let keyManagerConfiguration = try KeyManagerConfiguration(files: configuration.files)
+        let logger = Logger(label: "ember.keys")
+        do {
+            let service = try KeyManagerService(configuration: keyManagerConfiguration, logger: logger)
+            return (service.manager, service)
+        } catch {
+            logger.warning(
+                "No key manager: encrypted volumes will be refused",
+                metadata: ["reason": .string(error.description)]
+            )
+            return (UnavailableKeyManager(reason: error.description), nil)
+        }
     }
 
     /// Sections Ember reads; others are reported at debug level and ignored.
     static let knownSections: Set<String> = [
         "DEFAULT", "ssl", "database", "oslo_middleware", "cors", "profiler", "keystone_authtoken", "oslo_policy",
         "oslo_messaging_notifications", "coordination", "backend", "nova", "glance", "key_manager", "ember_bus",
+        "metrics", "barbican", "barbican_service_user",
     ]
 
     func fail(_ error: any Error) -> Never {

@@ -9,6 +9,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 
+@testable import EmberAPI
 @testable import EmberVolume
 
 /// Callers of the tests below: an admin, a member and a reader of project A, a member of B.
@@ -397,6 +398,17 @@ extension TestResponse {
             #expect(try await c.send(.get, path + "?all_tenants=1", as: Callers.admin, version: "3.31").status == .ok)
             #expect(try await c.send(.get, path + "?bogus=1", as: Callers.admin, version: "3.30").status == .ok)
         }
+    }
+
+    /// `get_pools?detail=true` shows a backend's preferred protocol variant (the first of a
+    /// list, as cinder's view), and null for a pool without capabilities.
+    @Test func poolDetailShowsOneProtocolVariant() {
+        let listed = SchedulerStatsController.capabilities(
+            ["storage_protocol": ["FC", "fibre_channel"], "volume_backend_name": "alpha"]
+        )
+        #expect(listed == ["storage_protocol": "FC", "volume_backend_name": "alpha"])
+        #expect(SchedulerStatsController.capabilities(["storage_protocol": "iSCSI"]) == ["storage_protocol": "iSCSI"])
+        #expect(SchedulerStatsController.capabilities(nil) == .null)
     }
 
     @Test func anUnreadableOrMalformedFileStopsStartUp() throws {

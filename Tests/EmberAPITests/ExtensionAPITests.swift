@@ -414,6 +414,47 @@ extension TestClientProtocol {
             #expect(resources.first?["total_volume_gb"] == "3")
             #expect(resources.last?["project"] == .string(APIHarness.project))
             #expect(try await client.send(.get, "/os-hosts/nowhere").status == .notFound)
+            // `PUT`: the host's volume services disabled, answered `{"host", "status"}`; a body
+            // that names no setting is answered `{}`.
+            let disabled = try await client.send(.put, "/os-hosts/node@alpha", #"{"status": "disable"}"#)
+            #expect(disabled.json == ["host": "node@alpha", "status": "disabled"])
+            #expect(try await api.store.service(host: "node@alpha", binary: "cinder-volume").disabled)
+            #expect(try await client.send(.put, "/os-hosts/node@alpha", "{}").json == [:])
+        }
+    }
+
+    /// `disable` answers cinder's fixed view (`service` the deprecated key, empty when not given).
+    @Test func disableAnswersTheServicesView() async throws {
+        try await APIHarness.run { client, _, api in
+            try await Self.register(api, host: "node@alpha", binary: "cinder-volume")
+            let disabled = try await client.send(
+                .put,
+                "/os-services/disable",
+                #"{"host": "node@alpha", "binary": "cinder-volume"}"#
+            )
+            #expect(
+                disabled.json
+                    == [
+                        "host": "node@alpha", "service": "", "binary": "cinder-volume", "status": "disabled",
+                        "disabled": true,
+                    ]
+            )
+        }
+    }
+
+    /// `GET /capabilities/{host}`: the backend's answer in cinder's fixed view (the fields it
+    /// does not report are null, `replication_targets` empty).
+    @Test func capabilitiesShowTheBackendsAnswer() async throws {
+        try await APIHarness.run { client, casts, api in
+            try await Self.register(api, host: "node@alpha", binary: "cinder-volume")
+            let shown = try await client.send(.get, "/capabilities/node@alpha")
+            #expect(shown.status == .ok, "\(shown.text)")
+            #expect(shown.json?["namespace"] == "OS::Storage::Capabilities::node@alpha")
+            #expect(shown.json?["volume_backend_name"] == "alpha")
+            #expect(shown.json?["storage_protocol"] == "local")
+            #expect(shown.json?["pool_name"] == .null)
+            #expect(shown.json?["replication_targets"] == [])
+            #expect(casts.casts.contains("get_capabilities:node@alpha"))
         }
     }
 }

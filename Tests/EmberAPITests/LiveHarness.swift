@@ -198,13 +198,15 @@ enum LiveHarness {
                         redactedConnection: DatabaseConfiguration.redact(text),
                         maxPoolSize: 4,
                         maxRetries: 3,
-                        retryInterval: 0.5
+                        retryInterval: 0.5,
+                        operationTimeout: PostgresTestSlots.operationTimeout
                     )
                     let bus = PostgresBus(
                         url: url,
                         configuration: PostgresBus.Configuration(
                             pollInterval: .milliseconds(200),
-                            tablePrefix: "ember_bus_a" + unique
+                            tablePrefix: "ember_bus_a" + unique,
+                            operationTimeout: .seconds(PostgresTestSlots.operationTimeout)
                         ),
                         logger: logger
                     )

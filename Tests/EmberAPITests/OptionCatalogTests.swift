@@ -3,6 +3,7 @@ import EmberBus
 import EmberCore
 import EmberIdentity
 import EmberImage
+import EmberKeys
 import EmberStore
 import EmberTesting
 import EmberVolume
@@ -49,6 +50,8 @@ import Testing
         _ = try DatabaseConfiguration(files: files, statePath: ember.statePath)
         _ = try AuthTokenConfiguration(files: files)
         _ = try GlanceConfiguration(files: files)
+        _ = try KeyManagerConfiguration(files: files)
+        _ = try MetricsConfiguration(files: files)
         _ = try VolumeServiceConfiguration(files: files)
         _ = await ExtensionManager(logger: Logger(label: "test")).load(files: files)
         return log.all

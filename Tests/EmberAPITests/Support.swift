@@ -1,6 +1,7 @@
 import EmberAPI
 import EmberCore
 import EmberImage
+import EmberKeys
 import EmberRPC
 import EmberStore
 import EmberTesting
@@ -17,7 +18,7 @@ import Synchronization
 
 /// Records the casts the volume API sends, so API tests can check them without workers.
 final class CastRecorder: VolumeWorkCaster {
-    private let log = Mutex<[String]>([])
+    let log = Mutex<[String]>([])
 
     func createVolume(_ volume: Volume, spec: VolumeRequestSpec, caller: Identity, requestID: String) async throws {
         log.withLock { $0.append("create_volume:\(volume.id)") }
@@ -33,6 +34,65 @@ final class CastRecorder: VolumeWorkCaster {
 
     func deleteSnapshot(_ snapshot: Snapshot, of volume: Volume, caller: Identity, requestID: String) async throws {
         log.withLock { $0.append("delete_snapshot:\(snapshot.id)") }
+    }
+
+    func manageExisting(_ volume: Volume, spec: ManageRequestSpec, caller: Identity, requestID: String) async throws {
+        log.withLock { $0.append("manage_existing:\(volume.id):\(spec.ref.serialized())") }
+    }
+
+    func manageExistingSnapshot(
+        _ snapshot: Snapshot,
+        of volume: Volume,
+        ref: JSONValue,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        log.withLock { $0.append("manage_existing_snapshot:\(snapshot.id):\(ref.serialized())") }
+    }
+
+    /// What a file backend with one unmanaged file (and one of volume `v-owned`) lists,
+    /// paged as the backend pages.
+    static let manageable = [
+        ManageableResource(reference: ["source-name": "adopt-me"], size: 2, safeToManage: true),
+        ManageableResource(
+            reference: ["source-name": "volume-v-owned"],
+            size: 1,
+            safeToManage: false,
+            reasonNotSafe: "already managed",
+            cinderID: "v-owned"
+        ),
+    ]
+
+    func getManageableVolumes(
+        backend: String,
+        paging: ManageablePaging,
+        caller: Identity,
+        requestID: String
+    ) async throws -> [ManageableResource] {
+        log.withLock { $0.append("get_manageable_volumes:\(backend)") }
+        do {
+            return try paging.page(Self.manageable)
+        } catch .invalidInput(let reason) {
+            throw EmberError.badRequest("Invalid input received: " + reason)
+        }
+    }
+
+    func getManageableSnapshots(
+        backend: String,
+        paging: ManageablePaging,
+        caller: Identity,
+        requestID: String
+    ) async throws -> [ManageableResource] {
+        log.withLock { $0.append("get_manageable_snapshots:\(backend)") }
+        return []
+    }
+
+    func unmanageVolume(_ volume: Volume, caller: Identity, requestID: String) async throws {
+        log.withLock { $0.append("unmanage_volume:\(volume.id)") }
+    }
+
+    func unmanageSnapshot(_ snapshot: Snapshot, of volume: Volume, caller: Identity, requestID: String) async throws {
+        log.withLock { $0.append("unmanage_snapshot:\(snapshot.id)") }
     }
 
     func extendVolume(
@@ -186,6 +246,53 @@ final class CastRecorder: VolumeWorkCaster {
     var casts: [String] { log.withLock { $0 } }
 }
 
+/// The service calls: freeze and thaw succeed as a file backend's do; the log-level calls
+/// act on this process's ``LogLevels``, as an in-process service's handler would.
+extension CastRecorder: ServiceWorkCaster {
+    func freezeHost(queue: String, caller: Identity, requestID: String) async throws -> Bool {
+        log.withLock { $0.append("freeze_host:\(queue)") }
+        return true
+    }
+
+    func thawHost(queue: String, caller: Identity, requestID: String) async throws -> Bool {
+        log.withLock { $0.append("thaw_host:\(queue)") }
+        return true
+    }
+
+    func failover(queue: String, secondaryBackendID: String?, caller: Identity, requestID: String) async throws {
+        log.withLock { $0.append("failover:\(queue):\(secondaryBackendID ?? "None")") }
+    }
+
+    /// What a scheduler answers when every service the request names is down and unclustered.
+    func workCleanup(_ request: CleanupRequest, caller: Identity, requestID: String) async throws -> CleanupReply {
+        log.withLock {
+            $0.append("work_cleanup:\(request.serviceID.map(String.init) ?? "-"):\(request.resourceType ?? "-")")
+        }
+        return CleanupReply(cleaning: [], unavailable: [])
+    }
+
+    func setLogLevels(
+        binary: String,
+        host: String,
+        request: LogLevelRequest,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        log.withLock { $0.append("set_log_levels:\(binary):\(host):\(request.prefix ?? ""):\(request.level ?? "")") }
+    }
+
+    func getLogLevels(
+        binary: String,
+        host: String,
+        request: LogLevelRequest,
+        caller: Identity,
+        requestID: String
+    ) async throws -> [LogLevelEntry] {
+        log.withLock { $0.append("get_log_levels:\(binary):\(host):\(request.prefix ?? "")") }
+        return [LogLevelEntry(prefix: "ember.volume.manager", level: "INFO")]
+    }
+}
+
 extension CastRecorder: BackupWorkCaster {
     func createBackup(_ backup: Backup, caller: Identity, requestID: String) async throws {
         log.withLock { $0.append("create_backup:\(backup.id)") }
@@ -257,14 +364,20 @@ struct APIHarness {
         trustIdentityHeaders: Bool = false,
         policy: PolicyEnforcer = .cinderDefaults,
         images: GlanceClient? = nil,
+        keyManager: (any KeyManager)? = nil,
         clock: any EmberClock = .system,
         _ body: @escaping @Sendable (any TestClientProtocol, CastRecorder, VolumeAPI) async throws -> Value
     ) async throws -> Value {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let strategy = trustIdentityHeaders ? "auth_strategy = keystone\n" : ""
+        // On the wall clock a service a test registered must stay up however long a loaded
+        // parallel run takes (role tables took over 60 s, cinder's `service_down_time`, in CI).
+        // Tests of down services age heartbeats on a manual clock instead.
+        let wallClockLiveness =
+            clock is SystemClock && !conf.contains("service_down_time") ? "service_down_time = 86400\n" : ""
         let document = try INIDocument(
-            text: "[DEFAULT]\nstate_path = \(dir.path)\n" + strategy + conf,
+            text: "[DEFAULT]\nstate_path = \(dir.path)\n" + strategy + wallClockLiveness + conf,
             path: "test.conf"
         )
         let configuration = try EmberConfiguration(files: ConfigFiles(documents: [document]))
@@ -278,6 +391,7 @@ struct APIHarness {
                 configuration: try VolumeServiceConfiguration(files: configuration.files),
                 caster: recorder,
                 images: images,
+                keyManager: keyManager,
                 logger: logger,
                 clock: clock
             )
@@ -301,7 +415,15 @@ struct APIHarness {
                 responder: PasteResponder(app: app, scheme: "http", defaultHost: "localhost"),
                 logger: logger
             )
-            return try await application.test(.router) { client in try await body(client, recorder, api) }
+            // Every answer is checked against the OpenAPI document the application serves.
+            return try await application.test(.router) { client in
+                let conformance = try await OpenAPIConformance.fetch(
+                    from: client,
+                    key: "\(trustIdentityHeaders)|" + conf
+                )
+                let checked = DocumentCheckedClient(base: client, conformance: conformance)
+                return try await body(checked, recorder, api)
+            }
         }
     }
 }

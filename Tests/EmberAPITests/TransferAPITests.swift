@@ -616,10 +616,9 @@ import Testing
     }
 }
 
-/// 3.70's rules for encrypted volumes. Ember creates none (it has no key manager), but a row
-/// may carry an `encryption_key_id` (an imported or managed volume): before 3.70 and with
-/// `no_snapshots` cinder's refusals, and from 3.70, where cinder hands the key over through
-/// its key manager, Ember refuses too rather than move a volume whose key stays behind.
+/// 3.70's rules for encrypted volumes: before 3.70 and with `no_snapshots` cinder's refusals,
+/// and from 3.70, with no usable key manager to hand the key over, the key manager's fault
+/// (EncryptionKeyTests follow the key through a transfer that succeeds).
 @Suite struct EncryptedTransferTests {
     @Test(arguments: [
         ("3.69", "", "Invalid volume: transferring encrypted volume is not supported"),
@@ -627,7 +626,7 @@ import Testing
             "3.71", #", "no_snapshots": true"#,
             "Invalid volume: transferring an encrypted volume without its snapshots is not supported"
         ),
-        ("3.71", "", "Invalid volume: transferring encrypted volume is not supported"),
+        ("3.71", "", "Key manager error: No key manager is configured."),
     ])
     func encryptedVolumesAreRefused(version: String, extra: String, message: String) async throws {
         try await APIHarness.run(trustIdentityHeaders: true) { client, recorder, api in

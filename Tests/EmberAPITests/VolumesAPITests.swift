@@ -1,11 +1,12 @@
 import EmberAPI
 import EmberCore
-import EmberVolume
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
 import Testing
+
+@testable import EmberVolume
 
 @Suite struct VolumeCreateTests {
     let base = "/v3/\(APIHarness.project)/volumes"
@@ -548,18 +549,8 @@ import Testing
         fault: String,
         message: String
     ) async throws {
-        try await APIHarness.run { client, casts, api in
-            try await BadInputTests.expectFault(
-                client,
-                casts,
-                method: method,
-                uri: uri,
-                version: "3.71",
-                body: body,
-                status: status,
-                fault: fault,
-                message: message
-            )
+        try await BadInputTests.expectRefused(method, uri, body, status, fault, message, version: "3.71") {
+            api throws in
             #expect(try await api.listAttachments(.init(scope: .allProjects)).items.isEmpty, "nothing was stored")
             #expect(try await api.listVolumes(.init(scope: .allProjects)).items.isEmpty)
         }
@@ -675,18 +666,8 @@ extension BadInputTests {
         fault: String,
         message: String
     ) async throws {
-        try await APIHarness.run { client, casts, api in
-            try await BadInputTests.expectFault(
-                client,
-                casts,
-                method: method,
-                uri: uri,
-                version: "3.71",
-                body: body,
-                status: status,
-                fault: fault,
-                message: message
-            )
+        try await BadInputTests.expectRefused(method, uri, body, status, fault, message, version: "3.71") {
+            api throws in
             #expect(try await api.transfers.list(.init(scope: .allProjects)).items.isEmpty, "nothing was stored")
             #expect(try await api.listVolumes(.init(scope: .allProjects)).items.isEmpty)
         }
@@ -825,5 +806,208 @@ extension BadInputTests {
         #expect(response.status.code == status, "\(response.text)")
         #expect(response.json?[fault]?["message"] == .string(message), "\(response.text)")
         #expect(casts.casts.isEmpty)
+    }
+
+    /// One refusal row through a fresh pipeline: the request answers `status` with cinder's
+    /// fault and nothing is cast; `nothingStored` then checks that the store did not change.
+    static func expectRefused(
+        _ method: String,
+        _ uri: String,
+        _ body: String,
+        _ status: Int,
+        _ fault: String,
+        _ message: String,
+        version: String? = nil,
+        nothingStored: @escaping @Sendable (VolumeAPI) async throws -> Void
+    ) async throws {
+        try await APIHarness.run { client, casts, api in
+            try await expectFault(
+                client,
+                casts,
+                method: method,
+                uri: uri,
+                version: version,
+                body: body,
+                status: status,
+                fault: fault,
+                message: message
+            )
+            try await nothingStored(api)
+        }
+    }
+}
+
+extension BadInputTests {
+    static let encryptionOfMissingType = "/v3/\(APIHarness.project)/types/\(missing)/encryption"
+
+    /// `/types/{id}/encryption` and `/volumes/{id}/encryption`: the schema's texts (checked
+    /// before anything is looked up), then the missing type's or volume's 404; nothing stored.
+    @Test(arguments: [
+        (
+            "POST", encryptionOfMissingType, #"{"encryption_type": {}}"#, 400, "badRequest",
+            "'encryption' is a required property"
+        ),
+        (
+            "POST", encryptionOfMissingType, #"{"encryption": {}}"#, 400, "badRequest",
+            "Invalid input for field/attribute encryption. Value: {}. 'provider' is a required property"
+        ),
+        (
+            "POST", encryptionOfMissingType, #"{"encryption": {"provider": "luks"}}"#, 400, "badRequest",
+            "Invalid input for field/attribute encryption. Value: {'provider': 'luks'}. 'control_location' is a required property"
+        ),
+        (
+            "POST", encryptionOfMissingType, #"{"encryption": {"provider": "luks", "control_location": "sideways"}}"#,
+            400, "badRequest",
+            "Invalid input for field/attribute control_location. Value: sideways. 'sideways' is not one of ['front-end', 'back-end']"
+        ),
+        (
+            "POST", encryptionOfMissingType,
+            #"{"encryption": {"provider": "luks", "control_location": "front-end", "key_size": "abc"}}"#, 400,
+            "badRequest", "Invalid input received: key_size must be an integer."
+        ),
+        (
+            "POST", encryptionOfMissingType,
+            #"{"encryption": {"provider": "luks", "control_location": "front-end", "key_size": -1}}"#, 400,
+            "badRequest", "Invalid input for field/attribute key_size. Value: -1. -1 is less than the minimum of 0"
+        ),
+        (
+            "POST", encryptionOfMissingType,
+            #"{"encryption": {"provider": "luks", "control_location": "front-end", "key_size": true}}"#, 400,
+            "badRequest",
+            "Invalid input for field/attribute key_size. Value: True. True is not of type 'string', 'integer', 'null'"
+        ),
+        (
+            "POST", encryptionOfMissingType, #"{"encryption": {"provider": 5, "control_location": "front-end"}}"#,
+            400, "badRequest", "Invalid input for field/attribute provider. Value: 5. 5 is not of type 'string'"
+        ),
+        (
+            "POST", encryptionOfMissingType,
+            #"{"encryption": {"provider": "luks", "control_location": "back-end"}, "extra": 1}"#, 400, "badRequest",
+            "Additional properties are not allowed ('extra' was unexpected)"
+        ),
+        (
+            "POST", encryptionOfMissingType, #"{"encryption": {"provider": "luks", "control_location": "front-end"}}"#,
+            404, "itemNotFound", "Volume type \(missing) could not be found."
+        ),
+        ("GET", encryptionOfMissingType, "", 404, "itemNotFound", "Volume type \(missing) could not be found."),
+        (
+            "GET", "\(encryptionOfMissingType)/cipher", "", 404, "itemNotFound",
+            "Volume type \(missing) could not be found."
+        ),
+        (
+            "PUT", "\(encryptionOfMissingType)/any", #"{"encryption": {"control_location": "up"}}"#, 400, "badRequest",
+            "Invalid input for field/attribute control_location. Value: up. 'up' is not one of ['front-end', 'back-end']"
+        ),
+        (
+            "PUT", "\(encryptionOfMissingType)/any", #"{"encryption": {"cipher": null}}"#, 404, "itemNotFound",
+            "Volume type \(missing) could not be found."
+        ),
+        (
+            "DELETE", "\(encryptionOfMissingType)/any", "", 404, "itemNotFound",
+            "Volume type encryption for type \(missing) does not exist."
+        ),
+        (
+            "GET", "/v3/\(APIHarness.project)/volumes/\(missing)/encryption", "", 404, "itemNotFound",
+            "Volume \(missing) could not be found."
+        ),
+        (
+            "GET", "/v3/\(APIHarness.project)/volumes/\(missing)/encryption/cipher", "", 404, "itemNotFound",
+            "Volume \(missing) could not be found."
+        ),
+    ])
+    func encryptionRoutesRefusedWithCindersFault(
+        method: String,
+        uri: String,
+        body: String,
+        status: Int,
+        fault: String,
+        message: String
+    ) async throws {
+        try await APIHarness.run { client, casts, api in
+            try await BadInputTests.expectFault(
+                client,
+                casts,
+                method: method,
+                uri: uri,
+                body: body,
+                status: status,
+                fault: fault,
+                message: message
+            )
+            #expect(try await api.encryptionTypes.encryption(ofVolumeType: Self.missing) == nil, "nothing was stored")
+        }
+    }
+}
+
+// MARK: os-services freeze, thaw, failover_host, get-log, set-log
+
+extension BadInputTests {
+    static let services = "/v3/\(APIHarness.project)/os-services"
+
+    /// The service operations' bad bodies: cinder's schema and `get_cluster_host` faults;
+    /// nothing changes on the service and nothing is cast.
+    @Test(arguments: [
+        (
+            "freeze", "3.0", #"{"host": "node@alpha", "extra": 1}"#, 400,
+            "Additional properties are not allowed ('extra' was unexpected)"
+        ),
+        (
+            "freeze", "3.0", #"{"host": "bad host!"}"#, 400,
+            #"Invalid input for field/attribute host. Value: bad host!. 'bad host!' does not match '^[a-zA-Z0-9-._#@:/+\\[\\]]*$'"#
+        ),
+        ("freeze", "3.0", "{}", 400, "Invalid input received: Host field is missing."),
+        (
+            "thaw", "3.26", #"{"host": "", "cluster": ""}"#, 400,
+            "Invalid input for field/attribute host. Value: . '' should be non-empty"
+        ),
+        (
+            "failover_host", "3.26", "{}", 400,
+            "Invalid input received: One and only one of cluster and host must be set."
+        ),
+        (
+            "failover_host", "3.0", #"{"host": "nowhere"}"#, 400,
+            "No service found with host=nowhere"
+        ),
+        (
+            "set-log", "3.32", #"{"binary": "cinder-nothing", "level": "DEBUG"}"#, 400,
+            "Invalid input for field/attribute binary. Value: cinder-nothing. 'cinder-nothing' is not one of ['cinder-scheduler', 'cinder-volume', 'cinder-backup', 'cinder-api', '', '*']"
+        ),
+        ("set-log", "3.32", #"{"level": "LOUD"}"#, 400, "Invalid input received: LOUD is not a valid log level."),
+        ("set-log", "3.32", #"{"level": null}"#, 400, "Invalid input received:  is not a valid log level."),
+        ("set-log", "3.32", "{}", 400, "Invalid input received:  is not a valid log level."),
+        (
+            "get-log", "3.32", #"{"level": "DEBUG"}"#, 400,
+            "Additional properties are not allowed ('level' was unexpected)"
+        ),
+        (
+            "get-log", "3.32", #"{"prefix": 5}"#, 400,
+            "Invalid input for field/attribute prefix. Value: 5. 5 is not of type 'string', 'null'"
+        ),
+    ])
+    func serviceOperationsRefusedWithCindersFault(
+        action: String,
+        version: String,
+        body: String,
+        status: Int,
+        message: String
+    ) async throws {
+        try await APIHarness.run { client, casts, api in
+            let service = try await api.store.createService(
+                ServiceRecord(host: "node@alpha", binary: "cinder-volume", topic: "cinder-volume")
+            )
+            try await BadInputTests.expectFault(
+                client,
+                casts,
+                method: "PUT",
+                uri: "\(Self.services)/\(action)",
+                version: version,
+                body: body,
+                status: status,
+                fault: "badRequest",
+                message: message
+            )
+            let after = try await api.store.service(id: service.id)
+            #expect(!after.frozen && !after.disabled && after.replicationStatus == "not-capable")
+        }
     }
 }

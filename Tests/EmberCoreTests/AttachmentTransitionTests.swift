@@ -16,7 +16,7 @@ import Testing
     /// `"error" in volume.status`, spelled out.
     static let errorStatuses: Set<VolumeStatus> = [
         .error, .errorDeleting, .errorManaging, .errorRestoring, .errorBackingUp, .errorExtending,
-        .errorManagingDeleting,
+        .errorManagingDeleting, .errorUnmanaging,
     ]
     static let every = Set(VolumeStatus.allCases)
 

@@ -1,5 +1,6 @@
 import EmberCore
 import EmberTesting
+import Foundation
 import Testing
 
 @Suite struct ConfigFilesTests {
@@ -28,6 +29,10 @@ import Testing
         #expect(configuration.api.port == 8776)
         #expect(configuration.api.maxRequestBodySize == 114_688)
         #expect(configuration.api.gracefulShutdownTimeout == 60)
+        #expect(configuration.api.gracefulShutdownDrainTime == 0, "no drain unless asked: stop accepting at once")
+        #expect(configuration.api.clientSocketTimeout == 900)
+        #expect(configuration.api.keepAlive)
+        #expect(configuration.api.maxConnections == 0, "no connection limit unless asked")
         #expect(configuration.api.authStrategy == "noauth")
         #expect(configuration.api.pasteConfig == "api-paste.ini")
         #expect(configuration.ssl == nil)
@@ -82,12 +87,55 @@ import Testing
         )
     }
 
+    @Test func interpolationLoopsAndExplosionsAreRefusedWhenTheFilesAreRead() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("ember-interp-\(UUID())").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        func load(_ text: String) throws(ConfigurationError) -> ConfigFiles {
+            let path = directory + "/ember.conf"
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(text.utf8)))
+            return try ConfigFiles.load(files: [path])
+        }
+        #expect {
+            try load("[DEFAULT]\nlock_path = $state_path/locks\nstate_path = ${DEFAULT.lock_path}/x\n")
+        } throws: { error in
+            "\(error)".contains(
+                "option DEFAULT.lock_path refers to itself: $DEFAULT.lock_path → $DEFAULT.state_path → $DEFAULT.lock_path"
+            )
+        }
+        #expect {
+            try load("[database]\nconnection = $connection\n")
+        } throws: { error in
+            "\(error)"
+                == "Configuration option database.connection refers to itself: $database.connection → $database.connection"
+        }
+        // Ten options each repeating the next a hundred times: 10^20 bytes if expanded.
+        var text = "[DEFAULT]\nv9 = x\n"
+        for level in (0..<9).reversed() {
+            text += "v\(level) = " + String(repeating: "$v\(level + 1)", count: 100) + "\n"
+        }
+        let clock = ContinuousClock.now
+        #expect {
+            try load(text)
+        } throws: { error in
+            "\(error)".contains("expands to more than 1048576 bytes")
+        }
+        #expect(ContinuousClock.now - clock < .seconds(60))
+        // The same references without a loop, within the limit, still expand.
+        let fine = try load("[DEFAULT]\na = $b$b\nb = ${c}-\nc = $$\n")
+        #expect(fine.value("DEFAULT", "a") == "$-$-")
+    }
+
     @Test(arguments: [
         ("osapi_volume_listen_port = eighty", "osapi_volume_listen_port", "eighty", "an integer"),
         ("osapi_volume_listen_port = 70000", "osapi_volume_listen_port", "70000", "at most 65535"),
         ("debug = maybe", "debug", "maybe", "a boolean"),
         ("auth_strategy = ldap", "auth_strategy", "ldap", "one of noauth"),
         ("graceful_shutdown_timeout = -1", "graceful_shutdown_timeout", "-1", "at least 0"),
+        ("graceful_shutdown_drain_time = -5", "graceful_shutdown_drain_time", "-5", "at least 0"),
+        ("graceful_shutdown_drain_time = soon", "graceful_shutdown_drain_time", "soon", "an integer"),
+        ("wsgi_keep_alive = sometimes", "wsgi_keep_alive", "sometimes", "a boolean"),
+        ("osapi_volume_max_connections = -1", "osapi_volume_max_connections", "-1", "at least 0"),
         ("project_id_regex = [0-9a-f", "project_id_regex", "[0-9a-f", "a regular expression"),
     ])
     func malformedValuesNameFileSectionOptionAndValue(

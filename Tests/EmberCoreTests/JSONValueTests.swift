@@ -22,6 +22,25 @@ import Testing
         #expect(String(decoding: value.serializedBytes(), as: UTF8.self) == value.serialized())
     }
 
+    /// Found by the JSON fuzz target (`scripts/fuzz json`): `9e99999` became infinity, which
+    /// serializes to text no JSON parser reads.
+    @Test(arguments: ["9e99999", "-1e400", "[1.5e309]", "{\"size\": 1E+999}"])
+    func numbersBeyondDoubleAreRefused(text: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
+    }
+
+    @Test func anObjectThatRepeatsAKeyIsRefusedNamingTheKey() throws {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(#"{"a": 1, "a": 2}"#) }
+        do {
+            _ = try JSONValue.parse(#"{"volume": {"size": 1, "name": "x", "size": 2}}"#)
+            Issue.record("a repeated key was accepted")
+        } catch {
+            #expect(error.duplicateKey == "size")
+        }
+        // The same key in different objects is not a repeat.
+        #expect(try JSONValue.parse(#"{"a": {"k": 1}, "b": {"k": 2}}"#)["b"]?["k"] == .int(2))
+    }
+
     @Test func parsesAndKeepsKindsApart() throws {
         let value = try JSONValue.parse(
             #"{"size": 1, "s": "1", "b": true, "f": 1.0, "n": null, "a": [1, {"x": "\u00e9\ud83d\ude00"}]}"#

@@ -30,6 +30,17 @@ import Testing
         #expect(problem != nil)
     }
 
+    /// Found by `scripts/fuzz policy`: 200,000 `(` (or `not`s) overflowed the parser's stack.
+    @Test func nestingDeeperThanTheLimitIsARuleThatNeverPasses() {
+        let deep = String(repeating: "(", count: 200_000) + "role:a" + String(repeating: ")", count: 200_000)
+        let (check, problem) = PolicyParser.parse(deep)
+        #expect(check == .never)
+        #expect(problem?.contains("nested deeper than 64 levels") == true)
+        #expect(PolicyParser.parse(String(repeating: "not ", count: 200_000) + "role:a").check == .never)
+        let limit = String(repeating: "(", count: 63) + "role:a" + String(repeating: ")", count: 63)
+        #expect(PolicyParser.parse(limit).problem == nil)
+    }
+
     @Test func tokensWithoutAColonAndRemoteChecksNeverPass() {
         #expect(PolicyParser.check("admin") == .never)
         #expect(PolicyParser.check("http://example.invalid/check") == .never)

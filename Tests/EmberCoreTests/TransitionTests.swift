@@ -201,6 +201,12 @@ import Testing
         Rule(transition: VolumeTransitions.schedule, cinderAllows: [.creating], target: .unchanged),
         Rule(transition: VolumeTransitions.created, cinderAllows: [.creating], target: .status(.available)),
         Rule(transition: VolumeTransitions.createFailed, cinderAllows: [.creating], target: .status(.error)),
+        // volume/manager.py _do_cleanup: creating or downloading work of a dead service → error.
+        Rule(
+            transition: VolumeTransitions.cleanedUp,
+            cinderAllows: [.creating, .downloading],
+            target: .status(.error)
+        ),
         // delete_volume failure — 'error_deleting' from 'deleting' (and managing's deleting).
         Rule(
             transition: VolumeTransitions.deleteFailed,
@@ -225,6 +231,23 @@ import Testing
             transition: VolumeTransitions.restoreAborted,
             cinderAllows: Set(VolumeStatus.allCases),
             target: .status(.error)
+        ),
+        // Manage existing: the API inserts 'managing'; the scheduler and the manager's flow
+        // act on it alone and end 'available' or 'error_managing'.
+        Rule(transition: VolumeTransitions.scheduleManage, cinderAllows: [.managing], target: .unchanged),
+        Rule(transition: VolumeTransitions.managed, cinderAllows: [.managing], target: .status(.available)),
+        Rule(transition: VolumeTransitions.manageFailed, cinderAllows: [.managing], target: .status(.errorManaging)),
+        // volume/api.py:delete(unmanage_only=True) — the delete's statuses → 'unmanaging';
+        // the manager's _clear_db(volume, 'error_unmanaging') on a driver failure.
+        Rule(
+            transition: VolumeTransitions.unmanage,
+            cinderAllows: [.available, .error, .errorRestoring, .errorExtending, .errorManaging],
+            target: .status(.unmanaging)
+        ),
+        Rule(
+            transition: VolumeTransitions.unmanageFailed,
+            cinderAllows: [.unmanaging],
+            target: .status(.errorUnmanaging)
         ),
         // admin_actions.py:_reset_status — a direct write whatever the status.
         Rule(transition: VolumeTransitions.resetStatus, cinderAllows: Set(VolumeStatus.allCases), target: .given),
@@ -315,6 +338,27 @@ import Testing
     }
 }
 
+@Suite struct ManageTransitionTests {
+    /// The unmanage conditional update carries the delete's guards (not attached, not
+    /// migrating, no snapshots, no group); a volume that failed to be managed goes
+    /// 'error_managing_deleting', the others 'unmanaging'.
+    @Test func unmanageGuardsAndTargets() {
+        let guards = VolumeTransitions.unmanage.condition
+        #expect(guards.attachStatusNotIn == [.attached])
+        #expect(guards.hasNoSnapshots)
+        #expect(guards.notInGroup)
+        #expect(guards.migrationStatus == VolumeCondition.availableMigrationStatus)
+        for status in VolumeStatus.allCases {
+            #expect(
+                VolumeTransitions.unmanageTarget(from: status)
+                    == (status == .errorManaging ? .errorManagingDeleting : .unmanaging)
+            )
+        }
+        #expect(VolumeStatus.errorUnmanaging.displayed == .errorUnmanaging)
+        #expect(VolumeStatus.managing.displayed == .creating)
+    }
+}
+
 @Suite struct SnapshotAndBackupTransitionTests {
     @Test(arguments: SnapshotStatus.allCases)
     func snapshotRules(status: SnapshotStatus) {
@@ -334,6 +378,11 @@ import Testing
         #expect(SnapshotTransitions.backupEnded.allows(status) == (status == .backingUp))
         // create_volume from a snapshot — 'available'.
         #expect(SnapshotTransitions.cloneSource.allows(status) == (status == .available))
+        // delete_snapshot(unmanage_only=True): 'available' or 'error' → 'unmanaging'.
+        #expect(SnapshotTransitions.unmanage.allows(status) == [.available, .error].contains(status))
+        #expect(SnapshotTransitions.unmanage.condition.notInGroupSnapshot)
+        #expect(SnapshotTransitions.unmanageFailed.allows(status) == (status == .unmanaging))
+        #expect(SnapshotTransitions.unmanageRolledBack.allows(status) == (status == .unmanaging))
     }
 
     @Test(arguments: SnapshotStatus.allCases, SnapshotStatus.allCases)
@@ -385,6 +434,9 @@ import Testing
         #expect(SnapshotTransitions.delete(force: false).target == .status(.deleting))
         #expect(SnapshotTransitions.restore.target == .status(.restoring))
         #expect(SnapshotTransitions.deleteRolledBack.target == .given)
+        #expect(SnapshotTransitions.unmanage.target == .status(.unmanaging))
+        #expect(SnapshotTransitions.unmanageFailed.target == .status(.errorDeleting))
+        #expect(SnapshotTransitions.unmanageRolledBack.target == .given)
         #expect(BackupTransitions.delete(force: true).changes(also: [.host("h")]) == [.status(.deleting), .host("h")])
         #expect(BackupTransitions.restore.target == .status(.restoring))
         #expect(BackupTransitions.created.target == .status(.available))

@@ -125,11 +125,11 @@ enum Harness {
         return try await application.test(.router, test)
     }
 
-    static func withHTTP<Value: Sendable>(_ body: (HTTPClient) async throws -> Value) async throws -> Value {
-        let http = HTTPClient(
-            eventLoopGroup: HTTPClient.defaultEventLoopGroup,
-            configuration: KeystoneAuthService.httpConfiguration
-        )
+    static func withHTTP<Value: Sendable>(
+        configuration: HTTPClient.Configuration = KeystoneAuthService.httpConfiguration,
+        _ body: (HTTPClient) async throws -> Value
+    ) async throws -> Value {
+        let http = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
         do {
             let value = try await body(http)
             try await http.shutdown()

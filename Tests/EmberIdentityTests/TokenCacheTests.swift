@@ -19,6 +19,22 @@ import Testing
         #expect(cache.count == 0)
     }
 
+    @Test func lookupsAreCountedAsHitsAndMissesAcrossCachesSharingStatistics() throws {
+        let now = 1_000_000.0
+        var token = try Fixtures.token(expiresIn: 3600)
+        token.expiresAt = now + 3600
+        let statistics = TokenCacheStatistics()
+        let v3 = TokenCache(capacity: 10, lifetime: 300, statistics: statistics)
+        let v2 = TokenCache(capacity: 10, lifetime: 300, statistics: statistics)
+        #expect(v3.lookup("a", now: now) == nil)
+        v3.store("a", token: token, now: now)
+        #expect(v3.lookup("a", now: now + 1) != nil)
+        #expect(v3.lookup("a", now: now + 2) != nil)
+        #expect(v2.lookup("a", now: now + 3) == nil)
+        #expect(v3.lookup("a", now: now + 400) == nil, "expired: a miss")
+        #expect(statistics.hits == 2 && statistics.misses == 3)
+    }
+
     @Test func theCacheIsBoundedAndDropsTheOldestFirst() throws {
         let now = 1_000_000.0
         var token = try Fixtures.token(expiresIn: 3600)

@@ -71,6 +71,17 @@ import Testing
             topic: topic
         )
         try roundTrip(SchedulerRPC.CreateBackup(backupID: "b1"), topic: topic)
+        let manage = ManageRequestSpec(
+            volumeID: "v1",
+            ref: ["source-name": "lv-1"],
+            volumeTypeID: "t1",
+            availabilityZone: "nova"
+        )
+        try roundTrip(SchedulerRPC.ManageExisting(volumeID: "v1", requestSpec: manage), topic: topic)
+        try roundTrip(
+            SchedulerRPC.ManageExistingSnapshot(volumeID: "v1", snapshotID: "s1", ref: ["source-name": "s"], size: 2),
+            topic: topic
+        )
         try roundTrip(
             SchedulerRPC.UpdateServiceCapabilities(host: "n@a", capabilities: ["x": 1], timestamp: .now),
             topic: topic
@@ -136,6 +147,19 @@ import Testing
             topic: topic
         )
         try roundTrip(VolumeRPC.GetCapabilities(discover: true), topic: topic)
+        try roundTrip(VolumeRPC.DeleteVolume(volumeID: "v1", cascade: false, unmanageOnly: true), topic: topic)
+        try roundTrip(VolumeRPC.ManageExisting(volumeID: "v1", ref: ["source-name": "lv-1"]), topic: topic)
+        try roundTrip(VolumeRPC.ManageExistingSnapshot(snapshotID: "s1", ref: "snap-1"), topic: topic)
+        let paging = ManageablePaging(
+            marker: "{\"source-name\": \"a\"}",
+            limit: 5,
+            offset: 1,
+            sortKeys: ["size", "reference"],
+            sortDirs: ["desc", "asc"]
+        )
+        try roundTrip(VolumeRPC.GetManageableVolumes(paging: paging), topic: topic)
+        try roundTrip(VolumeRPC.GetManageableSnapshots(paging: paging), topic: topic)
+        #expect(VolumeRPC.GetManageableVolumes(paging: paging).paging == paging)
         try roundTrip(VolumeRPC.PublishServiceCapabilities(), topic: topic)
     }
 

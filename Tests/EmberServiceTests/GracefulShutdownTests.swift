@@ -17,9 +17,10 @@ import Testing
     /// in this process are not disturbed.
     @Test func inFlightRequestCompletesAndNewConnectionsAreRefused() async throws {
         let logger = Logger(label: "test.shutdown")
+        let (started, startedSignal) = AsyncStream<Void>.makeStream()
         let server = try WSGIServer(
             configuration: .init(host: "127.0.0.1", port: 0),
-            app: SlowApp(delay: .milliseconds(1500)),
+            app: SlowApp(delay: .milliseconds(1500), started: startedSignal),
             logger: logger
         )
         let launcher = Launcher(logger: logger, gracefulShutdownTimeout: .seconds(20), trapSignals: false)
@@ -30,7 +31,10 @@ import Testing
             try await withClient(port: port) { client in
                 try await withThrowingTaskGroup(of: TestClient.Response.self) { requests in
                     requests.addTask { try await client.get("/slow") }
-                    try await Task.sleep(for: .milliseconds(300))
+                    // SIGTERM once the request is in the app: a connection whose request has not
+                    // been read yet is idle, and graceful shutdown closes idle connections.
+                    var iterator = started.makeAsyncIterator()
+                    _ = await iterator.next()
                     await launcher.receive(.sigterm)
                     var refused = false
                     for _ in 0..<50 where !refused {
@@ -51,7 +55,7 @@ import Testing
         let logger = Logger(label: "test.shutdown")
         let server = try WSGIServer(
             configuration: .init(host: "127.0.0.1", port: 0),
-            app: SlowApp(delay: .seconds(60)),
+            app: SlowApp(delay: .seconds(600)),
             logger: logger
         )
         let launcher = Launcher(logger: logger, gracefulShutdownTimeout: .milliseconds(500), trapSignals: false)
@@ -73,7 +77,9 @@ import Testing
             try await group.waitForAll()
             try? await client.shutdown()
         }
-        #expect(ContinuousClock.now - start < .seconds(20))
+        // The request would run 600 s; cancelled after the 0.5 s timeout, the launcher ends in
+        // seconds (up to 21 s seen with the whole suite starting at once on 2 cores).
+        #expect(ContinuousClock.now - start < .seconds(120))
     }
 }
 
@@ -193,6 +199,33 @@ final class ExitRecorder: Sendable {
         #expect(ember.log.contains("debug=true"))
         try socket.send("GET / HTTP/1.1\r\nHost: t\r\n\r\n")
         #expect(try socket.receive().hasPrefix("HTTP/1.1 300"), "the keep-alive connection survived SIGHUP")
+        ember.signal(SIGTERM)
+        #expect(try await ember.waitForExit() == 0)
+    }
+
+    /// SIGHUP re-reads `[ssl] cert_file` and `key_file`: an operator renews the certificate
+    /// in place and signals, and new connections get the new certificate at once.
+    @Test func sighupReloadsTheTLSCertificate() async throws {
+        let tlsDir = try TemporaryDirectory()
+        defer { tlsDir.remove() }
+        let certificates = try await TestCertificates(in: tlsDir)
+        let (ember, dir) = try startEmber(
+            "\n[ssl]\ncert_file = \(certificates.serverCertificate)\nkey_file = \(certificates.serverKey)\n"
+        )
+        defer { dir.remove() }
+        let port = try port(from: try await ember.waitForLine(containing: "Started osapi_volume on"))
+        let before = try await HTTPSTests.handshake(port: port)
+        #expect(before.output.contains("subject=CN = localhost\n"), "\(before.output)")
+        try await certificates.issue(
+            commonName: "localhost-renewed",
+            certificate: certificates.serverCertificate,
+            key: certificates.serverKey,
+            server: true
+        )
+        ember.signal(SIGHUP)
+        try await ember.waitForLine(containing: "Reloaded the TLS certificate and key")
+        let after = try await HTTPSTests.handshake(port: port)
+        #expect(after.output.contains("subject=CN = localhost-renewed"), "\(after.output)")
         ember.signal(SIGTERM)
         #expect(try await ember.waitForExit() == 0)
     }
@@ -333,4 +366,44 @@ final class RawSocket {
     }
 
     deinit { close(fd) }
+}
+
+extension GracefulShutdownTests {
+    /// `graceful_shutdown_drain_time`: after SIGTERM the server keeps accepting and serving,
+    /// `/healthcheck` answers 503 and every answer closes its connection (a load balancer takes
+    /// the process out of rotation); once the drain time is over it stops accepting and exits.
+    @Test func drainAnswersTheHealthcheck503WhileItServesThenStopsAccepting() async throws {
+        let logger = Logger(label: "test.shutdown")
+        var configuration = WSGIServer.Configuration(host: "127.0.0.1", port: 0)
+        configuration.drainTime = 2
+        let server = try WSGIServer(configuration: configuration, app: try stockApplication(), logger: logger)
+        let launcher = Launcher(logger: logger, gracefulShutdownTimeout: .seconds(20), trapSignals: false)
+        await launcher.serve(server)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await launcher.wait() }
+            let port = await server.listeningPort()
+            let healthy = try await withClient(port: port) { try await $0.get("/healthcheck") }
+            #expect(healthy.status == .ok)
+            #expect(healthy.headers[.connection] == nil)
+
+            let signalled = ContinuousClock.now
+            await launcher.receive(.sigterm)
+            while !server.drain.isDraining { try await Task.sleep(for: .milliseconds(10)) }
+            let health = try await withClient(port: port) { try await $0.get("/healthcheck") }
+            #expect(health.status == .serviceUnavailable)
+            #expect(String(buffer: try #require(health.body)) == "SHUTTING DOWN")
+            let versions = try await withClient(port: port) { try await $0.get("/") }
+            #expect(versions.status == .multipleChoices, "requests are still served while draining")
+            #expect(versions.headers[.connection] == "close")
+
+            var refused = false
+            while !refused && ContinuousClock.now - signalled < .seconds(30) {
+                refused = connectionRefused(port: port)
+                if !refused { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            #expect(refused, "the server still accepts 30 s after SIGTERM")
+            #expect(ContinuousClock.now - signalled >= .seconds(2), "it stopped accepting before the drain time")
+            try await group.waitForAll()
+        }
+    }
 }

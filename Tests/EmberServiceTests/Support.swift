@@ -20,11 +20,14 @@ struct LiveServer {
     init(
         app: any WSGIApplication,
         tls: SSLConfiguration? = nil,
-        gracefulShutdownTimeout: Duration = .seconds(10)
+        gracefulShutdownTimeout: Duration = .seconds(10),
+        keepAlive: Bool = true
     ) throws {
         let logger = Logger(label: "test.server")
+        var configuration = WSGIServer.Configuration(host: "127.0.0.1", port: 0, tls: tls)
+        configuration.keepAlive = keepAlive
         server = try WSGIServer(
-            configuration: .init(host: "127.0.0.1", port: 0, tls: tls),
+            configuration: configuration,
             app: app,
             logger: logger
         )
@@ -80,7 +83,11 @@ func withClient<Value: Sendable>(
 /// An app that sleeps before it answers: an in-flight request for shutdown tests.
 struct SlowApp: WSGIApplication {
     let delay: Duration
+    /// Told when a request has reached the app.
+    var started: AsyncStream<Void>.Continuation? = nil
+
     func respond(to request: Request, context: WSGIRequestContext) async throws -> Response {
+        started?.yield()
         try await Task.sleep(for: delay)
         return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "slow done")))
     }

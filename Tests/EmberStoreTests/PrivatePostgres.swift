@@ -47,7 +47,9 @@ struct PrivatePostgres: Sendable {
         let cluster = PrivatePostgres(
             binDirectory: binDirectory,
             directory: directory,
-            port: Int.random(in: 56_000..<59_000)
+            // Below the kernel's ephemeral range (32768–60999): a port in it may be held by
+            // any of the parallel suite's outgoing connections when the server starts.
+            port: Int.random(in: 23_000..<24_500)
         )
         try FileManager.default.createDirectory(atPath: directory + "/data", withIntermediateDirectories: true)
         try (cluster.password + "\n").write(toFile: directory + "/pwfile", atomically: true, encoding: .utf8)

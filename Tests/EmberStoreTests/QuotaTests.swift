@@ -26,6 +26,45 @@ struct QuotaTests {
         }
     }
 
+    /// The volume row and the quota it uses are committed in one transaction: a create that
+    /// fails leaves neither (and the reservation live, for the caller's rollback).
+    @Test(arguments: TestBackend.all)
+    func aVolumeAndItsReservationCommitTogether(backend: TestBackend) async throws {
+        try await backend.withDatabase { database in
+            let store = database.store
+            let limits = ["volumes": 10, "gigabytes": 100]
+            let reservation = try await store.reserve(
+                projectID: Self.project,
+                deltas: ["volumes": 1, "gigabytes": 3],
+                limits: limits,
+                expiresAt: Self.later
+            )
+            let volume = try await store.createVolume(
+                Volume(userID: "u", projectID: Self.project, size: 3, volumeTypeID: "t"),
+                committing: reservation
+            )
+            var usages = try await store.quotaUsages(projectID: Self.project)
+            #expect(
+                usages["volumes"] == QuotaUsage(projectID: Self.project, resource: "volumes", inUse: 1, reserved: 0)
+            )
+            #expect(usages["gigabytes"]?.inUse == 3 && usages["gigabytes"]?.reserved == 0)
+
+            let second = try await store.reserve(
+                projectID: Self.project,
+                deltas: ["volumes": 1, "gigabytes": 3],
+                limits: limits,
+                expiresAt: Self.later
+            )
+            var duplicate = Volume(userID: "u", projectID: Self.project, size: 3, volumeTypeID: "t")
+            duplicate.id = volume.id
+            await #expect(throws: StoreError.self) { try await store.createVolume(duplicate, committing: second) }
+            usages = try await store.quotaUsages(projectID: Self.project)
+            #expect(usages["volumes"]?.inUse == 1 && usages["volumes"]?.reserved == 1, "nothing committed")
+            try await store.rollback(second)
+            #expect(try await store.quotaUsages(projectID: Self.project)["volumes"]?.reserved == 0)
+        }
+    }
+
     @Test(arguments: TestBackend.all)
     func reserveCommitRollback(backend: TestBackend) async throws {
         try await backend.withDatabase { database in

@@ -44,7 +44,7 @@ struct StoreTests {
             }
             #expect(
                 try history.map { row throws(StoreError) -> Int in try row["version"] }
-                    == Array(1...EmberDatabase.latestVersion)
+                    == Migration.all.map(\.version)
             )
             try await database.prepare()
         }

@@ -96,7 +96,7 @@ enum TestBackend: String, Sendable, CustomStringConvertible, CaseIterable {
             maxPoolSize: 2,
             maxRetries: 3,
             retryInterval: 0.5,
-            operationTimeout: 20
+            operationTimeout: PostgresTestSlots.operationTimeout
         )
     }
 

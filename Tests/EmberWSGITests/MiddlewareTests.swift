@@ -423,3 +423,24 @@ import Testing
         }
     }
 }
+
+@Suite struct HeaderLimitTests {
+    @Test func linesFieldsAndTotalsAreLimitedAsCindersServerDoes() {
+        var fields = HTTPFields()
+        fields[HTTPField.Name("X-Fine")!] = String(repeating: "a", count: 16_384 - 11)
+        #expect(PasteResponder.headerProblem(fields, maxHeaderLine: 16_384) == nil)
+        fields[HTTPField.Name("X-Fine")!] = String(repeating: "a", count: 16_384 - 10)
+        #expect(PasteResponder.headerProblem(fields, maxHeaderLine: 16_384)?.contains("X-Fine is 16384 bytes") == true)
+
+        var many = HTTPFields()
+        for index in 0..<101 { many[HTTPField.Name("X-H\(index)")!] = "a" }
+        #expect(
+            PasteResponder.headerProblem(many, maxHeaderLine: 16_384)
+                == "Too many headers: 101, the most accepted is 100."
+        )
+
+        var large = HTTPFields()
+        for index in 0..<5 { large[HTTPField.Name("X-L\(index)")!] = String(repeating: "b", count: 15_000) }
+        #expect(PasteResponder.headerProblem(large, maxHeaderLine: 16_384)?.hasPrefix("Headers too large") == true)
+    }
+}

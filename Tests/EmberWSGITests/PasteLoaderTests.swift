@@ -168,6 +168,52 @@ import Testing
         }
     }
 
+    @Test func sectionsThatReferToEachOtherInALoopAreRefused() throws {
+        let selfPipeline =
+            "[pipeline:osapi_volume]\npipeline = faultwrap osapi_volume\n"
+            + "[filter:faultwrap]\npaste.filter_factory = cinder.api.middleware.fault:FaultWrapper.factory\n"
+        #expect {
+            try PasteHarness().load(text: selfPipeline)
+        } throws: { error in
+            "\(error)".contains("loop: [pipeline:osapi_volume] → [pipeline:osapi_volume]")
+        }
+        let throughURLMap = """
+            [composite:osapi_volume]
+            use = egg:Paste#urlmap
+            /v3: v3
+            [filter-app:v3]
+            use = call:cinder.api.middleware.fault:FaultWrapper.factory
+            next = osapi_volume
+            """
+        #expect {
+            try PasteHarness().load(text: throughURLMap)
+        } throws: { error in
+            "\(error)".contains("loop: [composite:osapi_volume] → [filter-app:v3] → [composite:osapi_volume]")
+        }
+    }
+
+    @Test func interpolationThatNeverEndsOrExplodesIsRefused() throws {
+        let selfReference = """
+            [app:osapi_volume]
+            use = call:cinder.api.versions:Versions.factory
+            loop = %(loop)s
+            """
+        #expect {
+            try PasteHarness().load(text: selfReference)
+        } throws: { error in
+            "\(error)".contains("the value of 'loop' still refers to other values after 10 substitutions")
+        }
+        var text = "[app:osapi_volume]\nuse = call:cinder.api.versions:Versions.factory\nv9 = x\n"
+        for level in (0..<9).reversed() {
+            text += "v\(level) = " + String(repeating: "%(v\(level + 1))s", count: 100) + "\n"
+        }
+        #expect {
+            try PasteHarness().load(text: text)
+        } throws: { error in
+            "\(error)".contains("expands to more than 1048576 bytes")
+        }
+    }
+
     @Test func interpolationSetGetAndFilterApp() async throws {
         var registry = PasteFactoryRegistry.standard()
         registry.registerApp("ember.testing:Echo.factory") { _ in EchoApp() }

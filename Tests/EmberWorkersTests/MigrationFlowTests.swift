@@ -180,6 +180,56 @@ struct MigrationFlowTests {
         }
     }
 
+    @Test(
+        "retype to a type encrypted differently is refused (the data would need re-encrypting); connection_info carries the key",
+        arguments: WorkerBackendKind.all
+    )
+    func retypeBetweenEncryptionsIsRefused(kind: WorkerBackendKind) async throws {
+        try await WorkerHarness.run(kind) { workers in
+            try await workers.waitForBackends(2)
+            let types = try await Self.types(workers)
+            let encrypted = try await workers.store.createVolumeType(
+                VolumeType(name: "encrypted-" + workers.configuration.host)
+            )
+            _ = try await workers.store.createVolumeTypeEncryption(
+                VolumeTypeEncryption(
+                    volumeTypeID: encrypted.id,
+                    provider: "luks",
+                    cipher: "aes-xts-plain64",
+                    keySize: 256,
+                    controlLocation: "front-end"
+                )
+            )
+            let (volume, backend) = try await Self.volumeWithData(workers, type: types.any)
+            for policy in ["on-demand", "never"] {
+                try await retype(workers, volume.id, to: encrypted, policy: policy)
+                let refused = try await settled(workers, volume.id)
+                #expect(refused.status == .available, "\(policy)")
+                #expect(refused.volumeTypeID == types.any.id && refused.host == volume.host)
+                #expect(refused.encryptionKeyID == nil)
+                try await waitUntil("the reservations are rolled back") {
+                    try await self.usage(workers)[Self.typed("volumes", encrypted)]?.reserved ?? 0 == 0
+                }
+            }
+            #expect(
+                try VolumeDataTests.read(4096, from: Self.path(workers, backend, volume.id), at: 5 << 20)
+                    == Self.payload
+            )
+
+            // An encrypted volume's connection tells the consumer so, with its key id.
+            let keyID = "3e0f9a52-6b1d-4c8e-a7f2-9d4b5c6e7f80"
+            _ = try await workers.store.updateVolume(id: volume.id, [.encryptionKeyID(keyID)])
+            let info = try await workers.api.initializeConnection(
+                id: volume.id,
+                connector: ["host": "consumer"],
+                caller: workers.caller,
+                requestID: "req-connection"
+            )
+            #expect(info["data"]?["encrypted"] == true)
+            #expect(info["data"]?["encryption_key_id"] == .string(keyID))
+        }
+    }
+
     @Test("an attached volume that would have to move keeps its type and status")
     func retypeOfAnAttachedVolumeThatMustMoveIsRefused() async throws {
         try await WorkerHarness.run { workers in

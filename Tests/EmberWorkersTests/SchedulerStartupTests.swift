@@ -12,7 +12,10 @@ import Testing
         arguments: WorkerBackendKind.all
     )
     func schedulerStartedLatePlacesQueuedCreates(kind: WorkerBackendKind) async throws {
-        let slowReports: @Sendable (inout WorkerConfiguration) -> Void = { $0.periodicInterval = .seconds(30) }
+        // `periodic_interval` is also the window the first placement waits for the missing
+        // reports in: 30 s was too short for the `get_capabilities` calls over the PostgreSQL
+        // bus in a loaded parallel CI run (three of four creates failed "No valid backend").
+        let slowReports: @Sendable (inout WorkerConfiguration) -> Void = { $0.periodicInterval = .seconds(300) }
         try await WorkerHarness.run(kind, configure: slowReports, startWorkers: false) { workers in
             let managers = ServiceGroup(services: workers.managers, logger: WorkerHarness.logger)
             let scheduler = ServiceGroup(services: [workers.scheduler], logger: WorkerHarness.logger)

@@ -202,13 +202,15 @@ enum WorkerHarness {
                         redactedConnection: DatabaseConfiguration.redact(text),
                         maxPoolSize: 4,
                         maxRetries: 3,
-                        retryInterval: 0.5
+                        retryInterval: 0.5,
+                        operationTimeout: PostgresTestSlots.operationTimeout
                     )
                     let bus = PostgresBus(
                         url: url,
                         configuration: PostgresBus.Configuration(
                             pollInterval: .milliseconds(200),
-                            tablePrefix: "ember_bus_w" + unique.replacingOccurrences(of: "-", with: "")
+                            tablePrefix: "ember_bus_w" + unique.replacingOccurrences(of: "-", with: ""),
+                            operationTimeout: .seconds(PostgresTestSlots.operationTimeout)
                         ),
                         logger: logger
                     )

@@ -8,7 +8,7 @@ import time
 import pytest
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from ember_process import ROOT, run_ember  # noqa: E402
+from ember_process import default_conf, run_ember  # noqa: E402
 PROJECT = "e9b8d2d1c5a44c8d9a3f2b7c6d5e4f30"
 # The Glance `.ci/glance.sh` runs; Ember is pointed at it when it is set.
 GLANCE = os.environ.get("EMBER_TEST_GLANCE_URL") or None
@@ -25,11 +25,7 @@ def _run_ember(extra_conf=""):
     state = tempfile.mkdtemp(prefix="ember-conformance-")
     port = _free_port()
     conf = (
-        "[DEFAULT]\n"
-        "osapi_volume_listen = 127.0.0.1\n"
-        f"osapi_volume_listen_port = {port}\n"
-        f"api_paste_config = {ROOT}/etc/ember/api-paste.ini\n"
-        f"state_path = {state}\n"
+        default_conf(state, port)
         + extra_conf
         + (f"[glance]\napi_servers = {GLANCE}\n" if GLANCE else "")
     )
@@ -41,6 +37,13 @@ def _run_ember(extra_conf=""):
 def ember():
     """Yields the API's base URL (http://127.0.0.1:PORT) while `ember all` runs."""
     for url, _ in _run_ember():
+        yield url
+
+
+@pytest.fixture(scope="module")
+def ember_metrics():
+    """`ember all` with `[metrics] enabled = true` (served on the API port); yields the URL."""
+    for url, _ in _run_ember("periodic_interval = 2\n[metrics]\nenabled = true\n"):
         yield url
 
 

@@ -9,7 +9,7 @@ from keystoneauth1 import session
 from keystoneauth1.identity import v3
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from ember_process import ROOT, run_ember  # noqa: E402
+from ember_process import default_conf, keystone_conf, run_ember  # noqa: E402
 KEYSTONE = os.environ.get("EMBER_TEST_KEYSTONE_URL")
 PASSWORD = os.environ.get("EMBER_KEYSTONE_PASSWORD", "")
 
@@ -34,25 +34,14 @@ def admin_session():
 def ember():
     """Yields Ember's base URL while `ember all` runs in keystone mode."""
     state = tempfile.mkdtemp(prefix="ember-keystone-")
-    port = os.environ.get("EMBER_KEYSTONE_EMBER_PORT", "38776")
+    port = os.environ.get("EMBER_KEYSTONE_EMBER_PORT", "28776")
     conf = (
-        "[DEFAULT]\n"
-        "osapi_volume_listen = 127.0.0.1\n"
-        f"osapi_volume_listen_port = {port}\n"
-        f"api_paste_config = {ROOT}/etc/ember/api-paste.ini\n"
-        f"state_path = {state}\n"
-        "auth_strategy = keystone\n"
-        "[keystone_authtoken]\n"
-        f"www_authenticate_uri = {KEYSTONE}\n"
-        f"auth_url = {KEYSTONE}\n"
-        "auth_type = password\n"
-        f"username = {os.environ.get('EMBER_KEYSTONE_SERVICE_USER', 'ember')}\n"
-        f"password = {os.environ.get('EMBER_KEYSTONE_SERVICE_PASSWORD', '')}\n"
-        "project_name = service\n"
-        "user_domain_name = Default\n"
-        "project_domain_name = Default\n"
-        "token_cache_time = 300\n"
-        "http_request_max_retries = 0\n"
+        default_conf(state, port)
+        + keystone_conf(KEYSTONE)
+        + "http_request_max_retries = 0\n"
+        # Castellan's Barbican client finds Barbican in the caller's catalog through Keystone.
+        "[barbican]\n"
+        f"auth_endpoint = {KEYSTONE}\n"
     )
     yield from run_ember(state, conf, port)
     log_path = os.path.join(state, "ember.log")

@@ -79,7 +79,7 @@ struct AttachmentsController {
     /// `volume:attachment_create` on it, then ``VolumeAPI/createAttachment(_:caller:requestID:authorizeMultiattachBootable:)``.
     func create(_ request: APIRequest) async throws -> APIResponse {
         let body = request.body ?? .null
-        let schema = request.supports("3.54") ? AttachmentSchemas.create354 : AttachmentSchemas.createBefore354
+        let schema = AttachmentSchemas.create(version: request.version)
         if let error = schema.validate(body) { throw EmberError.badRequest(error) }
         let fields = body["attachment"]?.objectValue ?? JSONObject()
         let volumeID = fields["volume_uuid"]?.stringValue ?? ""

@@ -146,7 +146,7 @@ struct BackupsController {
 
     func create(_ request: APIRequest) async throws -> APIResponse {
         let body = try request.validatedBody(
-            BackupSchemas.create(metadata: request.supports("3.43"), availabilityZone: request.supports("3.51"))
+            BackupSchemas.create(version: request.version)
         )
         let backup = body["backup"]?.objectValue ?? JSONObject()
         let volumeID = backup["volume_id"]?.stringValue ?? ""
@@ -177,7 +177,7 @@ struct BackupsController {
 
     func update(_ request: APIRequest) async throws -> APIResponse {
         let body = request.body ?? .null
-        if let error = BackupSchemas.update(metadata: request.supports("3.43")).validate(body) {
+        if let error = BackupSchemas.update(version: request.version).validate(body) {
             throw EmberError.badRequest(error)
         }
         let backup = try await authorizedBackup(request, action: .backupUpdate)

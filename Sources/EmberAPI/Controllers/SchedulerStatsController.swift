@@ -39,12 +39,22 @@ struct SchedulerStatsController {
             )
             let entries: [JSONValue] = pools.elements.map { pool in
                 detail
-                    ? ["name": pool["name"] ?? .null, "capabilities": pool["capabilities"] ?? [:]]
+                    ? ["name": pool["name"] ?? .null, "capabilities": Self.capabilities(pool["capabilities"])]
                     : ["name": pool["name"] ?? .null]
             }
             return APIResponse(body: ["pools": .array(entries)])
         }
         return controller
+    }
+
+    /// The view's capabilities: null when the pool has none, and `storage_protocol` the first
+    /// (preferred) of its variants when the backend lists several (`["FC", "fibre_channel"]`).
+    static func capabilities(_ value: JSONValue?) -> JSONValue {
+        guard case .object(var capabilities)? = value else { return value ?? .null }
+        if case .array(let variants)? = capabilities["storage_protocol"] {
+            capabilities["storage_protocol"] = variants.first ?? .null
+        }
+        return .object(capabilities)
     }
 }
 

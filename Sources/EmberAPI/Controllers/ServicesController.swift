@@ -32,6 +32,7 @@ struct ServicesController {
             guard extended else { throw EmberError.badRequest("Invalid input received: Unknown action") }
             return try await setDisabled(request, disabled: true, rule: "disable-log-reason")
         }
+        addOperations(to: &controller)
         return controller
     }
 
@@ -175,15 +176,47 @@ struct HostsController {
             }
             return APIResponse(body: ["host": .array(resources)])
         }
-        controller.method("update") { request in
-            try request.authorize(.volumeExtensionHosts)
-            // cinder 29.0.0's volume API raises NotImplementedError here; say so plainly.
-            throw EmberError(
-                status: 501,
-                message: "Enabling or disabling a host is not implemented; use os-services enable/disable."
+        controller.method("update") { request in try await update(request) }
+        return controller
+    }
+}
+
+extension HostsController {
+    /// `PUT /os-hosts/{host}` with `{"status": "enable"|"disable"}`: the body checked as
+    /// cinder's `HostController.update` checks it (400 "Invalid status: …", "Invalid update
+    /// setting: …"), then every volume service of the host enabled or disabled, answered
+    /// `{"host", "status"}` as cinder's `_set_enabled_status`. cinder 29.0.0's volume API
+    /// raises NotImplementedError there (a 500); Ember does what the call asks.
+    func update(_ request: APIRequest) async throws -> APIResponse {
+        try request.authorize(.volumeExtensionHosts)
+        let host = try request.id()
+        guard case .object(let body)? = request.body else {
+            throw EmberError.badRequest("Malformed request body")
+        }
+        var enable: Bool?
+        for entry in body.entries {
+            let key = entry.key.lowercased().trimmingWhitespace()
+            guard key == "status" else {
+                throw EmberError.badRequest("Invalid update setting: '\(entry.key)'")
+            }
+            let value = entry.value.stringValue?.lowercased().trimmingWhitespace() ?? ""
+            guard value == "enable" || value == "disable" else {
+                throw EmberError.badRequest("Invalid status: '\(entry.value.stringValue ?? entry.value.serialized())'")
+            }
+            enable = value == "enable"
+        }
+        guard let enable else { return APIResponse(body: [:]) }
+        let services = try await api.services.list(host: host, binary: ServicesController.volumeBinary)
+        guard !services.isEmpty else { throw EmberError.notFound("Host \(host) could not be found.") }
+        for service in services {
+            _ = try await api.services.setDisabled(
+                host: service.host,
+                binary: service.binary,
+                disabled: !enable,
+                reason: nil
             )
         }
-        return controller
+        return APIResponse(body: ["host": .string(host), "status": .string(enable ? "enabled" : "disabled")])
     }
 }
 

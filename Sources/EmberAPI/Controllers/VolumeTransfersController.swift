@@ -137,7 +137,7 @@ struct VolumeTransfersController {
     func create(_ request: APIRequest) async throws -> APIResponse {
         let body = request.body ?? .null
         let withSnapshotsFlag = !legacy && request.supports("3.55")
-        let schema = withSnapshotsFlag ? TransferSchemas.createV355 : TransferSchemas.create
+        let schema = legacy ? TransferSchemas.create : TransferSchemas.create(version: request.version)
         if let error = schema.validate(body) { throw EmberError.badRequest(error) }
         let fields = body["transfer"]?.objectValue ?? JSONObject()
         let volumeID = fields["volume_id"]?.stringValue ?? ""
@@ -189,7 +189,7 @@ struct VolumeTransfersController {
         let transfer = try await api.transfers.get(id: try request.id(), caller: request.identity)
         let volume = try await api.transfers.volume(of: transfer)
         try request.authorize(.volumeDeleteTransfer, target: volume.policyTarget)
-        try await api.transfers.delete(transfer, requestID: request.context.requestID)
+        try await api.transfers.delete(transfer, caller: request.identity, requestID: request.context.requestID)
         return .accepted
     }
 }

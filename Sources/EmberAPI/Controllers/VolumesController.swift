@@ -30,11 +30,14 @@ struct VolumesController {
             // Written straight to JSON text, as list pages are (an extension reading the body
             // still gets a tree).
             let typeName = await api.types.name(id: volume.volumeTypeID)
+            var builder = VolumeViewBuilder(request: request, extensions: extensions)
+            builder.consistencyGroupIDs = try await api.groups.consistencyGroupIDs(
+                among: Set([volume.groupID].compactMap { $0 })
+            )
             var writer = JSONWriter(capacity: 1_536)
             writer.beginObject()
             writer.key("volume")
-            VolumeViewBuilder(request: request, extensions: extensions)
-                .writeDetail(volume, typeName: typeName, extended: true, into: &writer)
+            builder.writeDetail(volume, typeName: typeName, extended: true, into: &writer)
             writer.end()
             return APIResponse(encodedBody: writer.finish())
         }
@@ -76,12 +79,11 @@ struct VolumesController {
 
     func detail(_ volume: Volume, request: APIRequest, extended: Bool) async throws -> JSONValue {
         let typeName = await api.types.name(id: volume.volumeTypeID)
-        return view(
-            volume,
-            typeName: typeName,
-            builder: VolumeViewBuilder(request: request, extensions: extensions),
-            extended: extended
+        var builder = VolumeViewBuilder(request: request, extensions: extensions)
+        builder.consistencyGroupIDs = try await api.groups.consistencyGroupIDs(
+            among: Set([volume.groupID].compactMap { $0 })
         )
+        return view(volume, typeName: typeName, builder: builder, extended: extended)
     }
 
     func view(_ volume: Volume, typeName: String?, builder: VolumeViewBuilder, extended: Bool) -> JSONValue {
@@ -110,7 +112,12 @@ struct VolumesController {
             }
         }
         // The page is written straight to JSON text: no tree for a hundred volumes.
-        let builder = VolumeViewBuilder(request: request, extensions: extensions)
+        var builder = VolumeViewBuilder(request: request, extensions: extensions)
+        if detailed && flavor != .v1 {
+            builder.consistencyGroupIDs = try await api.groups.consistencyGroupIDs(
+                among: Set(page.items.compactMap(\.groupID))
+            )
+        }
         var writer = JSONWriter(capacity: 512 + page.items.count * (detailed ? 1_200 : 300))
         writer.beginObject()
         writer.key("volumes")
@@ -203,7 +210,7 @@ struct VolumesController {
         }
         var metadata: [String: String] = [:]
         for entry in volume["metadata"]?.objectValue?.entries ?? [] { metadata[entry.key] = entry.value.stringValue }
-        let create = VolumeCreateRequest(
+        var create = VolumeCreateRequest(
             size: size,
             name: (volume["name"] ?? volume["display_name"])?.stringValue?.trimmingWhitespace(),
             description: (volume["description"] ?? volume["display_description"])?.stringValue?.trimmingWhitespace(),
@@ -217,6 +224,19 @@ struct VolumesController {
             image: image,
             backup: backup
         )
+        // `consistencygroup_id`, then `group_id` (3.13 adds it to the schema; cinder's v3
+        // controller reads both at every microversion): each group must be the caller's to
+        // see (`group_api.get`); the volume joins the last one given.
+        if flavor == .v3, let groupID = volume["consistencygroup_id"]?.stringValue {
+            let group = try await api.groups.get(id: groupID, caller: request.identity)
+            try request.authorize(.groupGet, target: group.policyTarget)
+            create.group = group
+        }
+        if flavor == .v3, let groupID = volume["group_id"]?.stringValue {
+            let group = try await api.groups.get(id: groupID, caller: request.identity)
+            try request.authorize(.groupGet, target: group.policyTarget)
+            create.group = group
+        }
         let created = try await api.createVolume(
             create,
             caller: request.identity,

@@ -14,8 +14,10 @@ public enum StandardExtensions {
         volumeImageMetadata, hosts, typesManage, volumeActions, volumeHostAttribute, adminActions,
         extendedSnapshotAttributes, services, extendedServices, volumeTenantAttribute,
         volumeMigStatusAttribute, quotaClasses, typesExtraSpecs, volumeTypeAccess, quotas, usedLimits,
-        availabilityZones, schedulerStats, capabilities, snapshotActions, backups, schedulerHints,
-        volumeTransfer, qosSpecsManage,
+        availabilityZones, schedulerStats, capabilities, snapshotActions, backups, cgsnapshots, consistencyGroups,
+        schedulerHints,
+        volumeTransfer, qosSpecsManage, volumeTypeEncryption, volumeEncryptionMetadata, volumeManage,
+        snapshotManage, volumeUnmanage, snapshotUnmanage,
     ]
 
     /// `OS-SCH-HNT`: `OS-SCH-HNT:scheduler_hints` in a volume create reaches the scheduler
@@ -192,7 +194,10 @@ public enum StandardExtensions {
                     controllerName: "services",
                     customRoutes: { mapper in
                         mapper.connect("os-services", method: .get, controller: "services", action: "index")
-                        for action in ["enable", "disable", "disable-log-reason"] {
+                        for action in [
+                            "enable", "disable", "disable-log-reason", "get-log", "set-log", "freeze", "thaw",
+                            "failover_host",
+                        ] {
                             mapper.connect(
                                 "os-services/" + action,
                                 method: .put,
@@ -299,6 +304,40 @@ public enum StandardExtensions {
         ]
     )
 
+    /// `consistencygroups` (`cinder/api/contrib/consistencygroups.py`): on v3 the core routes
+    /// serve index, show, create, `PUT` and `DELETE`; the extension's `create_from_src`,
+    /// `POST …/delete` and `PUT …/update` reach the contrib controller (whose update knows no
+    /// microversion). On `/v2` and `/v1` the extension serves every route.
+    static let consistencyGroups = APIExtension(
+        name: "Consistencygroups",
+        alias: "consistencygroups",
+        description: "consistency groups support.",
+        updated: "2014-08-18T00:00:00+00:00",
+        module: "consistencygroups",
+        resources: [
+            ResourceExtension(
+                "consistencygroups",
+                controllerName: "consistencygroups_extension",
+                collectionActions: [("detail", .get), ("create_from_src", .post)],
+                memberActions: [("delete", .post), ("update", .put)]
+            ) { context in ConsistencyGroupsController(api: context.api, legacy: true).controller() }
+        ]
+    )
+
+    /// `cgsnapshots` (`cinder/api/contrib/cgsnapshots.py`): group snapshots as cgsnapshots.
+    static let cgsnapshots = APIExtension(
+        name: "Cgsnapshots",
+        alias: "cgsnapshots",
+        description: "cgsnapshots support.",
+        updated: "2014-08-18T00:00:00+00:00",
+        module: "cgsnapshots",
+        resources: [
+            ResourceExtension("cgsnapshots", collectionActions: [("detail", .get)]) { context in
+                CGSnapshotsController(api: context.api).controller()
+            }
+        ]
+    )
+
     /// `os-volume-transfer`: the legacy transfer routes (`cinder/api/contrib/volume_transfer.py`),
     /// beside the v3 `volume-transfers` resource of the core router.
     static let volumeTransfer = APIExtension(
@@ -332,6 +371,92 @@ public enum StandardExtensions {
                     ("delete_keys", .put),
                 ]
             ) { context in QoSSpecsController(api: context.api).controller() }
+        ]
+    )
+
+    /// `os-volume-manage` (`cinder/api/contrib/volume_manage.py`): manage existing volumes,
+    /// and list what a backend could manage, at any microversion.
+    static let volumeManage = APIExtension(
+        name: "VolumeManage",
+        alias: "os-volume-manage",
+        description: "Allows existing backend storage to be 'managed' by Cinder.",
+        updated: "2014-02-10T00:00:00+00:00",
+        module: "volume_manage",
+        resources: [
+            ResourceExtension("os-volume-manage", collectionActions: [("detail", .get)]) { context in
+                ManageableController(api: context.api, resource: .volumes, legacy: true).controller()
+            }
+        ]
+    )
+
+    /// `os-snapshot-manage` (`cinder/api/contrib/snapshot_manage.py`).
+    static let snapshotManage = APIExtension(
+        name: "SnapshotManage",
+        alias: "os-snapshot-manage",
+        description: "Allows existing backend storage to be 'managed' by Cinder.",
+        updated: "2014-12-31T00:00:00+00:00",
+        module: "snapshot_manage",
+        resources: [
+            ResourceExtension("os-snapshot-manage", collectionActions: [("detail", .get)]) { context in
+                ManageableController(api: context.api, resource: .snapshots, legacy: true).controller()
+            }
+        ]
+    )
+
+    /// `os-volume-unmanage`: the volumes' `os-unmanage` action.
+    static let volumeUnmanage = APIExtension(
+        name: "VolumeUnmanage",
+        alias: "os-volume-unmanage",
+        description: "Enable volume unmanage operation.",
+        updated: "2012-05-31T00:00:00+00:00",
+        module: "volume_unmanage",
+        controllerExtensions: [
+            ControllerExtension("volumes") { context in ManageableController.volumeUnmanage(api: context.api) }
+        ]
+    )
+
+    /// `os-snapshot-unmanage`: the snapshots' `os-unmanage` action.
+    static let snapshotUnmanage = APIExtension(
+        name: "SnapshotUnmanage",
+        alias: "os-snapshot-unmanage",
+        description: "Enable volume unmanage operation.",
+        updated: "2014-12-31T00:00:00+00:00",
+        module: "snapshot_unmanage",
+        controllerExtensions: [
+            ControllerExtension("snapshots") { context in ManageableController.snapshotUnmanage(api: context.api) }
+        ]
+    )
+
+    /// `encryption`: the encryption of volume types (`cinder/api/contrib/volume_type_encryption.py`).
+    static let volumeTypeEncryption = APIExtension(
+        name: "VolumeTypeEncryption",
+        alias: "encryption",
+        description: "Encryption support for volume types.",
+        updated: "2013-07-01T00:00:00+00:00",
+        module: "volume_type_encryption",
+        resources: [
+            ResourceExtension(
+                "encryption",
+                controllerName: "volume_type_encryption",
+                parent: (memberName: "type", collection: "types")
+            ) { context in VolumeTypeEncryptionController(api: context.api).controller() }
+        ]
+    )
+
+    /// `os-volume-encryption-metadata`: what attaching an encrypted volume reads
+    /// (`cinder/api/contrib/volume_encryption_metadata.py`).
+    static let volumeEncryptionMetadata = APIExtension(
+        name: "VolumeEncryptionMetadata",
+        alias: "os-volume-encryption-metadata",
+        description: "Volume encryption metadata retrieval support.",
+        updated: "2013-07-10T00:00:00+00:00",
+        module: "volume_encryption_metadata",
+        resources: [
+            ResourceExtension(
+                "encryption",
+                controllerName: "volume_encryption_metadata",
+                parent: (memberName: "volume", collection: "volumes")
+            ) { context in VolumeEncryptionMetadataController(api: context.api).controller() }
         ]
     )
 }

@@ -19,6 +19,11 @@ enum AttachmentSchemas {
         )
     }
 
+    /// The create schema at a microversion (the controller and the OpenAPI document use it).
+    static func create(version: APIVersionRequest) -> Schema {
+        version >= APIVersionRequest(major: 3, minor: 54) ? create354 : createBefore354
+    }
+
     static let createBefore354 = create(mode: false)
     static let create354 = create(mode: true)
 

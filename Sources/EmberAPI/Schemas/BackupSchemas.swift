@@ -8,6 +8,19 @@ enum BackupSchemas {
     static let uuid = Schema.value(types: [.string], format: "uuid")
     static let uuidAllowNull = Schema.oneOf([.value(types: [.string], format: "uuid"), .value(types: [.null])])
 
+    /// The create schema at a microversion (the controller and the OpenAPI document use it).
+    static func create(version: APIVersionRequest) -> Schema {
+        create(
+            metadata: version >= APIVersionRequest(major: 3, minor: 43),
+            availabilityZone: version >= APIVersionRequest(major: 3, minor: 51)
+        )
+    }
+
+    /// The update schema at a microversion.
+    static func update(version: APIVersionRequest) -> Schema {
+        update(metadata: version >= APIVersionRequest(major: 3, minor: 43))
+    }
+
     /// `create` (3.0), `create_backup_v343` (+ `metadata`), `create_backup_v351`
     /// (+ `availability_zone`).
     static func create(metadata: Bool, availabilityZone: Bool) -> Schema {

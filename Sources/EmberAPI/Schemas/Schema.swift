@@ -76,7 +76,9 @@ indirect enum Schema: Sendable {
                     return Self.wrap(path, value, "\(value.pythonRepr) \(message)")
                 }
                 if let pattern, (try? Regex(pattern).firstMatch(in: text)) == nil {
-                    return Self.wrap(path, value, "\(value.pythonRepr) does not match '\(pattern)'")
+                    // The pattern as Python's repr shows it: backslashes doubled.
+                    let shown = pattern.replacingOccurrences(of: "\\", with: "\\\\")
+                    return Self.wrap(path, value, "\(value.pythonRepr) does not match '\(shown)'")
                 }
                 // cinder's `name` format checker raises InvalidName, whose text replaces the wrapper.
                 if format == "name", text.allSatisfy(\.isWhitespace) {
@@ -123,6 +125,11 @@ indirect enum Schema: Sendable {
                 }
             default:
                 break
+            }
+            // cinder's `key_size` format checker (`strutils.is_int_like`) raises InvalidInput,
+            // whose text replaces the wrapper; it runs after `minimum` and `maximum`.
+            if format == "key_size", value != .null, !Self.isIntLike(value) {
+                return "Invalid input received: key_size must be an integer."
             }
             return nil
         case .object(
@@ -207,6 +214,15 @@ indirect enum Schema: Sendable {
             (.object, .object), (.array, .array), (.null, .null):
             true
         case (.double(let number), .integer): number == number.rounded()
+        default: false
+        }
+    }
+
+    /// oslo's `strutils.is_int_like`: an integer, or text that is an integer's exact spelling.
+    static func isIntLike(_ value: JSONValue) -> Bool {
+        switch value {
+        case .int: true
+        case .string(let text): Int(text).map { String($0) == text } ?? false
         default: false
         }
     }

@@ -8,6 +8,12 @@ enum TransferSchemas {
     static let volumeID = Schema.value(types: [.string], format: "uuid")
 
     /// `create`: the legacy route, and v3 before 3.55.
+    /// The create schema of the v3 transfers API at a microversion (`no_snapshots` from 3.55);
+    /// the controller and the OpenAPI document use it.
+    static func create(version: APIVersionRequest) -> Schema {
+        version >= APIVersionRequest(major: 3, minor: 55) ? createV355 : create
+    }
+
     static let create = Schema.object(
         properties: [
             (

@@ -29,6 +29,9 @@ struct VolumeViewBuilder: Sendable {
     let showsMigrationStatus: Bool
     let showsTenant: Bool
     let showsImageMetadata: Bool
+    /// The groups of the default cgsnapshot type among the volumes' groups: cinder's view
+    /// shows such a `group_id` as `consistencygroup_id` (``GroupAPI/consistencyGroupIDs(among:)``).
+    var consistencyGroupIDs: Set<String> = []
 
     init(request: APIRequest, extensions: ExtensionSet = .standard) {
         let identity = request.identity
@@ -95,7 +98,10 @@ struct VolumeViewBuilder: Sendable {
         sink.key("encrypted")
         sink.bool(volume.encryptionKeyID != nil)
         sink.field("replication_status", volume.replicationStatus)
-        sink.field("consistencygroup_id", volume.consistencyGroupID)
+        sink.field(
+            "consistencygroup_id",
+            volume.groupID.flatMap { consistencyGroupIDs.contains($0) ? $0 : nil } ?? volume.consistencyGroupID
+        )
         sink.key("multiattach")
         sink.bool(volume.multiattach)
         sink.key("attachments")

@@ -14,7 +14,16 @@
 /// - `backlog` (`4096`): listen backlog; below 1 is refused as in cinder.
 /// - `tcp_keepidle` (`600`): seconds of idleness before TCP keep-alive probes.
 /// - `client_socket_timeout` (`900`): seconds an idle client connection is kept; `0` = forever.
+/// - `wsgi_keep_alive` (`true`): false closes every connection after its answer.
+/// - `osapi_volume_max_connections` (`0`, Ember): client connections open at once; one
+///   accepted beyond it is closed at once (0: no limit but the process's file descriptors).
+/// - `max_header_line` (`16384`): the longest header line (name, colon and value) accepted;
+///   longer, or more than 100 header fields, or more than 64 KiB of headers in all, is
+///   answered 400 as cinder's server does.
 /// - `graceful_shutdown_timeout` (`60`): seconds in-flight requests get after SIGTERM.
+/// - `graceful_shutdown_drain_time` (`0`, Ember): seconds the API keeps serving after SIGTERM
+///   with `/healthcheck` answering 503 (and `Connection: close` on every answer), so a load
+///   balancer's health checks take the process out of rotation before it stops accepting.
 /// - `public_endpoint` (unset): base URL used in links instead of the request's host.
 /// - `project_id_regex` (`[0-9a-f\-]+`): what a project id in a URL may look like.
 ///
@@ -33,7 +42,11 @@ public struct APIConfiguration: Sendable, Equatable {
     public var backlog: Int = 4096
     public var tcpKeepIdle: Int = 600
     public var clientSocketTimeout: Int = 900
+    public var keepAlive: Bool = true
+    public var maxConnections: Int = 0
+    public var maxHeaderLine: Int = 16384
     public var gracefulShutdownTimeout: Int = 60
+    public var gracefulShutdownDrainTime: Int = 0
     public var publicEndpoint: String?
     public var projectIDPattern: String = "[0-9a-f\\-]+"
     public var enableProxyHeadersParsing: Bool = false
@@ -73,10 +86,24 @@ public struct APIConfiguration: Sendable, Equatable {
             default: clientSocketTimeout,
             minimum: 0
         )
+        keepAlive = try files.bool("DEFAULT", "wsgi_keep_alive", default: keepAlive)
+        maxConnections = try files.int(
+            "DEFAULT",
+            "osapi_volume_max_connections",
+            default: maxConnections,
+            minimum: 0
+        )
+        maxHeaderLine = try files.int("DEFAULT", "max_header_line", default: maxHeaderLine, minimum: 1)
         gracefulShutdownTimeout = try files.int(
             "DEFAULT",
             "graceful_shutdown_timeout",
             default: gracefulShutdownTimeout,
+            minimum: 0
+        )
+        gracefulShutdownDrainTime = try files.int(
+            "DEFAULT",
+            "graceful_shutdown_drain_time",
+            default: gracefulShutdownDrainTime,
             minimum: 0
         )
         publicEndpoint = files.optionalString("DEFAULT", "public_endpoint")

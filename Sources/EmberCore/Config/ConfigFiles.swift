@@ -45,7 +45,9 @@ public struct ConfigFiles: Sendable {
         for path in paths {
             documents.append(try readDocument(path))
         }
-        return ConfigFiles(documents: documents, interpolationDefaults: interpolationDefaults)
+        let files = ConfigFiles(documents: documents, interpolationDefaults: interpolationDefaults)
+        try files.checkInterpolation()
+        return files
     }
 
     /// Reads and parses one INI file.
@@ -256,9 +258,47 @@ public struct ConfigFiles: Sendable {
         return text
     }
 
-    /// Replaces `$name` and `${name}` with other options' values; `$$` is a literal `$`.
-    public func interpolate(_ text: String, section: String, depth: Int = 0) -> String {
-        guard text.contains("$"), depth < 10 else { return text }
+    /// Replaces `$name` and `${name}` with other options' values; `$$` is a literal dollar sign.
+    /// Files read by ``load(files:directories:interpolationDefaults:)`` were checked when read
+    /// (``checkInterpolation()``), so a loop or an oversized expansion cannot reach here from
+    /// them; should one anyway, the text is returned as written.
+    public func interpolate(_ text: String, section: String) -> String {
+        var expansion = Expansion()
+        return (try? expand(text, section: section, chain: [], expansion: &expansion)) ?? text
+    }
+
+    /// The most bytes the references in one value may add to it: ten levels of options that
+    /// each repeat the next one a hundred times would otherwise expand to 10^20 bytes.
+    public static let interpolationLimit = 1 << 20
+
+    /// One value's expansion: what its references may still add, and each option's expansion
+    /// once made (an option expands the same wherever it is referred to).
+    private struct Expansion {
+        var budget = ConfigFiles.interpolationLimit
+        var done: [String: String] = [:]
+    }
+
+    /// Expands every value every file sets, refusing a value that refers to itself (directly
+    /// or through others) or expands past ``interpolationLimit`` bytes.
+    public func checkInterpolation() throws(ConfigurationError) {
+        for document in documents {
+            for section in document.sections {
+                for entry in section.entries {
+                    var expansion = Expansion()
+                    let name = Self.normalized(section.name)
+                    _ = try expand(entry.value, section: name, chain: ["\(name).\(entry.key)"], expansion: &expansion)
+                }
+            }
+        }
+    }
+
+    private func expand(
+        _ text: String,
+        section: String,
+        chain: [String],
+        expansion: inout Expansion
+    ) throws(ConfigurationError) -> String {
+        guard text.contains("$") else { return text }
         var output = ""
         var index = text.startIndex
         while index < text.endIndex {
@@ -294,12 +334,25 @@ public struct ConfigFiles: Sendable {
                 continue
             }
             index = braced ? text.index(after: nameEnd) : nameEnd
-            output += resolve(name, section: section, depth: depth + 1) ?? ""
+            let value = try resolve(name, section: section, chain: chain, expansion: &expansion) ?? ""
+            expansion.budget -= value.utf8.count
+            guard expansion.budget >= 0 else {
+                throw .invalid(
+                    message:
+                        "Configuration option \(chain.first ?? name) expands to more than \(Self.interpolationLimit) bytes"
+                )
+            }
+            output += value
         }
         return output
     }
 
-    private func resolve(_ name: String, section: String, depth: Int) -> String? {
+    private func resolve(
+        _ name: String,
+        section: String,
+        chain: [String],
+        expansion: inout Expansion
+    ) throws(ConfigurationError) -> String? {
         var group = section
         var option = name
         if let dot = name.firstIndex(of: ".") {
@@ -307,11 +360,39 @@ public struct ConfigFiles: Sendable {
             option = String(name[name.index(after: dot)...])
         }
         for candidate in [group, "DEFAULT"] {
-            if let (value, _) = lookup(candidate, option) {
-                return interpolate(value, section: candidate, depth: depth)
-            }
+            let candidate = Self.normalized(candidate)
+            guard let value = documents.reversed().lazy.compactMap({ $0.section(candidate)?.value(option) }).first
+            else { continue }
+            return try expand(
+                link: "\(candidate).\(option)",
+                value,
+                section: candidate,
+                chain: chain,
+                expansion: &expansion
+            )
         }
-        return interpolationDefaults[option].map { interpolate($0, section: "DEFAULT", depth: depth) }
+        guard let value = interpolationDefaults[option] else { return nil }
+        return try expand(link: "DEFAULT.\(option)", value, section: "DEFAULT", chain: chain, expansion: &expansion)
+    }
+
+    /// The option `link` (`section.option`) expanded, refused when it is already being expanded.
+    private func expand(
+        link: String,
+        _ value: String,
+        section: String,
+        chain: [String],
+        expansion: inout Expansion
+    ) throws(ConfigurationError) -> String {
+        guard !chain.contains(link) else { throw Self.loop(chain, link) }
+        if let done = expansion.done[link] { return done }
+        let expanded = try expand(value, section: section, chain: chain + [link], expansion: &expansion)
+        expansion.done[link] = expanded
+        return expanded
+    }
+
+    private static func loop(_ chain: [String], _ link: String) -> ConfigurationError {
+        let loop = (chain.drop { $0 != link } + [link]).map { "$" + $0 }.joined(separator: " → ")
+        return .invalid(message: "Configuration option \(chain.first ?? link) refers to itself: \(loop)")
     }
 
     /// oslo.config treats `[default]` and `[DEFAULT]` alike.

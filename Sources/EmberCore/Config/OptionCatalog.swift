@@ -80,7 +80,25 @@ public enum OptionCatalog {
             options: keystone
         ),
         Section(name: "glance", intro: nil, options: glance),
+        Section(
+            name: "key_manager",
+            intro: "Keys of encrypted volumes (castellan's and cinder's options).",
+            options: keyManager
+        ),
+        Section(
+            name: "barbican",
+            intro: "Barbican, when [key_manager] backend = barbican (castellan's options, read the same way).",
+            options: barbican
+        ),
+        Section(
+            name: "barbican_service_user",
+            intro:
+                "The service user whose token goes with the caller's to Barbican when [barbican] "
+                + "send_service_user_token = true (keystoneauth's password plugin, as castellan reads it).",
+            options: barbicanServiceUser
+        ),
         Section(name: "oslo_policy", intro: nil, options: policy),
+        Section(name: "metrics", intro: "Prometheus metrics (Ember's own; cinder has none).", options: metrics),
         Section(
             name: "cors",
             intro:
@@ -152,13 +170,46 @@ public enum OptionCatalog {
             "DEFAULT",
             "client_socket_timeout",
             default: "900",
-            help: "Seconds an idle client connection is kept open (0: forever)."
+            help:
+                "Seconds an idle client connection is kept open (0: forever); also the most a client may take "
+                + "to send a request's headers (a slow client is closed)."
+        ),
+        ConfigOption(
+            "DEFAULT",
+            "wsgi_keep_alive",
+            default: "true",
+            help: "Keep client connections open between requests; false closes each after its answer."
+        ),
+        ConfigOption(
+            "DEFAULT",
+            "osapi_volume_max_connections",
+            default: "0",
+            help:
+                "Ember: client connections the API keeps open at once; a connection accepted beyond it is "
+                + "closed at once. 0: no limit but the process's file descriptors."
+        ),
+        ConfigOption(
+            "DEFAULT",
+            "max_header_line",
+            default: "16384",
+            help:
+                "The longest request header line accepted, in bytes; longer lines, more than 100 headers "
+                + "or more than 64 KiB of headers are answered 400."
         ),
         ConfigOption(
             "DEFAULT",
             "graceful_shutdown_timeout",
             default: "60",
             help: "Seconds in-flight requests get to finish after SIGTERM before the rest is cancelled."
+        ),
+        ConfigOption(
+            "DEFAULT",
+            "graceful_shutdown_drain_time",
+            default: "0",
+            help:
+                "Ember: seconds the API keeps serving after SIGTERM before it stops accepting, with /healthcheck "
+                + "answering 503 and every answer closing its connection, so a load balancer's health checks "
+                + "take the process out of rotation first (etc/haproxy/ember-api.cfg). 0 stops accepting at once."
         ),
         ConfigOption(
             "DEFAULT",
@@ -237,6 +288,13 @@ public enum OptionCatalog {
         ),
         ConfigOption(
             "DEFAULT",
+            "cluster",
+            example: "cluster1",
+            help:
+                "The cluster this node's volume services join (CLUSTER@BACKEND): every member consumes cinder-volume.CLUSTER@BACKEND and serves that backend active-active."
+        ),
+        ConfigOption(
+            "DEFAULT",
             "storage_availability_zone",
             default: "nova",
             help: "The availability zone of backends that do not set backend_availability_zone."
@@ -298,6 +356,12 @@ public enum OptionCatalog {
             "default_volume_type",
             default: "__DEFAULT__",
             help: "The type of volumes created without one."
+        ),
+        ConfigOption(
+            "DEFAULT",
+            "default_group_type",
+            example: "consistent-groups",
+            help: "The group type GET /group_types/default shows (unset: that call is a 404)."
         ),
         ConfigOption(
             "DEFAULT",
@@ -365,6 +429,14 @@ public enum OptionCatalog {
             "use_default_quota_class",
             default: "true",
             help: "The `default` quota class overrides the quota_* defaults."
+        ),
+        ConfigOption(
+            "DEFAULT",
+            "quota_driver",
+            default: "cinder.quota.DbQuotaDriver",
+            help:
+                "The quota driver: Ember keeps cinder's database quotas whatever is set; read by "
+                + "`ember status upgrade check`, which fails cinder.quota.NestedDbQuotaDriver (removed in Wallaby)."
         ),
     ]
 
@@ -499,6 +571,14 @@ public enum OptionCatalog {
             help: "Messages a topic may hold before casts to it fail."
         ),
         ConfigOption("ember_bus", "table_prefix", default: "ember_bus", help: "The prefix of the bus's tables."),
+        ConfigOption(
+            "ember_bus",
+            "operation_timeout",
+            default: "30",
+            help:
+                "Seconds one bus statement (a cast, a claim) may take, the wait for a connection included, before it "
+                + "fails as unavailable (a cast's API request then answers 503)."
+        ),
     ]
 
     static let ssl: [ConfigOption] = [
@@ -620,6 +700,152 @@ public enum OptionCatalog {
             default: "false",
             help: "Not supported: true stops start-up (Ember rejects unauthenticated requests itself)."
         ),
+    ]
+
+    static let metrics: [ConfigOption] = [
+        ConfigOption(
+            "metrics",
+            "enabled",
+            default: "false",
+            help: "Count and time requests and serve GET /metrics in Prometheus's text format."
+        ),
+        ConfigOption(
+            "metrics",
+            "port",
+            default: "0",
+            help:
+                "0: /metrics on the API port, ahead of the pipeline and without authentication. Another port: "
+                + "a listener of its own, in any role (ember volume and ember scheduler too)."
+        ),
+        ConfigOption("metrics", "host", default: "127.0.0.1", help: "The address the metrics listener binds."),
+    ]
+
+    static let keyManager: [ConfigOption] = [
+        ConfigOption(
+            "key_manager",
+            "backend",
+            default: "barbican",
+            help:
+                "barbican (castellan's alias or class path), or cinder.keymgr.conf_key_mgr.ConfKeyManager: "
+                + "one fixed key for every volume, for test set-ups only."
+        ),
+        ConfigOption(
+            "key_manager",
+            "fixed_key",
+            example: "0000000000000000000000000000000000000000000000000000000000000000",
+            secret: true,
+            help: "The fixed-key manager's key, in hex (64 digits for a 256-bit key)."
+        ),
+    ]
+
+    static let barbican: [ConfigOption] = [
+        ConfigOption(
+            "barbican",
+            "barbican_endpoint",
+            example: "http://127.0.0.1:9311",
+            help: "Barbican's URL. Unset: the key-manager endpoint of the caller's Keystone catalog."
+        ),
+        ConfigOption(
+            "barbican",
+            "barbican_api_version",
+            example: "v1",
+            help: "The API version appended to the endpoint. Unset: v1."
+        ),
+        ConfigOption(
+            "barbican",
+            "auth_endpoint",
+            default: "http://localhost/identity/v3",
+            help: "Keystone, where the caller's catalog is read when barbican_endpoint is unset."
+        ),
+        ConfigOption(
+            "barbican",
+            "barbican_endpoint_type",
+            default: "public",
+            help: "The catalog interface of the endpoint: public, internal or admin."
+        ),
+        ConfigOption(
+            "barbican",
+            "barbican_region_name",
+            example: "RegionOne",
+            help: "The catalog region of the endpoint. Unset: any region."
+        ),
+        ConfigOption(
+            "barbican",
+            "number_of_retries",
+            default: "60",
+            help: "How often a key order that is not yet ACTIVE is read again before key creation fails."
+        ),
+        ConfigOption(
+            "barbican",
+            "retry_delay",
+            default: "1",
+            help: "Seconds between two reads of a key order that is not yet ACTIVE."
+        ),
+        ConfigOption(
+            "barbican",
+            "verify_ssl",
+            default: "true",
+            help: "Check the TLS certificates of Barbican and Keystone (false: accept any)."
+        ),
+        ConfigOption(
+            "barbican",
+            "verify_ssl_path",
+            example: "/etc/ssl/certs/ca-certificates.crt",
+            help: "The CA bundle certificates are checked against when verify_ssl is true. Unset: the system's."
+        ),
+        ConfigOption(
+            "barbican",
+            "timeout",
+            example: "30",
+            help:
+                "Seconds one request to Barbican or Keystone may take (keystoneauth's session option). Unset: no limit."
+        ),
+        ConfigOption(
+            "barbican",
+            "send_service_user_token",
+            default: "false",
+            help:
+                "Also send the token of [barbican_service_user] (X-Service-Token), so Barbican accepts a request "
+                + "whose user token expired meanwhile."
+        ),
+    ]
+
+    static let barbicanServiceUser: [ConfigOption] = [
+        ConfigOption(
+            "barbican_service_user",
+            "auth_type",
+            example: "password",
+            help: "password (the only plugin Ember provides). Unset: no service user."
+        ),
+        ConfigOption(
+            "barbican_service_user",
+            "auth_url",
+            example: "http://127.0.0.1:5000/v3",
+            help: "Keystone, where the service user's token is issued."
+        ),
+        ConfigOption("barbican_service_user", "username", example: "cinder", help: "The service user's name."),
+        ConfigOption("barbican_service_user", "password", secret: true, help: "The service user's password."),
+        ConfigOption(
+            "barbican_service_user",
+            "project_name",
+            example: "service",
+            help: "The project the token is scoped to (or project_id)."
+        ),
+        ConfigOption("barbican_service_user", "project_id", help: "The project the token is scoped to, by id."),
+        ConfigOption(
+            "barbican_service_user",
+            "user_domain_name",
+            example: "Default",
+            help: "The service user's domain (or user_domain_id; neither: the domain with id default)."
+        ),
+        ConfigOption("barbican_service_user", "user_domain_id", help: "The service user's domain, by id."),
+        ConfigOption(
+            "barbican_service_user",
+            "project_domain_name",
+            example: "Default",
+            help: "The project's domain (or project_domain_id; neither: the domain with id default)."
+        ),
+        ConfigOption("barbican_service_user", "project_domain_id", help: "The project's domain, by id."),
     ]
 
     static let glance: [ConfigOption] = [

@@ -83,3 +83,24 @@ public enum ServiceUpdate: Sendable, Equatable {
     case frozen(Bool)
     case clusterName(String?)
 }
+
+/// A guard of a conditional service update (cinder's `service.conditional_update(change,
+/// expect)`): the row changes only while it still holds.
+public enum ServiceCondition: Sendable, Equatable {
+    /// `frozen` has this value.
+    case frozen(Bool)
+    /// `replication_status` is one of these.
+    case replicationStatusIn([String])
+}
+
+/// cinder's `db.api._filter_host` at the level a filter implies: `host#pool` matches only
+/// itself; `host@backend` itself and its pools; a bare host itself, its backends and its
+/// pools. Cluster names (`cluster@backend`) match the same way.
+public enum HostFilter {
+    public static func matches(_ host: String, filter: String) -> Bool {
+        if host == filter { return true }
+        if filter.contains("#") { return false }
+        if host.hasPrefix(filter + "#") { return true }
+        return !filter.contains("@") && host.hasPrefix(filter + "@")
+    }
+}

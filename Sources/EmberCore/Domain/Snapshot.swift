@@ -86,6 +86,8 @@ public enum SnapshotUpdate: Sendable, Equatable {
     case useQuota(Bool)
     /// The type follows its volume's after a retype.
     case volumeTypeID(String)
+    /// The key follows its volume's when a transfer moves the key to another owner.
+    case encryptionKeyID(String?)
 }
 
 /// What a conditional snapshot update expects of the current row.

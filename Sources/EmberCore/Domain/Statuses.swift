@@ -24,6 +24,8 @@ public enum VolumeStatus: String, Sendable, Hashable, CaseIterable, Codable {
     case extending
     case reverting
     case unmanaging
+    /// The backend could not let an unmanaged volume go (`_clear_db(volume, 'error_unmanaging')`).
+    case errorUnmanaging = "error_unmanaging"
     case errorManagingDeleting = "error_managing_deleting"
     /// Written by the store when a volume row is soft-deleted (cinder's `volume_destroy`).
     case deleted

@@ -2,11 +2,14 @@
 public struct JSONParseError: Error, Sendable, Equatable {
     public var offset: Int
     public var reason: String
+    /// The key an object repeats: refused, since parsers disagree on which value wins (the
+    /// first, the last, both) and a proxy and Ember could then read different requests.
+    public var duplicateKey: String?
 }
 
 extension JSONValue {
     /// Parses a complete JSON document (RFC 8259). Nesting deeper than `maximumDepth` is
-    /// refused so a hostile body cannot exhaust the stack.
+    /// refused so a hostile body cannot exhaust the stack; so is an object that repeats a key.
     public static func parse(
         _ bytes: some Collection<UInt8>,
         maximumDepth: Int = 256
@@ -84,6 +87,9 @@ private struct JSONParser {
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1
             skipWhitespace()
+            guard object[key] == nil else {
+                throw JSONParseError(offset: index, reason: "duplicate key", duplicateKey: key)
+            }
             object[key] = try parseValue(depth: depth + 1)
             skipWhitespace()
             guard index < bytes.count else { throw error("unterminated object") }
@@ -151,7 +157,8 @@ private struct JSONParser {
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
         if isInteger, let value = Int(text) { return .int(value) }
-        guard let value = Double(text) else { throw error("invalid number") }
+        // A number beyond Double's range would become infinity, which JSON cannot write back.
+        guard let value = Double(text), value.isFinite else { throw error("number out of range") }
         return .double(value)
     }
 

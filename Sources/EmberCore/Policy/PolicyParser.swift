@@ -94,8 +94,23 @@ public enum PolicyParser {
         var message: String
     }
 
+    /// The deepest nesting of parentheses and `not`s a rule may have: real rules nest a few
+    /// levels; a deeper one (found by `scripts/fuzz policy`: 200,000 `(`) would overflow the
+    /// stack of the recursive parser and of the check's evaluation.
+    static let maximumDepth = 64
+
     struct Parser {
         var tokens: ArraySlice<Token>
+        var depth = 0
+
+        mutating func nested<T>(_ body: (inout Parser) throws(ParseFailure) -> T) throws(ParseFailure) -> T {
+            guard depth < PolicyParser.maximumDepth else {
+                throw ParseFailure(message: "nested deeper than \(PolicyParser.maximumDepth) levels")
+            }
+            depth += 1
+            defer { depth -= 1 }
+            return try body(&self)
+        }
 
         mutating func expression() throws(ParseFailure) -> PolicyCheck {
             var terms = [try conjunction()]
@@ -119,9 +134,9 @@ public enum PolicyParser {
             guard let token = tokens.popFirst() else { throw ParseFailure(message: "unexpected end of rule") }
             switch token {
             case .not:
-                return .not(try unary())
+                return .not(try nested { parser throws(ParseFailure) in try parser.unary() })
             case .open:
-                let inner = try expression()
+                let inner = try nested { parser throws(ParseFailure) in try parser.expression() }
                 guard tokens.popFirst() == .close else { throw ParseFailure(message: "missing ')'") }
                 return inner
             case .check(let check):

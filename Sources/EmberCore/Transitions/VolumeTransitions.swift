@@ -14,6 +14,9 @@ public enum VolumeTransitions {
     public static let schedule = VolumeTransition("schedule_create_volume", from: [.creating], to: .unchanged)
     /// No valid backend, or the driver failed: `creating` → `error`.
     public static let createFailed = VolumeTransition("create_volume", from: [.creating], to: .status(.error))
+    /// `_do_cleanup` (`POST /workers/cleanup`): a volume whose service died while creating
+    /// (or downloading) it is set to `error`.
+    public static let cleanedUp = VolumeTransition("do_cleanup", from: [.creating, .downloading], to: .status(.error))
     /// The driver created the data: `creating` → `available`.
     public static let created = VolumeTransition("create_volume", from: [.creating], to: .status(.available))
 

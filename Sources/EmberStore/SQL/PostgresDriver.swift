@@ -1,13 +1,13 @@
+import EmberCore
 import Foundation
 import Logging
 import PostgresNIO
-import Synchronization
 
 /// PostgreSQL backend over PostgresNIO's pooled `PostgresClient`.
 ///
 /// Every operation (waiting for a connection included) is bounded by `operationTimeout`: when
-/// it expires the leased connection is closed, which fails the query at once, and the caller
-/// gets `StoreError.databaseUnavailable`. The pool replaces closed connections and keeps
+/// it expires the caller gets `StoreError.databaseUnavailable` without waiting further, and the
+/// leased connection is closed, which fails the query. The pool replaces closed connections and keeps
 /// trying to reconnect in the background, so service resumes when the server is back.
 final class PostgresDriver: SQLDriver {
     let dialect = SQLDialect.postgresql
@@ -16,6 +16,8 @@ final class PostgresDriver: SQLDriver {
     private let logger: Logger
 
     private let probeConfiguration: PostgresConnection.Configuration
+    private let inUse = ConnectionUseCounter()
+    var connectionsInUse: Int { inUse.value }
 
     init(
         configuration: PostgresClient.Configuration,
@@ -72,7 +74,16 @@ final class PostgresDriver: SQLDriver {
                         let result = try await body(executor)
                         try await executor.execute("COMMIT")
                         return result
+                    } catch StoreError.databaseUnavailable(let reason) {
+                        // The connection failed under the transaction (the server ended the
+                        // session, or the connection closed or is closing): the server rolls the
+                        // transaction back when the session ends, and a ROLLBACK written to a
+                        // connection that is closing can be lost by PostgresNIO, its caller then
+                        // waiting for ever. Close the connection instead of writing to it.
+                        Self.closeNow(connection)
+                        throw StoreError.databaseUnavailable(reason)
                     } catch {
+                        // Not written when the connection has closed (``PostgresExecutor/query(_:)``).
                         try? await executor.execute("ROLLBACK")
                         throw error
                     }
@@ -85,50 +96,45 @@ final class PostgresDriver: SQLDriver {
         }
     }
 
-    private enum Race<T: Sendable>: Sendable {
-        case value(T)
-        case timedOut
-    }
-
-    /// Leases a connection for `body`, bounded by `operationTimeout`.
+    /// Leases a connection for `body`, bounded by `operationTimeout` (see ``Deadline``): at
+    /// the deadline the caller gets `databaseUnavailable` at once and the connection, if one
+    /// was leased, is closed (a query in flight fails, an open transaction is rolled back);
+    /// when the lease comes after the deadline, `body` does not run. A lease found closed is
+    /// given back and another taken, up to ``leasesPerOperation``.
     private func withLease<T: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     )
         async throws -> T
     {
-        let leased = LeasedConnection()
+        let hold = AbandonableHold<PostgresConnection>()
         let timeout = operationTimeout
+        let closeHeldConnection: @Sendable () -> Void = {
+            if let connection = hold.abandon() { Self.closeNow(connection) }
+        }
         do {
-            return try await withThrowingTaskGroup(of: Race<T>.self) { group in
-                group.addTask {
-                    let value = try await self.client.withConnection { connection in
-                        leased.set(connection)
-                        defer { leased.set(nil) }
-                        return try await body(connection)
-                    }
-                    return .value(value)
-                }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return .timedOut
-                }
-                let first = try await group.next()
-                switch first {
-                case .value(let value):
-                    group.cancelAll()
-                    return value
-                case .timedOut, nil:
-                    // Closing the connection fails a query that hangs; cancelling ends a wait
-                    // for a connection.
-                    if let connection = leased.get() { Self.closeNow(connection) }
-                    group.cancelAll()
-                    throw StoreError.databaseUnavailable("no answer from PostgreSQL within \(timeout)")
+            return try await Deadline.run(
+                within: timeout,
+                timeoutError: StoreError.databaseUnavailable("no answer from PostgreSQL within \(timeout)"),
+                onAbandon: closeHeldConnection
+            ) {
+                // Nothing is written to a connection the server has closed: a statement
+                // written to it could be lost (see ``PostgresExecutor/query(_:)``).
+                try await hold.withUsableLease(
+                    attempts: Self.leasesPerOperation,
+                    lease: { try await self.client.withConnection($0) },
+                    usable: { !$0.isClosed },
+                    unusable: StoreError.databaseUnavailable("PostgreSQL closed the connection")
+                ) { connection in
+                    try await self.inUse.counting { try await body(connection) }
                 }
             }
         } catch {
             throw Self.translate(error)
         }
     }
+
+    /// Leases tried for one operation while the pool hands out connections that have closed.
+    static let leasesPerOperation = 5
 
     /// Closes a connection without waiting (fails whatever query runs on it).
     static func closeNow(_ connection: PostgresConnection) {
@@ -166,20 +172,19 @@ final class PostgresDriver: SQLDriver {
     }
 }
 
-/// The connection an operation currently holds, so a timeout can close it.
-private final class LeasedConnection: Sendable {
-    private let connection = Mutex<PostgresConnection?>(nil)
-
-    func set(_ value: PostgresConnection?) { connection.withLock { $0 = value } }
-    func get() -> PostgresConnection? { connection.withLock { $0 } }
-}
-
 struct PostgresExecutor: SQLExecutor {
     let connection: PostgresConnection
     let logger: Logger
     var dialect: SQLDialect { .postgresql }
 
     func query(_ sql: SQL) async throws -> [SQLRow] {
+        // PostgresNIO writes a statement to a closed connection into the void (the channel
+        // handler that would fail it has gone) and the caller waits for ever: the ROLLBACK of
+        // a transaction whose connection dropped (an outage, the pool shutting down, the
+        // operation timeout closing it) did. Refuse it instead.
+        guard !connection.isClosed else {
+            throw StoreError.databaseUnavailable("PostgreSQL connection: closed")
+        }
         let (text, values) = sql.render(.postgresql)
         var bindings = PostgresBindings(capacity: values.count)
         for value in values {

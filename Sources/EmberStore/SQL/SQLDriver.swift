@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Runs statements on one connection (inside or outside a transaction).
 protocol SQLExecutor: Sendable {
     var dialect: SQLDialect { get }
@@ -39,4 +41,21 @@ protocol SQLDriver: Sendable {
 
     /// Closes every connection.
     func shutdown() async
+
+    /// Connections running an operation now (for the metrics).
+    var connectionsInUse: Int { get }
+}
+
+/// Counts the connections a driver has lent out.
+final class ConnectionUseCounter: Sendable {
+    private let count = Atomic<Int>(0)
+
+    var value: Int { count.load(ordering: .relaxed) }
+
+    /// Runs `body` counted as one connection in use.
+    func counting<T>(_ body: () async throws -> T) async rethrows -> T {
+        count.add(1, ordering: .relaxed)
+        defer { count.subtract(1, ordering: .relaxed) }
+        return try await body()
+    }
 }

@@ -23,6 +23,8 @@ final class SQLiteDriver: SQLDriver {
     private let readerCount: Int
     private let closed = Atomic<Bool>(false)
     private let writeLock = AsyncLock()
+    private let inUse = ConnectionUseCounter()
+    var connectionsInUse: Int { inUse.value }
     private let threadPool = SQLiteDriver.sharedThreadPool
     private let logger: Logger
 
@@ -95,7 +97,7 @@ final class SQLiteDriver: SQLDriver {
         do {
             let reader = try await checkOutReader()
             defer { checkIn(reader) }
-            return try await body(SQLiteExecutor(connection: reader, threadPool: nil))
+            return try await inUse.counting { try await body(SQLiteExecutor(connection: reader, threadPool: nil)) }
         } catch {
             throw Self.translate(error)
         }
@@ -104,25 +106,32 @@ final class SQLiteDriver: SQLDriver {
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
         do {
             return try await writeLock.withLock {
-                let executor = SQLiteExecutor(connection: writer, threadPool: threadPool)
-                try await executor.execute(SQL.raw(dialect.beginWrite))
-                do {
-                    let result = try await body(executor)
-                    try await executor.execute("COMMIT")
-                    return result
-                } catch {
-                    // In the calling task, not on the pool: a cancelled task must still end its
-                    // transaction, or the writer stays inside it and every later write fails.
-                    do {
-                        _ = try writer.query("ROLLBACK", [])
-                    } catch {
-                        logger.warning("SQLite rollback failed", metadata: ["error": "\(error)"])
-                    }
-                    throw error
-                }
+                try await inUse.counting { try await writeTransaction(body) }
             }
         } catch {
             throw Self.translate(error)
+        }
+    }
+
+    /// One write transaction on the writer connection; the caller holds the write lock.
+    private func writeTransaction<T: Sendable>(
+        _ body: @escaping @Sendable (any SQLExecutor) async throws -> T
+    ) async throws -> T {
+        let executor = SQLiteExecutor(connection: writer, threadPool: threadPool)
+        try await executor.execute(SQL.raw(dialect.beginWrite))
+        do {
+            let result = try await body(executor)
+            try await executor.execute("COMMIT")
+            return result
+        } catch {
+            // In the calling task, not on the pool: a cancelled task must still end its
+            // transaction, or the writer stays inside it and every later write fails.
+            do {
+                _ = try writer.query("ROLLBACK", [])
+            } catch {
+                logger.warning("SQLite rollback failed", metadata: ["error": "\(error)"])
+            }
+            throw error
         }
     }
 

@@ -354,6 +354,64 @@ enum EmberSchema {
         indexes: [IndexDefinition(name: "messages_expires_at_idx", columns: ["expires_at"])]
     )
 
+    /// `encryption` (schema version 6): the encryption of a volume type, at most one live row
+    /// per type (cinder's models.Encryption; `encryption_id` is the key).
+    static let encryption = TableDefinition(
+        "encryption",
+        primaryKey: "encryption_id",
+        columns: [
+            .id("encryption_id"),
+            .string("cipher"),
+            .integer("key_size"),
+            .string("provider"),
+            .string("control_location"),
+            .uuid("volume_type_id", nullable: false),
+        ],
+        indexes: [
+            IndexDefinition(
+                name: "encryption_live_volume_type_idx",
+                columns: ["volume_type_id"],
+                unique: true,
+                predicate: "deleted = FALSE"
+            )
+        ]
+    )
+
+    /// `clusters` (schema version 7): cinder's clusters of services that serve one backend
+    /// active-active; hosts, heartbeats and down hosts are read from `services`.
+    static let clusters = TableDefinition(
+        "clusters",
+        columns: [
+            .serial(),
+            .string("name", nullable: false),
+            .string("binary", nullable: false),
+            .boolean("disabled", default: "FALSE"),
+            .string("disabled_reason"),
+            .integer("race_preventer", nullable: false, default: "0"),
+            .string("replication_status", 36, default: "'not-capable'"),
+            .string("active_backend_id"),
+            .boolean("frozen", nullable: false, default: "FALSE"),
+        ],
+        indexes: [IndexDefinition(name: "clusters_name_binary_idx", columns: ["name", "binary"])],
+        uniqueConstraints: [["name", "\"binary\"", "race_preventer"]]
+    )
+
+    /// `workers` (schema version 7): cinder's in-flight operations on cleanable resources
+    /// (`cinder/objects/cleanable.py`), one row per resource, owned by a service.
+    static let workers = TableDefinition(
+        "workers",
+        columns: [
+            .serial(),
+            .string("resource_type", 40, nullable: false),
+            .string("resource_id", 36, nullable: false),
+            .string("status", nullable: false),
+            ColumnDefinition(name: "service_id", type: .integer, references: "services(id)"),
+            .integer("race_preventer", nullable: false, default: "0"),
+        ],
+        indexes: [IndexDefinition(name: "workers_service_id_idx", columns: ["service_id"])],
+        uniqueConstraints: [["resource_type", "resource_id"]]
+    )
+
     /// Every table of the first schema version, in creation order (referenced tables first).
     static let initialTables: [TableDefinition] = [
         services, qualityOfServiceSpecs, volumeTypes, volumeTypeExtraSpecs, volumeTypeProjects, volumes,

@@ -20,6 +20,19 @@ struct Migration: Sendable {
         Migration(version: 4, name: "default volume types per project") { dialect in
             EmberSchema.defaultVolumeTypes.createStatements(dialect)
         },
+        Migration(version: 5, name: "generic volume groups") { dialect in
+            EmberSchema.groupTables.flatMap { $0.createStatements(dialect) }
+                + EmberSchema.defaultCGSnapshotTypeStatements(
+                    id: UUID().uuidString.lowercased(),
+                    now: SQLTimestamp.format(Date())
+                )
+        },
+        Migration(version: 6, name: "volume type encryption") { dialect in
+            EmberSchema.encryption.createStatements(dialect)
+        },
+        Migration(version: 7, name: "clusters and workers") { dialect in
+            EmberSchema.clusters.createStatements(dialect) + EmberSchema.workers.createStatements(dialect)
+        },
     ]
 
     static var latestVersion: Int { all.last?.version ?? 0 }

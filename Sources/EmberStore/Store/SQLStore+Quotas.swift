@@ -276,7 +276,7 @@ extension SQLStore {
 
     /// What a project uses of `resource` now, counted from the tables (cinder's `_sync_*`):
     /// `volumes`, `gigabytes` (volumes and snapshots), `snapshots`, `backups`,
-    /// `backup_gigabytes`, and the per-type `volumes_<type>`, `gigabytes_<type>`,
+    /// `backup_gigabytes`, `groups`, and the per-type `volumes_<type>`, `gigabytes_<type>`,
     /// `snapshots_<type>`. Other resources start at 0.
     static func currentUsage(projectID: String, resource: String, executor: any SQLExecutor) async throws -> Int {
         func scalar(_ sql: SQL) async throws -> Int {
@@ -322,6 +322,10 @@ extension SQLStore {
         case "volumes": return try await volumes(nil)
         case "snapshots": return try await snapshots(nil)
         case "gigabytes": return try await gigabytes(nil)
+        case "groups":
+            return try await scalar(
+                "SELECT COUNT(*) AS n FROM groups g WHERE g.project_id = \(projectID) AND g.deleted = FALSE"
+            )
         case "backups":
             return try await scalar(
                 "SELECT COUNT(*) AS n FROM backups b WHERE b.project_id = \(projectID) AND b.deleted = FALSE"

@@ -70,25 +70,48 @@ extension SQLStore {
 
     public func updateService(id: Int, _ changes: [ServiceUpdate]) async throws(StoreError) -> ServiceRecord {
         try await writing { executor in
-            var values: Assignments = changes.map { change in
-                switch change {
-                case .disabled(let value): ("disabled", .bool(value))
-                case .disabledReason(let value): ("disabled_reason", value.sqlValue)
-                case .availabilityZone(let value): ("availability_zone", .text(value))
-                case .modifiedAt(let value): ("modified_at", value.map { .date(SQLTimestamp.truncated($0)) } ?? .null)
-                case .rpcCurrentVersion(let value): ("rpc_current_version", value.sqlValue)
-                case .objectCurrentVersion(let value): ("object_current_version", value.sqlValue)
-                case .replicationStatus(let value): ("replication_status", value.sqlValue)
-                case .activeBackendID(let value): ("active_backend_id", value.sqlValue)
-                case .frozen(let value): ("frozen", .bool(value))
-                case .clusterName(let value): ("cluster_name", value.sqlValue)
-                }
-            }
+            var values = changes.map(Self.serviceAssignment)
             values.append(("updated_at", .date(self.now())))
             guard let row = try await executor.update("services", id: .int(id), values) else {
                 throw StoreError.notFound(.service, id: String(id))
             }
             return try Self.service(from: row)
+        }
+    }
+
+    public func conditionalUpdateService(
+        id: Int,
+        set changes: [ServiceUpdate],
+        where condition: ServiceCondition
+    ) async throws(StoreError) -> ServiceRecord? {
+        try await writing { executor in
+            var values = changes.map(Self.serviceAssignment)
+            values.append(("updated_at", .date(self.now())))
+            let guardSQL: SQL =
+                switch condition {
+                case .frozen(let value): "frozen = \(value)"
+                case .replicationStatusIn(let statuses):
+                    "replication_status IN \(SQL.list(statuses.map { .text($0) }))"
+                }
+            guard let row = try await executor.update("services", id: .int(id), values, extra: guardSQL) else {
+                return nil
+            }
+            return try Self.service(from: row)
+        }
+    }
+
+    static func serviceAssignment(_ change: ServiceUpdate) -> (column: String, value: SQLValue) {
+        switch change {
+        case .disabled(let value): ("disabled", .bool(value))
+        case .disabledReason(let value): ("disabled_reason", value.sqlValue)
+        case .availabilityZone(let value): ("availability_zone", .text(value))
+        case .modifiedAt(let value): ("modified_at", value.map { .date(SQLTimestamp.truncated($0)) } ?? .null)
+        case .rpcCurrentVersion(let value): ("rpc_current_version", value.sqlValue)
+        case .objectCurrentVersion(let value): ("object_current_version", value.sqlValue)
+        case .replicationStatus(let value): ("replication_status", value.sqlValue)
+        case .activeBackendID(let value): ("active_backend_id", value.sqlValue)
+        case .frozen(let value): ("frozen", .bool(value))
+        case .clusterName(let value): ("cluster_name", value.sqlValue)
         }
     }
 

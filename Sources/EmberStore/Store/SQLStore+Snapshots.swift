@@ -218,6 +218,7 @@ extension SQLStore {
         case .userID(let value): ("user_id", .text(value))
         case .useQuota(let value): ("use_quota", .bool(value))
         case .volumeTypeID(let value): ("volume_type_id", .text(value))
+        case .encryptionKeyID(let value): ("encryption_key_id", value.sqlValue)
         }
     }
 }

@@ -119,6 +119,10 @@ extension SQLStore {
                 WHERE volume_type_id = \(id) AND deleted = FALSE
                 """
             )
+            // cinder's `volume_type_destroy` takes the type's encryption with it.
+            try await executor.execute(
+                "UPDATE encryption SET deleted = TRUE, deleted_at = \(now) WHERE volume_type_id = \(id) AND deleted = FALSE"
+            )
         }
     }
 

@@ -16,7 +16,10 @@ extension SQLStore {
         }
     }
 
-    public func createVolume(_ volume: Volume) async throws(StoreError) -> Volume {
+    public func createVolume(
+        _ volume: Volume,
+        committing reservation: QuotaReservation?
+    ) async throws(StoreError) -> Volume {
         try await writing { executor in
             let now = self.now()
             var values = Self.volumeColumns(volume)
@@ -38,6 +41,10 @@ extension SQLStore {
                     replace: false,
                     now: now
                 )
+            }
+            if let reservation, !reservation.uuids.isEmpty {
+                let uuids = SQL.list(reservation.uuids.map(SQLValue.text))
+                _ = try await Self.settle(selection: "r.uuid IN \(uuids)", commit: true, now: now, executor: executor)
             }
             return try await Self.loadVolume(id: volume.id, scope: .allProjects, executor: executor)
         }

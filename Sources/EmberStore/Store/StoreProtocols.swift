@@ -13,8 +13,11 @@ public enum VolumeMetadataKind: Sendable, Equatable {
 
 /// Volumes with their metadata (cinder's `volume_*` db API).
 public protocol VolumeStore: Sendable {
-    /// Inserts the volume with its three metadata maps; `attachments` are ignored.
-    func createVolume(_ volume: Volume) async throws(StoreError) -> Volume
+    /// Inserts the volume with its three metadata maps (`attachments` are ignored) and, in the
+    /// same transaction, commits `reservation`: the row and the quota it uses exist together
+    /// or not at all, even if the process dies between the two (cinder commits after the
+    /// insert, in a transaction of its own).
+    func createVolume(_ volume: Volume, committing reservation: QuotaReservation?) async throws(StoreError) -> Volume
     /// The live volume, if visible in `scope`; throws `.notFound`.
     func volume(id: String, scope: ProjectScope) async throws(StoreError) -> Volume
     func listVolumes(_ query: ListQuery) async throws(StoreError) -> Page<Volume>
@@ -124,9 +127,44 @@ public protocol ServiceStore: Sendable {
     ) async throws(StoreError)
         -> [ServiceRecord]
     func updateService(id: Int, _ changes: [ServiceUpdate]) async throws(StoreError) -> ServiceRecord
+    /// Applies `changes` only while the row meets `condition`, in one statement; nil when it
+    /// no longer does (another request won).
+    func conditionalUpdateService(
+        id: Int,
+        set changes: [ServiceUpdate],
+        where condition: ServiceCondition
+    ) async throws(StoreError) -> ServiceRecord?
     /// `report_count += 1`, `updated_at = now`.
     func recordHeartbeat(serviceID: Int) async throws(StoreError) -> ServiceRecord
     func deleteService(id: Int) async throws(StoreError)
+    /// The cluster `name` of `binary`, created (enabled) when there is none yet; two
+    /// services starting at once find the same row (cinder's `Cluster.create` with
+    /// `ClusterExists` caught).
+    func ensureCluster(name: String, binary: String) async throws(StoreError) -> ClusterRecord
+    /// Live clusters, by exact name and binary when given, in id order.
+    func listClusters(name: String?, binary: String?) async throws(StoreError) -> [ClusterRecord]
+    func updateCluster(id: Int, _ changes: [ClusterUpdate]) async throws(StoreError) -> ClusterRecord
+    /// cinder's `set_worker`: the resource's `workers` row now says `status`, worked on by
+    /// `serviceID` (created, or taken over when one exists).
+    func setWorker(resourceType: String, resourceID: String, status: String, serviceID: Int?) async throws(StoreError)
+    /// The resource's `workers` row is removed (its work ended).
+    func removeWorker(resourceType: String, resourceID: String) async throws(StoreError)
+    /// `worker_get_all`: rows by any of resource, owner, and last changed no later than `until`.
+    func listWorkers(
+        resourceType: String?,
+        resourceID: String?,
+        serviceID: Int?,
+        until: Date?
+    ) async throws(StoreError) -> [WorkerRecord]
+    /// `worker_claim_for_cleanup`: the row passes to `claimerID` only while it still belongs to
+    /// the service it had and is unchanged since; false when another got there first.
+    func claimWorker(_ worker: WorkerRecord, claimerID: Int) async throws(StoreError) -> Bool
+    /// Applies `changes` only while the row meets `condition`; nil when it no longer does.
+    func conditionalUpdateCluster(
+        id: Int,
+        set changes: [ClusterUpdate],
+        where condition: ServiceCondition
+    ) async throws(StoreError) -> ClusterRecord?
 }
 
 /// Backup rows.
@@ -202,5 +240,12 @@ public protocol MessageStore: Sendable {
 
 /// Everything the volume API and the workers need from the database.
 public typealias BlockStorageStore = VolumeStore & SnapshotStore & VolumeTypeStore & AttachmentStore & ServiceStore
-    & TransferStore & QoSSpecsStore
+    & TransferStore & QoSSpecsStore & EncryptionStore & GroupTypeStore & GroupStore & GroupSnapshotStore
     & BackupStore & QuotaStore & MessageStore
+
+extension VolumeStore {
+    /// Inserts the volume with no quota reservation to commit (workers and tests).
+    public func createVolume(_ volume: Volume) async throws(StoreError) -> Volume {
+        try await createVolume(volume, committing: nil)
+    }
+}

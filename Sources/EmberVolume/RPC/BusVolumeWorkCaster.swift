@@ -19,7 +19,8 @@ public struct BusVolumeWorkCaster: VolumeWorkCaster, BackupWorkCaster {
         guard let host = volume.host else {
             throw EmberError.badRequest("Invalid volume: Volume \(volume.id) has not been scheduled to any host.")
         }
-        return VolumeRPC.client(bus: bus, host: host)
+        // `service_topic_queue`: a clustered volume's work goes to its cluster.
+        return VolumeRPC.client(bus: bus, host: volume.clusterName ?? host)
     }
 
     private func context(_ caller: Identity, _ requestID: String) -> RPCContext {
@@ -126,7 +127,80 @@ public struct BusVolumeWorkCaster: VolumeWorkCaster, BackupWorkCaster {
         try await scheduler.cast(SchedulerRPC.CreateBackup(backupID: backup.id), context: context(caller, requestID))
     }
 
+    public func manageExisting(
+        _ volume: Volume,
+        spec: ManageRequestSpec,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        try await scheduler.cast(
+            SchedulerRPC.ManageExisting(volumeID: volume.id, requestSpec: spec),
+            context: context(caller, requestID)
+        )
+    }
+
+    public func manageExistingSnapshot(
+        _ snapshot: Snapshot,
+        of volume: Volume,
+        ref: JSONValue,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        try await scheduler.cast(
+            SchedulerRPC.ManageExistingSnapshot(
+                volumeID: volume.id,
+                snapshotID: snapshot.id,
+                ref: ref,
+                size: volume.size
+            ),
+            context: context(caller, requestID)
+        )
+    }
+
     // MARK: - Volume services
+
+    public func getManageableVolumes(
+        backend: String,
+        paging: ManageablePaging,
+        caller: Identity,
+        requestID: String
+    ) async throws -> [ManageableResource] {
+        try await VolumeRPC.client(bus: bus, host: backend).call(
+            VolumeRPC.GetManageableVolumes(paging: paging),
+            context: context(caller, requestID)
+        )
+    }
+
+    public func getManageableSnapshots(
+        backend: String,
+        paging: ManageablePaging,
+        caller: Identity,
+        requestID: String
+    ) async throws -> [ManageableResource] {
+        try await VolumeRPC.client(bus: bus, host: backend).call(
+            VolumeRPC.GetManageableSnapshots(paging: paging),
+            context: context(caller, requestID)
+        )
+    }
+
+    public func unmanageVolume(_ volume: Volume, caller: Identity, requestID: String) async throws {
+        try await backend(of: volume).cast(
+            VolumeRPC.DeleteVolume(volumeID: volume.id, cascade: false, unmanageOnly: true),
+            context: context(caller, requestID)
+        )
+    }
+
+    public func unmanageSnapshot(
+        _ snapshot: Snapshot,
+        of volume: Volume,
+        caller: Identity,
+        requestID: String
+    ) async throws {
+        try await backend(of: volume).cast(
+            VolumeRPC.DeleteSnapshot(snapshotID: snapshot.id, volumeID: volume.id, unmanageOnly: true),
+            context: context(caller, requestID)
+        )
+    }
 
     public func getCapabilities(backend: String, caller: Identity, requestID: String) async throws -> JSONValue {
         try await VolumeRPC.client(bus: bus, host: backend).call(

@@ -8,6 +8,8 @@ import NIOCore
 /// backend: `GET /healthcheck` answers 200 `OK`, or 503 `DISABLED BY FILE` while the file at
 /// `disable_by_file_path` exists, so an operator can drain a node from its load balancer.
 /// `HEAD` answers 204 or 503 without a body. `Accept: application/json` gets oslo's JSON.
+/// While the server drains before it stops (Ember's `graceful_shutdown_drain_time`) it answers
+/// 503 `SHUTTING DOWN` whatever the file says, so the balancer stops sending requests first.
 public struct HealthcheckApplication: WSGIApplication {
     public let disableByFilePath: String?
 
@@ -18,7 +20,10 @@ public struct HealthcheckApplication: WSGIApplication {
     public func respond(to request: Request, context: WSGIRequestContext) async throws -> Response {
         var reasons: [String] = []
         var healthy = true
-        if let path = disableByFilePath {
+        if context.serverDraining {
+            healthy = false
+            reasons.append("SHUTTING DOWN")
+        } else if let path = disableByFilePath {
             if FileManager.default.fileExists(atPath: path) {
                 healthy = false
                 reasons.append("DISABLED BY FILE")

@@ -18,18 +18,19 @@ public struct URLMapApplication: WSGIApplication {
 
     /// paste's `parse_path_expression`: no trailing slash, always a leading one.
     static func normalize(_ prefix: String) -> String {
-        var path = prefix.trimmingWhitespace()
-        while path.hasSuffix("/") { path.removeLast() }
-        if !path.isEmpty && !path.hasPrefix("/") { path = "/" + path }
-        return path
+        PasteLoader.mountPrefix(prefix)
     }
 
     public func respond(to request: Request, context: WSGIRequestContext) async throws -> Response {
         let path = context.pathInfo
-        for mount in mounts where path == mount.prefix || path.hasPrefix(mount.prefix + "/") {
+        // Bytes, not characters: `/v3/` followed by an emoji modifier has no character `/`
+        // at its end (the modifier joins the slash's grapheme), yet it is under `/v3`.
+        for mount in mounts
+        where path.utf8.elementsEqual(mount.prefix.utf8) || path.utf8.starts(with: (mount.prefix + "/").utf8) {
             var context = context
             context.scriptName += mount.prefix
-            context.pathInfo = String(path.dropFirst(mount.prefix.count))
+            context.routeRecord?.record(context.scriptName.isEmpty ? "/" : context.scriptName)
+            context.pathInfo = String(decoding: path.utf8.dropFirst(mount.prefix.utf8.count), as: UTF8.self)
             return try await mount.app.respond(to: request, context: context)
         }
         if let notFound {

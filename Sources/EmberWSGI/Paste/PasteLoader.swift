@@ -19,6 +19,9 @@ public struct PasteLoader: Sendable {
     let defaults: [String: String]
     /// Every `/path` key of the file's composite sections: what its url maps mount.
     let mountedPrefixes: Set<String>
+    /// The sections being built, outermost first: a name met again is a loop, refused before
+    /// it could recurse without end (`pipeline = a` inside `[pipeline:a]`).
+    private var building: [String] = []
 
     static let appPrefixes = ["app", "application", "composite", "composit", "pipeline", "filter-app"]
     static let filterPrefixes = ["filter"]
@@ -47,7 +50,7 @@ public struct PasteLoader: Sendable {
         var mounted: Set<String> = []
         for section in document.sections where Self.split(section.name).prefix.hasPrefix("composit") {
             for entry in section.entries where entry.key.hasPrefix("/") {
-                mounted.insert(URLMapApplication.normalize(entry.key))
+                mounted.insert(Self.mountPrefix(entry.key))
             }
         }
         self.mountedPrefixes = mounted
@@ -74,17 +77,33 @@ public struct PasteLoader: Sendable {
             return try makeApp(spec: name, protocolHint: "paste.app_factory", context: context)
         }
         let section = try findSection(name, prefixes: Self.appPrefixes)
+        let inner = try entering(section.name)
         let (prefix, _) = Self.split(section.name)
         switch prefix {
         case "pipeline":
-            return try pipeline(section, globals: globalOverrides)
+            return try inner.pipeline(section, globals: globalOverrides)
         case "filter-app":
-            return try filterApp(section, globals: globalOverrides)
+            return try inner.filterApp(section, globals: globalOverrides)
         default:
             let kind = prefix.hasPrefix("composit") ? "paste.composite_factory" : "paste.app_factory"
-            let (spec, context) = try resolve(section, defaultProtocol: kind, globals: globalOverrides)
-            return try makeApp(spec: spec.name, protocolHint: spec.protocolName, context: context)
+            let (spec, context) = try inner.resolve(section, defaultProtocol: kind, globals: globalOverrides)
+            return try inner.makeApp(spec: spec.name, protocolHint: spec.protocolName, context: context)
         }
+    }
+
+    /// This loader with `section` added to the sections being built; a loop is refused.
+    private func entering(_ section: String) throws(PasteError) -> PasteLoader {
+        if building.contains(section) {
+            let loop = (building.drop { $0 != section } + [section]).map { "[\($0)]" }.joined(separator: " → ")
+            throw .invalidSection(
+                section: section,
+                path: path,
+                message: "the sections refer to each other in a loop: \(loop)"
+            )
+        }
+        var inner = self
+        inner.building.append(section)
+        return inner
     }
 
     /// `loader.get_filter(name)`: a `[filter:name]` section (or an egg/call spec).
@@ -129,7 +148,9 @@ public struct PasteLoader: Sendable {
         guard let line = section.value("pipeline") else {
             throw .invalidSection(section: section.name, path: path, message: "no 'pipeline' option")
         }
-        let names = interpolate(line, section: section).split(whereSeparator: \.isWhitespace).map(String.init)
+        let names = try interpolate(line, section: section, key: "pipeline").split(whereSeparator: \.isWhitespace).map(
+            String.init
+        )
         return try pipeline(names: names, section: section.name)
     }
 
@@ -149,7 +170,7 @@ public struct PasteLoader: Sendable {
             skipping: ["next"]
         )
         let filter = try makeFilter(spec: spec.name, context: context)
-        return try app(named: interpolate(next, section: section)).wrapped(in: [filter])
+        return try app(named: interpolate(next, section: section, key: "next")).wrapped(in: [filter])
     }
 
     private func findSection(_ name: String, prefixes: [String]) throws(PasteError) -> INIDocument.Section {
@@ -193,7 +214,7 @@ public struct PasteLoader: Sendable {
             "paste.app_factory", "paste.filter_factory", "paste.composite_factory", "paste.composit_factory",
         ]
         for entry in section.entries where !skipping.contains(entry.key) {
-            let value = interpolate(entry.value, section: section)
+            let value = try interpolate(entry.value, section: section, key: entry.key)
             if entry.key == "use" {
                 spec = FactorySpec(name: value, protocolName: defaultProtocol)
             } else if factoryKeys.contains(entry.key) {
@@ -269,8 +290,35 @@ public struct PasteLoader: Sendable {
     // MARK: - Text
 
     /// `configparser`'s `%(name)s` interpolation over the section and `[DEFAULT]`; `%%` is `%`.
-    func interpolate(_ value: String, section: INIDocument.Section, depth: Int = 0) -> String {
-        guard value.contains("%"), depth < 10 else { return value }
+    /// Like configparser, a value that still refers onwards after 10 substitutions is refused
+    /// (that is how a value referring to itself ends); so is one whose references add more than
+    /// 1 MiB, which ten levels of repeated references reach long before they finish.
+    func interpolate(_ value: String, section: INIDocument.Section, key: String) throws(PasteError) -> String {
+        var budget = Self.interpolationLimit
+        var done: [String: String] = [:]
+        return try interpolate(value, section: section, key: key, depth: 0, budget: &budget, done: &done)
+    }
+
+    static let interpolationLimit = 1 << 20
+
+    /// `done` keeps each name's expansion at each depth (where the depth limit can still bite).
+    private func interpolate(
+        _ value: String,
+        section: INIDocument.Section,
+        key: String,
+        depth: Int,
+        budget: inout Int,
+        done: inout [String: String]
+    ) throws(PasteError) -> String {
+        guard value.contains("%") else { return value }
+        guard depth < 10 else {
+            throw .invalidSection(
+                section: section.name,
+                path: path,
+                message:
+                    "the value of '\(key)' still refers to other values after 10 substitutions: \(value.prefix(200))"
+            )
+        }
         var output = ""
         var rest = Substring(value)
         while let percent = rest.firstIndex(of: "%") {
@@ -283,8 +331,31 @@ public struct PasteLoader: Sendable {
                 after[after.index(after: close)...].hasPrefix("s")
             {
                 let name = String(after[after.index(after: after.startIndex)..<close])
-                let replacement = section.value(name) ?? defaults[name] ?? ""
-                output += interpolate(replacement, section: section, depth: depth + 1)
+                let memo = "\(depth) \(name)"
+                let replacement: String
+                if let known = done[memo] {
+                    replacement = known
+                } else {
+                    let raw = section.value(name) ?? defaults[name] ?? ""
+                    replacement = try interpolate(
+                        raw,
+                        section: section,
+                        key: key,
+                        depth: depth + 1,
+                        budget: &budget,
+                        done: &done
+                    )
+                    done[memo] = replacement
+                }
+                budget -= replacement.utf8.count
+                guard budget >= 0 else {
+                    throw .invalidSection(
+                        section: section.name,
+                        path: path,
+                        message: "the value of '\(key)' expands to more than \(Self.interpolationLimit) bytes"
+                    )
+                }
+                output += replacement
                 rest = after[after.index(close, offsetBy: 2)...]
             } else {
                 output += "%"
@@ -300,6 +371,14 @@ public struct PasteLoader: Sendable {
             String(sectionName[..<colon]).trimmingWhitespace().lowercased(),
             String(sectionName[sectionName.index(after: colon)...]).trimmingWhitespace()
         )
+    }
+
+    /// paste's `parse_path_expression` of a urlmap key: no trailing slash, always a leading one.
+    static func mountPrefix(_ key: String) -> String {
+        var path = key.trimmingWhitespace()
+        while path.hasSuffix("/") { path.removeLast() }
+        if !path.isEmpty && !path.hasPrefix("/") { path = "/" + path }
+        return path
     }
 
     static func isSpec(_ name: String) -> Bool {

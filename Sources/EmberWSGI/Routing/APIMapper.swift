@@ -13,9 +13,25 @@ public struct APIMapper: Sendable {
 
     struct Route: Sendable {
         var method: HTTPRequest.Method
-        var segments: [Segment]
+        let segments: [Segment]
         var controller: String
         var action: String
+        /// The pattern as text (`/{project_id}/volumes/{id}`), built once at registration so
+        /// a match costs no string work.
+        let template: String
+
+        init(method: HTTPRequest.Method, segments: [Segment], controller: String, action: String) {
+            self.method = method
+            self.segments = segments
+            self.controller = controller
+            self.action = action
+            template = segments.map { segment in
+                switch segment {
+                case .literal(let text): "/" + text
+                case .parameter(let name): "/{" + name + "}"
+                }
+            }.joined()
+        }
     }
 
     private(set) var routes: [Route] = []
@@ -90,11 +106,41 @@ public struct APIMapper: Sendable {
         routes.append(Route(method: method, segments: segments, controller: controller, action: action))
     }
 
+    /// One registered route as the OpenAPI document lists it.
+    public struct RouteDescription: Sendable, Equatable {
+        public var method: HTTPRequest.Method
+        /// `/{project_id}/volumes/{id}` or `/volumes/{id}`.
+        public var template: String
+        /// The `{name}` parameters of the template, in order.
+        public var parameters: [String]
+        public var controller: String
+        public var action: String
+    }
+
+    /// Every registered route in registration (match) order, each with and without the
+    /// `{project_id}` prefix, as the router matches them.
+    public var routeDescriptions: [RouteDescription] {
+        routes.map { route in
+            RouteDescription(
+                method: route.method,
+                template: route.template,
+                parameters: route.segments.compactMap { segment in
+                    if case .parameter(let name) = segment { return name }
+                    return nil
+                },
+                controller: route.controller,
+                action: route.action
+            )
+        }
+    }
+
     /// A matched route.
     public struct Match: Sendable, Equatable {
         public var controller: String
         public var action: String
         public var parameters: [String: String]
+        /// The route's pattern, `/{project_id}/volumes/{id}` (for the metrics).
+        public var template: String = ""
     }
 
     /// The first route matching the method and path, as Routes matches; a trailing `.json`
@@ -115,7 +161,9 @@ public struct APIMapper: Sendable {
     }
 
     func match(method: HTTPRequest.Method, path: String, checkingProjectID: Bool) -> Match? {
-        var parts = path.split(separator: "/", omittingEmptySubsequences: true)
+        // Split on the scalar, not on characters: a character may join a `/` with what
+        // follows it (an emoji modifier right after the slash is one grapheme with it).
+        var parts = path.unicodeScalars.split(separator: "/", omittingEmptySubsequences: true).map(Substring.init)
         if let last = parts.last, last.hasSuffix(".json"), last.count > 5 {
             parts[parts.count - 1] = last.dropLast(5)
         }
@@ -137,7 +185,12 @@ public struct APIMapper: Sendable {
                 if !matched { break }
             }
             if matched {
-                return Match(controller: route.controller, action: route.action, parameters: parameters)
+                return Match(
+                    controller: route.controller,
+                    action: route.action,
+                    parameters: parameters,
+                    template: route.template
+                )
             }
         }
         return nil

@@ -31,6 +31,10 @@ public struct APIRouter: WSGIApplication {
     /// True for the seed's `/v2` and `/v1` routers: answers (faults included) in XML when a
     /// `.xml` suffix or `Accept` asks, and XML request bodies read (``XMLNegotiation``).
     public let servesXML: Bool
+    /// The OpenAPI document of this router, served at `GET openapi.json` beside the version
+    /// index (`/v3/openapi.json`, behind the pipeline's authentication like every `/v3` path);
+    /// nil for routers that do not describe themselves (the seed's `/v2` and `/v1`).
+    public var openAPIDocument: [UInt8]?
 
     public init(
         mapper: APIMapper,
@@ -55,6 +59,9 @@ public struct APIRouter: WSGIApplication {
         if path.isEmpty || path == "/" {
             return try await VersionIndexRouter(catalog: catalog).respond(to: request, context: context)
         }
+        if let openAPIDocument, path == "/openapi.json" {
+            return OpenAPIResponder.respond(to: request, context: context, document: openAPIDocument)
+        }
         // The seed's routes also took a `.xml` suffix (cinder 29's take `.json` only: on v3 a
         // `.xml` stays part of the id, and the volume is not found).
         let routedPath = servesXML && path.hasSuffix(".xml") && path.count > 4 ? String(path.dropLast(4)) : path
@@ -71,6 +78,7 @@ public struct APIRouter: WSGIApplication {
             }
             return WebObError.notFound.response(for: request)
         }
+        context.routeRecord?.record(context.scriptName + match.template)
         context.logger.debug(
             "Routed request",
             metadata: ["controller": .string(match.controller), "action": .string(match.action)]
@@ -183,6 +191,9 @@ public struct APIRouter: WSGIApplication {
         do {
             return try JSONValue.parse(buffer.readableBytesView)
         } catch {
+            if let key = error.duplicateKey {
+                throw EmberError.badRequest("Malformed request body: the key '\(key)' appears twice in one object.")
+            }
             throw EmberError.badRequest("Malformed request body")
         }
     }

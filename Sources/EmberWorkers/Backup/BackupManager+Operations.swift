@@ -72,19 +72,22 @@ extension BackupManager {
                 } else {
                     try await volumePath(volume, context: context)
                 }
-            outcome = try await driver.backup(
-                BackupJob(
-                    backupID: backup.id,
-                    volumeID: volume.id,
-                    name: backup.displayName,
-                    description: backup.displayDescription,
-                    createdAt: backup.createdAt,
-                    container: backup.container,
-                    sizeGiB: volume.size,
-                    parent: parent
-                ),
-                volumePath: path
-            )
+            let limits = await CopyLimits.of(volume, store: store, logger: logger)
+            outcome = try await CopyLimits.$current.withValue(limits) {
+                try await driver.backup(
+                    BackupJob(
+                        backupID: backup.id,
+                        volumeID: volume.id,
+                        name: backup.displayName,
+                        description: backup.displayDescription,
+                        createdAt: backup.createdAt,
+                        container: backup.container,
+                        sizeGiB: volume.size,
+                        parent: parent
+                    ),
+                    volumePath: path
+                )
+            }
         } catch {
             logger.error("Backup failed", metadata: ["backup.id": .string(backup.id), "error": "\(error)"])
             try await giveBack(volume: volume, snapshot: snapshot, previousStatusAfter: "error_backing-up")
@@ -195,7 +198,10 @@ extension BackupManager {
         do {
             let chain = try await chain(of: backup)
             let path = try await volumePath(volume, context: context)
-            try await driver.restore(chain: chain, volumePath: path, volumeIsNew: volumeIsNew)
+            let limits = await CopyLimits.of(volume, store: store, logger: logger)
+            try await CopyLimits.$current.withValue(limits) {
+                try await driver.restore(chain: chain, volumePath: path, volumeIsNew: volumeIsNew)
+            }
         } catch {
             logger.error("Restore failed", metadata: ["backup.id": .string(backup.id), "error": "\(error)"])
             try await store.apply(

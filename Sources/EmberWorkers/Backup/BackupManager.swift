@@ -116,6 +116,11 @@ public final class BackupManager: Service, Sendable {
         dispatcher.on(BackupRPC.ExportRecord.self) { [self] message, _ in try await exportRecord(message) }
         dispatcher.on(BackupRPC.ImportRecord.self) { [self] in try await importRecord($0, context: $1) }
         dispatcher.on(BackupRPC.ResetStatus.self) { [self] message, _ in try await resetStatus(message) }
+        dispatcher.on(BackupRPC.SetLogLevels.self) { [logger] message, _ in
+            LogLevelHandling.set(message.logRequest, logger: logger)
+            return RPCNoReply()
+        }
+        dispatcher.on(BackupRPC.GetLogLevels.self) { message, _ in LogLevelHandling.get(message.logRequest) }
         return dispatcher
     }
 

@@ -55,6 +55,7 @@ extension BackupRepository {
         var bytesStored = 0
         var writer: ObjectWriter?
         var buffer = [UInt8](repeating: 0, count: readSize)
+        var throttle = CopyThrottle(limits)
         var written: [String] = []
         var succeeded = false
         defer {
@@ -92,6 +93,7 @@ extension BackupRepository {
                 let wanted = min(buffer.count, chunkEnd - offset)
                 let count = try Self.readFully(input, into: &buffer, count: wanted, at: offset, path: volumePath)
                 guard count > 0 else { break }
+                throttle.block(read: count)
                 try buffer.withUnsafeBytes { raw in
                     var position = 0
                     while position < count {

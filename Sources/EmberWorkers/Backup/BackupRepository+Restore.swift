@@ -17,13 +17,26 @@ extension BackupRepository {
         let output = open(volumePath, O_WRONLY | O_CLOEXEC)
         guard output >= 0 else { throw Self.errnoError("open", volumePath) }
         defer { close(output) }
+        var throttle = CopyThrottle(limits)
         for (index, layer) in chain.enumerated() {
-            try restoreLayer(layer, output: output, volumePath: volumePath, skipZeros: volumeIsNew && index == 0)
+            try restoreLayer(
+                layer,
+                output: output,
+                volumePath: volumePath,
+                skipZeros: volumeIsNew && index == 0,
+                throttle: &throttle
+            )
         }
         guard fsync(output) == 0 else { throw Self.errnoError("fsync", volumePath) }
     }
 
-    private func restoreLayer(_ layer: BackupLocation, output: Int32, volumePath: String, skipZeros: Bool) throws {
+    private func restoreLayer(
+        _ layer: BackupLocation,
+        output: Int32,
+        volumePath: String,
+        skipZeros: Bool,
+        throttle: inout CopyThrottle
+    ) throws {
         let metadata = try readJSON(layer, suffix: "_metadata")
         guard let version = metadata["version"]?.stringValue, version == PosixBackupDriver.driverVersion else {
             throw BackupDriverError(
@@ -61,7 +74,8 @@ extension BackupRepository {
                 shaBlock: shaBlock,
                 output: output,
                 volumePath: volumePath,
-                skipZeros: skipZeros
+                skipZeros: skipZeros,
+                throttle: &throttle
             )
         }
     }
@@ -77,7 +91,8 @@ extension BackupRepository {
         shaBlock: Int,
         output: Int32,
         volumePath: String,
-        skipZeros: Bool
+        skipZeros: Bool,
+        throttle: inout CopyThrottle
     ) throws {
         let input = open(path, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw Self.errnoError("open", path) }
@@ -108,6 +123,7 @@ extension BackupRepository {
                     }
                     if !(skipZeros && block.allSatisfy { $0 == 0 }) {
                         try Self.writeFully(output, block, at: position, path: volumePath)
+                        throttle.block(wrote: size)
                     }
                 }
                 position += size

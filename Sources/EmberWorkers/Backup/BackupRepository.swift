@@ -13,6 +13,8 @@ import Darwin
 /// files. Call it only from a blocking thread pool.
 struct BackupRepository: Sendable {
     let configuration: BackupConfiguration
+    /// The back-end QoS limits the volume's reads (backup) or writes (restore) are paced to.
+    var limits = CopyLimits.none
     /// Bytes read from the volume per system call: a whole number of SHA blocks near 1 MiB.
     var readSize: Int { configuration.shaBlockSize * max(1, (1 << 20) / configuration.shaBlockSize) }
 

@@ -109,17 +109,17 @@ public struct PosixBackupDriver: Sendable {
     }
 
     /// Backs up the volume file at `volumePath` (a full backup, or an incremental one when
-    /// `job.parent` is set).
+    /// `job.parent` is set), reading it at the pace ``CopyLimits/current`` allows.
     public func backup(_ job: BackupJob, volumePath: String) async throws -> BackupOutcome {
-        let repository = BackupRepository(configuration: configuration)
+        let repository = BackupRepository(configuration: configuration, limits: CopyLimits.current)
         return try await pool.runIfActive { try repository.backup(job, volumePath: volumePath) }
     }
 
     /// Restores `chain` (the full backup first, the backup asked for last) into the volume
     /// file at `volumePath`. With `volumeIsNew`, zero blocks of the full backup are left as
-    /// holes.
+    /// holes. Writes are paced to ``CopyLimits/current``.
     public func restore(chain: [BackupLocation], volumePath: String, volumeIsNew: Bool) async throws {
-        let repository = BackupRepository(configuration: configuration)
+        let repository = BackupRepository(configuration: configuration, limits: CopyLimits.current)
         try await pool.runIfActive {
             try repository.restore(chain: chain, volumePath: volumePath, volumeIsNew: volumeIsNew)
         }

@@ -91,9 +91,10 @@ extension FileDriver {
                 "Image virtual size is \(virtualGiB)GB and doesn't fit in a volume of size \(size)GB."
             )
         }
+        let rate = CopyLimits.current.conversionRate
         try await pool.runIfActive {
             try FileIO.remove(staging)
-            try qemu.convert(downloaded, from: format, to: staging, format: "raw")
+            try qemu.convert(downloaded, from: format, to: staging, format: "raw", rateLimit: rate)
         }
     }
 
@@ -114,9 +115,10 @@ extension FileDriver {
         }
         let converted = directory + "/upload-" + id + "-" + image.id
         let format = QemuImg.format(ofDiskFormat: diskFormat)
+        let rate = CopyLimits.current.conversionRate
         do {
             try await pool.runIfActive {
-                try qemu.convert(source, from: "raw", to: converted, format: format)
+                try qemu.convert(source, from: "raw", to: converted, format: format, rateLimit: rate)
                 let info = try qemu.info(converted)
                 if info.format != format {
                     throw Self.unacceptable(image, "Converted to \(format), but format is now \(info.format)")
@@ -139,6 +141,7 @@ extension FileDriver {
         limit: Int?
     ) async throws {
         let file = try await pool.runIfActive { try FileIO.openForWriting(path) }
+        var throttle = CopyThrottle(CopyLimits.current)
         do {
             var pending = ByteBuffer()
             var offset = 0
@@ -156,6 +159,7 @@ extension FileDriver {
                     let at = offset
                     try await pool.runIfActive { try FileIO.writeBlock(file, block, at: at, path: path) }
                     offset += block.readableBytes
+                    try await throttle.pace(wrote: block.readableBytes)
                 }
                 pending.discardReadBytes()
             }
@@ -183,7 +187,14 @@ extension FileDriver {
         try await images.upload(
             image.id,
             length: length,
-            data: FileChunks(file: file, length: length, block: Self.imageBlock, pool: pool, path: path),
+            data: FileChunks(
+                file: file,
+                length: length,
+                block: Self.imageBlock,
+                pool: pool,
+                path: path,
+                limits: CopyLimits.current
+            ),
             caller: caller
         )
     }
@@ -209,10 +220,13 @@ struct FileChunks: AsyncSequence, Sendable {
     let block: Int
     let pool: NIOThreadPool
     let path: String
+    /// The back-end QoS limits the reads are paced to.
+    var limits = CopyLimits.none
 
     struct AsyncIterator: AsyncIteratorProtocol {
         let chunks: FileChunks
         var offset = 0
+        var throttle: CopyThrottle
 
         mutating func next() async throws -> ByteBuffer? {
             guard offset < chunks.length else { return nil }
@@ -223,9 +237,10 @@ struct FileChunks: AsyncSequence, Sendable {
                 try FileIO.readBlock(file, count: count, at: at, path: path)
             }
             offset += buffer.readableBytes
+            try await throttle.pace(read: buffer.readableBytes)
             return buffer
         }
     }
 
-    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(chunks: self) }
+    func makeAsyncIterator() -> AsyncIterator { AsyncIterator(chunks: self, throttle: CopyThrottle(limits)) }
 }

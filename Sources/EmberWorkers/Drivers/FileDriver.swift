@@ -12,8 +12,10 @@ import Darwin
 /// in one directory: real data for tests and small deployments.
 ///
 /// Snapshots and clones are copies: a reflink (`FICLONE`) where the file system supports it,
-/// else a sparse-aware copy that leaves zero blocks as holes. Every blocking system call runs
-/// on NIO's blocking thread pool, never on the Swift concurrency pool.
+/// else a sparse-aware copy that leaves zero blocks as holes. The copies it makes itself
+/// (clones, volumes from snapshots, image data) are paced to the back-end QoS limits the
+/// manager sets in ``CopyLimits/current``. Every blocking system call runs on NIO's blocking
+/// thread pool, never on the Swift concurrency pool.
 public struct FileDriver: VolumeDriver {
     /// The directory holding the files.
     public let directory: String
@@ -44,8 +46,9 @@ public struct FileDriver: VolumeDriver {
     public func createVolume(id: String, size: Int, fromSnapshot snapshotID: String) async throws {
         let source = snapshotPath(snapshotID)
         let target = volumePath(id)
+        let limits = CopyLimits.current
         try await pool.runIfActive {
-            try FileIO.copy(from: source, to: target)
+            try FileIO.copy(from: source, to: target, limits: limits)
             try FileIO.grow(target, toBytes: Self.bytes(size))
         }
     }
@@ -53,8 +56,9 @@ public struct FileDriver: VolumeDriver {
     public func createVolume(id: String, size: Int, cloneOf sourceID: String) async throws {
         let source = volumePath(sourceID)
         let target = volumePath(id)
+        let limits = CopyLimits.current
         try await pool.runIfActive {
-            try FileIO.copy(from: source, to: target)
+            try FileIO.copy(from: source, to: target, limits: limits)
             try FileIO.grow(target, toBytes: Self.bytes(size))
         }
     }

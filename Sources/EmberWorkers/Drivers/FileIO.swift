@@ -46,8 +46,9 @@ enum FileIO {
     }
 
     /// Copies `source` to a new file `target`: a reflink if possible, else block by block,
-    /// leaving all-zero blocks as holes. The copy is synced before it is returned.
-    static func copy(from source: String, to target: String) throws {
+    /// leaving all-zero blocks as holes, paced to `limits` (a reflink moves no data and is not
+    /// paced). The copy is synced before it is returned.
+    static func copy(from source: String, to target: String, limits: CopyLimits = .none) throws {
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw errnoError("open", source) }
         defer { close(input) }
@@ -62,7 +63,7 @@ enum FileIO {
         guard fstat(input, &info) == 0 else { throw errnoError("stat", source) }
         let size = Int(info.st_size)
         if ioctl(output, ficlone, input) != 0 {
-            try copyBlocks(input: input, output: output, size: size, source: source, target: target)
+            try copyBlocks(input: input, output: output, size: size, source: source, target: target, limits: limits)
         }
         guard fsync(output) == 0 else { throw errnoError("fsync", target) }
         done = true
@@ -70,8 +71,9 @@ enum FileIO {
 
     /// Copies the first `bytes` bytes of `source` into the existing, freshly created (all
     /// zero) `target`: cinder's sparse `copy_volume` between two attached volumes. Zero blocks
-    /// are skipped, so holes stay holes. The target is synced before it returns.
-    static func copyInto(from source: String, to target: String, bytes: Int) throws {
+    /// are skipped, so holes stay holes; the copy is paced to `limits`. The target is synced
+    /// before it returns.
+    static func copyInto(from source: String, to target: String, bytes: Int, limits: CopyLimits = .none) throws {
         let input = open(source, O_RDONLY | O_CLOEXEC)
         guard input >= 0 else { throw errnoError("open", source) }
         defer { close(input) }
@@ -85,12 +87,21 @@ enum FileIO {
             output: output,
             size: min(bytes, Int(info.st_size)),
             source: source,
-            target: target
+            target: target,
+            limits: limits
         )
         guard fsync(output) == 0 else { throw errnoError("fsync", target) }
     }
 
-    private static func copyBlocks(input: Int32, output: Int32, size: Int, source: String, target: String) throws {
+    private static func copyBlocks(
+        input: Int32,
+        output: Int32,
+        size: Int,
+        source: String,
+        target: String,
+        limits: CopyLimits
+    ) throws {
+        var throttle = CopyThrottle(limits)
         var buffer = [UInt8](repeating: 0, count: chunk)
         var offset = 0
         while offset < size {
@@ -103,6 +114,7 @@ enum FileIO {
             let count = buffer.withUnsafeMutableBytes { pread(input, $0.baseAddress, wanted, off_t(offset)) }
             guard count >= 0 else { throw errnoError("read", source) }
             if count == 0 { break }
+            throttle.block(read: count)
             let isZero = buffer.withUnsafeBytes { bytes in bytes.prefix(count).allSatisfy { $0 == 0 } }
             if !isZero {
                 var written = 0
@@ -113,6 +125,7 @@ enum FileIO {
                     guard result > 0 else { throw errnoError("write", target) }
                     written += result
                 }
+                throttle.block(wrote: count)
             }
             offset += count
         }

@@ -55,9 +55,11 @@ struct QemuImg: Sendable {
         return Info(format: format, virtualSize: size, backingFile: json["backing-filename"]?.stringValue)
     }
 
-    /// `qemu-img convert -f from -O to source target` (sparse output).
-    func convert(_ source: String, from: String, to target: String, format: String) throws {
-        _ = try run(["convert", "-f", from, "-O", format, source, target])
+    /// `qemu-img convert -f from -O to [-r rate] source target` (sparse output); `rateLimit`
+    /// (bytes per second) paces the conversion.
+    func convert(_ source: String, from: String, to target: String, format: String, rateLimit: Int? = nil) throws {
+        let rate = rateLimit.map { ["-r", String($0)] } ?? []
+        _ = try run(["convert", "-f", from, "-O", format] + rate + [source, target])
     }
 
     /// Runs qemu-img; a failure carries its standard error.

@@ -56,6 +56,26 @@ public protocol VolumeDriver: Sendable {
     /// The volume changes hands (`accept_transfer`): the changes to write to the volume for
     /// a backend that ties provider data (CHAP credentials, …) to the project; empty for none.
     func acceptTransfer(volumeID: String, newUser: String, newProject: String) async throws -> [VolumeUpdate]
+
+    // MARK: Manage existing (`ManageableVD`, `ManageableSnapshotsVD`)
+
+    /// `get_manageable_volumes`: the backend's objects that could become volumes, unsorted;
+    /// one that volume `id` of `ownedIDs` already is shows `cinder_id` and is not safe.
+    func manageableVolumes(ownedIDs: Set<String>) async throws -> [ManageableResource]
+    /// `get_manageable_snapshots`: as ``manageableVolumes(ownedIDs:)``, `owned` mapping each
+    /// snapshot id of this backend to its volume's id.
+    func manageableSnapshots(owned: [String: String]) async throws -> [ManageableResource]
+    /// `manage_existing_get_size`: the size in GiB of the object `ref` names; a bad reference
+    /// throws.
+    func manageExistingGetSize(ref: JSONValue) async throws -> Int
+    /// `manage_existing`: the object `ref` names becomes volume `volumeID`.
+    func manageExisting(volumeID: String, ref: JSONValue) async throws
+    /// `manage_existing_snapshot`: the object `ref` names becomes snapshot `snapshotID`.
+    func manageExistingSnapshot(snapshotID: String, ref: JSONValue) async throws
+    /// `unmanage`: the backend forgets nothing of the data; the volume leaves management.
+    func unmanage(volumeID: String) async throws
+    /// `unmanage_snapshot`.
+    func unmanageSnapshot(snapshotID: String) async throws
 }
 
 /// The capacity a driver reports, in GiB.

@@ -44,7 +44,7 @@ extension SchedulerManager {
             resourceBackend: spec?.resourceBackend
         )
         await waitUntilReady()
-        guard let backend = place(request) else {
+        guard let backend = await place(request) else {
             logger.error(
                 "Failed to schedule_create_volume: No valid backend was found. No weighed backends available",
                 metadata: ["volume.id": .string(id)]
@@ -52,11 +52,12 @@ extension SchedulerManager {
             try await noValidBackend(volume, VolumeTransitions.createFailed, context: context)
             return RPCNoReply()
         }
-        let scheduled = try await store.apply(
-            VolumeTransitions.schedule,
-            toVolume: id,
-            also: [.host(backend.hostWithPool), .scheduledAt(Date())]
-        )
+        // A clustered backend's volume carries `CLUSTER@BACKEND#POOL` too: its work goes to the
+        // cluster's topic, which every member consumes.
+        let clusterName = try await store.existingService(host: backend.backend, binary: "cinder-volume")?.clusterName
+        var placement: [VolumeUpdate] = [.host(backend.hostWithPool), .scheduledAt(Date())]
+        if let clusterName { placement.append(.clusterName(clusterName + "#" + backend.pool)) }
+        let scheduled = try await store.apply(VolumeTransitions.schedule, toVolume: id, also: placement)
         guard scheduled != nil else { return RPCNoReply() }
         logger.info(
             "Scheduled volume",
@@ -64,7 +65,8 @@ extension SchedulerManager {
         )
         var create = VolumeRPC.CreateVolume(volumeID: id, requestSpec: spec)
         create.filterProperties = message.filterProperties
-        try await VolumeRPC.client(bus: bus, host: backend.hostWithPool).cast(create, context: context)
+        let queue = clusterName.map { $0 + "#" + backend.pool } ?? backend.hostWithPool
+        try await VolumeRPC.client(bus: bus, host: queue).cast(create, context: context)
         return RPCNoReply()
     }
 
@@ -82,7 +84,7 @@ extension SchedulerManager {
         let extraSpecs = (try? await store.volumeType(id: volume.volumeTypeID).extraSpecs) ?? [:]
         let request = PlacementRequest(sizeGiB: growth, extraSpecs: extraSpecs, resourceBackend: backend)
         await waitUntilReady()
-        if place(request) == nil {
+        if await place(request) == nil {
             logger.error("Extend failed: no room on the volume's backend", metadata: ["volume.id": .string(id)])
             if let projectID = volume.projectID, !message.reservations.isEmpty {
                 try await store.rollback(QuotaReservation(projectID: projectID, uuids: message.reservations))
@@ -98,7 +100,7 @@ extension SchedulerManager {
             )
             return RPCNoReply()
         }
-        try await VolumeRPC.client(bus: bus, host: host).cast(
+        try await VolumeRPC.client(bus: bus, host: volume.clusterName ?? host).cast(
             VolumeRPC.ExtendVolume(volumeID: id, newSize: message.newSize, reservations: message.reservations),
             context: context
         )
@@ -109,7 +111,7 @@ extension SchedulerManager {
     func createSnapshot(_ message: SchedulerRPC.CreateSnapshot, context: RPCContext) async throws -> RPCNoReply {
         guard let volume = try await store.liveVolume(id: message.volumeID) else { return RPCNoReply() }
         guard let host = volume.host else { return RPCNoReply() }
-        try await VolumeRPC.client(bus: bus, host: host).cast(
+        try await VolumeRPC.client(bus: bus, host: volume.clusterName ?? host).cast(
             VolumeRPC.CreateSnapshot(volumeID: message.volumeID, snapshotID: message.snapshotID),
             context: context
         )

@@ -33,6 +33,12 @@ public actor SchedulerManager: Service {
     /// after it (``waitUntilReady()``).
     private let startedAt = ContinuousClock.now
     private var ready = false
+    /// This scheduler's row in `services`, once registered.
+    private(set) var serviceID: Int?
+
+    func registered(as id: Int) {
+        serviceID = id
+    }
 
     public init(
         configuration: WorkerConfiguration,
@@ -70,14 +76,22 @@ public actor SchedulerManager: Service {
             logger: logger
         )
         let serviceID = try await heartbeat.register()
+        await registered(as: serviceID)
         let consumer = bus.makeConsumer(
             topic: Topic.scheduler,
             supportedVersion: .scheduler,
             handler: dispatcher().handler
         )
+        // The server topic (`cinder-scheduler.HOST`): what is meant for this scheduler alone.
+        let serverConsumer = bus.makeConsumer(
+            topic: SchedulerRPC.topic(forHost: configuration.host),
+            supportedVersion: .scheduler,
+            handler: serverDispatcher().handler
+        )
         logger.info("Scheduler started")
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await consumer.run() }
+            group.addTask { try await serverConsumer.run() }
             group.addTask { await cancelWhenGracefulShutdown { await heartbeat.beat(serviceID: serviceID) } }
             group.addTask { await cancelWhenGracefulShutdown { await self.requestReports() } }
             group.addTask { await cancelWhenGracefulShutdown { await self.reapExpiredMessages() } }
@@ -118,8 +132,13 @@ public actor SchedulerManager: Service {
         dispatcher.on(SchedulerRPC.CreateVolume.self) { [self] in try await createVolume($0, context: $1) }
         dispatcher.on(SchedulerRPC.ExtendVolume.self) { [self] in try await extendVolume($0, context: $1) }
         dispatcher.on(SchedulerRPC.CreateSnapshot.self) { [self] in try await createSnapshot($0, context: $1) }
+        dispatcher.on(SchedulerRPC.CreateGroup.self) { [self] in try await createGroup($0, context: $1) }
         dispatcher.on(SchedulerRPC.Retype.self) { [self] in try await retype($0, context: $1) }
         dispatcher.on(SchedulerRPC.MigrateVolume.self) { [self] in try await migrateVolume($0, context: $1) }
+        dispatcher.on(SchedulerRPC.ManageExisting.self) { [self] in try await manageExisting($0, context: $1) }
+        dispatcher.on(SchedulerRPC.ManageExistingSnapshot.self) { [self] in
+            try await manageExistingSnapshot($0, context: $1)
+        }
         dispatcher.on(SchedulerRPC.GetPools.self) { [self] message, _ in
             await pools(filters: message.filters.objectValue ?? JSONObject())
         }
@@ -128,6 +147,24 @@ public actor SchedulerManager: Service {
             await updateServiceCapabilities(message)
             return RPCNoReply()
         }
+        dispatcher.on(SchedulerRPC.WorkCleanup.self) { [self] message, context in
+            try await workCleanup(message.cleanupRequest, context: context)
+        }
+        dispatcher.on(SchedulerRPC.DoCleanup.self) { [self] message, _ in
+            try await doCleanup(message.cleanupRequest)
+            return RPCNoReply()
+        }
+        return dispatcher
+    }
+
+    /// The methods sent to this scheduler by name (`_get_cctxt(server=service.host)`).
+    nonisolated func serverDispatcher() -> RPCDispatcher {
+        var dispatcher = RPCDispatcher(topic: SchedulerRPC.topic(forHost: configuration.host))
+        dispatcher.on(SchedulerRPC.SetLogLevels.self) { [logger] message, _ in
+            LogLevelHandling.set(message.logRequest, logger: logger)
+            return RPCNoReply()
+        }
+        dispatcher.on(SchedulerRPC.GetLogLevels.self) { message, _ in LogLevelHandling.get(message.logRequest) }
         return dispatcher
     }
 
@@ -254,6 +291,14 @@ public actor SchedulerManager: Service {
         ready = true
     }
 
+    /// The `HOST@BACKEND` of every `cinder-volume` service that is disabled or frozen.
+    func unavailableBackends() async -> Set<String> {
+        guard
+            let services = try? await store.listServices(host: nil, binary: "cinder-volume", topic: nil, disabled: nil)
+        else { return [] }
+        return Set(services.filter { $0.disabled || $0.frozen }.map(\.host))
+    }
+
     /// The `HOST@BACKEND` of every `cinder-volume` service that is up without a fresh report
     /// (cinder's `has_all_capabilities` is true when there is none).
     func hostsWithoutReports() async -> [String] {
@@ -275,8 +320,12 @@ public actor SchedulerManager: Service {
     }
 
     /// Picks the best backend for `request` and consumes the volume's size from it.
-    func place(_ request: PlacementRequest) -> BackendState? {
-        guard var best = BackendFilter.rank(backends(), for: request).first else { return nil }
+    /// Backends whose service is disabled or frozen are not candidates (cinder's host manager
+    /// reads only enabled, unfrozen services).
+    func place(_ request: PlacementRequest) async -> BackendState? {
+        let unavailable = await unavailableBackends()
+        let candidates = backends().filter { !unavailable.contains($0.backend) }
+        guard var best = BackendFilter.rank(candidates, for: request).first else { return nil }
         best.consume(sizeGiB: request.sizeGiB)
         states[best.hostWithPool] = best
         return best

@@ -62,10 +62,13 @@ extension VolumeManager {
     public func reportCapabilities() async {
         do {
             let capabilities = try await capabilities()
-            try await SchedulerRPC.client(bus: bus).fanoutCast(
-                SchedulerRPC.UpdateServiceCapabilities(host: host, capabilities: capabilities, timestamp: Date()),
-                context: .service(requestID: Self.requestID())
+            var report = SchedulerRPC.UpdateServiceCapabilities(
+                host: host,
+                capabilities: capabilities,
+                timestamp: Date()
             )
+            report.clusterName = clusterName
+            try await SchedulerRPC.client(bus: bus).fanoutCast(report, context: .service(requestID: Self.requestID()))
         } catch {
             logger.warning("Capability report failed", metadata: ["error": "\(error)"])
         }

@@ -19,7 +19,7 @@ extension VolumeManager {
     /// `qos_specs` (the specs of the volume's type when their consumer is `front-end` or
     /// `both`, per-GB limits worked out for the volume's size; null otherwise),
     /// `access_mode` (the attached mode, else `ro` for a read-only volume), `encrypted` and
-    /// `cacheable`.
+    /// `cacheable`; for an encrypted volume also its `encryption_key_id`.
     ///
     /// - `target_helper = fake`, or a connector with
     ///   ``VolumeRPC/InitializeConnection/localAccessKey``: the driver's `local` connection
@@ -50,6 +50,11 @@ extension VolumeManager {
         let mode = volume.adminMetadata["attached_mode"] ?? (volume.adminMetadata["readonly"] == "True" ? "ro" : "rw")
         data["access_mode"] = .string(mode)
         if data["encrypted"] == nil { data["encrypted"] = .bool(volume.encryptionKeyID != nil) }
+        // The key the consumer opens the volume with (it reads the rest of the encryption
+        // from `GET /volumes/{id}/encryption`, as os-brick does).
+        if let keyID = volume.encryptionKeyID, data["encryption_key_id"] == nil {
+            data["encryption_key_id"] = .string(keyID)
+        }
         let cacheable = (try? await store.volumeType(id: volume.volumeTypeID).extraSpecs["cacheable"]) == "<is> True"
         if case .bool(let driverSetting)? = data["cacheable"] {
             data["cacheable"] = .bool(driverSetting && cacheable)

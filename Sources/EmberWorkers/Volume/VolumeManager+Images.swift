@@ -30,7 +30,10 @@ extension VolumeManager {
             let started = ContinuousClock.now
             do {
                 let image = try await images.show(imageID, caller: caller)
-                try await driver.copyVolumeToImage(id: id, image: image, images: images, caller: caller)
+                let limits = await CopyLimits.of(volume, store: store, logger: logger)
+                try await CopyLimits.$current.withValue(limits) {
+                    try await driver.copyVolumeToImage(id: id, image: image, images: images, caller: caller)
+                }
                 logger.info(
                     "Uploaded volume to image",
                     metadata: [
@@ -84,13 +87,16 @@ extension VolumeManager {
             let caller = Self.imageCaller(context)
             do {
                 let image = try await images.show(imageID, caller: caller)
-                try await driver.copyImageToVolume(
-                    id: id,
-                    size: volume.size,
-                    image: image,
-                    images: images,
-                    caller: caller
-                )
+                let limits = await CopyLimits.of(volume, store: store, logger: logger)
+                try await CopyLimits.$current.withValue(limits) {
+                    try await driver.copyImageToVolume(
+                        id: id,
+                        size: volume.size,
+                        image: image,
+                        images: images,
+                        caller: caller
+                    )
+                }
                 _ = try await store.updateVolumeMetadata(id: id, kind: .image, image.volumeImageMetadata, replace: true)
             } catch {
                 logger.error(

@@ -51,8 +51,16 @@ extension VolumeManager {
                 return RPCNoReply()
             }
             let oldType = try? await store.volumeType(id: volume.volumeTypeID)
-            var retyped = oldType?.extraSpecs == newType.extraSpecs && oldType?.qosSpecsID == newType.qosSpecsID
-            if !retyped && destination.backend == host {
+            // `volume_types_encryption_changed`: the driver may not retype in place, and the
+            // data would have to be decrypted and encrypted again on the way.
+            let encryptionChanged = VolumeTypeEncryption.changed(
+                try await store.volumeTypeEncryption(volumeTypeID: volume.volumeTypeID),
+                try await store.volumeTypeEncryption(volumeTypeID: newTypeID)
+            )
+            var retyped =
+                oldType?.extraSpecs == newType.extraSpecs && oldType?.qosSpecsID == newType.qosSpecsID
+                && !encryptionChanged
+            if !retyped && !encryptionChanged && destination.backend == host {
                 do {
                     retyped = try await driver.retype(volumeID: id, newExtraSpecs: newType.extraSpecs)
                 } catch {
@@ -78,6 +86,12 @@ extension VolumeManager {
             } else {
                 if policy == "never" {
                     try await fail("Retype requires migration but is not allowed.", .noBackendAvailable)
+                    return RPCNoReply()
+                }
+                if encryptionChanged {
+                    // cinder migrates with a new key and copies the data through both
+                    // encryptors (dm-crypt on the volume host); Ember's drivers copy bytes.
+                    try await fail(Self.encryptionChangeRefusal, .volumeInvalidState)
                     return RPCNoReply()
                 }
                 let snapshots = try await store.listSnapshots(
@@ -116,6 +130,9 @@ extension VolumeManager {
             return RPCNoReply()
         }
     }
+
+    static let encryptionChangeRefusal =
+        "Retype to a type with a different encryption needs the data encrypted again, which Ember's drivers cannot do."
 
     static let attachedRefusal =
         "Migrating an attached volume needs the compute service to swap it (Nova swap_volume), which Ember does not have."
@@ -310,11 +327,13 @@ extension VolumeManager {
             let source = try Self.localPath(try await driver.connectionInfo(volumeID: volume.id))
             let target = try Self.localPath(destinationInfo)
             let bytes = volume.size * 1024 * 1024 * 1024
+            // Paced to the back-end QoS of the destination's type (the type the volume keeps).
+            let limits = await CopyLimits.of(newVolume, store: store, logger: logger)
             try await NIOThreadPool.singleton.runIfActive {
                 guard access(target, W_OK) == 0 else {
                     throw DriverError("The destination volume \(target) is not reachable from this host")
                 }
-                try FileIO.copyInto(from: source, to: target, bytes: bytes)
+                try FileIO.copyInto(from: source, to: target, bytes: bytes, limits: limits)
             }
         } catch {
             await terminate()

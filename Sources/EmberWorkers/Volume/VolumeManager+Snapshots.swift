@@ -42,13 +42,19 @@ extension VolumeManager {
         guard let snapshot = try await liveSnapshot(id) else { return RPCNoReply() }
         return try await serialized(snapshot.volumeID) {
             guard let current = try await liveSnapshot(id) else { return RPCNoReply() }
+            let unmanageOnly = message.unmanageOnly == true
             do {
-                if message.unmanageOnly != true {
+                if unmanageOnly {
+                    try await driver.unmanageSnapshot(snapshotID: id)
+                } else {
                     try await driver.deleteSnapshot(id: id)
                 }
             } catch {
                 logger.error("Snapshot deletion failed", metadata: ["snapshot.id": .string(id), "error": "\(error)"])
-                try await store.apply(SnapshotTransitions.deleteFailed, toSnapshot: id)
+                try await store.apply(
+                    unmanageOnly ? SnapshotTransitions.unmanageFailed : SnapshotTransitions.deleteFailed,
+                    toSnapshot: id
+                )
                 return RPCNoReply()
             }
             try await store.deleteSnapshot(id: id)

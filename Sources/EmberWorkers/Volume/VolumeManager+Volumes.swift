@@ -11,7 +11,9 @@ extension VolumeManager {
     /// driver failure sets `error` with a user message.
     func createVolume(_ message: VolumeRPC.CreateVolume, context: RPCContext) async throws -> RPCNoReply {
         try await serialized(message.volumeID) {
-            try await finishCreate(message.volumeID, requestSpec: message.requestSpec, context: context)
+            try await tracked(message.volumeID, status: "creating") {
+                try await finishCreate(message.volumeID, requestSpec: message.requestSpec, context: context)
+            }
         }
         return RPCNoReply()
     }
@@ -30,18 +32,22 @@ extension VolumeManager {
         let backupID = spec?.backupID ?? volume.adminMetadata[Volume.createBackupKey]
         var image: GlanceImage?
         var inheritsBootable = false
+        // The data the backend copies for the new volume is paced to its type's back-end QoS.
+        let limits = await CopyLimits.of(volume, store: store, logger: logger)
         do {
             if let imageID {
                 let caller = Self.imageCaller(context)
                 let shown = try await images.show(imageID, caller: caller)
                 image = shown
-                try await driver.copyImageToVolume(
-                    id: id,
-                    size: volume.size,
-                    image: shown,
-                    images: images,
-                    caller: caller
-                )
+                try await CopyLimits.$current.withValue(limits) {
+                    try await driver.copyImageToVolume(
+                        id: id,
+                        size: volume.size,
+                        image: shown,
+                        images: images,
+                        caller: caller
+                    )
+                }
                 // `_handle_bootable_volume_glance_meta`: the image's metadata, then bootable.
                 _ = try await store.updateVolumeMetadata(
                     id: id,
@@ -50,7 +56,9 @@ extension VolumeManager {
                     replace: true
                 )
             } else if let snapshotID {
-                try await driver.createVolume(id: id, size: volume.size, fromSnapshot: snapshotID)
+                try await CopyLimits.$current.withValue(limits) {
+                    try await driver.createVolume(id: id, size: volume.size, fromSnapshot: snapshotID)
+                }
                 // `_create_from_snapshot`: bootable when the snapshot's volume is.
                 if let snapshot = try await liveSnapshot(snapshotID),
                     let source = try await liveVolume(snapshot.volumeID)
@@ -58,7 +66,9 @@ extension VolumeManager {
                     inheritsBootable = source.bootable
                 }
             } else if let sourceID {
-                try await driver.createVolume(id: id, size: volume.size, cloneOf: sourceID)
+                try await CopyLimits.$current.withValue(limits) {
+                    try await driver.createVolume(id: id, size: volume.size, cloneOf: sourceID)
+                }
                 // `_create_from_source_volume`: bootable when the source is.
                 inheritsBootable = try await liveVolume(sourceID)?.bootable ?? false
             } else if backupID != nil {
@@ -116,7 +126,13 @@ extension VolumeManager {
     func deleteVolume(_ message: VolumeRPC.DeleteVolume, context: RPCContext) async throws -> RPCNoReply {
         try await serialized(message.volumeID) {
             guard let volume = try await liveVolume(message.volumeID) else { return RPCNoReply() }
-            try await finishDelete(volume, cascade: message.cascade == true, context: context)
+            if message.unmanageOnly == true {
+                try await finishUnmanage(volume, context: context)
+                return RPCNoReply()
+            }
+            try await tracked(volume.id, status: "deleting") {
+                try await finishDelete(volume, cascade: message.cascade == true, context: context)
+            }
             return RPCNoReply()
         }
     }
@@ -218,7 +234,7 @@ extension VolumeManager {
         try await commitNegative(projectID: projectID, deltas: deltas)
     }
 
-    private func commitNegative(projectID: String, deltas: [String: Int]) async throws {
+    func commitNegative(projectID: String, deltas: [String: Int]) async throws {
         let reservation = try await store.reserve(
             projectID: projectID,
             deltas: deltas,

@@ -38,6 +38,12 @@ public actor VolumeManager: Service {
     /// The operations running per volume id and who waits for each: the state this actor
     /// isolates.
     private var inFlight = InFlightOperations()
+    /// This backend's row in `services`, once registered (the owner of its `workers` rows).
+    private(set) var serviceID: Int?
+
+    func registered(as id: Int) {
+        serviceID = id
+    }
 
     /// - Parameters:
     ///   - target: the target helper; by default the one `backend.target` selects.
@@ -86,6 +92,10 @@ public actor VolumeManager: Service {
     /// The topic this manager consumes: `cinder-volume.HOST@BACKEND`.
     public nonisolated var topic: String { Topic.volume(serviceTopicQueue: host) }
 
+    /// `CLUSTER@BACKEND` when `[DEFAULT] cluster` is set: the cluster this backend's service
+    /// joins.
+    public nonisolated var clusterName: String? { configuration.cluster.map { $0 + "@" + backend.name } }
+
     /// Runs the manager until graceful shutdown: consumers drain the message in hand; the
     /// periodic tasks stop.
     public nonisolated func run() async throws {
@@ -97,22 +107,40 @@ public actor VolumeManager: Service {
             binary: "cinder-volume",
             topic: Topic.volume,
             availabilityZone: backend.availabilityZone,
+            clusterName: clusterName,
             interval: configuration.reportInterval,
             clock: clock,
             logger: logger
         )
         let serviceID = try await heartbeat.register()
+        await registered(as: serviceID)
         await initHost()
-        let consumer = bus.makeConsumer(topic: topic, supportedVersion: .volume, handler: dispatcher().handler)
+        let handlers = dispatcher()
+        let handler: MessageHandler = { [logger] envelope in
+            // oslo.messaging's debug line per message received (seen once `set-log` asks for DEBUG).
+            logger.debug("Received RPC message", metadata: ["method": .string(envelope.method)])
+            return try await handlers.dispatch(envelope)
+        }
+        let consumer = bus.makeConsumer(topic: topic, supportedVersion: .volume, handler: handler)
         var fanout = RPCDispatcher(topic: Topic.volume)
         fanout.on(VolumeRPC.PublishServiceCapabilities.self) { [self] _, _ in
             await reportCapabilities()
             return RPCNoReply()
         }
         let fanoutConsumer = bus.makeConsumer(topic: Topic.volume, supportedVersion: .volume, handler: fanout.handler)
+        // A clustered service also consumes its cluster's topic (cinder's
+        // `cinder-volume.CLUSTER@BACKEND`): every member takes the cluster's work from it.
+        let clusterConsumer = clusterName.map { name in
+            bus.makeConsumer(
+                topic: Topic.volume(serviceTopicQueue: name),
+                supportedVersion: .volume,
+                handler: handler
+            )
+        }
         logger.info("Volume service started", metadata: ["topic": .string(topic)])
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await consumer.run() }
+            if let clusterConsumer { group.addTask { try await clusterConsumer.run() } }
             group.addTask { try await fanoutConsumer.run() }
             group.addTask { await cancelWhenGracefulShutdown { await heartbeat.beat(serviceID: serviceID) } }
             group.addTask { await cancelWhenGracefulShutdown { await self.reportPeriodically() } }
@@ -156,6 +184,22 @@ public actor VolumeManager: Service {
         dispatcher.on(VolumeRPC.ExtendVolumeCompletion.self) { [self] in
             try await extendVolumeCompletion($0, context: $1)
         }
+        dispatcher.on(VolumeRPC.CreateGroup.self) { [self] in try await createGroup($0, context: $1) }
+        dispatcher.on(VolumeRPC.DeleteGroup.self) { [self] in try await deleteGroup($0, context: $1) }
+        dispatcher.on(VolumeRPC.UpdateGroup.self) { [self] in try await updateGroup($0, context: $1) }
+        dispatcher.on(VolumeRPC.CreateGroupSnapshot.self) { [self] in try await createGroupSnapshot($0, context: $1) }
+        dispatcher.on(VolumeRPC.DeleteGroupSnapshot.self) { [self] in try await deleteGroupSnapshot($0, context: $1) }
+        dispatcher.on(VolumeRPC.CreateGroupFromSrc.self) { [self] in try await createGroupFromSource($0, context: $1) }
+        dispatcher.on(VolumeRPC.ManageExisting.self) { [self] in try await manageExisting($0, context: $1) }
+        dispatcher.on(VolumeRPC.ManageExistingSnapshot.self) { [self] in
+            try await manageExistingSnapshot($0, context: $1)
+        }
+        dispatcher.on(VolumeRPC.GetManageableVolumes.self) { [self] message, _ in
+            try await getManageableVolumes(message)
+        }
+        dispatcher.on(VolumeRPC.GetManageableSnapshots.self) { [self] message, _ in
+            try await getManageableSnapshots(message)
+        }
         dispatcher.on(VolumeRPC.AcceptTransfer.self) { [self] in
             try await acceptTransfer($0, context: $1)
             return RPCNoReply()
@@ -170,6 +214,21 @@ public actor VolumeManager: Service {
             result["properties"] = .object(Self.standardProperties)
             return .object(result)
         }
+        dispatcher.on(VolumeRPC.DoCleanup.self) { [self] message, _ in
+            try await doCleanup(message.cleanupRequest)
+            return RPCNoReply()
+        }
+        dispatcher.on(VolumeRPC.FreezeHost.self) { [self] _, _ in try await freezeHost() }
+        dispatcher.on(VolumeRPC.ThawHost.self) { [self] _, _ in try await thawHost() }
+        dispatcher.on(VolumeRPC.Failover.self) { [self] message, _ in
+            try await failover(message)
+            return RPCNoReply()
+        }
+        dispatcher.on(VolumeRPC.SetLogLevels.self) { [logger] message, _ in
+            LogLevelHandling.set(message.logRequest, logger: logger)
+            return RPCNoReply()
+        }
+        dispatcher.on(VolumeRPC.GetLogLevels.self) { message, _ in LogLevelHandling.get(message.logRequest) }
         return dispatcher
     }
 
@@ -244,6 +303,7 @@ public actor VolumeManager: Service {
                 )
             }
         }
+        await recoverGroups()
         await ensureExports()
     }
 
@@ -251,6 +311,12 @@ public actor VolumeManager: Service {
     nonisolated func ownsHost(_ volumeHost: String?) -> Bool {
         guard let volumeHost else { return false }
         return volumeHost == host || volumeHost.hasPrefix(host + "#")
+    }
+
+    /// Whether a volume belongs to this backend's cluster (`CLUSTER@BACKEND[#POOL]`).
+    nonisolated func ownsCluster(_ volumeCluster: String?) -> Bool {
+        guard let clusterName, let volumeCluster else { return false }
+        return volumeCluster == clusterName || volumeCluster.hasPrefix(clusterName + "#")
     }
 
     static func requestID() -> String { "req-" + UUID().uuidString.lowercased() }
