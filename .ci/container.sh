@@ -67,7 +67,11 @@ fi
 took lint
 
 step "release build (static Swift runtime), once"
-swift build -c release --static-swift-stdlib --scratch-path .build-release --product ember
+# Its output goes to a file (CI shows only the end of the run's output): the last lines on failure.
+swift build -c release --static-swift-stdlib --scratch-path .build-release --product ember >"$work/release-build.log" 2>&1 || {
+  tail -n 60 "$work/release-build.log" >&2
+  exit 1
+}
 bin="$(swift build -c release --static-swift-stdlib --scratch-path .build-release --show-bin-path)/ember"
 cp "$bin" docker/ember
 strip docker/ember
