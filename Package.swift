@@ -357,6 +357,7 @@ let package = Package(
             dependencies: [
                 "EmberCore",
                 "EmberKeys",
+                "EmberTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -43,34 +43,27 @@ public final class ChildProcess: Sendable {
 
     /// Polls until `text` appears in the output; returns the line that holds it.
     @discardableResult
-    public func waitForLine(containing text: String, timeout: Duration = .seconds(30)) async throws -> String {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if let line = log.split(separator: "\n").first(where: { $0.contains(text) }) { return String(line) }
-            if !process.isRunning {
-                throw ChildProcessError.exited(status: process.terminationStatus, log: log)
-            }
-            try await Task.sleep(for: .milliseconds(20))
+    public func waitForLine(
+        containing text: String,
+        timeout: Duration = TestPatience.eventually
+    ) async throws -> String {
+        var found: String?
+        let ended = try await poll(every: .milliseconds(20), for: timeout) {
+            found = log.split(separator: "\n").first(where: { $0.contains(text) }).map(String.init)
+            return found != nil || !process.isRunning
         }
-        throw ChildProcessError.timedOut(waitingFor: text, log: log)
+        if let found { return found }
+        guard ended else { throw ChildProcessError.timedOut(waitingFor: text, log: log) }
+        throw ChildProcessError.exited(status: process.terminationStatus, log: log)
     }
 
     /// Waits for the program to end and returns its exit status, or nil after `timeout`. Its
     /// output is complete then: both streams have reached their end (or 5 s passed, for a
     /// child of the program that keeps them open).
-    public func waitForExit(timeout: Duration = .seconds(30)) async throws -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if !process.isRunning {
-                let drained = ContinuousClock.now + .seconds(5)
-                while output.openStreams > 0 && ContinuousClock.now < drained {
-                    try await Task.sleep(for: .milliseconds(10))
-                }
-                return process.terminationStatus
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-        return nil
+    public func waitForExit(timeout: Duration = TestPatience.eventually) async throws -> Int32? {
+        guard try await poll(every: .milliseconds(20), for: timeout, until: { !process.isRunning }) else { return nil }
+        _ = try await poll(every: .milliseconds(10), for: .seconds(5)) { output.openStreams == 0 }
+        return process.terminationStatus
     }
 
     deinit {
@@ -82,7 +75,7 @@ public final class ChildProcess: Sendable {
     public static func run(
         _ executable: String,
         _ arguments: [String],
-        timeout: Duration = .seconds(60)
+        timeout: Duration = TestPatience.eventually
     ) async throws
         -> (status: Int32, output: String)
     {

@@ -45,11 +45,9 @@ public final class ManualClock: EmberClock {
 
     /// Polls (on the wall clock, briefly) until at least `count` tasks sleep on this clock, so
     /// an `advance` that follows wakes them; throws after `timeout`.
-    public func waitForSleepers(_ count: Int = 1, timeout: Duration = .seconds(10)) async throws {
-        let deadline = ContinuousClock.now + timeout
-        while sleeperCount < count {
-            guard ContinuousClock.now < deadline else { throw ManualClockError.noSleepers(expected: count) }
-            try await Task.sleep(for: .milliseconds(5))
+    public func waitForSleepers(_ count: Int = 1, timeout: Duration = TestPatience.eventually) async throws {
+        guard try await poll(every: .milliseconds(5), for: timeout, until: { sleeperCount >= count }) else {
+            throw ManualClockError.noSleepers(expected: count)
         }
     }
 

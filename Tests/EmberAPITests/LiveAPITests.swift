@@ -1,4 +1,5 @@
 import EmberCore
+import EmberTesting
 import Foundation
 import HTTPTypes
 import Testing
@@ -285,13 +286,9 @@ extension Live {
     }
 }
 
-/// Polls `condition` until it holds; fails after 30 s.
+/// Polls `condition` until it holds; fails after `TestPatience.eventually`.
 func waitFor(_ what: String, _ condition: @Sendable () async throws -> Bool) async throws {
-    let deadline = ContinuousClock.now + .seconds(30)
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(25))
-    }
+    if try await poll(until: condition) { return }
     Issue.record("Timed out waiting until \(what)")
     throw CancellationError()
 }

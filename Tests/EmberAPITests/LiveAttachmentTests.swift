@@ -1,5 +1,6 @@
 import EmberCore
 import EmberStore
+import EmberTesting
 import EmberWSGI
 import Foundation
 import HTTPTypes
@@ -49,10 +50,8 @@ import Testing
         }
 
         func waitFor(_ id: String, status: VolumeStatus) async throws {
-            let deadline = ContinuousClock.now + .seconds(30)
-            while ContinuousClock.now < deadline {
-                if try await live.store.volume(id: id, scope: .allProjects).status == status { return }
-                try await Task.sleep(for: .milliseconds(25))
+            if try await poll(until: { try await live.store.volume(id: id, scope: .allProjects).status == status }) {
+                return
             }
             Issue.record("volume \(id) never became \(status.rawValue)")
             throw CancellationError()

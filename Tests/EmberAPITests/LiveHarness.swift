@@ -69,25 +69,21 @@ struct Live: Sendable {
     }
 
     /// GETs `path` until `key.status` is one of `statuses`; returns the last body's object.
-    /// The default wait is long: these tests move real data (a volume filled from an image is
-    /// written to its full GiB by a debug build) while the whole suite runs in parallel on two
-    /// cores, where a fill that takes 3 s alone took over 30 s in CI. A failure still fails; it
-    /// only takes longer to say so.
+    /// These tests move real data (a volume filled from an image is written to its full GiB by a
+    /// debug build) while the whole suite runs beside them (see `TestPatience`).
     @discardableResult
     func waitForStatus(
         _ path: String,
         _ key: String,
         _ statuses: Set<String>,
-        timeout: Duration = .seconds(180)
+        timeout: Duration = TestPatience.eventually
     ) async throws -> JSONValue {
-        let deadline = ContinuousClock.now + timeout
         var last: JSONValue?
-        while ContinuousClock.now < deadline {
-            let response = try await request(.get, path)
-            last = response.json?[key]
-            if let status = last?["status"]?.stringValue, statuses.contains(status) { return last ?? .null }
-            try await Task.sleep(for: .milliseconds(25))
+        let reached = try await poll(for: timeout) {
+            last = try await request(.get, path).json?[key]
+            return last?["status"]?.stringValue.map(statuses.contains) ?? false
         }
+        if reached { return last ?? .null }
         Issue.record("\(path) never reached \(statuses.sorted()); last: \(last?.serialized() ?? "nothing")")
         throw CancellationError()
     }
@@ -99,26 +95,21 @@ struct Live: Sendable {
         _ path: String,
         _ key: String,
         _ what: String,
-        timeout: Duration = .seconds(30),
+        timeout: Duration = TestPatience.eventually,
         _ condition: (JSONValue) -> Bool
     ) async throws -> JSONValue {
-        let deadline = ContinuousClock.now + timeout
         var last: JSONValue?
-        while ContinuousClock.now < deadline {
+        let held = try await poll(for: timeout) {
             last = try await request(.get, path).json?[key]
-            if let last, condition(last) { return last }
-            try await Task.sleep(for: .milliseconds(25))
+            return last.map(condition) ?? false
         }
+        if held, let last { return last }
         Issue.record("\(path) never showed \(what); last: \(last?.serialized() ?? "nothing")")
         throw CancellationError()
     }
 
     func waitForGone(_ path: String) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if try await request(.get, path).status == .notFound { return }
-            try await Task.sleep(for: .milliseconds(25))
-        }
+        if try await poll(until: { try await request(.get, path).status == .notFound }) { return }
         Issue.record("\(path) was never deleted")
         throw CancellationError()
     }
@@ -304,11 +295,7 @@ enum LiveHarness {
     }
 
     static func waitForBackend(_ scheduler: SchedulerManager) async throws {
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
-            if await !scheduler.backends().isEmpty { return }
-            try await Task.sleep(for: .milliseconds(25))
-        }
+        if try await poll(until: { await !scheduler.backends().isEmpty }) { return }
         Issue.record("the scheduler never heard from the volume backend")
         throw CancellationError()
     }

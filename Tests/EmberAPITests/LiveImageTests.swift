@@ -58,14 +58,13 @@ struct LiveImageTests {
 
     /// Waits until Glance shows the image `active` (or `killed`/deleted).
     static func waitForActive(_ glance: GlanceClient, _ id: String) async throws -> GlanceImage? {
-        let deadline = ContinuousClock.now + .seconds(120)
-        while ContinuousClock.now < deadline {
-            guard let image = try? await glance.show(id, caller: TestGlance.caller) else { return nil }
-            if image.status == "active" || image.status == "killed" { return image }
-            try await Task.sleep(for: .milliseconds(100))
+        var image: GlanceImage?
+        let settled = try await poll(every: .milliseconds(100)) {
+            image = try? await glance.show(id, caller: TestGlance.caller)
+            return image.map { $0.status == "active" || $0.status == "killed" } ?? true
         }
-        Issue.record("image \(id) never became active")
-        return nil
+        if !settled { Issue.record("image \(id) never became active") }
+        return settled ? image : nil
     }
 
     @Test(
@@ -104,12 +103,7 @@ struct LiveImageTests {
                 )
                 // The create remembered the image only while it ran (the key goes just after
                 // `available`).
-                let deadline = ContinuousClock.now + .seconds(30)
-                while try await !live.store.volume(id: id, scope: .allProjects).adminMetadata.isEmpty,
-                    ContinuousClock.now < deadline
-                {
-                    try await Task.sleep(for: .milliseconds(25))
-                }
+                _ = try await poll { try await live.store.volume(id: id, scope: .allProjects).adminMetadata.isEmpty }
                 #expect(try await live.store.volume(id: id, scope: .allProjects).adminMetadata.isEmpty)
 
                 let upload = try await live.request(

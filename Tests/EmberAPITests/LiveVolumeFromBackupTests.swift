@@ -39,7 +39,7 @@ struct LiveVolumeFromBackupTests {
             )
             // The backup service sets the volume `available`, then `src_backup_id`, then the
             // backup `available`.
-            try await live.waitForStatus("/backups/\(backupID)", "backup", ["available"], timeout: .seconds(60))
+            try await live.waitForStatus("/backups/\(backupID)", "backup", ["available"])
             done = try #require(try await live.request(.get, "/volumes/\(sameSize)").json?["volume"])
             #expect(done["status"] == "available", "\(done.serialized())")
             #expect(done["size"] == 1)
@@ -87,7 +87,7 @@ struct LiveVolumeFromBackupTests {
                 timeout: .seconds(180)
             )
             #expect(failed["status"] == "error", "\(failed.serialized())")
-            try await live.waitForStatus("/backups/\(backupID)", "backup", ["available"], timeout: .seconds(60))
+            try await live.waitForStatus("/backups/\(backupID)", "backup", ["available"])
             // The message is written just after the statuses.
             try await waitFor("the restore's user message") {
                 try await live.store.listMessages(ListQuery(scope: .project(live.project))).items

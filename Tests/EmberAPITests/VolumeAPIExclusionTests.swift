@@ -1,4 +1,5 @@
 import EmberCore
+import EmberTesting
 import EmberVolume
 import Synchronization
 import Testing
@@ -69,13 +70,8 @@ import Testing
     }
 
     private func waitUntil(_ condition: @Sendable () async -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !(await condition()) {
-            guard ContinuousClock.now < deadline else {
-                Issue.record("condition not met within 10 s")
-                return
-            }
-            try await Task.sleep(for: .milliseconds(5))
+        if try await !poll(every: .milliseconds(5), until: condition) {
+            Issue.record("condition not met within \(TestPatience.eventually)")
         }
     }
 }

@@ -152,15 +152,11 @@ func withConsumers<T: Sendable>(
 /// Waits until `condition` holds, polling; fails the test after `timeout`.
 func waitUntil(
     _ what: String,
-    timeout: Duration = .seconds(30),
+    timeout: Duration = TestPatience.eventually,
     sourceLocation: SourceLocation = #_sourceLocation,
     _ condition: @Sendable () async throws -> Bool
 ) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(20))
-    }
+    if try await poll(every: .milliseconds(20), for: timeout, until: condition) { return }
     Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
     throw CancellationError()
 }

@@ -1,5 +1,6 @@
 import EmberBus
 import EmberCore
+import EmberTesting
 import Foundation
 import Testing
 
@@ -130,12 +131,12 @@ import Testing
                     version: RPCVersion(3, 9),
                     arguments: ["mode": "rw"]
                 )
-                let reply = try await bus.call(envelope, timeout: .seconds(30))
+                let reply = try await bus.call(envelope, timeout: TestPatience.eventually)
                 #expect(reply["echo"] == ["mode": "rw"])
                 #expect(reply["request_id"] == .string(envelope.context.requestID))
 
                 let error = await #expect(throws: BusError.self) {
-                    try await bus.call(BusFixture.envelope(topic, "detach_volume"), timeout: .seconds(30))
+                    try await bus.call(BusFixture.envelope(topic, "detach_volume"), timeout: TestPatience.eventually)
                 }
                 #expect(error?.emberError == .badRequest("Invalid volume: volume is busy."))
             }
@@ -304,7 +305,7 @@ import Testing
                 let error = await #expect(throws: BusError.self) {
                     try await bus.call(
                         BusFixture.envelope(topic, "attach_volume", version: RPCVersion(3, 21)),
-                        timeout: .seconds(30)
+                        timeout: TestPatience.eventually
                     )
                 }
                 guard case .remote(let remote)? = error else {

@@ -48,17 +48,16 @@ import Testing
                 ended.withLock { $0 = true }
             }
             // Wait until the listener's statement waits for the lock.
-            var waiting = 0
-            let deadline = ContinuousClock.now + .seconds(30)
-            while waiting == 0 && ContinuousClock.now < deadline {
+            let waiting = try await poll(every: .milliseconds(20)) {
                 let rows = try await other.query(
                     "SELECT count(*)::bigint FROM pg_locks WHERE locktype = 'advisory' AND NOT granted",
                     logger: BusFixture.logger
                 )
-                for try await count in rows.decode(Int.self) { waiting = count }
-                if waiting == 0 { try await Task.sleep(for: .milliseconds(20)) }
+                var count = 0
+                for try await row in rows.decode(Int.self) { count = row }
+                return count > 0
             }
-            try #require(waiting > 0, "the bus's listener never waited for the lock")
+            try #require(waiting, "the bus's listener never waited for the lock")
 
             running.cancel()
             // Were the client stopped now, its connections would close within this time.
@@ -66,11 +65,8 @@ import Testing
             releasing.yield()
             try await holder.value
 
-            let stop = ContinuousClock.now + .seconds(30)
-            while !ended.withLock({ $0 }) && ContinuousClock.now < stop {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            #expect(ended.withLock { $0 }, "run() did not return within 30 s of its cancellation")
+            let returned = try await poll(every: .milliseconds(20)) { ended.withLock { $0 } }
+            #expect(returned, "run() did not return within \(TestPatience.eventually) of its cancellation")
         }
     }
 }

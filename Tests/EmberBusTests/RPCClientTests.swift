@@ -1,5 +1,6 @@
 import EmberBus
 import EmberCore
+import EmberTesting
 import Foundation
 import Testing
 
@@ -19,7 +20,7 @@ import Testing
         }
         #expect(dispatcher.methods == ["delete_volume", "get_capabilities"])
         let consumer = bus.makeConsumer(topic: topic, supportedVersion: .volume, handler: dispatcher.handler)
-        let client = RPCClient(bus: bus, topic: topic, timeout: .seconds(30))
+        let client = RPCClient(bus: bus, topic: topic, timeout: TestPatience.eventually)
         let context = RPCContext(requestID: "req-1", userID: "u", projectID: "p")
         try await withRunning(bus) {
             try await withConsumers([consumer]) {

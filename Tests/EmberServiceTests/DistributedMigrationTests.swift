@@ -39,11 +39,9 @@ import Testing
         _ what: String,
         _ done: ([String: Any]) -> Bool
     ) async throws -> [String: Any] {
-        let deadline = ContinuousClock.now + .seconds(60)
-        while ContinuousClock.now < deadline {
-            let volume = try await volume(client, id)
-            if done(volume) { return volume }
-            try await Task.sleep(for: .milliseconds(200))
+        var last: [String: Any] = [:]
+        if try await poll(every: .milliseconds(200), until: { last = try await volume(client, id); return done(last) }) {
+            return last
         }
         Issue.record("volume \(id) never reached: \(what)")
         throw CancellationError()
@@ -83,11 +81,9 @@ import Testing
         }
         let client = D.client(port: port)
         // Both backends known to the scheduler.
-        let deadline = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < deadline {
+        _ = try await poll(every: .milliseconds(200)) {
             let (_, pools) = try await Self.send(client, .get, "/scheduler-stats/get_pools")
-            if (pools["pools"] as? [Any])?.count == 2 { break }
-            try await Task.sleep(for: .milliseconds(200))
+            return (pools["pools"] as? [Any])?.count == 2
         }
 
         let id = try await D.createVolume(client, name: "mp-migrate")
@@ -139,7 +135,7 @@ import Testing
 
         for child in [api, scheduler] + volumes { child.signal(SIGTERM) }
         for child in [api, scheduler] + volumes {
-            #expect(try await child.waitForExit(timeout: .seconds(60)) == 0, "\(child.log)")
+            #expect(try await child.waitForExit() == 0, "\(child.log)")
         }
     }
 }

@@ -25,7 +25,7 @@ import Testing
         var volume = try await cluster.startRole("volume")
         try await volume.waitForLine(containing: "Volume service started")
         // The scheduler needs one capability report before it can place volumes.
-        try await scheduler.waitForLine(containing: "Received capabilities", timeout: .seconds(30))
+        try await scheduler.waitForLine(containing: "Received capabilities")
 
         let total = 50
         let clients = (0..<5).map { _ in Self.client(port: port) }
@@ -34,7 +34,7 @@ import Testing
             if batch == 5 {
                 // Mid-stream: the volume service dies without any chance to clean up.
                 volume.signal(SIGKILL)
-                _ = try await volume.waitForExit(timeout: .seconds(10))
+                _ = try await volume.waitForExit()
             }
             try await withThrowingTaskGroup(of: String.self) { group in
                 for (index, client) in clients.enumerated() {
@@ -54,12 +54,11 @@ import Testing
         let pendingCasts = "SELECT count(*) FROM ember_bus_messages WHERE consumer_id IS NULL AND dead_at IS NULL"
         var statuses: [String: String] = [:]
         var pending = ""
-        let deadline = ContinuousClock.now + .seconds(90)
-        repeat {
-            try await Task.sleep(for: .milliseconds(500))
+        _ = try await poll(every: .milliseconds(500)) {
             statuses = try await Self.statuses(clients[0])
             pending = try await cluster.sql(pendingCasts)
-        } while (statuses.values.contains("creating") || pending != "0") && ContinuousClock.now < deadline
+            return !statuses.values.contains("creating") && pending == "0"
+        }
         #expect(Set(statuses.keys) == Set(created), "every accepted create has its volume")
         let stuck = statuses.filter { $0.value == "creating" }
         #expect(stuck.isEmpty, "volumes stuck in creating: \(stuck.keys.sorted())\n\(volume.log)")
@@ -86,7 +85,7 @@ import Testing
         for client in clients { try? await client.shutdown() }
         for child in [api, scheduler, volume] { child.signal(SIGTERM) }
         for child in [api, scheduler, volume] {
-            #expect(try await child.waitForExit(timeout: .seconds(60)) == 0, "\(child.log)")
+            #expect(try await child.waitForExit() == 0, "\(child.log)")
         }
     }
 
@@ -102,7 +101,7 @@ import Testing
         let client = TestClient(
             host: "127.0.0.1",
             port: port,
-            configuration: .init(timeout: .seconds(30)),
+            configuration: .init(timeout: TestPatience.eventually),
             eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton)
         )
         client.connect()

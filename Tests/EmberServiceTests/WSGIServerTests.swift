@@ -137,8 +137,7 @@ import Testing
     static func handshake(port: Int, _ options: [String] = []) async throws -> (status: Int32, output: String) {
         try await ChildProcess.run(
             "/usr/bin/openssl",
-            ["s_client", "-connect", "127.0.0.1:\(port)", "-servername", "localhost"] + options,
-            timeout: .seconds(30)
+            ["s_client", "-connect", "127.0.0.1:\(port)", "-servername", "localhost"] + options
         )
     }
 

@@ -11,27 +11,28 @@ import Testing
 /// gone), so the `ROLLBACK` that followed waited for ever; `ember manage` children and the
 /// parallel suite stood still with every thread idle.
 @Suite struct ClosedConnectionTests {
+    /// How long a failing transaction may take here: long enough for a loaded parallel run,
+    /// shorter than the tests' operation bound (`PostgresTestSlots.operationTimeout`), which
+    /// would otherwise end a lost statement with the same `databaseUnavailable`.
+    static let limit: Duration = .seconds(120)
+
     /// The outcome of `body`, or nil when it has not finished within `limit` (it is then left
     /// running: a statement lost by PostgresNIO cannot be cancelled).
-    static func within(_ limit: Duration, _ body: @escaping @Sendable () async -> String) async -> String? {
+    static func within(_ body: @escaping @Sendable () async -> String) async -> String? {
         let outcome = Mutex<String?>(nil)
         Task {
             let text = await body()
             outcome.withLock { $0 = text }
         }
-        let deadline = ContinuousClock.now + limit
-        while ContinuousClock.now < deadline {
-            if let text = outcome.withLock({ $0 }) { return text }
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        return nil
+        _ = try? await poll(every: .milliseconds(20), for: Self.limit) { outcome.withLock { $0 } != nil }
+        return outcome.withLock { $0 }
     }
 
     @Test func aTransactionWhoseConnectionClosedFailsInsteadOfWaiting() async throws {
         guard TestBackend.all.contains(.postgresql) else { return }
         try await TestBackend.postgresql.withDatabase { database in
             let driver = database.driver
-            let outcome = await Self.within(.seconds(30)) {
+            let outcome = await Self.within {
                 do {
                     _ = try await driver.write { executor in
                         // The connection closes mid-transaction (an outage, the pool shutting
@@ -49,12 +50,12 @@ import Testing
                     return "\(error)"
                 }
             }
-            #expect(outcome == "unavailable", "\(outcome ?? "still waiting after 30 s")")
+            #expect(outcome == "unavailable", "\(outcome ?? "still waiting after \(Self.limit)")")
             // The server ends the session mid-transaction (an outage: "terminating connection
             // due to administrator command"): the failure is the transaction's, nothing more is
             // written to the dying connection.
             for _ in 0..<5 {
-                let ended = await Self.within(.seconds(30)) {
+                let ended = await Self.within {
                     do {
                         _ = try await driver.write { executor in
                             try await executor.execute("SELECT pg_terminate_backend(pg_backend_pid())")
@@ -66,7 +67,7 @@ import Testing
                         return "\(error)"
                     }
                 }
-                #expect(ended == "unavailable", "\(ended ?? "still waiting after 30 s")")
+                #expect(ended == "unavailable", "\(ended ?? "still waiting after \(Self.limit)")")
             }
             // The pool replaces the connections: the store works again at once. A connection
             // the server ended may still be leased before the pool notices; it is given back

@@ -135,8 +135,9 @@ struct FailureTests {
                     if case .databaseUnavailable = error as? StoreError { return true }
                     return false
                 }
-                // Bounded: the operation timeout plus scheduling slack, never a hang.
-                #expect(ContinuousClock.now - started < .seconds(timeout + 5))
+                // Bounded: the operation timeout plus scheduling slack, never a hang. The slack is
+                // wide: with the whole suite on 2 cores a 200 ms timer once fired after 17 s.
+                #expect(ContinuousClock.now - started < .seconds(timeout + 60))
             }
 
             try await PrivatePostgres.offload { try cluster.startServer() }

@@ -2,6 +2,7 @@ import EmberBus
 import EmberCore
 import EmberRPC
 import EmberStore
+import EmberTesting
 import Foundation
 import Testing
 
@@ -45,7 +46,7 @@ import Testing
             // The manager refuses a volume it does not have, and the call carries the error.
             let host = try #require(volume.host)
             await #expect(throws: (any Error).self) {
-                try await VolumeRPC.client(bus: workers.bus, host: host, timeout: .seconds(30)).call(
+                try await VolumeRPC.client(bus: workers.bus, host: host, timeout: TestPatience.eventually).call(
                     VolumeRPC.AcceptTransfer(
                         volumeID: UUID().uuidString.lowercased(),
                         newUser: "u",

@@ -82,7 +82,7 @@ import Testing
             #expect(try await workers.store.listMessages(ListQuery(scope: .allProjects)).items.count == 1)
             // 120 s after the record: past its 100 s TTL, the next run removes it.
             clock.advance(by: .seconds(60))
-            try await waitUntil("the expired message is reaped", timeout: .seconds(30)) {
+            try await waitUntil("the expired message is reaped") {
                 try await workers.store.listMessages(ListQuery(scope: .allProjects)).items.isEmpty
             }
         }

@@ -293,19 +293,14 @@ enum WorkerHarness {
     }
 }
 
-/// Waits until `condition` holds, polling; fails after `timeout`.
-/// The default wait is long for the same reason as `LiveHarness.waitForStatus`: the workers
-/// move real data in a debug build while the whole suite runs in parallel on two cores.
+/// Waits until `condition` holds, polling; fails after `timeout` (see `TestPatience`: the
+/// workers move real data in a debug build while the whole suite runs beside them).
 func waitUntil(
     _ what: String,
-    timeout: Duration = .seconds(120),
+    timeout: Duration = TestPatience.eventually,
     _ condition: @Sendable () async throws -> Bool
 ) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return }
-        try await Task.sleep(for: .milliseconds(25))
-    }
+    if try await poll(for: timeout, until: condition) { return }
     Issue.record("Timed out waiting until \(what)")
     throw CancellationError()
 }

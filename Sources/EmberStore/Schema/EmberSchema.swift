@@ -447,8 +447,7 @@ enum EmberSchema {
         ("volume_metadata", IndexDefinition(name: "volume_metadata_key_value_idx", columns: ["key", "value"])),
     ]
 
-    /// Every table by name (for filter and sort validation).
-    static let tablesByName: [String: TableDefinition] = Dictionary(
-        uniqueKeysWithValues: initialTables.map { ($0.name, $0) }
-    )
+    /// Every table the migrations create, in creation order (referenced tables first).
+    static let allTables: [TableDefinition] =
+        initialTables + [backupMetadata, defaultVolumeTypes] + groupTables + [encryption, clusters, workers]
 }

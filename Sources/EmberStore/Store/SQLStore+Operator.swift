@@ -26,13 +26,9 @@ public struct QuotaProjectCheck: Sendable, Equatable {
 /// The operator's database work (`cinder-manage db purge`, `db online_data_migrations`,
 /// `quota check|sync`, `volume update_host`), on both dialects.
 extension SQLStore {
-    /// Every soft-deleting table, rows that reference others first (`reversed(sorted_tables)`).
-    static let purgeOrder = [
-        "messages", "transfers", "default_volume_types", "backup_metadata", "backups", "reservations",
-        "quota_usages", "quota_classes", "quotas", "volume_glance_metadata", "snapshot_metadata", "snapshots",
-        "volume_attachment", "volume_admin_metadata", "volume_metadata", "volumes", "volume_type_projects",
-        "volume_type_extra_specs", "volume_types", "quality_of_service_specs", "services",
-    ]
+    /// Every soft-deleting table, rows that reference others first (cinder's
+    /// `reversed(sorted_tables)`): the schema's creation order, backwards.
+    static let purgeOrder = EmberSchema.allTables.reversed().filter { $0.column("deleted") != nil }.map(\.name)
 
     /// `db.purge_deleted_rows`: removes for good the rows soft-deleted before `cutoff`, table
     /// by table in one transaction; returns the count per table that lost rows. A row still
