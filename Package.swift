@@ -114,6 +114,7 @@ let package = Package(
                 "EmberImage",
                 "EmberKeys",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: emberSettings
         ),

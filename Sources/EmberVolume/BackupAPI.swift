@@ -57,6 +57,7 @@ public struct BackupAPI: Sendable {
     }
 
     var store: any VolumeAPIStore { volumes.store }
+    var compensations: Compensations { volumes.compensations }
     var clock: any EmberClock { volumes.clock }
     var quotas: QuotaEngine { volumes.quotas }
     var logger: Logger { volumes.logger }
@@ -184,13 +185,21 @@ public struct BackupAPI: Sendable {
         } catch {
             if volumeMarked {
                 if let snapshot {
-                    _ = try? await store.apply(SnapshotTransitions.backupEnded, toSnapshot: snapshot.id)
+                    await compensations.settle("snapshot \(snapshot.id): backupEnded") {
+                        try await store.apply(SnapshotTransitions.backupEnded, toSnapshot: snapshot.id)
+                    }
                 } else {
-                    _ = try? await store.apply(VolumeTransitions.backupEnded, toVolume: volume.id, given: volume.status)
+                    await compensations.settle("volume \(volume.id): backupEnded") {
+                        try await store.apply(VolumeTransitions.backupEnded, toVolume: volume.id, given: volume.status)
+                    }
                 }
             }
-            if let created { try? await store.deleteBackup(id: created.id) }
-            if !committed { try? await store.rollback(reservation) }
+            if let created {
+                await compensations.settle("backup \(created.id) removed") {
+                    try await store.deleteBackup(id: created.id)
+                }
+            }
+            if !committed { await compensations.rollBack(reservation, in: store) }
             throw error
         }
         guard let backup = created else { throw EmberError.internalError }
@@ -207,7 +216,9 @@ public struct BackupAPI: Sendable {
                 "Cast to the scheduler failed",
                 metadata: ["backup.id": .string(backup.id), "error": "\(error)"]
             )
-            _ = try? await store.apply(BackupTransitions.failed, toBackup: backup.id, also: [.failReason("\(error)")])
+            await compensations.settle("backup \(backup.id): failed") {
+                try await store.apply(BackupTransitions.failed, toBackup: backup.id, also: [.failReason("\(error)")])
+            }
             throw error
         }
         return backup
@@ -368,7 +379,9 @@ public struct BackupAPI: Sendable {
             )
         else { throw EmberError.badRequest("Invalid backup: Backup status must be available") }
         guard try await store.apply(VolumeTransitions.restoreBackup, toVolume: volume.id) != nil else {
-            _ = try? await store.apply(BackupTransitions.restoreEnded, toBackup: backup.id)
+            await compensations.settle("backup \(backup.id): restoreEnded") {
+                try await store.apply(BackupTransitions.restoreEnded, toBackup: backup.id)
+            }
             throw EmberError.badRequest("Invalid volume: Volume to be restored to must be available")
         }
         try await backupCaster.restoreBackup(
@@ -446,7 +459,7 @@ public struct BackupAPI: Sendable {
             )
             try await store.commit(reservation)
         } catch {
-            try? await store.rollback(reservation)
+            await compensations.rollBack(reservation, in: store)
             throw error
         }
         let first = hosts.removeLast()

@@ -61,7 +61,7 @@ extension GroupAPI {
                 )
             )
         } catch {
-            try? await store.rollback(groupReservation)
+            await compensations.rollBack(groupReservation, in: store)
             throw error
         }
         try await store.commit(groupReservation)
@@ -92,7 +92,7 @@ extension GroupAPI {
                         )
                     )
                 } catch {
-                    try? await store.rollback(reservation)
+                    await compensations.rollBack(reservation, in: store)
                     throw error
                 }
                 try await store.commit(reservation)
@@ -100,20 +100,26 @@ extension GroupAPI {
         } catch {
             // cinder deletes what it made and the group, as here.
             for volume in created {
-                try? await store.deleteVolume(id: volume.id)
                 let typeName = await volumes.types.name(id: volume.volumeTypeID) ?? volume.volumeTypeID
-                if let reservation = try? await store.reserve(
-                    projectID: projectID,
-                    deltas: QuotaReservation.volumeDeltas(size: volume.size, typeName: typeName).mapValues { -$0 },
-                    limits: [:],
-                    expiresAt: volumes.quotas.reservationExpiry
-                ) {
-                    try? await store.commit(reservation)
+                let expiry = volumes.quotas.reservationExpiry
+                await compensations.settle("volume \(volume.id) of group \(group.id) removed") {
+                    do {
+                        try await store.deleteVolume(id: volume.id)
+                    } catch StoreError.notFound {
+                        // Deleted by an earlier attempt, whose release of the quota failed.
+                    }
+                    let released = try await store.reserve(
+                        projectID: projectID,
+                        deltas: QuotaReservation.volumeDeltas(size: volume.size, typeName: typeName).mapValues { -$0 },
+                        limits: [:],
+                        expiresAt: expiry
+                    )
+                    try await store.commit(released)
                 }
             }
-            try? await store.deleteGroup(id: group.id)
-            if let reservation = try? await reserveGroups(projectID: projectID, delta: -1) {
-                try? await store.commit(reservation)
+            await compensations.settle("group \(group.id) removed") {
+                try await store.deleteGroup(id: group.id)
+                try await store.commit(try await reserveGroups(projectID: projectID, delta: -1))
             }
             throw error
         }

@@ -41,6 +41,7 @@ public struct GroupAPI: Sendable {
     }
 
     var store: any VolumeAPIStore { volumes.store }
+    var compensations: Compensations { volumes.compensations }
     var logger: Logger { volumes.logger }
 
     /// The casts to the scheduler and the volume services.
@@ -122,7 +123,7 @@ public struct GroupAPI: Sendable {
                 )
             )
         } catch {
-            try? await store.rollback(reservation)
+            await compensations.rollBack(reservation, in: store)
             throw error
         }
         try await store.commit(reservation)

@@ -15,6 +15,7 @@ public struct GroupSnapshotAPI: Sendable {
     }
 
     var store: any VolumeAPIStore { volumes.store }
+    var compensations: Compensations { volumes.compensations }
     var logger: Logger { volumes.logger }
 
     /// `get_group_snapshot`: one of the caller's project (any for admins).
@@ -125,9 +126,15 @@ public struct GroupSnapshotAPI: Sendable {
                 )
             }
         } catch {
-            for snapshot in created { try? await store.deleteSnapshot(id: snapshot.id) }
-            try? await store.deleteGroupSnapshot(id: groupSnapshot.id)
-            if let reservation { try? await store.rollback(reservation) }
+            for snapshot in created {
+                await compensations.settle("snapshot \(snapshot.id) removed") {
+                    try await store.deleteSnapshot(id: snapshot.id)
+                }
+            }
+            await compensations.settle("group snapshot \(groupSnapshot.id) removed") {
+                try await store.deleteGroupSnapshot(id: groupSnapshot.id)
+            }
+            if let reservation { await compensations.rollBack(reservation, in: store) }
             throw error
         }
         if let reservation { try await store.commit(reservation) }

@@ -43,6 +43,7 @@ public struct SnapshotAPI: Sendable {
     }
 
     var store: any VolumeAPIStore { volumes.store }
+    var compensations: Compensations { volumes.compensations }
     var quotas: QuotaEngine { volumes.quotas }
     var logger: Logger { volumes.logger }
     var caster: any VolumeWorkCaster { volumes.caster }
@@ -80,7 +81,9 @@ public struct SnapshotAPI: Sendable {
                 "Cast to the scheduler failed",
                 metadata: ["snapshot.id": .string(snapshot.id), "error": "\(error)"]
             )
-            _ = try? await store.apply(SnapshotTransitions.createFailed, toSnapshot: snapshot.id)
+            await compensations.settle("snapshot \(snapshot.id): createFailed") {
+                try await store.apply(SnapshotTransitions.createFailed, toSnapshot: snapshot.id)
+            }
             throw error
         }
         return snapshot
@@ -137,8 +140,12 @@ public struct SnapshotAPI: Sendable {
             guard validStatus.contains(current.status) else { throw statusError(current.status, spaced: true) }
             try await store.commit(reservation)
         } catch {
-            if let created { try? await store.deleteSnapshot(id: created.id) }
-            try? await store.rollback(reservation)
+            if let created {
+                await compensations.settle("snapshot \(created.id) removed") {
+                    try await store.deleteSnapshot(id: created.id)
+                }
+            }
+            await compensations.rollBack(reservation, in: store)
             throw error
         }
         guard let snapshot = created else { throw EmberError.internalError }
@@ -220,7 +227,9 @@ public struct SnapshotAPI: Sendable {
                 "Cast to the volume service failed",
                 metadata: ["snapshot.id": .string(id), "error": "\(error)"]
             )
-            _ = try? await store.apply(SnapshotTransitions.deleteRolledBack, toSnapshot: id, given: current.status)
+            await compensations.settle("snapshot \(id): deleteRolledBack") {
+                try await store.apply(SnapshotTransitions.deleteRolledBack, toSnapshot: id, given: current.status)
+            }
             throw error
         }
         logger.info("Snapshot delete request issued successfully.", metadata: ["snapshot.id": .string(id)])

@@ -40,6 +40,7 @@ public struct TransferAPI: Sendable {
     }
 
     var store: any VolumeAPIStore { volumes.store }
+    var compensations: Compensations { volumes.compensations }
     var quotas: QuotaEngine { volumes.quotas }
     var logger: Logger { volumes.logger }
 
@@ -123,7 +124,9 @@ public struct TransferAPI: Sendable {
                     )
                 } catch {
                     logger.error("Failed to transfer keys", metadata: ["volume.id": .string(current.id)])
-                    _ = try? await store.deleteTransfer(id: created.id)
+                    await compensations.settle("transfer \(created.id) removed") {
+                        try await store.deleteTransfer(id: created.id)
+                    }
                     throw error
                 }
             }
@@ -285,7 +288,7 @@ public struct TransferAPI: Sendable {
                     )
                 }
             } catch {
-                for reservation in reservations { try? await store.rollback(reservation) }
+                for reservation in reservations { await compensations.rollBack(reservation, in: store) }
                 throw error
             }
             logger.info(

@@ -40,7 +40,9 @@ extension VolumeAPI {
             do {
                 reservation = try await reserveGrowth(volume, newSize: newSize, caller: caller)
             } catch {
-                _ = try? await store.apply(VolumeTransitions.extendRolledBack, toVolume: id, given: volume.status)
+                await compensations.settle("volume \(id): extendRolledBack") { [store] in
+                    try await store.apply(VolumeTransitions.extendRolledBack, toVolume: id, given: volume.status)
+                }
                 throw error
             }
             do {
@@ -52,8 +54,10 @@ extension VolumeAPI {
                     requestID: requestID
                 )
             } catch {
-                try? await store.rollback(reservation)
-                _ = try? await store.apply(VolumeTransitions.extendRolledBack, toVolume: id, given: volume.status)
+                await compensations.rollBack(reservation, in: store)
+                await compensations.settle("volume \(id): extendRolledBack") { [store] in
+                    try await store.apply(VolumeTransitions.extendRolledBack, toVolume: id, given: volume.status)
+                }
                 throw error
             }
             logger.info("Extend volume request issued successfully.", metadata: ["volume.id": .string(id)])
@@ -165,7 +169,9 @@ extension VolumeAPI {
                 )
             }
             func restoreVolume() async {
-                _ = try? await store.apply(VolumeTransitions.revertRolledBack, toVolume: volume.id)
+                await compensations.settle("volume \(volume.id): revertRolledBack") { [store] in
+                    try await store.apply(VolumeTransitions.revertRolledBack, toVolume: volume.id)
+                }
             }
             guard let restoring = try await store.apply(SnapshotTransitions.restore, toSnapshot: snapshotID) else {
                 // cinder leaves the volume `reverting` here; Ember puts it back.
@@ -178,7 +184,9 @@ extension VolumeAPI {
                 try await caster.revertToSnapshot(volume, snapshot: restoring, caller: caller, requestID: requestID)
             } catch {
                 await restoreVolume()
-                _ = try? await store.apply(SnapshotTransitions.restored, toSnapshot: snapshotID)
+                await compensations.settle("snapshot \(snapshotID): restored") { [store] in
+                    try await store.apply(SnapshotTransitions.restored, toSnapshot: snapshotID)
+                }
                 throw error
             }
             logger.info(

@@ -242,9 +242,11 @@ extension VolumeAPI {
             throw error
         }
         let volume: Volume
+        let volumeID = UUID().uuidString.lowercased()
         do {
             volume = try await store.createVolume(
                 Volume(
+                    id: volumeID,
                     userID: caller.userID,
                     projectID: projectID,
                     size: size,
@@ -264,7 +266,13 @@ extension VolumeAPI {
                 committing: reservation
             )
         } catch {
-            try? await store.rollback(reservation)
+            // The insert and the reservation's commit are one transaction, which may have
+            // committed although its answer was lost: then the volume goes to `error`.
+            let store = self.store
+            await compensations.settle("the create of volume \(volumeID)") { [store] in
+                try await store.rollback(reservation)
+                try await store.apply(VolumeTransitions.createFailed, toVolume: volumeID)
+            }
             await discardEncryptionKey(encryptionKeyID, caller: caller, requestID: requestID)
             throw error
         }
@@ -294,7 +302,10 @@ extension VolumeAPI {
                 "Cast to the scheduler failed",
                 metadata: ["volume.id": .string(volume.id), "error": "\(error)"]
             )
-            _ = try? await store.apply(VolumeTransitions.createFailed, toVolume: volume.id)
+            let store = self.store
+            await compensations.settle("volume \(volume.id) to error") { [store] in
+                try await store.apply(VolumeTransitions.createFailed, toVolume: volume.id)
+            }
             throw error
         }
         return volume

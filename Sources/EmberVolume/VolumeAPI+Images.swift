@@ -171,12 +171,14 @@ extension VolumeAPI {
             } catch {
                 // No image took the cloned key (cinder leaves it behind).
                 await discardEncryptionKey(imageKeyID, caller: caller, requestID: requestID)
-                _ = try? await store.apply(
-                    VolumeTransitions.uploadEnded,
-                    toVolume: id,
-                    given: volume.status,
-                    also: [.previousStatus(nil)]
-                )
+                await compensations.settle("volume \(id): uploadEnded") { [store] in
+                    try await store.apply(
+                        VolumeTransitions.uploadEnded,
+                        toVolume: id,
+                        given: volume.status,
+                        also: [.previousStatus(nil)]
+                    )
+                }
                 throw Self.uploadFault(error)
             }
             do {
@@ -238,12 +240,14 @@ extension VolumeAPI {
                 let image = try await showImage(imageID, caller: who)
                 try checkImageMetadata(image, volumeSize: volume.size)
             } catch {
-                _ = try? await store.apply(
-                    VolumeTransitions.reimageEnded,
-                    toVolume: id,
-                    given: volume.status,
-                    also: [.previousStatus(nil)]
-                )
+                await compensations.settle("volume \(id): reimageEnded") { [store] in
+                    try await store.apply(
+                        VolumeTransitions.reimageEnded,
+                        toVolume: id,
+                        given: volume.status,
+                        also: [.previousStatus(nil)]
+                    )
+                }
                 throw error
             }
             try await caster.reimage(downloading, imageID: imageID, caller: caller, requestID: requestID)

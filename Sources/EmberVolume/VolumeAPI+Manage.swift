@@ -124,7 +124,7 @@ extension VolumeAPI {
                 )
             )
         } catch {
-            try? await store.rollback(reservation)
+            await compensations.rollBack(reservation, in: store)
             throw error
         }
         try await store.commit(reservation)
@@ -138,7 +138,9 @@ extension VolumeAPI {
             try await caster.manageExisting(volume, spec: spec, caller: caller, requestID: requestID)
         } catch {
             logger.error("Volume \(volume.id): manage failed.", metadata: ["error": "\(error)"])
-            _ = try? await store.apply(VolumeTransitions.manageFailed, toVolume: volume.id)
+            await compensations.settle("volume \(volume.id): manageFailed") { [store] in
+                try await store.apply(VolumeTransitions.manageFailed, toVolume: volume.id)
+            }
             throw error
         }
         logger.info(
@@ -304,7 +306,9 @@ extension SnapshotAPI {
                 requestID: requestID
             )
         } catch {
-            _ = try? await store.apply(SnapshotTransitions.createFailed, toSnapshot: snapshot.id)
+            await compensations.settle("snapshot \(snapshot.id): createFailed") { [store] in
+                try await store.apply(SnapshotTransitions.createFailed, toSnapshot: snapshot.id)
+            }
             throw error
         }
         return snapshot
@@ -323,11 +327,13 @@ extension SnapshotAPI {
         do {
             try await caster.unmanageSnapshot(unmanaging, of: volume, caller: caller, requestID: requestID)
         } catch {
-            _ = try? await store.apply(
-                SnapshotTransitions.unmanageRolledBack,
-                toSnapshot: id,
-                given: current.status
-            )
+            await compensations.settle("snapshot \(id): unmanageRolledBack") { [store] in
+                try await store.apply(
+                    SnapshotTransitions.unmanageRolledBack,
+                    toSnapshot: id,
+                    given: current.status
+                )
+            }
             throw error
         }
         logger.info("Unmanage snapshot request issued successfully.", metadata: ["snapshot.id": .string(id)])

@@ -49,8 +49,8 @@ extension VolumeAPI {
             let (reservation, oldReservation) = try await reserveRetype(volume, to: newType, caller: caller)
             let retyping = try await store.apply(retype, toVolume: id, also: [.previousStatusFromStatus])
             guard let retyping else {
-                try? await store.rollback(reservation)
-                try? await store.rollback(oldReservation)
+                await compensations.rollBack(reservation, in: store)
+                await compensations.rollBack(oldReservation, in: store)
                 throw EmberError.badRequest(
                     "Invalid volume: Retype needs volume to be in available or in-use state, not be part of an active migration or a consistency group, requested type has to be different that the one from the volume, and for in-use volumes front-end qos specs cannot change."
                 )
@@ -69,9 +69,11 @@ extension VolumeAPI {
             do {
                 try await caster.retypeVolume(retyping, request, caller: caller, requestID: requestID)
             } catch {
-                try? await store.rollback(reservation)
-                try? await store.rollback(oldReservation)
-                _ = try? await store.apply(VolumeTransitions.retypeEnded, toVolume: id, given: volume.status)
+                await compensations.rollBack(reservation, in: store)
+                await compensations.rollBack(oldReservation, in: store)
+                await compensations.settle("volume \(id): retypeEnded") { [store] in
+                    try await store.apply(VolumeTransitions.retypeEnded, toVolume: id, given: volume.status)
+                }
                 throw error
             }
             if volume.multiattach != targetMultiattach {
@@ -126,7 +128,7 @@ extension VolumeAPI {
             )
             return (reservation, old)
         } catch {
-            try? await store.rollback(reservation)
+            await compensations.rollBack(reservation, in: store)
             logger.error("Failed to update quota usage while retyping volume.", metadata: ["volume.id": "\(volume.id)"])
             throw EmberError(status: 500, message: "Failed to update quota usage while retyping volume.")
         }
@@ -186,12 +188,14 @@ extension VolumeAPI {
                     requestID: requestID
                 )
             } catch {
-                _ = try? await store.apply(
-                    VolumeTransitions.migrationRolledBack,
-                    toVolume: id,
-                    given: volume.status,
-                    also: [.migrationStatus(volume.migrationStatus)]
-                )
+                await compensations.settle("volume \(id): migrationRolledBack") { [store] in
+                    try await store.apply(
+                        VolumeTransitions.migrationRolledBack,
+                        toVolume: id,
+                        given: volume.status,
+                        also: [.migrationStatus(volume.migrationStatus)]
+                    )
+                }
                 throw error
             }
             logger.info("Migrate volume request issued successfully.", metadata: ["volume.id": .string(id)])

@@ -89,7 +89,9 @@ extension VolumeAPI {
                 do {
                     try await deleteEncryptionKey(keyID, caller: caller, requestID: requestID)
                 } catch {
-                    _ = try? await store.apply(VolumeTransitions.deleteFailed, toVolume: id)
+                    await compensations.settle("volume \(id): deleteFailed") { [store] in
+                        try await store.apply(VolumeTransitions.deleteFailed, toVolume: id)
+                    }
                     logger.error(
                         "Unable to delete encryption key for volume",
                         metadata: ["volume.id": .string(id), "error": "\(error)"]

@@ -50,6 +50,9 @@ public actor VolumeAPI {
     /// The keys of encrypted volumes (`[key_manager]`, built once by the process): created
     /// or cloned at create, cloned for an image upload and a transfer, deleted with the volume.
     public nonisolated let keyManager: any KeyManager
+    /// The undoing of calls that failed half-way, retried through a database outage (run it
+    /// in the API's service group).
+    public nonisolated let compensations: Compensations
 
     public init(
         store: any VolumeAPIStore,
@@ -68,6 +71,7 @@ public actor VolumeAPI {
         self.quotas = QuotaEngine(store: store, configuration: configuration, clock: clock)
         self.caster = caster
         self.logger = logger
+        self.compensations = Compensations(logger: logger)
         self.types = VolumeTypeAPI(store: store, configuration: configuration, logger: logger)
         self.quotaSets = QuotaSetAPI(store: store, engine: quotas)
         self.services = ServiceAPI(

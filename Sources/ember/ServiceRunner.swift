@@ -193,8 +193,10 @@ struct ServiceRunner {
                 try? await glance?.shutdown()
                 throw error
             }
-            // Services stop in reverse: the server drains before the Keystone client closes.
+            // Services stop in reverse: the server drains before the Keystone client closes, and
+            // before the undoing of failed calls stops retrying (after it, nothing new fails).
             apiServer = server
+            services.append(volumeAPI.compensations)
             services.append(keystone)
             services.append(
                 PreparedService(name: "osapi_volume", service: server) {

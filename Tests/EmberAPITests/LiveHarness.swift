@@ -275,7 +275,10 @@ enum LiveHarness {
                 responder: PasteResponder(app: app, scheme: "http", defaultHost: "localhost"),
                 logger: logger
             )
-            let group = ServiceGroup(services: [bus, scheduler] + managers + [backups], logger: logger)
+            let group = ServiceGroup(
+                services: [bus, scheduler] + managers + [backups, api.compensations],
+                logger: logger
+            )
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
                 do {

@@ -56,7 +56,7 @@ enum LiveKeystone {
             ]
         ]
         request.body = .bytes(ByteBuffer(string: body.serialized()))
-        let response = try await http.execute(request, timeout: TestPatience.eventually)
+        let response = try await http.execute(request, timeout: TimeAmount(TestPatience.eventually))
         guard response.status.code == 201, let token = response.headers.first(name: "X-Subject-Token") else {
             throw KeystoneError.unavailable("cannot issue a token for \(user): HTTP \(response.status.code)")
         }
@@ -69,7 +69,7 @@ enum LiveKeystone {
         request.method = .DELETE
         request.headers.add(name: "X-Auth-Token", value: token)
         request.headers.add(name: "X-Subject-Token", value: token)
-        let response = try await http.execute(request, timeout: TestPatience.eventually)
+        let response = try await http.execute(request, timeout: TimeAmount(TestPatience.eventually))
         guard response.status.code == 204 else {
             throw KeystoneError.unavailable("cannot revoke a token: HTTP \(response.status.code)")
         }

@@ -83,7 +83,7 @@ enum LiveBarbican {
             ]
         ]
         request.body = .bytes(ByteBuffer(string: body.serialized()))
-        let response = try await http.execute(request, timeout: TestPatience.eventually)
+        let response = try await http.execute(request, timeout: TimeAmount(TestPatience.eventually))
         guard response.status.code == 201, let token = response.headers.first(name: "X-Subject-Token") else {
             throw KeyManagerError.unavailable("cannot issue a token for \(user): HTTP \(response.status.code)")
         }
@@ -114,7 +114,7 @@ enum LiveBarbican {
             name: "Accept",
             value: path.hasSuffix("/payload") ? "application/octet-stream" : "application/json"
         )
-        let response = try await http.execute(request, timeout: TestPatience.eventually)
+        let response = try await http.execute(request, timeout: TimeAmount(TestPatience.eventually))
         let body = try await response.body.collect(upTo: 1 << 20)
         return (response.status.code, Array(body.readableBytesView))
     }

@@ -40,7 +40,13 @@ import Testing
         _ done: ([String: Any]) -> Bool
     ) async throws -> [String: Any] {
         var last: [String: Any] = [:]
-        if try await poll(every: .milliseconds(200), until: { last = try await volume(client, id); return done(last) }) {
+        if try await poll(
+            every: .milliseconds(200),
+            until: {
+                last = try await volume(client, id)
+                return done(last)
+            }
+        ) {
             return last
         }
         Issue.record("volume \(id) never reached: \(what)")

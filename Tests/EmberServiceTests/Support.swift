@@ -66,7 +66,11 @@ func withClient<Value: Sendable>(
     let client = TestClient(
         host: "127.0.0.1",
         port: port,
-        configuration: .init(tlsConfiguration: tls, timeout: TestPatience.eventually, serverName: tls == nil ? nil : "localhost"),
+        configuration: .init(
+            tlsConfiguration: tls,
+            timeout: TestPatience.eventually,
+            serverName: tls == nil ? nil : "localhost"
+        ),
         eventLoopGroupProvider: .shared(MultiThreadedEventLoopGroup.singleton)
     )
     client.connect()

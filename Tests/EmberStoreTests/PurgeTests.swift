@@ -43,7 +43,7 @@ struct PurgeTests {
                             """
                         )
                     }
-                return Set(rows.map { $0["name"] as String })
+                return Set(try rows.map { row throws(StoreError) -> String in try row["name"] })
             }
             let bookkeeping: Set<String> = ["migrate_version", "ember_migration_history"]
             #expect(created.subtracting(bookkeeping) == Set(EmberSchema.allTables.map(\.name)))

@@ -19,7 +19,13 @@ claim so held stopped the volume service (or the scheduler) taking casts, and cr
 deadline without waiting for the operation, closes its connection and keeps a lease that
 arrives late from being used; a connection already closed is refused before a query is
 written to it; and a transaction whose connection failed is rolled back by closing the
-connection rather than by a ROLLBACK written to it (which PostgresNIO can lose the same way)."""
+connection rather than by a ROLLBACK written to it (which PostgresNIO can lose the same way).
+
+What it found next (2026-12-06, seventh stop; 1 run in 4): a create whose cast failed as the
+server went down answered 503, and its volume stayed `creating`: the write of `error` that
+undoes the create needs the same database and was tried once. The API's undoing of failed
+calls (`Compensations`, EmberVolume) now tries again in the background while the database is
+unavailable; in the next three runs each outage deferred one undo, which took 6-11 s later."""
 import http.client
 import json
 import os
