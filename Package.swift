@@ -247,7 +247,8 @@ let package = Package(
         .target(
             name: "EmberTesting",
             dependencies: [
-                "EmberCore"
+                "EmberCore",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: emberSettings
         ),

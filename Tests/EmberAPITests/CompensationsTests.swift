@@ -67,18 +67,7 @@ import Testing
         let compensations = Compensations(logger: logger, firstDelay: .milliseconds(10), maxDelay: .milliseconds(40))
         let group = ServiceGroup(services: [compensations], logger: Logger(label: "test.compensations.group"))
         let lines: @Sendable () -> [String] = { logged.lines.withLock { $0 } }
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            do {
-                try await body(compensations, lines)
-                await group.triggerGracefulShutdown()
-                try await tasks.waitForAll()
-            } catch {
-                await group.triggerGracefulShutdown()
-                tasks.cancelAll()
-                throw error
-            }
-        }
+        try await whileRunning(group) { try await body(compensations, lines) }
         return lines()
     }
 

@@ -279,19 +279,10 @@ enum LiveHarness {
                 services: [bus, scheduler] + managers + [backups, api.compensations],
                 logger: logger
             )
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                do {
-                    try await waitForBackend(scheduler)
-                    try await application.test(.router) { client in
-                        try await body(Live(client: client, store: db.store, directory: dir.path, project: unique))
-                    }
-                    await group.triggerGracefulShutdown()
-                    try await tasks.waitForAll()
-                } catch {
-                    await group.triggerGracefulShutdown()
-                    tasks.cancelAll()
-                    throw error
+            try await whileRunning(group) {
+                try await waitForBackend(scheduler)
+                try await application.test(.router) { client in
+                    try await body(Live(client: client, store: db.store, directory: dir.path, project: unique))
                 }
             }
         }

@@ -109,19 +109,7 @@ private func runWithoutSlot<T: Sendable>(
     _ bus: any MessageBus,
     _ body: @Sendable () async throws -> T
 ) async throws -> T {
-    let group = ServiceGroup(services: [bus], logger: BusFixture.logger)
-    return try await withThrowingTaskGroup(of: Void.self) { tasks in
-        tasks.addTask { try await group.run() }
-        do {
-            let result = try await body()
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-            return result
-        } catch {
-            tasks.cancelAll()
-            throw error
-        }
-    }
+    try await whileRunning(ServiceGroup(services: [bus], logger: BusFixture.logger), body)
 }
 
 /// Runs each consumer in its own service group while `body` runs, then shuts them down

@@ -277,18 +277,7 @@ enum WorkerHarness {
             var services: [any Service] = [bus]
             if startWorkers { services += [scheduler] + managers }
             let group = ServiceGroup(services: services, logger: logger)
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                tasks.addTask { try await group.run() }
-                do {
-                    try await body(workers)
-                    await group.triggerGracefulShutdown()
-                    try await tasks.waitForAll()
-                } catch {
-                    await group.triggerGracefulShutdown()
-                    tasks.cancelAll()
-                    throw error
-                }
-            }
+            try await whileRunning(group) { try await body(workers) }
         }
     }
 }
