@@ -248,6 +248,8 @@ let package = Package(
             name: "EmberTesting",
             dependencies: [
                 "EmberCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: emberSettings

@@ -58,26 +58,7 @@ public struct GroupSnapshotAPI: Sendable {
         requestID: String
     ) async throws -> GroupSnapshot {
         let members = try await store.groupVolumes(groupID: group.id)
-        for volume in members {
-            if volume.host == nil {
-                throw EmberError.badRequest(
-                    "Invalid volume: The snapshot cannot be created because volume has not been scheduled to any host."
-                )
-            }
-            if volume.status == .maintenance {
-                throw EmberError.badRequest(
-                    "Invalid volume: The snapshot cannot be created when the volume is in maintenance mode."
-                )
-            }
-            if !VolumeCondition.availableMigrationStatus.contains(volume.migrationStatus) {
-                throw EmberError.badRequest("Invalid volume: Snapshot cannot be created while volume is migrating.")
-            }
-            if volume.status == .error {
-                throw EmberError.badRequest(
-                    "Invalid volume: The snapshot cannot be created when the volume is in error status."
-                )
-            }
-        }
+        for volume in members { try SnapshotAPI.validateSnapshotSource(volume) }
         let projectID = caller.projectID ?? ""
         var deltas: [String: Int] = [:]
         for volume in members {

@@ -41,26 +41,13 @@ enum LiveKeystone {
 
     /// Issues a project-scoped token for `user` (password auth), as a client would.
     static func token(user: String, password: String, project: String, http: HTTPClient) async throws -> String {
-        var request = HTTPClientRequest(url: (url ?? "") + "/auth/tokens?nocatalog")
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
-        let body: JSONValue = [
-            "auth": [
-                "identity": [
-                    "methods": ["password"],
-                    "password": [
-                        "user": ["name": .string(user), "domain": ["id": "default"], "password": .string(password)]
-                    ],
-                ],
-                "scope": ["project": ["name": .string(project), "domain": ["id": "default"]]],
-            ]
-        ]
-        request.body = .bytes(ByteBuffer(string: body.serialized()))
-        let response = try await http.execute(request, timeout: TimeAmount(TestPatience.eventually))
-        guard response.status.code == 201, let token = response.headers.first(name: "X-Subject-Token") else {
-            throw KeystoneError.unavailable("cannot issue a token for \(user): HTTP \(response.status.code)")
-        }
-        return token
+        try await issueKeystoneToken(
+            keystoneURL: url ?? "",
+            user: user,
+            password: password,
+            project: project,
+            http: http
+        )
     }
 
     /// Revokes a token (`DELETE /v3/auth/tokens`, the token revoking itself).

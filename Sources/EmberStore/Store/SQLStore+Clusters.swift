@@ -54,13 +54,8 @@ extension SQLStore {
         try await writing { executor in
             var values = changes.map(Self.clusterAssignment)
             values.append(("updated_at", .date(self.now())))
-            let guardSQL: SQL =
-                switch condition {
-                case .frozen(let value): "frozen = \(value)"
-                case .replicationStatusIn(let statuses):
-                    "replication_status IN \(SQL.list(statuses.map { .text($0) }))"
-                }
-            guard let row = try await executor.update("clusters", id: .int(id), values, extra: guardSQL) else {
+            guard let row = try await executor.update("clusters", id: .int(id), values, extra: Self.sql(condition))
+            else {
                 return nil
             }
             return try Self.cluster(from: row)

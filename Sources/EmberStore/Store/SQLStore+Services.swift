@@ -87,16 +87,19 @@ extension SQLStore {
         try await writing { executor in
             var values = changes.map(Self.serviceAssignment)
             values.append(("updated_at", .date(self.now())))
-            let guardSQL: SQL =
-                switch condition {
-                case .frozen(let value): "frozen = \(value)"
-                case .replicationStatusIn(let statuses):
-                    "replication_status IN \(SQL.list(statuses.map { .text($0) }))"
-                }
-            guard let row = try await executor.update("services", id: .int(id), values, extra: guardSQL) else {
+            guard let row = try await executor.update("services", id: .int(id), values, extra: Self.sql(condition))
+            else {
                 return nil
             }
             return try Self.service(from: row)
+        }
+    }
+
+    /// The guard of a conditional update of a service or a cluster (they share the columns).
+    static func sql(_ condition: ServiceCondition) -> SQL {
+        switch condition {
+        case .frozen(let value): "frozen = \(value)"
+        case .replicationStatusIn(let statuses): "replication_status IN \(SQL.list(statuses.map { .text($0) }))"
         }
     }
 
