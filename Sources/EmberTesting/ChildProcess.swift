@@ -58,11 +58,12 @@ public final class ChildProcess: Sendable {
     }
 
     /// Waits for the program to end and returns its exit status, or nil after `timeout`. Its
-    /// output is complete then: both streams have reached their end (or 5 s passed, for a
-    /// child of the program that keeps them open).
+    /// output is complete then: both streams have reached their end (or 30 s passed, for a
+    /// child of the program that keeps them open; reading a large output, `ember config
+    /// sample`'s, took over 5 s with the whole suite running).
     public func waitForExit(timeout: Duration = TestPatience.eventually) async throws -> Int32? {
         guard try await poll(every: .milliseconds(20), for: timeout, until: { !process.isRunning }) else { return nil }
-        _ = try await poll(every: .milliseconds(10), for: .seconds(5)) { output.openStreams == 0 }
+        _ = try await poll(every: .milliseconds(10), for: .seconds(30)) { output.openStreams == 0 }
         return process.terminationStatus
     }
 

@@ -116,7 +116,12 @@ import Testing
         #expect(migrated["os-vol-mig-status-attr:migstat"] as? String == "success")
         #expect(Self.backend(migrated) == target)
         #expect(try Self.read(directory + target + "/volume-" + id) == Self.pattern)
-        #expect(!FileManager.default.fileExists(atPath: directory + source + "/volume-" + id))
+        // The source's data goes just after the volume shows `success` (the completion writes
+        // the row first, then deletes the old data, as cinder's completion does).
+        let sourceGone = try await poll {
+            !FileManager.default.fileExists(atPath: directory + source + "/volume-" + id)
+        }
+        #expect(sourceGone)
 
         // Back with a retype to a type only the source backend serves.
         let (typeStatus, _) = try await Self.send(
